@@ -1,0 +1,70 @@
+"""The connector interface: a helpdesk as a few streams of records, each resumable from a cursor.
+
+A connector is declared by a ``source`` name and the streams it offers; a stream by its ``name``
+and the ``pages`` it yields from a saved cursor. Each :class:`Page` carries its records and the
+cursor to resume *after* it; the sync stores both in one transaction, so a sync killed at any
+moment resumes exactly where its last stored page ended. Connectors never compute KPIs.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ClassVar
+
+from kpis.records import Record
+
+#: The streams a sync runs, in this order: the directory first, so tickets find their agents.
+STREAM_ORDER: tuple[str, ...] = ("teams", "agents", "memberships", "tickets", "ratings", "survey_answers")
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    records: Sequence[Record]
+    #: Opaque state to resume after this page (a JSON string by convention); ``None`` = start over.
+    cursor: str | None
+
+
+def _ignore_wait(seconds: float) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class SyncOptions:
+    """What one sync run asks of a stream."""
+
+    #: Where a first sync (or ``--full``) starts; later syncs start from their cursor.
+    since: datetime
+    #: The run's clock reading, passed down so that streams never read the clock themselves.
+    now: datetime
+    #: Called with the seconds spent waiting on a rate limit, for the progress display.
+    on_wait: Callable[[float], None] = field(default=_ignore_wait)
+
+
+class Stream(ABC):
+    """One kind of record pulled incrementally from a helpdesk."""
+
+    name: ClassVar[str]
+
+    @abstractmethod
+    def pages(self, cursor: str | None, options: SyncOptions) -> Iterator[Page]:
+        """Yield pages from ``cursor`` (``None``: from ``options.since``) to the end of the data."""
+
+
+class Connector(ABC):
+    """A configured instance of one helpdesk (one Zendesk account, say)."""
+
+    source: ClassVar[str]
+
+    def __init__(self, instance: str) -> None:
+        self.instance = instance
+
+    @abstractmethod
+    def streams(self) -> Sequence[Stream]:
+        """The streams this instance offers, in the order they should run."""
+
+    @property
+    def label(self) -> str:
+        return f"{self.source}:{self.instance}"

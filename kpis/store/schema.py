@@ -1,0 +1,187 @@
+"""The store's tables (SQLAlchemy Core). Changes here go through a migration in ``migrations/``.
+
+Timestamps are stored as UTC epoch seconds (``BIGINT``): unambiguous on every backend, and cheap
+to scan in bulk for the KPI queries. :class:`UtcTimestamp` turns them back into aware datetimes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData()
+
+
+class UtcTimestamp(TypeDecorator[datetime]):
+    """An aware UTC datetime stored as whole epoch seconds."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | int | None, dialect) -> int | None:  # noqa: ANN001
+        if value is None or isinstance(value, int):
+            return value
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} cannot be stored; timestamps must be UTC-aware")
+        return int(value.timestamp() // 1)
+
+    def process_result_value(self, value: int | None, dialect) -> datetime | None:  # noqa: ANN001
+        return None if value is None else datetime.fromtimestamp(value, tz=timezone.utc)
+
+
+def _key() -> list[Column]:
+    # Every record is keyed by (source, instance, vendor id); see kpis.records.
+    return [
+        Column("source", String(32), primary_key=True),
+        Column("instance", String(64), primary_key=True),
+        Column("id", String(128), primary_key=True),
+    ]
+
+
+teams = Table("teams", metadata, *_key(), Column("name", Text, nullable=False))
+
+agents = Table(
+    "agents",
+    metadata,
+    *_key(),
+    Column("name", Text, nullable=False),
+    Column("email", Text),
+    Column("active", Boolean, nullable=False),
+    Column("role", String(32)),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    *_key(),
+    Column("agent_id", String(128), nullable=False),
+    Column("team_id", String(128), nullable=False),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    *_key(),
+    Column("created_at", UtcTimestamp, nullable=False),
+    Column("updated_at", UtcTimestamp, nullable=False),
+    Column("solved_at", UtcTimestamp),
+    Column("status", String(16), nullable=False),
+    Column("status_raw", String(64), nullable=False),
+    Column("channel", String(32)),
+    Column("priority", String(16)),
+    Column("assignee_id", String(128)),
+    Column("group_id", String(128)),
+    Column("requester_id", String(128)),
+    Column("organization_id", String(128)),
+    Column("tags", JSON, nullable=False),
+    Column("subject", Text),
+    Column("url", Text),
+    Column("is_deleted", Boolean, nullable=False),
+    Column("is_merged", Boolean, nullable=False),
+    Column("is_spam", Boolean, nullable=False),
+    Column("first_reply_minutes", Float),
+    Column("first_reply_minutes_business", Float),
+    Column("first_resolution_minutes", Float),
+    Column("first_resolution_minutes_business", Float),
+    Column("full_resolution_minutes", Float),
+    Column("full_resolution_minutes_business", Float),
+    Column("replies", Integer),
+    Column("reopens", Integer),
+    Index("ix_tickets_created_at", "created_at"),
+    # (solved_at, created_at): "solved at or after T, created before S" is one index range.
+    Index("ix_tickets_solved_created", "solved_at", "created_at"),
+)
+
+ratings = Table(
+    "ratings",
+    metadata,
+    *_key(),
+    Column("ticket_id", String(128)),
+    Column("state", String(16), nullable=False),
+    Column("scale", String(16), nullable=False),
+    Column("offered_at", UtcTimestamp, nullable=False),
+    Column("rated_at", UtcTimestamp),
+    Column("score_raw", String(32)),
+    Column("positive", Boolean),
+    Column("score", Float),
+    Column("comment", Text),
+    Column("reason", Text),
+    Column("agent_id", String(128)),
+    Column("team_id", String(128)),
+    Column("updated_at", UtcTimestamp),
+    Index("ix_ratings_rated_at", "rated_at"),
+    Index("ix_ratings_offered_at", "offered_at"),
+    Index("ix_ratings_ticket", "source", "instance", "ticket_id"),
+)
+
+survey_answers = Table(
+    "survey_answers",
+    metadata,
+    *_key(),
+    Column("kind", String(8), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("answered_at", UtcTimestamp, nullable=False),
+    Column("scale_min", Float, nullable=False),
+    Column("scale_max", Float, nullable=False),
+    Column("higher_is_better", Boolean, nullable=False),
+    Column("ticket_id", String(128)),
+    Column("respondent_id", String(128)),
+    Column("agent_id", String(128)),
+    Column("team_id", String(128)),
+    Column("comment", Text),
+    Index("ix_survey_answers_answered_at", "answered_at"),
+)
+
+# A cursor per connector instance and stream; written in the same transaction as the page it
+# follows, so a crash can never leave records without their cursor or the reverse.
+sync_state = Table(
+    "sync_state",
+    metadata,
+    Column("source", String(32), primary_key=True),
+    Column("instance", String(64), primary_key=True),
+    Column("stream", String(32), primary_key=True),
+    Column("cursor", Text),
+    Column("updated_at", UtcTimestamp, nullable=False),
+)
+
+# Every message posted to Slack (digest, alert...), keyed so that a re-run posts nothing twice.
+sent_messages = Table(
+    "sent_messages",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("scope", String(200), primary_key=True),
+    Column("date", String(10), primary_key=True),
+    Column("channel", String(64)),
+    Column("ts", String(32)),
+    Column("status", String(16), nullable=False),
+    Column("payload_hash", String(64)),
+    Column("detail", JSON),
+    Column("updated_at", UtcTimestamp, nullable=False),
+)
+
+# One state per (alert rule, scope): a breach posts once when it starts and once on recovery.
+alert_states = Table(
+    "alert_states",
+    metadata,
+    Column("rule_id", String(128), primary_key=True),
+    Column("scope", String(200), primary_key=True),
+    Column("state", String(16), nullable=False),
+    Column("since", UtcTimestamp),
+    Column("value", Float),
+    Column("detail", JSON),
+    Column("updated_at", UtcTimestamp, nullable=False),
+)

@@ -1,0 +1,119 @@
+"""The store: records, sync cursors and delivery state in one database.
+
+Opening a store applies pending migrations. Writing a page of records and advancing its stream's
+cursor happen in one transaction, so a sync killed at any moment resumes from a cursor that
+matches exactly what was stored.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.engine import Connection, Engine
+
+from kpis.records import Ticket
+from kpis.store import schema
+from kpis.store.engine import DEFAULT_LOCK_TIMEOUT, create_store_engine, describe, parse_url, translate_operational_errors
+from kpis.store.migrate import upgrade_to_head
+from kpis.store.rows import TABLE_OF, record_to_row, row_to_record
+from kpis.store.upsert import upsert_rows
+
+R = TypeVar("R")
+
+
+class Store:
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self._url = parse_url(url)
+
+    @classmethod
+    def open(cls, url: str, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Store:
+        """Open (creating and migrating as needed) the store at ``url``.
+
+        ``lock_timeout``: seconds a SQLite writer waits for another process's lock before giving up.
+        """
+        engine = create_store_engine(url, lock_timeout=lock_timeout)
+        store = cls(engine, url)
+        with store.errors(), engine.begin() as connection:
+            upgrade_to_head(connection)
+        return store
+
+    @property
+    def location(self) -> str:
+        return describe(self._url)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def errors(self):  # noqa: ANN201 - a context manager
+        """Wrap store work so that lock, permission and connection failures read as one line."""
+        return translate_operational_errors(self._url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def write_page(
+        self, source: str, instance: str, stream: str, records: Iterable[Any], cursor: str | None
+    ) -> dict[str, int]:
+        """Upsert one page of records and move the stream's cursor, atomically.
+
+        Returns how many records of each table the page carried.
+        """
+        by_table: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+        for record in records:
+            by_table[TABLE_OF[type(record)]].append(record_to_row(record))
+        with self.errors(), self.engine.begin() as connection:
+            for table, rows in by_table.items():
+                upsert_rows(connection, table, rows)
+            self._set_cursor(connection, source, instance, stream, cursor)
+        return {table.name: len(rows) for table, rows in by_table.items()}
+
+    def _set_cursor(self, connection: Connection, source: str, instance: str, stream: str, cursor: str | None) -> None:
+        row = {
+            "source": source,
+            "instance": instance,
+            "stream": stream,
+            "cursor": cursor,
+            "updated_at": datetime.now(timezone.utc),
+        }
+        upsert_rows(connection, schema.sync_state, [row])
+
+    # -- sync state ----------------------------------------------------------------------------
+
+    def cursor(self, source: str, instance: str, stream: str) -> str | None:
+        state = schema.sync_state
+        query = select(state.c.cursor).where(
+            state.c.source == source, state.c.instance == instance, state.c.stream == stream
+        )
+        with self.errors(), self.engine.connect() as connection:
+            return connection.execute(query).scalar_one_or_none()
+
+    def reset_cursors(self, source: str, instance: str) -> None:
+        """Forget where a connector instance's streams stopped (``sync --full``); records stay."""
+        state = schema.sync_state
+        with self.errors(), self.engine.begin() as connection:
+            connection.execute(delete(state).where(state.c.source == source, state.c.instance == instance))
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def iter_records(self, kind: type[R], *, batch_size: int = 5_000) -> Iterator[R]:
+        """Every stored record of ``kind`` in key order, streamed (never the whole table at once)."""
+        table = TABLE_OF[kind]
+        key = list(table.primary_key.columns)
+        order = [table.c.created_at, *key] if kind is Ticket else key
+        with self.errors(), self.engine.connect() as connection:
+            result = connection.execution_options(yield_per=batch_size).execute(select(table).order_by(*order))
+            for row in result.mappings():
+                yield row_to_record(kind, row)
+
+    def count(self, kind: type) -> int:
+        table = TABLE_OF[kind]
+        with self.errors(), self.engine.connect() as connection:
+            return connection.execute(select(func.count()).select_from(table)).scalar_one()
