@@ -1,0 +1,225 @@
+"""The ``helpdesk-kpis`` command line (contract: see README "Commands").
+
+Exit codes: 0 success, 1 a run that failed, 2 bad usage or configuration -- always with one line
+saying what is wrong and what to do, never a traceback for an expected failure.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Annotated, Optional
+
+import click
+import typer
+from rich.console import Console
+
+from helpdesk_kpis import demo as demo_module
+from helpdesk_kpis.context import AppContext
+from helpdesk_kpis.exporting import export_records
+from helpdesk_kpis.render import report_csv, report_table
+from helpdesk_kpis.reporting import build_report, kpi_keys
+from helpdesk_kpis.sync import run_sync
+from kpis.errors import ConfigError, HelpdeskKpisError
+from kpis.windows import parse_date
+
+app = typer.Typer(
+    name="helpdesk-kpis",
+    help="Support KPIs from your helpdesk, computed to Zendesk Explore's definitions and brought to Slack.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+config_app = typer.Typer(help="Write, check and show the configuration.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+console = Console()
+err = Console(stderr=True)
+
+
+class Scope(str, enum.Enum):
+    overall = "overall"
+    team = "team"
+    agent = "agent"
+
+
+class ReportFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class ExportKind(str, enum.Enum):
+    tickets = "tickets"
+    ratings = "ratings"
+
+
+class ExportFormat(str, enum.Enum):
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    config: Annotated[
+        Optional[Path], typer.Option("--config", help="TOML config file (default: helpdesk-kpis.toml).")
+    ] = None,
+) -> None:
+    ctx.obj = AppContext(config_path=config)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for the demo store and outputs.")] = Path("helpdesk-kpis-demo"),
+    tickets: Annotated[int, typer.Option(min=100, help="How many sample tickets to generate.")] = 6000,
+) -> None:
+    """Try it with no credentials: a sample helpdesk, synced into a fresh store, with its KPIs."""
+    demo_module.run(out=out, tickets=tickets, now=_now(), console=console)
+
+
+@app.command()
+def sync(
+    ctx: typer.Context,
+    connector: Annotated[
+        Optional[str], typer.Option(help="Only this connector (source, or source:instance).")
+    ] = None,
+    full: Annotated[bool, typer.Option("--full", help="Forget the saved cursors and re-backfill from --since.")] = False,
+    since: Annotated[
+        Optional[str], typer.Option(help="Start of a first or --full sync, YYYY-MM-DD (default: 90 days back).")
+    ] = None,
+) -> None:
+    """Pull new and changed records from each configured connector; resumes where it stopped."""
+    app_ctx: AppContext = ctx.obj
+    now = _now()
+    start = now - timedelta(days=90)
+    if since is not None:
+        start = datetime.combine(parse_date(since, "--since"), datetime.min.time(), tzinfo=timezone.utc)
+        if start >= now:
+            raise ConfigError(f"--since {since} is not in the past")
+    connectors = app_ctx.connectors(only=connector)
+    store = app_ctx.store()
+    summary = run_sync(store, connectors, since=start, now=now, full=full, console=console)
+    console.print(summary.line())
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    period: Annotated[str, typer.Option(help="today, yesterday, 7d, 30d, 90d, this-week, last-month or Nd.")] = "7d",
+    from_: Annotated[Optional[str], typer.Option("--from", help="First day, YYYY-MM-DD (inclusive).")] = None,
+    to: Annotated[Optional[str], typer.Option(help="Last day, YYYY-MM-DD (inclusive).")] = None,
+    by: Annotated[Scope, typer.Option(help="One row overall, per team or per agent.")] = Scope.team,
+    team: Annotated[Optional[str], typer.Option(help="Only this team (its agents with --by agent).")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="table, json or csv.")] = ReportFormat.table,
+    kpi: Annotated[
+        Optional[list[str]], typer.Option(help="KPI key or alias; repeat for several (table/csv).")
+    ] = None,
+) -> None:
+    """The KPIs of a window, with the previous window's values and the change."""
+    app_ctx: AppContext = ctx.obj
+    result = build_report(app_ctx, period=period, first=from_, last=to, by=by.value, team=team, now=_now())
+    if fmt is ReportFormat.json:
+        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
+        return
+    keys = kpi_keys(kpi, default_all=fmt is ReportFormat.csv)
+    if fmt is ReportFormat.csv:
+        sys.stdout.write(report_csv(result, keys))
+        return
+    if not result.rows:
+        console.print(f"No {by.value} has data in {result.window.label()}; run `helpdesk-kpis sync` first?")
+        return
+    console.print(report_table(result, keys))
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    kind: Annotated[ExportKind, typer.Argument(help="tickets or ratings")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv or jsonl")] = ExportFormat.csv,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+) -> None:
+    """Normalized records, for BI tools."""
+    store = ctx.obj.store()
+    if output is None:
+        export_records(store, kind.value, fmt.value, sys.stdout)
+        return
+    with output.open("w", encoding="utf-8", newline="") as handle:
+        written = export_records(store, kind.value, fmt.value, handle)
+    err.print(f"wrote {written:,} {kind.value} to {output}")
+
+
+def _not_yet(command: str) -> None:
+    raise HelpdeskKpisError(f"`helpdesk-kpis {command}` is not available in this release yet; see the README roadmap")
+
+
+@app.command()
+def digest(
+    date: Annotated[Optional[str], typer.Option(help="Day of the digest, YYYY-MM-DD.")] = None,
+    team: Annotated[Optional[str], typer.Option(help="Only this team.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print instead of posting.")] = False,
+) -> None:
+    """Build and post the daily team digests to Slack."""
+    _not_yet("digest")
+
+
+@app.command()
+def alerts(dry_run: Annotated[bool, typer.Option("--dry-run", help="Print instead of posting.")] = False) -> None:
+    """Evaluate threshold rules and post breaches and recoveries."""
+    _not_yet("alerts")
+
+
+@app.command()
+def serve() -> None:
+    """The Slack slash-command endpoint plus the scheduler."""
+    _not_yet("serve")
+
+
+@config_app.command("init")
+def config_init() -> None:
+    """Write a starter config."""
+    _not_yet("config init")
+
+
+@config_app.command("check")
+def config_check() -> None:
+    """Check every credential against its service."""
+    _not_yet("config check")
+
+
+@config_app.command("show")
+def config_show() -> None:
+    """Show the effective configuration with secrets masked."""
+    _not_yet("config show")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI and turn expected failures into one line and an exit code."""
+    try:
+        app(args=argv, prog_name="helpdesk-kpis", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.ClickException as usage:
+        usage.show()
+        return usage.exit_code
+    except click.exceptions.Abort:
+        err.print("aborted")
+        return 1
+    except HelpdeskKpisError as error:
+        err.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
+        return error.exit_code
+    except KeyboardInterrupt:
+        err.print("interrupted; everything synced so far is kept and the next run resumes")
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,62 @@
+"""What one CLI invocation holds: its settings, read once and lazily, and the store opened from them.
+
+Lazily, so that `demo` (which needs no configuration at all) never trips over a broken one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from connectors import registry
+from connectors.base import Connector
+from helpdesk_kpis.settings import Settings, load_settings
+from kpis.engine import KpiConfig
+from kpis.errors import ConfigError
+from kpis.store import Store
+
+
+@dataclass
+class AppContext:
+    config_path: Path | None = None
+    _settings: Settings | None = field(default=None, repr=False)
+    _store: Store | None = field(default=None, repr=False)
+
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config_path)
+        return self._settings
+
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.settings().env.database_url)
+        return self._store
+
+    def kpi_config(self) -> KpiConfig:
+        config = self.settings().config
+        return KpiConfig(
+            min_sample=config.reporting.min_sample,
+            sla_minutes={priority: hours * 60 for priority, hours in config.sla.first_reply_hours.items()},
+            default_sla_minutes=config.sla.default_first_reply_hours * 60,
+        )
+
+    def connectors(self, only: str | None = None) -> list[Connector]:
+        """The configured connector instances (``only``: a source, an instance or source:instance)."""
+        sections = self.settings().connector_sections()
+        for source, _instance, _values in sections:
+            registry.spec_for(source)  # an unknown source in the TOML file is a config error
+        if only is not None:
+            if ":" not in only and only not in {s for s, _, _ in sections} | {i for _, i, _ in sections}:
+                registry.spec_for(only)  # names the known connectors when the name is unknown
+            sections = [s for s in sections if only in (s[0], s[1], f"{s[0]}:{s[1]}")]
+            if not sections:
+                raise ConfigError(
+                    f"no configured connector matches {only!r}; add a [connectors.{only.split(':')[0]}.<instance>] "
+                    f"section to {self.settings().config_path}"
+                )
+        if not sections:
+            raise ConfigError(
+                f"no connector is configured; add a [connectors.<source>.<instance>] section to "
+                f"{self.settings().config_path} (see README), or try `helpdesk-kpis demo`"
+            )
+        return [registry.build(source, instance, values) for source, instance, values in sections]

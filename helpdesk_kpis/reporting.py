@@ -1,0 +1,43 @@
+"""The `report` wiring: pick the window, fetch from the store, compute with the KPI engine."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from helpdesk_kpis.context import AppContext
+from kpis.catalogue import HEADLINE, KPIS, Kind, resolve
+from kpis.engine import compute_report
+from kpis.errors import ConfigError
+from kpis.query import load_kpi_data
+from kpis.results import Report
+from kpis.windows import Window, parse_date, window_between, window_for_period
+
+
+def choose_window(period: str, first: str | None, last: str | None, *, now: datetime, zone) -> Window:  # noqa: ANN001
+    if (first is None) != (last is None):
+        raise ConfigError("--from and --to go together (both dates inclusive)")
+    if first is not None and last is not None:
+        return window_between(parse_date(first, "--from"), parse_date(last, "--to"), zone)
+    return window_for_period(period, now=now, zone=zone)
+
+
+def build_report(
+    ctx: AppContext, *, period: str, first: str | None, last: str | None, by: str, team: str | None, now: datetime
+) -> Report:
+    zone = ctx.settings().config.reporting.zone
+    window = choose_window(period, first, last, now=now, zone=zone)
+    data = load_kpi_data(ctx.store(), window.previous().start, window.end)
+    return compute_report(data, window, now=now, by=by, team=team, config=ctx.kpi_config())
+
+
+def kpi_keys(requested: Sequence[str] | None, *, default_all: bool = False) -> list[str]:
+    if not requested:
+        return [k for k, spec in KPIS.items() if spec.kind is not Kind.LIST] if default_all else list(HEADLINE)
+    keys = []
+    for name in requested:
+        spec = resolve(name)
+        if spec is None:
+            raise ConfigError(f"unknown KPI {name!r}; keys are listed in the README (e.g. csat, frt, fcr, backlog)")
+        keys.append(spec.key)
+    return keys

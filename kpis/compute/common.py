@@ -1,0 +1,48 @@
+"""What every per-window computation shares: its inputs and the shape of its answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """Which group each ticket, rating and survey answer counts for (``-1``: none), and how many groups."""
+
+    tickets: np.ndarray
+    ratings: np.ndarray
+    surveys: np.ndarray
+    groups: int
+
+
+@dataclass(frozen=True)
+class Span:
+    """One window as epoch seconds, plus the run's clock reading (``now``) for "so far" rules."""
+
+    start: int
+    end: int
+    now: int
+
+
+@dataclass(frozen=True)
+class Raw:
+    """One KPI for every group of one window: ``value`` (NaN where nothing could be measured),
+    the population ``n`` and, for rates, the successes ``k``."""
+
+    value: np.ndarray
+    n: np.ndarray | None = None
+    k: np.ndarray | None = None
+    #: Per-group breakdowns (backlog by age and priority), keyed by split name then bucket.
+    splits: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+
+
+def rate(k: np.ndarray, n: np.ndarray) -> Raw:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = np.where(n > 0, k / np.maximum(n, 1) * 100.0, np.nan)
+    return Raw(value=value, n=n.astype(np.int64), k=k.astype(np.float64))
+
+
+def in_span(times: np.ndarray, span: Span) -> np.ndarray:
+    return (times >= span.start) & (times < span.end)

@@ -1,0 +1,191 @@
+"""The KPI engine: columnar data + a window + a scope in, a frozen :class:`Report` out.
+
+Pure: no I/O and no clock reads (``now`` is passed in). Every consumer -- report, digest, alerts,
+slash command -- calls :func:`compute_report`; nothing else computes a KPI.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import numpy as np
+
+from kpis import stats
+from kpis.catalogue import KPIS, Kind, band
+from kpis.compute.common import Grouping, Raw, Span
+from kpis.compute.flow import flow_kpis
+from kpis.compute.satisfaction import low_rated, satisfaction_kpis
+from kpis.compute.speed import speed_kpis
+from kpis.dataset import PRIORITIES, KpiData
+from kpis.errors import ConfigError
+from kpis.results import MetricValue, Report, ScopeRow
+from kpis.windows import Window
+
+SCOPES = ("overall", "team", "agent")
+DEFAULT_SUCCESS_WEIGHTS = {"csat": 0.5, "fcr_rate": 0.25, "first_reply_sla_rate": 0.25}
+
+
+@dataclass(frozen=True)
+class KpiConfig:
+    min_sample: int = 10
+    #: First-reply target in minutes per priority name; others use ``default_sla_minutes``.
+    sla_minutes: dict[str, float] = field(default_factory=dict)
+    default_sla_minutes: float = 24 * 60.0
+    success_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SUCCESS_WEIGHTS))
+
+
+def compute_report(
+    data: KpiData,
+    window: Window,
+    *,
+    now: datetime,
+    by: str = "team",
+    team: str | None = None,
+    config: KpiConfig | None = None,
+) -> Report:
+    """Every KPI of ``window`` and its previous window, for each row of the ``by`` scope."""
+    if by not in SCOPES:
+        raise ConfigError(f"unknown scope {by!r}; use one of {', '.join(SCOPES)}")
+    config = config or KpiConfig()
+    if by == "overall" and team is not None:
+        # The overall view of one team is that team's row.
+        by = "team"
+    grouping, labels = _grouping(data, by)
+    team_filter = _find_team(data, team) if team is not None else None
+    previous = window.previous()
+    current_raw = _window_raw(data, grouping, window, now, config)
+    previous_raw = _window_raw(data, grouping, previous, now, config)
+    low = low_rated(data.ratings, grouping, _span(window, now))
+
+    agent_team = _agent_teams(data) if by == "agent" else None
+    rows = []
+    for code, (row_id, name) in enumerate(labels):
+        team_name = None
+        if by == "team" and team_filter is not None and code != team_filter:
+            continue
+        if by == "agent":
+            team_code = agent_team[code]
+            team_name = data.directory.team_names[team_code] if team_code >= 0 else None
+            if team_filter is not None and team_code != team_filter:
+                continue
+            if not _active(current_raw, previous_raw, code):
+                continue
+        metrics = {key: _metric(key, current_raw[key], previous_raw[key], code, config) for key in current_raw}
+        metrics["low_rated"] = _low_rated_metric(data, low[code])
+        rows.append(ScopeRow(scope=by, id=row_id, name=name, team=team_name, metrics=metrics))
+    return Report(window=window, previous_window=previous, rows=tuple(rows))
+
+
+def _span(window: Window, now: datetime) -> Span:
+    return Span(start=int(window.start.timestamp()), end=int(window.end.timestamp()), now=int(now.timestamp()))
+
+
+def _window_raw(data: KpiData, grouping: Grouping, window: Window, now: datetime, config: KpiConfig) -> dict[str, Raw]:
+    span = _span(window, now)
+    targets = np.array([config.sla_minutes.get(p, config.default_sla_minutes) for p in PRIORITIES] + [config.default_sla_minutes])
+    # priority -1 (none) indexes the last entry: the default target.
+    sla_minutes = targets[data.tickets.priority.astype(np.int64)]
+    raw = flow_kpis(data.tickets, grouping, span)
+    raw.update(speed_kpis(data.tickets, grouping, span, sla_minutes))
+    raw.update(satisfaction_kpis(data.ratings, data.surveys, grouping, span))
+    raw["customer_success_score"] = _success_score(raw, config)
+    return raw
+
+
+def _success_score(raw: dict[str, Raw], config: KpiConfig) -> Raw:
+    weights = config.success_weights
+    total_weight = sum(weights.values())
+    value = sum(raw[key].value * weight for key, weight in weights.items()) / total_weight  # NaN if any is NaN
+    n = np.minimum.reduce([raw[key].n for key in weights]) if weights else None
+    return Raw(value=value, n=n)
+
+
+def _grouping(data: KpiData, by: str) -> tuple[Grouping, list[tuple[str, str]]]:
+    t, r, s, d = data.tickets, data.ratings, data.surveys, data.directory
+    if by == "overall":
+        zeros = [np.zeros(len(a.team), dtype=np.int32) for a in (t, r, s)]
+        return Grouping(*zeros, groups=1), [("overall", "Overall")]
+    if by == "team":
+        return Grouping(t.team, r.team, s.team, len(d.team_ids)), list(zip(d.team_ids, d.team_names))
+    return Grouping(t.agent, r.agent, s.agent, len(d.agent_ids)), list(zip(d.agent_ids, d.agent_names))
+
+
+def _find_team(data: KpiData, team: str) -> int:
+    names = data.directory.team_names
+    wanted = team.strip().lower()
+    for code, (team_id, name) in enumerate(zip(data.directory.team_ids, names)):
+        if wanted in (name.lower(), team_id.lower()):
+            return code
+    close = difflib.get_close_matches(team, names, n=1, cutoff=0.5)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; teams: {', '.join(sorted(names)) or 'none synced yet'}"
+    raise ConfigError(f"no team named {team!r}{hint}")
+
+
+def _agent_teams(data: KpiData) -> np.ndarray:
+    """Each agent's team: the one most of their tickets are in, else their first membership."""
+    d, t = data.directory, data.tickets
+    result = np.array([teams[0] if teams else -1 for teams in d.agent_teams], dtype=np.int64)
+    both = (t.agent >= 0) & (t.team >= 0)
+    if both.any() and len(d.team_ids):
+        pairs = t.agent[both].astype(np.int64) * len(d.team_ids) + t.team[both]
+        counts = np.bincount(pairs, minlength=len(d.agent_ids) * len(d.team_ids)).reshape(len(d.agent_ids), -1)
+        has = counts.sum(axis=1) > 0
+        result[has] = counts[has].argmax(axis=1)
+    return result
+
+
+def _active(current: dict[str, Raw], previous: dict[str, Raw], code: int) -> bool:
+    """An agent appears when anything was counted for them in either window (or they hold backlog)."""
+    for raw in (current, previous):
+        for key in ("tickets_created", "tickets_solved", "backlog", "csat_responses"):
+            if raw[key].value[code] > 0:
+                return True
+    return False
+
+
+def _metric(key: str, current: Raw, previous: Raw, code: int, config: KpiConfig) -> MetricValue:
+    kind = KPIS[key].kind
+    value = _number(current.value[code])
+    before = _number(previous.value[code])
+    n = None if current.n is None else int(current.n[code])
+    if kind is Kind.COUNT:
+        splits = {name: {bucket: int(a[code]) for bucket, a in split.items()} for name, split in current.splits.items()}
+        return MetricValue(key, value, before, stats.percent_change(value, before), splits=splits)
+    change = stats.percent_change(value, before) if kind is Kind.TIME else stats.point_change(value, before)
+    ci = None
+    if kind is Kind.RATE and current.k is not None and n and current.k[code] <= n:
+        ci = stats.wilson(float(current.k[code]), n)
+    return MetricValue(
+        key,
+        value,
+        before,
+        change,
+        n=n,
+        ci_low=ci[0] if ci else None,
+        ci_high=ci[1] if ci else None,
+        band=band(key, value),
+        insufficient_data=n is None or n < config.min_sample,
+    )
+
+
+def _low_rated_metric(data: KpiData, indexes: Sequence[int]) -> MetricValue:
+    d, r = data.directory, data.ratings
+    items = []
+    for i in indexes:
+        agent = int(r.agent[i])
+        items.append(
+            {
+                **r.details[i],
+                "rated_at": datetime.fromtimestamp(int(r.rated[i]), tz=timezone.utc).isoformat(),
+                "agent": d.agent_names[agent] if agent >= 0 else None,
+                "agent_id": d.agent_ids[agent] if agent >= 0 else None,
+            }
+        )
+    return MetricValue("low_rated", None, n=len(items), items=tuple(items))
+
+
+def _number(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)

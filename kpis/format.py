@@ -1,0 +1,57 @@
+"""Text for a KPI value and its change, shared by the terminal, the digest and the slash command.
+
+Changes are written out with their sign and unit ("+2.5 pp", "-17.6%"), never colour alone.
+"""
+
+from __future__ import annotations
+
+from kpis.catalogue import KPIS, Kind
+from kpis.results import MetricValue
+
+DASH = "–"
+
+
+def minutes(value: float) -> str:
+    """42m, 3.5h, 2.1d: short and unambiguous."""
+    if value < 60:
+        return f"{value:.0f}m" if value >= 10 else f"{value:.1f}m"
+    if value < 48 * 60:
+        return f"{value / 60:.1f}h"
+    return f"{value / 1440:.1f}d"
+
+
+def value_text(metric: MetricValue) -> str:
+    if metric.value is None:
+        return DASH
+    kind = KPIS[metric.key].kind
+    if kind is Kind.RATE or metric.key == "csss":
+        return f"{metric.value:.1f}%"
+    if kind is Kind.TIME:
+        return minutes(metric.value)
+    if kind is Kind.COUNT:
+        return f"{int(metric.value):,}"
+    if metric.key == "nps":
+        return f"{metric.value:+.0f}"
+    return f"{metric.value:.1f}"
+
+
+def change_text(metric: MetricValue, *, compact: bool = False) -> str:
+    """"+2.5 pp" for rates, "+3.0 pts" for scores, "-17.6%" for counts and times."""
+    if metric.change is None:
+        return "new" if metric.previous is None and metric.value is not None else DASH
+    kind = KPIS[metric.key].kind
+    space = "" if compact else " "
+    # Compact (narrow tables): whole numbers once a change reaches 10, where a decimal adds nothing.
+    number = f"{metric.change:+.0f}" if compact and abs(metric.change) >= 10 else f"{metric.change:+.1f}"
+    if kind in (Kind.RATE, Kind.SCORE):
+        unit = "pp" if kind is Kind.RATE or metric.key == "csss" else "pts"
+        return f"{number}{space}{unit}"
+    return f"{number}%"
+
+
+def is_worse(metric: MetricValue) -> bool | None:
+    """Whether the change is a deterioration (for colour hints; the text says it anyway)."""
+    if metric.change is None or metric.change == 0:
+        return None
+    better = KPIS[metric.key].higher_is_better
+    return (metric.change < 0) if better else (metric.change > 0)
