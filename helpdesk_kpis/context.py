@@ -38,6 +38,7 @@ class AppContext:
             min_sample=config.reporting.min_sample,
             sla_minutes={priority: hours * 60 for priority, hours in config.sla.first_reply_hours.items()},
             default_sla_minutes=config.sla.default_first_reply_hours * 60,
+            success_weights=dict(config.reporting.success_weights),
         )
 
     def connectors(self, only: str | None = None) -> list[Connector]:

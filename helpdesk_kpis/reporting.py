@@ -27,7 +27,10 @@ def build_report(
 ) -> Report:
     zone = ctx.settings().config.reporting.zone
     window = choose_window(period, first, last, now=now, zone=zone)
-    data = load_kpi_data(ctx.store(), window.previous().start, window.end)
+    # One team's row reads only that team's records; its agents' rows need every team's (an
+    # agent's team is where most of their tickets are, and their tickets may be anywhere).
+    narrow = team if by != "agent" else None
+    data = load_kpi_data(ctx.store(), window.previous().start, window.end, team=narrow)
     return compute_report(data, window, now=now, by=by, team=team, config=ctx.kpi_config())
 
 

@@ -23,6 +23,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kpis.catalogue import KPIS, Kind
+from kpis.engine import DEFAULT_SUCCESS_WEIGHTS
 from kpis.errors import ConfigError
 
 DEFAULT_CONFIG_FILE = Path("helpdesk-kpis.toml")
@@ -55,6 +57,20 @@ class ReportingConfig(BaseModel):
     timezone: str = "UTC"
     #: A rate whose n is below this is flagged insufficient_data and never alerts.
     min_sample: int = Field(default=10, ge=1)
+    #: customer_success_score: the weight of each component KPI (normalized by their sum).
+    success_weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_SUCCESS_WEIGHTS))
+
+    @field_validator("success_weights")
+    @classmethod
+    def _known_components(cls, value: dict[str, float]) -> dict[str, float]:
+        usable = sorted(k for k, spec in KPIS.items() if spec.kind in (Kind.RATE, Kind.SCORE)
+                        and k != "customer_success_score")
+        unknown = sorted(set(value) - set(usable))
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)} cannot weigh in; use rates or scores such as {', '.join(usable[:6])}")
+        if not value or any(weight <= 0 for weight in value.values()):
+            raise ValueError("give at least one component, each with a positive weight")
+        return value
 
     @field_validator("timezone")
     @classmethod

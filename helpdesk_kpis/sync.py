@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from connectors.base import Connector, SyncOptions
+from kpis.columnar.cache import refresh
 from kpis.store import Store
 
 
@@ -26,6 +27,8 @@ class StreamStats:
 class SyncSummary:
     streams: list[StreamStats] = field(default_factory=list)
     seconds: float = 0.0
+    #: Days of the KPI block cache rebuilt at the end of the sync.
+    cache_days: int = 0
 
     @property
     def records(self) -> int:
@@ -61,6 +64,8 @@ def run_sync(
 
     Each page is written with its cursor in one transaction (``Store.write_page``): stopping at
     any moment, by error or kill, loses nothing and the next run resumes after the last page.
+    At the end, the KPI block cache of every day the sync touched is rebuilt (a sync stopped
+    before leaves them stale: reports rebuild them as they read, the next sync stores them).
     """
     summary = SyncSummary()
     started = time.monotonic()
@@ -96,5 +101,8 @@ def run_sync(
                     stats.pages += 1
                     progress.update(task, records=stats.records, pages=stats.pages)
                 progress.update(task, completed=1, total=1)
+    # Rebuild the KPI blocks of every stale day (those this sync touched, and any a stopped sync
+    # left), so that reports read them ready-made.
+    summary.cache_days = refresh(store)
     summary.seconds = time.monotonic() - started
     return summary

@@ -22,8 +22,8 @@ class KeyCodes:
         self._codes: dict[str, dict[str, int]] = {TEAM: {}, AGENT: {}}
         self._keys: dict[str, dict[int, str]] = {TEAM: {}, AGENT: {}}
         self._temporary: dict[str, list[str]] = {TEAM: [], AGENT: []}
-        # (kind, source, instance, vendor id) -> code, so that a million rows cost one dict lookup each.
-        self._memo: dict[tuple, int] = {}
+        # (source, instance, vendor id) -> code, so that packing a million rows costs a lookup each.
+        self._memo: dict[str, dict[tuple, int]] = {TEAM: {}, AGENT: {}}
 
     @classmethod
     def load(cls, connection: Connection) -> KeyCodes:
@@ -37,7 +37,10 @@ class KeyCodes:
             self._keys[kind][code] = key
             self._codes[kind].setdefault(key, code)
 
-    def code(self, kind: str, key: str) -> int:
+    def code(self, kind: str, key: str | None) -> int:
+        """The code of a key (``source:instance:vendor_id``); -1 for None."""
+        if key is None:
+            return -1
         code = self._codes[kind].get(key)
         if code is None:
             code = -2 - len(self._temporary[kind])
@@ -46,15 +49,16 @@ class KeyCodes:
             self._keys[kind][code] = key
         return code
 
-    def scoped(self, kind: str, source: str, instance: str, vendor_id: str | None) -> int:
-        """The code of ``source:instance:vendor_id``; -1 when there is no id."""
-        if vendor_id is None:
-            return -1
-        memo_key = (kind, source, instance, vendor_id)
-        code = self._memo.get(memo_key)
-        if code is None:
-            code = self._memo[memo_key] = self.code(kind, f"{source}:{instance}:{vendor_id}")
-        return code
+    def codes(self, kind: str, sources: tuple, instances: tuple, vendor_ids: tuple) -> list[int]:
+        """The code of each ``source:instance:vendor_id`` (-1 where the id is None)."""
+        memo, out = self._memo[kind], []
+        for scoped in zip(sources, instances, vendor_ids):
+            code = memo.get(scoped)
+            if code is None:
+                source, instance, vendor_id = scoped
+                code = memo[scoped] = -1 if vendor_id is None else self.code(kind, f"{source}:{instance}:{vendor_id}")
+            out.append(code)
+        return out
 
     def key(self, kind: str, code: int) -> str:
         return self._keys[kind][code]

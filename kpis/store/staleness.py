@@ -15,8 +15,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Table, select, type_coerce
+from sqlalchemy import BigInteger, String, Table, and_, func, literal, select, text, tuple_, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
 from kpis.store import schema
@@ -65,6 +66,35 @@ def bump(connection: Connection, touched: Iterable[tuple[str, int]]) -> None:
     )
 
 
+#: Tables this process has seen PostgreSQL statistics for (keyed by engine URL and table).
+_PLANNED: set[tuple[str, str]] = set()
+
+
+def _with_statistics(connection: Connection, table: Table) -> None:
+    """On PostgreSQL, ANALYZE a table that has rows but was never analyzed, once per process.
+
+    Without statistics the planner guesses that (source, instance) matches one row and looks the
+    ids up by filtering every index entry of the instance: a first sync into an empty store (or
+    a server with autovacuum off) would slow down quadratically. One ANALYZE of a few thousand
+    rows is enough: the estimates then grow with the table.
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    key = (str(connection.engine.url), table.name)
+    if key in _PLANNED:
+        return
+    known = connection.execute(
+        select(func.count()).select_from(text("pg_stats")).where(
+            text("schemaname = current_schema() AND tablename = :table AND attname = 'source'")
+        ), {"table": table.name}
+    ).scalar()
+    if not known:
+        if connection.execute(select(literal(1)).select_from(table).limit(1)).first() is None:
+            return  # nothing to analyze yet: ask again with the next page
+        connection.exec_driver_sql(f"ANALYZE {table.name}")
+    _PLANNED.add(key)
+
+
 def _ids_by_instance(rows: Iterable[dict[str, Any]], column: str) -> dict[tuple[str, str], list[str]]:
     out: dict[tuple[str, str], list[str]] = defaultdict(list)
     for row in rows:
@@ -74,12 +104,19 @@ def _ids_by_instance(rows: Iterable[dict[str, Any]], column: str) -> dict[tuple[
 
 def _stored_days(connection: Connection, table: Table, time_column, key_column, source: str, instance: str,  # noqa: ANN001
                  ids: list[str]) -> set[int]:
+    _with_statistics(connection, table)
     days: set[int] = set()
     # Integer division on both backends (BIGINT / INTEGER); DISTINCT: a few days, not a row per record.
     day = type_coerce(time_column, BigInteger) // DAY
     for start in range(0, len(ids), _IN_CHUNK):
-        query = select(day).distinct().where(
-            table.c.source == source, table.c.instance == instance, key_column.in_(ids[start : start + _IN_CHUNK])
-        )
-        days |= {value for (value,) in connection.execute(query) if value is not None}
+        chunk = ids[start : start + _IN_CHUNK]
+        if connection.dialect.name == "postgresql":
+            # As a semi-join on the whole key, PostgreSQL looks each id up in the index even while
+            # a table's statistics lag behind a bulk load (a plain IN list then makes it scan every
+            # row of the instance per page: quadratic in the first sync).
+            wanted = select(literal(source), literal(instance), func.unnest(literal(chunk, ARRAY(String))))
+            where = tuple_(table.c.source, table.c.instance, key_column).in_(wanted)
+        else:
+            where = and_(table.c.source == source, table.c.instance == instance, key_column.in_(chunk))
+        days |= {value for (value,) in connection.execute(select(day).distinct().where(where)) if value is not None}
     return days

@@ -195,3 +195,26 @@ def test_export_writes_every_normalized_record(workdir, capsys, fmt):
     assert first["created_at"].endswith("Z")
     code, out, _ = run(capsys, "export", "ratings", "--format", fmt)
     assert code == 0 and out.strip()
+
+
+def test_customer_success_score_weights_come_from_the_config(workdir, capsys):
+    assert run(capsys, "sync")[0] == 0
+    window = ("report", "--from", "2026-11-10", "--to", "2026-11-16", "--by", "overall", "--format", "json")
+    default = json.loads(run(capsys, *window)[1])["rows"][0]["metrics"]
+    value = {key: default[key]["value"] for key in ("csat", "fcr_rate", "first_reply_sla_rate",
+                                                     "customer_success_score")}
+    # The definitions' defaults: 0.5 csat + 0.25 fcr_rate + 0.25 first_reply_sla_rate (JSON rounds to 0.1).
+    expected = 0.5 * value["csat"] + 0.25 * value["fcr_rate"] + 0.25 * value["first_reply_sla_rate"]
+    assert value["customer_success_score"] == pytest.approx(expected, abs=0.1)
+
+    (workdir / "helpdesk-kpis.toml").write_text(SAMPLE_TOML.replace(
+        'timezone = "Europe/Berlin"', 'timezone = "Europe/Berlin"\nsuccess_weights = { csat = 3, fcr_rate = 1 }'))
+    weighted = json.loads(run(capsys, *window)[1])["rows"][0]["metrics"]
+    assert weighted["customer_success_score"]["value"] == pytest.approx(
+        (3 * value["csat"] + value["fcr_rate"]) / 4, abs=0.1)
+
+    (workdir / "helpdesk-kpis.toml").write_text(SAMPLE_TOML.replace(
+        'timezone = "Europe/Berlin"', 'timezone = "Europe/Berlin"\nsuccess_weights = { backlog = 1 }'))
+    code, _, err = run(capsys, *window)
+    assert code == 2
+    assert_one_line_error(err, "reporting.success_weights", "backlog cannot weigh in")
