@@ -54,22 +54,23 @@ def compute_report(
         # The overall view of one team is that team's row.
         by = "team"
     grouping, labels = _grouping(data, by)
-    team_filter = _find_team(data, team) if team is not None else None
+    team_filter = _find_teams(data, team) if team is not None else None
     previous = window.previous()
     current_raw = _window_raw(data, grouping, window, now, config)
     previous_raw = _window_raw(data, grouping, previous, now, config)
     low = low_rated(data.ratings, grouping, _span(window, now))
 
     agent_team = _agent_teams(data) if by == "agent" else None
+    team_labels = display_names(data.directory.team_ids, data.directory.team_names)
     rows = []
     for code, (row_id, name) in enumerate(labels):
         team_name = None
-        if by == "team" and team_filter is not None and code != team_filter:
+        if by == "team" and team_filter is not None and code not in team_filter:
             continue
         if by == "agent":
             team_code = agent_team[code]
-            team_name = data.directory.team_names[team_code] if team_code >= 0 else None
-            if team_filter is not None and team_code != team_filter:
+            team_name = team_labels[team_code] if team_code >= 0 else None
+            if team_filter is not None and team_code not in team_filter:
                 continue
             if not _active(current_raw, previous_raw, code):
                 continue
@@ -109,18 +110,38 @@ def _grouping(data: KpiData, by: str) -> tuple[Grouping, list[tuple[str, str]]]:
         zeros = [np.zeros(len(a.team), dtype=np.int32) for a in (t, r, s)]
         return Grouping(*zeros, groups=1), [("overall", "Overall")]
     if by == "team":
-        return Grouping(t.team, r.team, s.team, len(d.team_ids)), list(zip(d.team_ids, d.team_names))
-    return Grouping(t.agent, r.agent, s.agent, len(d.agent_ids)), list(zip(d.agent_ids, d.agent_names))
+        names = display_names(d.team_ids, d.team_names)
+        return Grouping(t.team, r.team, s.team, len(d.team_ids)), list(zip(d.team_ids, names))
+    names = display_names(d.agent_ids, d.agent_names)
+    return Grouping(t.agent, r.agent, s.agent, len(d.agent_ids)), list(zip(d.agent_ids, names))
 
 
-def _find_team(data: KpiData, team: str) -> int:
-    names = data.directory.team_names
+def display_names(ids: Sequence[str], names: Sequence[str]) -> list[str]:
+    """Names as shown: a name used in two helpdesks (two "Billing" groups) gets its source added,
+    so that teams of different sources are never mixed up."""
+    sources: dict[str, set[str]] = {}
+    for scoped, name in zip(ids, names):
+        sources.setdefault(name.lower(), set()).add(scoped.rsplit(":", 1)[0])
+    return [
+        f"{name} ({scoped.rsplit(':', 1)[0]})" if len(sources[name.lower()]) > 1 else name
+        for scoped, name in zip(ids, names)
+    ]
+
+
+def _find_teams(data: KpiData, team: str) -> set[int]:
+    """Every team whose name, shown name or id is ``team`` (case-insensitive)."""
+    d = data.directory
     wanted = team.strip().lower()
-    for code, (team_id, name) in enumerate(zip(data.directory.team_ids, names)):
-        if wanted in (name.lower(), team_id.lower()):
-            return code
-    close = difflib.get_close_matches(team, names, n=1, cutoff=0.5)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; teams: {', '.join(sorted(names)) or 'none synced yet'}"
+    shown = display_names(d.team_ids, d.team_names)
+    found = {
+        code
+        for code, candidates in enumerate(zip(d.team_ids, d.team_names, shown))
+        if wanted in (c.lower() for c in candidates)
+    }
+    if found:
+        return found
+    close = difflib.get_close_matches(team, d.team_names, n=1, cutoff=0.5)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; teams: {', '.join(sorted(set(d.team_names))) or 'none synced yet'}"
     raise ConfigError(f"no team named {team!r}{hint}")
 
 

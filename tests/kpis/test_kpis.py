@@ -336,3 +336,19 @@ def test_json_follows_the_contract_shape():
                                                "insufficient_data"}
     assert billing["metrics"]["tickets_created"] == {"value": 3, "previous": 0, "change": None}
     assert set(billing["metrics"]["first_reply_time_median"]) >= {"value", "n", "previous", "change"}
+
+
+def test_same_team_name_in_two_helpdesks_stays_apart():
+    teams = TEAMS + [Team("freshdesk", "eu", "g1", "Billing")]
+    tickets = [t(1), t(2), Ticket("freshdesk", "eu", "9", IN_W, IN_W, TicketStatus.OPEN, "2", group_id="g1")]
+    data = from_records(tickets, teams=teams, agents=AGENTS)
+    rows = {row.id: row for row in compute_report(data, W, now=NOW, by="team").rows}
+    assert rows["zendesk:acme:g1"].name == "Billing (zendesk:acme)"
+    assert rows["freshdesk:eu:g1"].name == "Billing (freshdesk:eu)"
+    assert rows["zendesk:acme:g1"].metrics["tickets_created"].value == 2
+    assert rows["freshdesk:eu:g1"].metrics["tickets_created"].value == 1
+    assert rows["zendesk:acme:g2"].name == "Returns"  # unique names stay as they are
+    both = compute_report(data, W, now=NOW, by="team", team="billing").rows
+    assert {row.id for row in both} == {"zendesk:acme:g1", "freshdesk:eu:g1"}
+    one = compute_report(data, W, now=NOW, by="team", team="Billing (freshdesk:eu)").rows
+    assert [row.id for row in one] == ["freshdesk:eu:g1"]
