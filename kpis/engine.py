@@ -15,6 +15,7 @@ import numpy as np
 
 from kpis import stats
 from kpis.catalogue import KPIS, Kind, band
+from kpis.compute.business import business_kpis
 from kpis.compute.common import Grouping, Raw, Span
 from kpis.compute.flow import flow_kpis
 from kpis.compute.satisfaction import low_rated, satisfaction_kpis
@@ -35,6 +36,8 @@ class KpiConfig:
     sla_minutes: dict[str, float] = field(default_factory=dict)
     default_sla_minutes: float = 24 * 60.0
     success_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SUCCESS_WEIGHTS))
+    #: Expected customer lifetime for ``clv``; ``None``: 1 / monthly churn.
+    lifetime_months: float | None = None
 
 
 def compute_report(
@@ -93,6 +96,8 @@ def _window_raw(data: KpiData, grouping: Grouping, window: Window, now: datetime
     raw.update(speed_kpis(data.tickets, grouping, span, sla_minutes))
     raw.update(satisfaction_kpis(data.ratings, data.surveys, grouping, span))
     raw["customer_success_score"] = _success_score(raw, config)
+    raw.update(business_kpis(data.accounts, data.spend, span, grouping.groups, overall=grouping.overall,
+                             lifetime_months=config.lifetime_months))
     return raw
 
 
@@ -108,7 +113,7 @@ def _grouping(data: KpiData, by: str) -> tuple[Grouping, list[tuple[str, str]]]:
     t, r, s, d = data.tickets, data.ratings, data.surveys, data.directory
     if by == "overall":
         zeros = [np.zeros(len(a.team), dtype=np.int32) for a in (t, r, s)]
-        return Grouping(*zeros, groups=1), [("overall", "Overall")]
+        return Grouping(*zeros, groups=1, overall=True), [("overall", "Overall")]
     if by == "team":
         names = display_names(d.team_ids, d.team_names)
         return Grouping(t.team, r.team, s.team, len(d.team_ids)), list(zip(d.team_ids, names))
@@ -175,7 +180,8 @@ def _metric(key: str, current: Raw, previous: Raw, code: int, config: KpiConfig)
     if kind is Kind.COUNT:
         splits = {name: {bucket: int(a[code]) for bucket, a in split.items()} for name, split in current.splits.items()}
         return MetricValue(key, value, before, stats.percent_change(value, before), splits=splits)
-    change = stats.percent_change(value, before) if kind is Kind.TIME else stats.point_change(value, before)
+    relative = kind is Kind.TIME or KPIS[key].unit == "money"
+    change = stats.percent_change(value, before) if relative else stats.point_change(value, before)
     ci = None
     if kind is Kind.RATE and current.k is not None and n and current.k[code] <= n:
         ci = stats.wilson(float(current.k[code]), n)
