@@ -156,7 +156,7 @@ class FakeZendesk:
                 return self._rate_limited(self._retry_deadline - now)
         if not self._authenticated(handler.headers.get("Authorization", "")):
             return _json(401, {"error": "Couldn't authenticate you"})
-        fault = self._take_fault(path)
+        fault = self._take_fault(handler.path)
         if fault is not None:
             answer = self._fault(fault, path)
             if answer is not None:
