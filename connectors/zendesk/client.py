@@ -115,7 +115,7 @@ class ZendeskClient:
             if s.uses_api_token
             else f"set {s.variable('OAUTH_TOKEN')} to an admin's OAuth token with the read scope"
         )
-        return CredentialError(f"{who} denied access to {what} (403 Forbidden): {what} need an admin; {admin}")
+        return CredentialError(f"{who} denied access to {what} (403 Forbidden): reading {what} needs an admin; {admin}")
 
 
 def _what(path: str) -> str:

@@ -189,6 +189,10 @@ class Account:
         }
         return rid
 
+    def change_response(self, rid: str, rating: int) -> None:
+        csat = next(a for a in self.survey_responses[rid]["answers"] if a["type"] == "rating_scale")
+        csat.update(rating=rating, updated_at=iso_ms(self.clock.epoch()))
+
     def created_ms(self, response: dict[str, Any]) -> int:
         return min(_epoch(a["created_at"]) for a in response["answers"]) * 1000
 

@@ -21,12 +21,13 @@ from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from tests.fake_zendesk.data import TicketSource
+from tests.fake_zendesk.endpoints import API, ROUTES
 
-API = "/api/v2"
-EXPORT = f"{API}/incremental/tickets/cursor.json"
+#: Not Zendesk: the fake's own request counts, for a benchmark running the fake in another process.
+STATS = "/__fake__/stats"
 HTML_502 = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
 HTML_MAINTENANCE = b"<!DOCTYPE html><html><body><h1>We'll be right back</h1></body></html>"
 
@@ -126,6 +127,16 @@ class FakeZendesk:
     def forget(self) -> None:
         self.log.clear()
 
+    def stats(self) -> dict[str, Any]:
+        """Requests per path and status, and Retry-After violations."""
+        counts: dict[str, dict[str, int]] = {}
+        with self._lock:
+            for entry in self.log:
+                if entry.path != STATS:
+                    by_status = counts.setdefault(entry.path, {})
+                    by_status[str(entry.status)] = by_status.get(str(entry.status), 0) + 1
+            return {"requests": counts, "violations": list(self.violations)}
+
     # -- serving -------------------------------------------------------------------------------
 
     def _serve(self, handler: BaseHTTPRequestHandler) -> None:
@@ -149,6 +160,8 @@ class FakeZendesk:
             handler.close_connection = True
 
     def _answer(self, handler: BaseHTTPRequestHandler, path: str, params: dict, entry: Logged):
+        if path == STATS:
+            return _json(200, self.stats())
         now = self.clock.monotonic()
         with self._lock:
             if self._retry_deadline is not None and now < self._retry_deadline - self.tolerance:
@@ -168,17 +181,10 @@ class FakeZendesk:
         admin_only = path.startswith(f"{API}/incremental/") or path.startswith(f"{API}/satisfaction_ratings")
         if admin_only and not self.admin:
             return _json(403, {"error": "Forbidden", "description": "You do not have access to this page. Please contact the account owner of this help desk for further help."})
-        route = {
-            EXPORT: self._export,
-            f"{API}/satisfaction_ratings.json": self._ratings,
-            f"{API}/guide/survey_responses": self._survey_responses,
-            f"{API}/users.json": self._users,
-            f"{API}/groups.json": self._groups,
-            f"{API}/group_memberships.json": self._memberships,
-        }.get(path)
+        route = ROUTES.get(path)
         if route is None:
             return _json(404, {"error": "InvalidEndpoint", "description": "Not found"})
-        status, body, items = route(handler, params)
+        status, body, items = route(self, params)
         entry.items = items
         status, headers, payload, drop = _json(status, body)
         headers.update(self._limit_headers())
@@ -256,95 +262,6 @@ class FakeZendesk:
             "ratelimit-remaining": str(remaining),
             "ratelimit-reset": str(reset),
         }
-
-    # -- endpoints -----------------------------------------------------------------------------
-
-    def _export(self, handler, params):
-        per_page = min(int(_one(params, "per_page", "1000")), self.page_cap, 1000)
-        if "cursor" in params and "start_time" in params:
-            return 400, {"error": "InvalidPaginationParameter", "description": "cursor and start_time are exclusive"}, 0
-        if "cursor" in params:
-            ts, _, tid = base64.urlsafe_b64decode(_one(params, "cursor")).decode().partition("|")
-            key = (int(ts), int(tid))
-        elif "start_time" in params:
-            start = int(_one(params, "start_time"))
-            if start > self.clock.epoch() - 60:
-                return 400, {"error": "InvalidValue", "description": "Too recent start_time. Use a start_time older than 1 minute"}, 0
-            key = (start, -1)
-        else:
-            return 400, {"error": "InvalidPaginationParameter", "description": "start_time or cursor is required"}, 0
-        pairs, more = self.tickets.after(key, per_page)
-        if pairs:
-            last = pairs[-1][0]
-            key = (last["generated_timestamp"], last["id"])
-        cursor = base64.urlsafe_b64encode(f"{key[0]}|{key[1]}".encode()).decode()
-        query = {"cursor": cursor, "per_page": per_page}
-        if "include" in params:
-            query["include"] = _one(params, "include")
-        body: dict[str, Any] = {"tickets": [t for t, _ in pairs]}
-        if "metric_sets" in _one(params, "include", ""):
-            body["metric_sets"] = [m for _, m in pairs if m is not None]
-        body.update(
-            after_url=f"{self.url}{EXPORT}?{urlencode(query)}", after_cursor=cursor,
-            before_url=None, before_cursor=None, end_of_stream=not more,
-        )
-        return 200, body, len(pairs)
-
-    def _paged(self, params, items: list[dict], key: str, path: str, order=lambda item: item["id"]):
-        size = min(int(_one(params, "page[size]", "100")), 100)
-        items = sorted(items, key=order)
-        after = _one(params, "page[after]", "")
-        if after:
-            last = json.loads(base64.urlsafe_b64decode(after))
-            items = [item for item in items if order(item) > last]
-        page, more = items[:size], len(items) > size
-        cursor = base64.urlsafe_b64encode(json.dumps(order(page[-1])).encode()).decode() if page else after or None
-        query = {k: v[0] for k, v in params.items() if k != "page[after]"}
-        next_url = f"{self.url}{path}?{urlencode({**query, 'page[after]': cursor})}" if more else None
-        body = {key: page, "meta": {"has_more": more, "after_cursor": cursor, "before_cursor": None},
-                "links": {"next": next_url, "prev": None}}
-        return 200, body, len(page)
-
-    def _ratings(self, handler, params):
-        if self.account.csat not in ("legacy", "both"):
-            return 404, {"error": "InvalidEndpoint", "description": "Not found"}, 0
-        start = int(_one(params, "start_time", "0"))
-        chosen = [r for r in self.account.ratings.values() if _epoch(r["updated_at"]) >= start]
-        return self._paged(params, chosen, "satisfaction_ratings", f"{API}/satisfaction_ratings.json")
-
-    def _survey_responses(self, handler, params):
-        if self.account.csat not in ("new", "both"):
-            return 404, {"error": "InvalidEndpoint", "description": "Not found"}, 0
-        start = int(_one(params, "filter[created_at_start]", "0"))
-        chosen = [r for r in self.account.survey_responses.values() if self.account.created_ms(r) >= start]
-        return self._paged(params, chosen, "survey_responses", f"{API}/guide/survey_responses")
-
-    def _users(self, handler, params):
-        roles = set(params.get("role[]", [])) or {"end-user", "agent", "admin"}
-        chosen = [u for u in self.account.users.values() if u["role"] in roles]
-        return self._paged(params, chosen, "users", f"{API}/users.json")
-
-    def _groups(self, handler, params):
-        return self._paged(params, list(self.account.groups.values()), "groups", f"{API}/groups.json")
-
-    def _memberships(self, handler, params):
-        return self._paged(params, list(self.account.memberships.values()), "group_memberships", f"{API}/group_memberships.json")
-
-
-def _one(params: dict[str, list[str]], name: str, default: str | None = None) -> str:
-    values = params.get(name)
-    if not values:
-        if default is None:
-            raise KeyError(name)
-        return default
-    return values[0]
-
-
-def _epoch(text: str) -> int:
-    from datetime import datetime
-
-    return int(datetime.fromisoformat(text).timestamp())
-
 
 def _json(status: int, body: Any):
     return status, {"Content-Type": "application/json; charset=utf-8"}, json.dumps(body).encode(), False
