@@ -50,7 +50,7 @@ def _contents(db: Path) -> dict[str, list]:
 def test_killed_syncs_resume_to_the_same_store_as_a_clean_run(tmp_path):
     clock = RealClock()
     account = Account(clock)
-    populate(account, tickets=2000, seed=21)
+    populate(account, tickets=3000, seed=21)
     # Small pages and a little latency: a sync of many pages, long enough to be killed mid-way.
     fake = FakeZendesk(account, clock, page_cap=100, latency=0.02, export_per_minute=10**6, account_per_minute=10**6)
     (tmp_path / "helpdesk-kpis.toml").write_text("[connectors.zendesk.default]\nexport_requests_per_minute = 1000000\n")
@@ -79,5 +79,5 @@ def test_killed_syncs_resume_to_the_same_store_as_a_clean_run(tmp_path):
 
     assert killed_mid_run == 5
     clean_store, resumed_store = _contents(tmp_path / "clean.db"), _contents(tmp_path / "killed.db")
-    assert len(clean_store["Ticket"]) == 2000
+    assert len(clean_store["Ticket"]) == 3000
     assert resumed_store == clean_store
