@@ -29,7 +29,7 @@ class ConnectorSpec:
 _REGISTRY: dict[str, ConnectorSpec] = {}
 
 #: Modules whose import registers a built-in connector.
-BUILTIN_MODULES: tuple[str, ...] = ("connectors.sample", "connectors.files")
+BUILTIN_MODULES: tuple[str, ...] = ("connectors.sample", "connectors.zendesk", "connectors.files")
 
 
 def register(spec: ConnectorSpec) -> ConnectorSpec:
@@ -57,10 +57,10 @@ def build(source: str, instance: str, values: dict[str, Any]) -> Connector:
         settings = spec.settings_model.model_validate(values)
     except ValidationError as error:
         first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(section)"
-        raise ConfigError(
-            f"[connectors.{source}.{instance}] {where}: {first['msg']}"
-        ) from None
+        where = " " + ".".join(str(part) for part in first["loc"]) if first["loc"] else ""
+        # pydantic prefixes a validator's own message with "Value error, ".
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"[connectors.{source}.{instance}]{where}: {message}") from None
     return spec.factory(instance, settings)
 
 

@@ -15,7 +15,7 @@ there; nothing here ever prints a secret's value.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -129,12 +129,18 @@ class Settings:
     env: EnvSettings
     config: FileConfig
     config_path: Path
+    #: Zendesk instances with their secrets resolved (see :func:`zendesk_instances`).
+    zendesk: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def connector_sections(self) -> list[tuple[str, str, dict[str, Any]]]:
         """Every configured connector instance as (source, instance, settings values)."""
+        sections = {source: dict(instances) for source, instances in self.config.connectors.items()}
+        sections.pop(ZENDESK, None)
+        if self.zendesk:
+            sections[ZENDESK] = self.zendesk
         return [
             (source, instance, dict(values))
-            for source, instances in sorted(self.config.connectors.items())
+            for source, instances in sorted(sections.items())
             for instance, values in sorted(instances.items())
         ]
 
@@ -144,7 +150,66 @@ def load_settings(config_path: Path | None = None, *, env_file: Path | None = Pa
     env = _load_env(env_file)
     explicit = config_path or env.helpdesk_kpis_config
     path = explicit or DEFAULT_CONFIG_FILE
-    return Settings(env=env, config=_load_file_config(path, required=explicit is not None), config_path=path)
+    config = _load_file_config(path, required=explicit is not None)
+    zendesk = zendesk_instances(env, config.connectors.get(ZENDESK, {}), env_file)
+    return Settings(env=env, config=config, config_path=path, zendesk=zendesk)
+
+
+# -- Zendesk instances --------------------------------------------------------------------------
+# The default instance comes from ZENDESK_SUBDOMAIN / ZENDESK_URL / ZENDESK_EMAIL /
+# ZENDESK_API_TOKEN / ZENDESK_OAUTH_TOKEN and is named after its subdomain (``default`` when only
+# ZENDESK_URL is set). Each ``[connectors.zendesk.<name>]`` section is another instance; its
+# secrets come from ZENDESK_<NAME>_EMAIL / _API_TOKEN / _OAUTH_TOKEN (NAME upper-cased, dashes
+# as underscores). A section named like the default instance adds to it (options such as
+# ``export_requests_per_minute``), the unprefixed variables filling what it leaves out.
+
+ZENDESK = "zendesk"
+
+
+class ZendeskSecrets(BaseSettings):
+    """The variables of one named Zendesk instance, read with its ``ZENDESK_<NAME>_`` prefix."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    email: str | None = None
+    api_token: SecretStr | None = None
+    oauth_token: SecretStr | None = None
+
+
+def zendesk_env_prefix(instance: str) -> str:
+    return f"ZENDESK_{instance.upper().replace('-', '_')}_"
+
+
+def zendesk_instances(
+    env: EnvSettings, sections: dict[str, dict[str, Any]], env_file: Path | None
+) -> dict[str, dict[str, Any]]:
+    """Every Zendesk instance's settings values (validated later by the connector's own model)."""
+    instances: dict[str, dict[str, Any]] = {}
+    default = None
+    if env.zendesk_subdomain or env.zendesk_url:
+        default = (env.zendesk_subdomain or "default").strip().lower()
+        values = {
+            "subdomain": env.zendesk_subdomain,
+            "url": env.zendesk_url,
+            "email": env.zendesk_email,
+            "api_token": env.zendesk_api_token,
+            "oauth_token": env.zendesk_oauth_token,
+        }
+        instances[default] = {"env_prefix": "ZENDESK_"} | {k: v for k, v in values.items() if v is not None}
+    for name, section in sections.items():
+        prefix = zendesk_env_prefix(name)
+        try:
+            secrets = ZendeskSecrets(_env_prefix=prefix, _env_file=env_file)
+        except ValidationError as error:
+            first = error.errors()[0]
+            raise ConfigError(f"{prefix}{str(first['loc'][0]).upper()}: {first['msg']}") from None
+        own = {k: v for k, v in secrets if v is not None}
+        values = dict(instances.get(name, {}))
+        values.update(section)
+        values.update(own)
+        values["env_prefix"] = prefix if own or name != default else "ZENDESK_"
+        instances[name] = values
+    return instances
 
 
 def _load_env(env_file: Path | None) -> EnvSettings:
