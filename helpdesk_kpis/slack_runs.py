@@ -148,7 +148,7 @@ def _readings_table(plan) -> Table:  # noqa: ANN001
 
 def _report(outcome: Outcome, console: Console) -> None:
     if outcome.error is None:  # failures are told once, together, by raise_failures
-        console.print(rich_escape(outcome.line()), highlight=False)
+        console.print(rich_escape(outcome.line()), highlight=False, soft_wrap=True)
 
 
 def raise_failures(outcomes: Sequence[Outcome]) -> None:
