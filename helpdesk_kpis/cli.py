@@ -13,7 +13,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import typer
 from rich.console import Console
 
@@ -216,12 +215,12 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and turn expected failures into one line and an exit code."""
     try:
         app(args=argv, prog_name="helpdesk-kpis", standalone_mode=False)
-    except click.exceptions.Exit as done:
+    except typer.Exit as done:
         return done.exit_code
-    except click.ClickException as usage:
+    except typer.TyperException as usage:  # bad options or arguments: the parser's own message
         usage.show()
         return usage.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         err.print("aborted")
         return 1
     except HelpdeskKpisError as error:

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from helpdesk_kpis.slack_settings import AlertRuleConfig, DigestConfig, ScheduleConfig, TeamConfig, check_slack_sections
+from kpis.catalogue import KPIS, Kind
 from kpis.errors import ConfigError
 
 DEFAULT_CONFIG_FILE = Path("helpdesk-kpis.toml")
@@ -88,6 +89,30 @@ class SlaConfig(BaseModel):
             raise ValueError("targets must be positive numbers of hours")
         return value
 
+
+class KpisConfig(BaseModel):
+    """``[kpis]``: the tunable parts of the KPI definitions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: Components of customer_success_score and their weights (normalized to sum 1).
+    success_weights: dict[str, float] = Field(
+        default_factory=lambda: {"csat": 0.5, "fcr_rate": 0.25, "first_reply_sla_rate": 0.25}
+    )
+    #: Expected customer lifetime for clv; unset: 1 / monthly churn.
+    clv_lifetime_months: float | None = Field(default=None, gt=0)
+
+    @field_validator("success_weights")
+    @classmethod
+    def _rates_with_positive_weights(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = [k for k in value if k not in KPIS or KPIS[k].kind is not Kind.RATE]
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)}: components must be rate KPIs such as csat, fcr_rate")
+        if not value or any(w <= 0 for w in value.values()):
+            raise ValueError("give at least one component, each with a positive weight")
+        return value
+
+
 class FileConfig(BaseModel):
     """The structure of ``helpdesk-kpis.toml``."""
 
@@ -95,6 +120,7 @@ class FileConfig(BaseModel):
 
     reporting: ReportingConfig = Field(default_factory=ReportingConfig)
     sla: SlaConfig = Field(default_factory=SlaConfig)
+    kpis: KpisConfig = Field(default_factory=KpisConfig)
     #: ``[connectors.<source>.<instance>]`` sections, validated by each connector's own model.
     connectors: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
     # Slack: ``[[teams]]``, ``[digest]``, ``[[alerts]]``, ``[schedule]`` (helpdesk_kpis.slack_settings).

@@ -209,3 +209,19 @@ def test_the_scheduled_digest_job_posts_yesterdays_digest(workdir, fake):
 class _Summary:
     def line(self) -> str:
         return "synced 0 records"
+
+
+def test_without_teams_config_every_helpdesk_team_is_previewed_apart_even_with_shared_names():
+    from helpdesk_kpis.digests import digest_targets
+    from helpdesk_kpis.settings import FileConfig
+    from helpdesk_kpis.teams import reporting_teams
+    from kpis.dataset import from_records
+    from kpis.records import Team
+
+    teams = [Team("zendesk", "acme", "g1", "Billing"), Team("zendesk", "beta", "g9", "Billing")]
+    targets = digest_targets(FileConfig(), reporting_teams(from_records(teams=teams), FileConfig()))
+    assert [(t.title, t.scope, t.channel) for t in targets] == [
+        ("Billing (zendesk:acme)", "team:Billing (zendesk:acme)", None),
+        ("Billing (zendesk:beta)", "team:Billing (zendesk:beta)", None),
+        ("All teams", "overall", None),
+    ]
