@@ -44,6 +44,11 @@ def run_digests(
     config = ctx.settings().config
     day = day or default_day(now, config.reporting.zone)
     preview = dry_run or as_json
+    if not preview and not config.teams:
+        raise ConfigError(
+            f"no teams to post digests for: add [[teams]] entries with name and channel to "
+            f"{ctx.settings().config_path} (README: Slack), or preview with --dry-run"
+        )
     # Checked before any work: a missing token should not cost a whole computation first.
     delivery = None if preview else ctx.slack_delivery(clock)
     built = build_digests(ctx.store(), config, ctx.kpi_config(), rules_from(config), day=day, now=now, only=only,
@@ -54,12 +59,6 @@ def run_digests(
     if dry_run:
         show_digests(built, console)
         return []
-    missing = [b.target.title for b in built if not b.target.channel]
-    if missing:
-        raise ConfigError(
-            f"no channel for {', '.join(missing)}: add [[teams]] entries with name and channel to "
-            f"{ctx.settings().config_path} (README: Slack), or preview with --dry-run"
-        )
     outcomes = []
     for item in built:
         try:

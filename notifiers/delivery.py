@@ -88,8 +88,8 @@ class SlackDelivery:
         elif record.status == DONE and record.payload_hash == digest_hash:
             return Outcome(post.label, "unchanged", record.channel or post.channel, record.ts,
                            ["already posted today; --force posts it again"])
-        else:
-            outcome.action = "finished" if record.status == POSTED else "updated"
+        else:  # posted earlier: finish its steps; numbers changed since: update it in place
+            outcome.action = "finished"
             if record.payload_hash != digest_hash:
                 record = self._update(record, post.message, digest_hash, label="digest")
                 outcome.action = "updated"

@@ -195,3 +195,11 @@ def test_one_refused_alert_channel_does_not_hold_back_the_others(delivery, fake_
     assert [m.text for m in fake_slack.top_level()] == ["b|2"]
     assert [m.scope for m in log.unfinished("alert")] == ["a|1"]  # kept for the next run
 
+
+
+def test_a_team_name_longer_than_the_scope_column_is_still_posted_once(delivery, fake_slack):
+    long_post = DigestPost(scope="team:" + "Very long team name " * 20, day=DAY, channel="#kpi-billing",
+                           message=message(), label="long")
+    assert delivery.deliver_digest(long_post).action == "posted"
+    assert delivery.deliver_digest(long_post).action == "unchanged"
+    assert len(fake_slack.top_level(BILLING)) == 1
