@@ -225,3 +225,18 @@ def test_without_teams_config_every_helpdesk_team_is_previewed_apart_even_with_s
         ("Billing (zendesk:beta)", "team:Billing (zendesk:beta)", None),
         ("All teams", "overall", None),
     ]
+
+
+def test_sync_evaluates_the_alert_rules_when_it_has_finished(workdir, fake, capsys):
+    (workdir / "helpdesk-kpis.toml").write_text(
+        '[connectors.sample.demo]\ntickets = 300\ndays = 20\nanchor = "2026-11-15T12:00:00Z"\n'
+        '[digest]\nleads_channel = "#support-leads"\n'
+        '[[alerts]]\nid = "csat-ceiling"\nkpi = "csat"\noperator = "<"\nthreshold = 101\n'
+    )
+    code, out, _ = run(capsys, "sync", "--no-alerts")
+    assert code == 0 and fake.calls == []
+    code, out, _ = run(capsys, "sync")
+    assert code == 0, out
+    assert "synced 0 records" in out and "1 breaches started" in out
+    [alert] = fake.top_level("C0LEADS001")
+    assert alert.text.startswith("CSAT overall is below 101%")
