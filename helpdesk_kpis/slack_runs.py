@@ -124,6 +124,10 @@ def run_alerts(
         f"{len(plan.readings)} readings of {len(config.alerts)} rules: {started} breaches started, "
         f"{len(plan.announcements) - started} recovered, {len(plan.unjudged)} with too few samples to judge"
     )
+    if plan.unrouted:
+        names = ", ".join(sorted({f"{r.rule.id} ({r.row.name})" for r in plan.unrouted}))
+        console.print(f"not judged, no channel to post to: {rich_escape(names)}; set the rule's channel or "
+                      "[digest] leads_channel", highlight=False, soft_wrap=True)
     raise_failures(outcomes)
     return outcomes
 

@@ -72,7 +72,9 @@ class TeamConfig(BaseModel):
     def _member_ids(cls, value: list[str]) -> list[str]:
         for item in value:
             if not _SLACK_MEMBER.match(item):
-                raise ValueError(f"{item!r} is not a Slack member id; use ids like U024BE7LH (profile, More, Copy member ID)")
+                raise ValueError(
+                    f"{item!r} is not a Slack member id; use ids like U024BE7LH (profile, More, Copy member ID)"
+                )
         return value
 
     @field_validator("digest_time")

@@ -56,7 +56,8 @@ def reporting_teams(data: KpiData, config: FileConfig) -> ReportingTeams:
         unknown = [member for member in members if known and member not in known]
         if unknown:
             raise ConfigError(
-                f"teams.{team.name}.sources: no helpdesk team {unknown[0]!r} has been synced (helpdesk teams: {helpdesk_teams})"
+                f"teams.{team.name}.sources: no helpdesk team {unknown[0]!r} has been synced "
+                f"(helpdesk teams: {helpdesk_teams})"
             )
         groups.append(TeamGroup(team.name, members))
     return ReportingTeams(data, merge_teams(data, groups), tuple(config.teams))

@@ -108,10 +108,9 @@ def breakdown_message(digest: Digest) -> dict[str, Any] | None:
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text)) for text in texts]
     left = len(rows) - shown
     if left:
-        blocks.append(
-            ContextBlock(elements=[MarkdownTextObject(text=f"_and {left} more {noun}_ · the full list: "
-                                                           f"`helpdesk-kpis report --by {'agent' if noun == 'agents' else 'team'}`")])
-        )
+        by = "agent" if noun == "agents" else "team"
+        more = f"_and {left} more {noun}_ · the full list: `helpdesk-kpis report --by {by}`"
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
     payload = {
         "text": f"{digest.title}: {len(rows)} {noun} for {span_text(digest.report.window)}",
         "blocks": to_dicts(blocks),
