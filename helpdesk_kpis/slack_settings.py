@@ -26,11 +26,11 @@ _SLACK_GROUP = re.compile(r"^S[A-Z0-9]{2,}$")
 _RULE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
-def _kpi_key(name: str, *, allow_list: bool = False) -> str:
+def _kpi_key(name: str) -> str:
     spec = resolve(name)
     if spec is None:
         raise ValueError(f"unknown KPI {name!r}; use a key from the README such as csat, frt, fcr, backlog")
-    if spec.kind is Kind.LIST and not allow_list:
+    if spec.kind is Kind.LIST:
         raise ValueError(f"{spec.key} is a list, not a number; pick a numeric KPI")
     return spec.key
 

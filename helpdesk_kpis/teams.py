@@ -59,6 +59,13 @@ def reporting_teams(data: KpiData, config: FileConfig) -> ReportingTeams:
                 f"teams.{team.name}.sources: no helpdesk team {unknown[0]!r} has been synced "
                 f"(helpdesk teams: {helpdesk_teams})"
             )
+        for group in groups:
+            shared = set(group.members) & set(members)
+            if shared:
+                raise ConfigError(
+                    f"teams.{team.name}: the helpdesk team {sorted(shared)[0]!r} is also in {group.name!r}; "
+                    "give it to one team (list sources explicitly)"
+                )
         groups.append(TeamGroup(team.name, members))
     return ReportingTeams(data, merge_teams(data, groups), tuple(config.teams))
 

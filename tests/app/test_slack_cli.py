@@ -240,3 +240,13 @@ def test_sync_evaluates_the_alert_rules_when_it_has_finished(workdir, fake, caps
     assert "synced 0 records" in out and "1 breaches started" in out
     [alert] = fake.top_level("C0LEADS001")
     assert alert.text.startswith("CSAT overall is below 101%")
+
+
+def test_a_helpdesk_team_claimed_by_two_teams_is_a_config_error(workdir, capsys):
+    (workdir / "helpdesk-kpis.toml").write_text(
+        '[[teams]]\nname = "Billing"\nchannel = "#a"\n'
+        '[[teams]]\nname = "Money"\nchannel = "#b"\nsources = ["zendesk:acme:g1"]\n'
+    )
+    code, _, err = run(capsys, "digest", "--dry-run")
+    assert code == 2
+    assert_one_line_error(err, "teams.Money", "'zendesk:acme:g1' is also in 'Billing'")
