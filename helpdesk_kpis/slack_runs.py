@@ -121,8 +121,10 @@ def run_alerts(
         _report(outcome, console)
     started = sum(1 for a in plan.announcements if a.transition.kind == "breach")
     console.print(
-        f"{len(plan.readings)} readings of {len(config.alerts)} rules: {started} breaches started, "
-        f"{len(plan.announcements) - started} recovered, {len(plan.unjudged)} with too few samples to judge"
+        f"alerts: {_count(len(config.alerts), 'rule')} read on {_count(len(plan.readings), 'scope')}; "
+        f"{_count(started, 'breach', 'breaches')} started, {len(plan.announcements) - started} recovered, "
+        f"{len(plan.unjudged)} with too few samples to judge",
+        highlight=False, soft_wrap=True,
     )
     if plan.unrouted:
         names = ", ".join(sorted({f"{r.rule.id} ({r.row.name})" for r in plan.unrouted}))
@@ -130,6 +132,10 @@ def run_alerts(
                       "[digest] leads_channel", highlight=False, soft_wrap=True)
     raise_failures(outcomes)
     return outcomes
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def _readings_table(plan) -> Table:  # noqa: ANN001

@@ -66,7 +66,7 @@ def kpi_section(row: ScopeRow, keys: Sequence[str]) -> list[Block]:
 
 
 def compact_line(row: ScopeRow, keys: Sequence[str]) -> str:
-    """One row in one line: "*Ann Lee* · CSAT 92.0% (n=25) · First reply (median) 1.2h (-8.0%)"."""
+    """One row in one line: "*Ann Lee* · CSAT 92.0% (n=25) (+3.1pp) · reply 1.2h (n=40) (-8.0%)"."""
     parts = [f"*{escape(row.name)}*"]
     for key in keys:
         metric = row.metrics[key]

@@ -147,7 +147,7 @@ def test_alerts_post_a_breach_once_with_the_leads_mentioned(workdir, fake, capsy
 
     code, out, _ = run(capsys, "alerts")
     assert code == 0, out
-    assert "1 breaches started, 0 recovered, 1 with too few samples to judge" in out
+    assert "alerts: 1 rule read on 2 scopes; 1 breach started, 0 recovered, 1 with too few samples to judge" in out
     [alert] = fake.top_level("C0BILLING1")
     assert alert.blocks[0]["text"]["text"].startswith("<@U0LEAD0001> :rotating_light: *CSAT for Billing is below 80%*")
 
@@ -237,7 +237,7 @@ def test_sync_evaluates_the_alert_rules_when_it_has_finished(workdir, fake, caps
     assert code == 0 and fake.calls == []
     code, out, _ = run(capsys, "sync")
     assert code == 0, out
-    assert "synced 0 records" in out and "1 breaches started" in out
+    assert "synced 0 records" in out and "1 breach started" in out
     [alert] = fake.top_level("C0LEADS001")
     assert alert.text.startswith("CSAT overall is below 101%")
 
