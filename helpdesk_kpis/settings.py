@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from helpdesk_kpis.slack_settings import AlertRuleConfig, DigestConfig, ScheduleConfig, TeamConfig, check_slack_sections
 from kpis.catalogue import KPIS, Kind
 from kpis.errors import ConfigError
 
@@ -122,6 +123,16 @@ class FileConfig(BaseModel):
     kpis: KpisConfig = Field(default_factory=KpisConfig)
     #: ``[connectors.<source>.<instance>]`` sections, validated by each connector's own model.
     connectors: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
+    # Slack: ``[[teams]]``, ``[digest]``, ``[[alerts]]``, ``[schedule]`` (helpdesk_kpis.slack_settings).
+    teams: list[TeamConfig] = Field(default_factory=list)
+    digest: DigestConfig = Field(default_factory=DigestConfig)
+    alerts: list[AlertRuleConfig] = Field(default_factory=list)
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+
+    @model_validator(mode="after")
+    def _slack_cross_checks(self) -> FileConfig:
+        check_slack_sections(self.teams, self.digest, self.alerts)
+        return self
 
 
 @dataclass(frozen=True)
@@ -240,5 +251,21 @@ def _load_file_config(path: Path, *, required: bool) -> FileConfig:
         return FileConfig.model_validate(data)
     except ValidationError as error:
         first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(f"{path}: {where}: {first['msg']}") from None
+        where = _where(data, first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{path}: {where}: {message}" if where else f"{path}: {message}") from None
+
+
+def _where(data: dict[str, Any], loc: tuple) -> str:
+    """A TOML key path a person can find: list items by their ``id`` or ``name`` (``alerts.csat-floor.operator``)."""
+    parts: list[str] = []
+    node: Any = data
+    for part in loc:
+        if isinstance(part, int) and isinstance(node, list) and part < len(node):
+            node = node[part]
+            label = node.get("id") or node.get("name") if isinstance(node, dict) else None
+            parts.append(str(label) if label else f"#{part + 1}")
+        else:
+            node = node.get(part) if isinstance(node, dict) else None
+            parts.append(str(part))
+    return ".".join(parts)
