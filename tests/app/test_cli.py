@@ -140,7 +140,6 @@ def test_no_connector_configured_says_how_to_add_one(workdir, capsys):
 def test_locked_store_fails_the_run_and_keeps_the_data(workdir, capsys, monkeypatch):
     assert run(capsys, "sync")[0] == 0
     monkeypatch.setattr("kpis.store.engine.DEFAULT_LOCK_TIMEOUT", 0.2)
-    monkeypatch.setattr("kpis.store.store.DEFAULT_LOCK_TIMEOUT", 0.2)
     holder = sqlite3.connect(workdir / "kpis.db")
     holder.execute("BEGIN IMMEDIATE")
     try:
