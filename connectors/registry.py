@@ -24,6 +24,17 @@ class ConnectorSpec:
     summary: str
     settings_model: type[BaseModel]
     factory: Callable[[str, Any], Connector]
+    #: Secrets and endpoints come from the environment: ``<PREFIX>_<FIELD>`` for the default
+    #: instance, ``<PREFIX>_<INSTANCE>_<FIELD>`` for a named one (the wiring package reads them).
+    env_prefix: str | None = None
+    env_fields: tuple[str, ...] = ()
+    #: The default instance's name given its unprefixed variables; ``None`` when they name none.
+    default_instance: Callable[[dict[str, str]], str | None] | None = None
+
+
+def specs() -> list[ConnectorSpec]:
+    _load_builtin()
+    return [_REGISTRY[source] for source in sorted(_REGISTRY)]
 
 
 _REGISTRY: dict[str, ConnectorSpec] = {}

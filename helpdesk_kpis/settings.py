@@ -14,14 +14,18 @@ there; nothing here ever prints a secret's value.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dotenv import dotenv_values
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from connectors import registry
 
 from helpdesk_kpis.slack_settings import AlertRuleConfig, DigestConfig, ScheduleConfig, TeamConfig, check_slack_sections
 from kpis.catalogue import KPIS, Kind
@@ -140,18 +144,14 @@ class Settings:
     env: EnvSettings
     config: FileConfig
     config_path: Path
-    #: Zendesk instances with their secrets resolved (see :func:`zendesk_instances`).
-    zendesk: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Every connector instance's settings values, secrets resolved (see :func:`connector_instances`).
+    connectors: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
     def connector_sections(self) -> list[tuple[str, str, dict[str, Any]]]:
         """Every configured connector instance as (source, instance, settings values)."""
-        sections = {source: dict(instances) for source, instances in self.config.connectors.items()}
-        sections.pop(ZENDESK, None)
-        if self.zendesk:
-            sections[ZENDESK] = self.zendesk
         return [
             (source, instance, dict(values))
-            for source, instances in sorted(sections.items())
+            for source, instances in sorted(self.connectors.items())
             for instance, values in sorted(instances.items())
         ]
 
@@ -162,65 +162,77 @@ def load_settings(config_path: Path | None = None, *, env_file: Path | None = Pa
     explicit = config_path or env.helpdesk_kpis_config
     path = explicit or DEFAULT_CONFIG_FILE
     config = _load_file_config(path, required=explicit is not None)
-    zendesk = zendesk_instances(env, config.connectors.get(ZENDESK, {}), env_file)
-    return Settings(env=env, config=config, config_path=path, zendesk=zendesk)
+    connectors = connector_instances(config.connectors, environment(env_file))
+    return Settings(env=env, config=config, config_path=path, connectors=connectors)
 
 
-# -- Zendesk instances --------------------------------------------------------------------------
-# The default instance comes from ZENDESK_SUBDOMAIN / ZENDESK_URL / ZENDESK_EMAIL /
-# ZENDESK_API_TOKEN / ZENDESK_OAUTH_TOKEN and is named after its subdomain (``default`` when only
-# ZENDESK_URL is set). Each ``[connectors.zendesk.<name>]`` section is another instance; its
-# secrets come from ZENDESK_<NAME>_EMAIL / _API_TOKEN / _OAUTH_TOKEN (NAME upper-cased, dashes
-# as underscores). A section named like the default instance adds to it (options such as
-# ``export_requests_per_minute``), the unprefixed variables filling what it leaves out.
-
-ZENDESK = "zendesk"
+# -- Connector instances ------------------------------------------------------------------------
+# Each connector spec names its environment prefix and the fields that may come from it. The
+# unprefixed variables (ZENDESK_SUBDOMAIN, ZENDESK_API_TOKEN...) make the default instance when the
+# spec says they name one (Zendesk: after its subdomain). Each ``[connectors.<source>.<name>]``
+# section is an instance; its secrets come from ``<PREFIX>_<NAME>_<FIELD>`` (NAME upper-cased,
+# dashes as underscores). A section named like the default instance adds options to it. Any
+# variable may instead be given as ``<VARIABLE>_FILE``: the path of a file holding the value.
 
 
-class ZendeskSecrets(BaseSettings):
-    """The variables of one named Zendesk instance, read with its ``ZENDESK_<NAME>_`` prefix."""
-
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
-
-    email: str | None = None
-    api_token: SecretStr | None = None
-    oauth_token: SecretStr | None = None
-
-
-def zendesk_env_prefix(instance: str) -> str:
-    return f"ZENDESK_{instance.upper().replace('-', '_')}_"
+def environment(env_file: Path | None) -> dict[str, str]:
+    """The process environment over the ``.env`` file, keys upper-cased, ``*_FILE`` indirections kept."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k.upper(): v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update({k.upper(): v for k, v in os.environ.items()})
+    return values
 
 
-def zendesk_instances(
-    env: EnvSettings, sections: dict[str, dict[str, Any]], env_file: Path | None
-) -> dict[str, dict[str, Any]]:
-    """Every Zendesk instance's settings values (validated later by the connector's own model)."""
-    instances: dict[str, dict[str, Any]] = {}
-    default = None
-    if env.zendesk_subdomain or env.zendesk_url:
-        default = (env.zendesk_subdomain or "default").strip().lower()
-        values = {
-            "subdomain": env.zendesk_subdomain,
-            "url": env.zendesk_url,
-            "email": env.zendesk_email,
-            "api_token": env.zendesk_api_token,
-            "oauth_token": env.zendesk_oauth_token,
-        }
-        instances[default] = {"env_prefix": "ZENDESK_"} | {k: v for k, v in values.items() if v is not None}
-    for name, section in sections.items():
-        prefix = zendesk_env_prefix(name)
-        try:
-            secrets = ZendeskSecrets(_env_prefix=prefix, _env_file=env_file)
-        except ValidationError as error:
-            first = error.errors()[0]
-            raise ConfigError(f"{prefix}{str(first['loc'][0]).upper()}: {first['msg']}") from None
-        own = {k: v for k, v in secrets if v is not None}
-        values = dict(instances.get(name, {}))
-        values.update(section)
-        values.update(own)
-        values["env_prefix"] = prefix if own or name != default else "ZENDESK_"
-        instances[name] = values
-    return instances
+def _variable(variables: dict[str, str], name: str) -> str | None:
+    value = variables.get(name)
+    if value not in (None, ""):
+        return value
+    path = variables.get(f"{name}_FILE")
+    if not path:
+        return None
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise ConfigError(f"{name}_FILE: cannot read {path}: {error.strerror}") from None
+
+
+def _prefixed(variables: dict[str, str], prefix: str, fields: tuple[str, ...]) -> dict[str, str]:
+    found = {f: _variable(variables, f"{prefix}{f.upper()}") for f in fields}
+    return {f: v for f, v in found.items() if v is not None}
+
+
+def instance_prefix(env_prefix: str, instance: str) -> str:
+    return f"{env_prefix}_{instance.upper().replace('-', '_')}_"
+
+
+def connector_instances(
+    sections: dict[str, dict[str, dict[str, Any]]], variables: dict[str, str]
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Every connector instance's settings values (validated later by the connector's own model)."""
+    for source in sections:
+        registry.spec_for(source)  # an unknown source in the TOML file is a config error
+    result: dict[str, dict[str, dict[str, Any]]] = {}
+    for spec in registry.specs():
+        instances = {name: dict(values) for name, values in sections.get(spec.source, {}).items()}
+        prefixes: dict[str, str] = {}
+        if spec.env_prefix:
+            unprefixed = _prefixed(variables, f"{spec.env_prefix}_", spec.env_fields)
+            default = spec.default_instance(unprefixed) if spec.default_instance else None
+            if default is not None:
+                instances[default] = {**unprefixed, **instances.get(default, {})}
+                prefixes[default] = f"{spec.env_prefix}_"
+            for name in instances:
+                own = _prefixed(variables, instance_prefix(spec.env_prefix, name), spec.env_fields)
+                instances[name].update(own)
+                if own or name not in prefixes:
+                    prefixes[name] = instance_prefix(spec.env_prefix, name)
+            if "env_prefix" in spec.settings_model.model_fields:
+                for name, prefix in prefixes.items():
+                    instances[name]["env_prefix"] = prefix  # so messages name the right variable
+        if instances:
+            result[spec.source] = instances
+    return result
 
 
 def _load_env(env_file: Path | None) -> EnvSettings:

@@ -93,3 +93,27 @@ def test_incomplete_settings_exit_2_naming_what_to_set(workdir, monkeypatch, cap
     for fragment in fragments:
         assert fragment in lines[0]
     assert "tok-secret" not in err
+
+
+def test_any_secret_may_come_from_a_file_named_by_its_FILE_variable(workdir, monkeypatch):
+    # Containers mount secrets as files: ZENDESK_API_TOKEN_FILE=/run/secrets/zendesk.
+    (workdir / "token").write_text("tok-from-file\n")
+    (workdir / "eu-token").write_text("tok-eu\n")
+    monkeypatch.setenv("ZENDESK_SUBDOMAIN", "acme")
+    monkeypatch.setenv("ZENDESK_EMAIL", "lead@acme.test")
+    monkeypatch.setenv("ZENDESK_API_TOKEN_FILE", str(workdir / "token"))
+    monkeypatch.setenv("ZENDESK_EU_EMAIL", "eu@acme.test")
+    monkeypatch.setenv("ZENDESK_EU_API_TOKEN_FILE", str(workdir / "eu-token"))
+    (workdir / "helpdesk-kpis.toml").write_text('[connectors.zendesk.eu]\nsubdomain = "acme-eu"\n')
+    found = connectors()
+    assert found["acme"].settings.api_token.get_secret_value() == "tok-from-file"
+    assert found["eu"].settings.api_token.get_secret_value() == "tok-eu"
+
+
+def test_an_unreadable_FILE_variable_is_a_config_error_naming_it(workdir, monkeypatch, capsys):
+    monkeypatch.setenv("ZENDESK_SUBDOMAIN", "acme")
+    monkeypatch.setenv("ZENDESK_EMAIL", "lead@acme.test")
+    monkeypatch.setenv("ZENDESK_API_TOKEN_FILE", str(workdir / "missing"))
+    assert main(["sync"]) == 2
+    err = capsys.readouterr().err
+    assert "ZENDESK_API_TOKEN_FILE: cannot read" in err and "Traceback" not in err
