@@ -14,6 +14,7 @@ there; nothing here ever prints a secret's value.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +89,66 @@ class SlaConfig(BaseModel):
         return value
 
 
+_SLACK_USER_OR_GROUP = re.compile(r"^[UWS][A-Z0-9]{2,}$")
+
+
+def slack_ids(values: list[str]) -> list[str]:
+    """Slack user IDs (``U…``, ``W…``) or user-group IDs (``S…``), as leads and admins are given."""
+    for value in values:
+        if not _SLACK_USER_OR_GROUP.match(value):
+            raise ValueError(
+                f"{value!r} is not a Slack user ID (U…) or user-group ID (S…); copy it from the person's "
+                "or group's profile in Slack (More › Copy member ID)"
+            )
+    return values
+
+
+class SlashConfig(BaseModel):
+    """``[slash]``: the `/kpi` command (README "Slash command")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: The command as created in Slack (the manifest names it /kpi).
+    command: str = Field(default="/kpi", pattern=r"^/[a-z0-9_-]{1,31}$")
+    #: Slack user IDs or user-group IDs who may see everything, anywhere.
+    admins: list[str] = Field(default_factory=list)
+    #: Channels (IDs or names) where anyone may ask for team numbers; ["*"]: anywhere.
+    #: Unset: the teams' own channels.
+    allowed_channels: list[str] | None = None
+    #: Slack user ID -> the helpdesk agent (email or source:instance:id), when emails differ.
+    users: dict[str, str] = Field(default_factory=dict)
+    #: How long a command may compute before it is acknowledged and answered through response_url.
+    inline_seconds: float = Field(default=2.0, gt=0, le=2.5)
+    #: How old (seconds) KPI results may be before they are recomputed in the background.
+    cache_seconds: float = Field(default=60.0, ge=1)
+    #: How long a Slack user's email and group memberships are remembered (seconds).
+    lookup_cache_seconds: float = Field(default=3600.0, ge=0)
+    #: Largest request body accepted (bytes); a slash command is well under 8 KiB.
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=1024 * 1024)
+
+    @field_validator("admins")
+    @classmethod
+    def _admin_ids(cls, value: list[str]) -> list[str]:
+        return slack_ids(value)
+
+    @field_validator("users")
+    @classmethod
+    def _user_ids(cls, value: dict[str, str]) -> dict[str, str]:
+        slack_ids(list(value))
+        if any(user.startswith("S") for user in value):
+            raise ValueError("keys are Slack user IDs (U…), not user groups")
+        return value
+
+
+class ServerConfig(BaseModel):
+    """``[server]``: where `serve` listens for Slack."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = "0.0.0.0"
+    port: int = Field(default=3000, ge=1, le=65535)
+
+
 class FileConfig(BaseModel):
     """The structure of ``helpdesk-kpis.toml``."""
 
@@ -95,6 +156,8 @@ class FileConfig(BaseModel):
 
     reporting: ReportingConfig = Field(default_factory=ReportingConfig)
     sla: SlaConfig = Field(default_factory=SlaConfig)
+    slash: SlashConfig = Field(default_factory=SlashConfig)
+    server: ServerConfig = Field(default_factory=ServerConfig)
     #: ``[connectors.<source>.<instance>]`` sections, validated by each connector's own model.
     connectors: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
 
