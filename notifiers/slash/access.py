@@ -3,7 +3,7 @@
 The rules (README "Slash command"):
 
 - **team-level numbers** (a team, every team, breaches): anyone in an allowed channel; a team's
-  leads and the admins anywhere (a direct message to the app included);
+  leads and agents (its own numbers) and the admins anywhere (a direct message to the app included);
 - **agent-level detail** (an agent's numbers, a team's low-rated list, which names agents): the
   agent's team's leads and the admins only;
 - **your own numbers** (`/kpi me`, or yourself by name): always;
@@ -63,8 +63,9 @@ class Caller:
     channel_name: str | None = None
     #: User groups (``S…``) the caller belongs to, among those the policy names.
     groups: frozenset[str] = frozenset()
-    #: The caller's helpdesk agent (``source:instance:id``), when they are one.
+    #: The caller's helpdesk agent (``source:instance:id``), when they are one, and its team.
     agent_id: str | None = None
+    agent_team: str | None = None
 
     def ids(self) -> frozenset[str]:
         return frozenset({self.user_id, *self.groups})
@@ -140,7 +141,8 @@ def decide(policy: AccessPolicy, caller: Caller, asked: Asked) -> Decision:
     if isinstance(asked, TeamNumbers):
         if in_channel:
             return Allowed(public_ok=True)
-        if admin or (asked.team is not None and asked.team in led):
+        own = asked.team is not None and asked.team in (*led, caller.agent_team)
+        if admin or own:
             return Allowed(public_ok=False)
         return Denied(_channel_message(policy), f"team numbers of {asked.team or 'all teams'} outside allowed channels")
     if asked.agent_id is not None and asked.agent_id == caller.agent_id:

@@ -127,7 +127,8 @@ class KpiCommands:
         window = query.period.window(now=self.clock(), zone=self.zone)
         snapshot = self.snapshots.snapshot(window)
         agents = AgentIndex(snapshot.directory)
-        caller = replace(caller, agent_id=self._agent_of(caller.user_id, agents))
+        agent_id = self._agent_of(caller.user_id, agents)
+        caller = replace(caller, agent_id=agent_id, agent_team=self._configured(agents.team_of(agent_id)) if agent_id else None)
         target = query.target
         scope = target.scope
 
@@ -279,14 +280,18 @@ class KpiCommands:
         email = self.people.email_of(user_id)
         return agents.by_email(email) if email else None
 
+    def _configured(self, team: str | None) -> str | None:
+        """The configured team of this name (helpdesk team names match case-insensitively)."""
+        if team is None:
+            return None
+        return next((name for name in self.team_names if name.lower() == team.lower()), None)
+
     def _own_team(self, caller: Caller, agents: AgentIndex) -> str | None:
         led = leads(self.policy, caller)
         if led:
             return led[0]
-        if caller.agent_id is not None:
-            team = agents.team_of(caller.agent_id)
-            if team is not None and team.lower() in {n.lower() for n in self.team_names}:
-                return next(n for n in self.team_names if n.lower() == team.lower())
+        if caller.agent_team is not None:
+            return caller.agent_team
         here = {c for c in (caller.channel_id, caller.channel_name) if c}
         for team in self.policy.teams:
             if team.channel and team.channel.lstrip("#") in here:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import time
 from urllib.parse import urlencode
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"  # Slack's published example secret
+_TRIGGERS = itertools.count(398738663015)
 
 
 def slack_signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -28,10 +30,10 @@ def command_body(
     channel_id: str = "C0BILLING",
     channel_name: str = "kpi-billing",
     response_url: str = "https://hooks.slack.com/commands/T0TEAM/1/x",
-    trigger_id: str = "398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c",
+    trigger_id: str | None = None,
     command: str = "/kpi",
 ) -> bytes:
-    """The form body of a slash command, fields in Slack's order."""
+    """The form body of a slash command, fields in Slack's order; each has its own trigger_id, as in Slack."""
     return urlencode(
         {
             "token": "xyzz0WbapA4vBCDEFasx0q6G",
@@ -46,7 +48,7 @@ def command_body(
             "api_app_id": "A0KPIBOT1",
             "is_enterprise_install": "false",
             "response_url": response_url,
-            "trigger_id": trigger_id,
+            "trigger_id": trigger_id or f"{next(_TRIGGERS)}.47445629121.803a0bc887a14d10d2c447fce8b6703c",
         }
     ).encode()
 

@@ -133,15 +133,19 @@ class Client:
 def make_client(commands, web_client):
     """Serve the whole app (Bolt + Starlette + uvicorn); ``inline_seconds`` and the commands are adjustable."""
     servers: list[ServerThread] = []
+    clients: list[Client] = []
 
     def make(*, inline_seconds: float = 2.0, kpi_commands: KpiCommands | None = None, healthy=lambda: True) -> Client:
         bolt = build_bolt_app(kpi_commands or commands, signing_secret=SIGNING_SECRET, client=web_client,
                               inline_seconds=inline_seconds)
         server = ServerThread(create_asgi_app(bolt, healthy=healthy, max_body_bytes=8 * 1024)).__enter__()
         servers.append(server)
-        return Client(server.url)
+        clients.append(Client(server.url))
+        return clients[-1]
 
     yield make
+    for client in clients:
+        client.session.close()
     for server in servers:
         server.__exit__(None, None, None)
 
