@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from helpdesk_kpis import demo as demo_module
+from helpdesk_kpis import slack_runs
 from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.exporting import export_records
 from helpdesk_kpis.render import report_csv, report_table
@@ -161,24 +162,48 @@ def _not_yet(command: str) -> None:
 
 @app.command()
 def digest(
-    date: Annotated[Optional[str], typer.Option(help="Day of the digest, YYYY-MM-DD.")] = None,
-    team: Annotated[Optional[str], typer.Option(help="Only this team.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print instead of posting.")] = False,
+    ctx: typer.Context,
+    date: Annotated[Optional[str], typer.Option(help="Last day the digest reports on, YYYY-MM-DD (default: yesterday).")] = None,
+    team: Annotated[Optional[str], typer.Option(help="Only this team's digest ('overall': the leads' digest).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the messages here instead of posting.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the raw Slack payloads (implies --dry-run).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Post again even if this day's digest was posted.")] = False,
 ) -> None:
-    """Build and post the daily team digests to Slack."""
-    _not_yet("digest")
+    """Build and post the daily team digests (and the leads' overall digest) to Slack."""
+    day = parse_date(date, "--date") if date is not None else None
+    slack_runs.run_digests(ctx.obj, day=day, only=team, now=_now(), console=console, dry_run=dry_run,
+                           as_json=as_json, force=force)
 
 
 @app.command()
-def alerts(dry_run: Annotated[bool, typer.Option("--dry-run", help="Print instead of posting.")] = False) -> None:
-    """Evaluate threshold rules and post breaches and recoveries."""
-    _not_yet("alerts")
+def alerts(
+    ctx: typer.Context,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be posted; change nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the raw Slack payloads (implies --dry-run).")] = False,
+) -> None:
+    """Evaluate the threshold rules and post breaches that start and end."""
+    slack_runs.run_alerts(ctx.obj, now=_now(), console=console, dry_run=dry_run, as_json=as_json)
 
 
 @app.command()
-def serve() -> None:
-    """The Slack slash-command endpoint plus the scheduler."""
-    _not_yet("serve")
+def serve(
+    ctx: typer.Context,
+    host: Annotated[Optional[str], typer.Option(help="Address the /kpi endpoint listens on (default: [server] host).")] = None,
+    port: Annotated[Optional[int], typer.Option(min=0, max=65535, help="Its port (default: [server] port, 3000).")] = None,
+) -> None:
+    """The /kpi slash-command endpoint plus the scheduler: syncs, alerts and each team's digest at its time."""
+    from helpdesk_kpis.serve import run_forever  # APScheduler is only needed here
+
+    _log_to_stderr()
+    run_forever(ctx.obj, console=console, host=host, port=port)
+
+
+def _log_to_stderr() -> None:
+    """`serve` logs what an admin needs to see (denied /kpi requests, Slack trouble) on stderr."""
+    import logging
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 @config_app.command("init")

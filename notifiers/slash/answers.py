@@ -15,7 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from kpis.dataset import Directory
-from kpis.errors import HelpdeskKpisError
+from kpis.errors import ConfigError, HelpdeskKpisError
 from kpis.results import Report, ScopeRow
 from notifiers.slash import blocks
 from notifiers.slash.access import (
@@ -30,7 +30,8 @@ from notifiers.slash.access import (
 )
 from notifiers.mrkdwn import escape
 from notifiers.slash.blocks import Answer
-from notifiers.slash.grammar import HELP, BreachesQuery, HelpQuery, KpiQuery, Scope, TeamsQuery, Usage, parse
+from notifiers.slash.breaches import Breach
+from notifiers.slash.grammar import HELP, BreachesQuery, HelpQuery, KpiQuery, Period, Scope, TeamsQuery, Usage, parse
 from notifiers.slash.people import SlackPeople
 from notifiers.slash.snapshots import Snapshot, SnapshotCache
 
@@ -60,16 +61,6 @@ class Command:
         )
 
 
-@dataclass(frozen=True)
-class Breach:
-    """A KPI past its alert threshold now (from the alert states)."""
-
-    team: str | None  # the configured team it concerns; None: overall
-    scope: str  # overall | team | agent
-    name: str  # the row's name (team or agent)
-    text: str  # "CSAT 62.0% (below 70%) since 2026-11-12"
-
-
 class KpiCommands:
     def __init__(
         self,
@@ -90,12 +81,19 @@ class KpiCommands:
 
     @property
     def team_names(self) -> list[str]:
-        return [team.name for team in self.policy.teams]
+        """The configured teams; without any, the helpdesk's own teams (as the digests use them)."""
+        if self.policy.teams:
+            return [team.name for team in self.policy.teams]
+        window = Period("7d").window(now=self.clock(), zone=self.zone)
+        return list(self.snapshots.snapshot(window).directory.team_names)
 
     def answer(self, command: Command) -> Answer:
         """The answer to ``command``; never raises."""
         try:
             return self._answer(command)
+        except ConfigError as error:
+            log.warning("/kpi %r from %s: configuration problem: %s", command.text, command.user_id, error)
+            return blocks.message("Sorry, the KPI configuration needs an admin's attention (see the server log).")
         except HelpdeskKpisError as error:
             log.warning("/kpi %r from %s failed: %s", command.text, command.user_id, error)
             return blocks.message("Sorry, I can't reach the KPI store right now. Please try again in a minute.")
@@ -104,7 +102,8 @@ class KpiCommands:
             return blocks.message("Sorry, something went wrong on my side; it has been logged. Please try again later.")
 
     def _answer(self, command: Command) -> Answer:
-        query = parse(command.text, self.team_names)
+        team_names = self.team_names
+        query = parse(command.text, team_names)
         if isinstance(query, Usage):
             return blocks.usage(query.problem, query.suggestion)
         if isinstance(query, HelpQuery):
@@ -217,6 +216,9 @@ class KpiCommands:
     # -- lists -----------------------------------------------------------------------------------
 
     def _teams(self, query: TeamsQuery) -> Answer:
+        if not self.policy.teams:  # no [[teams]] configured: the helpdesk's own teams, by name
+            lines = [f"*{escape(name)}*" for name in sorted(self.team_names)]
+            return blocks.list_answer("Teams", lines, public=query.public, empty="No teams have been synced yet.")
         lines = []
         for team in self.policy.teams:
             parts = [f"*{escape(team.name)}*"]
@@ -231,17 +233,28 @@ class KpiCommands:
         decision = self._decide(caller, TeamNumbers(query.team), query)
         if isinstance(decision, Answer):
             return decision
-        found = list(self._breaches() if self._breaches else [])
-        if query.team is not None:
-            found = [b for b in found if b.team is not None and b.team.lower() == query.team.lower()]
+        # Names and teams of the rows in breach, from the directory of the last 7 days' snapshot.
+        agents = AgentIndex(self.snapshots.snapshot(Period("7d").window(now=self.clock(), zone=self.zone)).directory)
+        found = []
+        for breach in self._breaches() if self._breaches else []:
+            if breach.scope == "agent":
+                name, team = agents.name_of(breach.row_id or ""), self._configured(agents.team_of(breach.row_id or ""))
+            elif breach.scope == "team":
+                team = self._configured(agents.team_name(breach.row_id or ""))
+                name = team or breach.row_id or "?"
+            else:
+                name, team = "Overall", None
+            if query.team is None or (team or "").lower() == query.team.lower():
+                found.append((breach, name, team))
         # Agent-level breaches are agent-level detail: only for their team's leads and the admins.
         visible = [
-            b for b in found
-            if b.scope != "agent" or isinstance(decide(self.policy, caller, AgentDetail(None, b.team)), Allowed)
+            (breach, name, team) for breach, name, team in found
+            if breach.scope != "agent" or isinstance(decide(self.policy, caller, AgentDetail(None, team)), Allowed)
         ]
         # Agent breaches are never posted to a channel.
-        public = self._publicity(query, decision)[0] and not any(b.scope == "agent" for b in visible)
-        lines = [f"• *{escape(b.name)}*: {escape(b.text)}" for b in visible]
+        public = self._publicity(query, decision)[0] and not any(b.scope == "agent" for b, _, _ in visible)
+        lines = [f"• *{escape(name)}*{f' ({escape(team)})' if team and team != name else ''}: {escape(b.text)}"
+                 for b, name, team in visible]
         where = f" · {query.team}" if query.team else ""
         return blocks.list_answer(f"Active breaches{where}", lines, public=public, empty="No KPI is past its threshold.")
 
@@ -337,6 +350,10 @@ class AgentIndex:
 
     def name_of(self, agent_id: str) -> str:
         return self._d.agent_names[self._by_id[agent_id]] if agent_id in self._by_id else agent_id
+
+    def team_name(self, team_id: str) -> str | None:
+        ids = self._d.team_ids
+        return self._d.team_names[ids.index(team_id)] if team_id in ids else None
 
     def team_of(self, agent_id: str) -> str | None:
         code = self._by_id.get(agent_id)

@@ -31,7 +31,7 @@ from notifiers.slash.people import SlackPeople
 from notifiers.slash.server import create_asgi_app
 from notifiers.slash.snapshots import SnapshotCache
 from tests.fakes.asgi_server import ServerThread
-from tests.fakes.slack_api import BOT_TOKEN, FakeSlack, FakeSlackServer
+from tests.fakes.slack_api import TOKEN, FakeSlack
 from tests.fakes.slack_signing import SIGNING_SECRET
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
@@ -99,13 +99,15 @@ def store(sqlite_url) -> Iterator[Store]:
 
 @pytest.fixture
 def slack() -> Iterator[FakeSlack]:
-    with FakeSlackServer(FakeSlack(users=dict(SLACK_USERS), groups={"S0RETLEADS": ["U0RAJ"]})) as fake:
+    with FakeSlack() as fake:
+        fake.users.update(SLACK_USERS)
+        fake.groups["S0RETLEADS"] = ["U0RAJ"]
         yield fake
 
 
 @pytest.fixture
 def web_client(slack) -> WebClient:
-    return WebClient(token=BOT_TOKEN, base_url=slack.api_url, timeout=5)
+    return WebClient(token=TOKEN, base_url=slack.base_url, timeout=5)
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ import pytest
 from slack_sdk.models.blocks import Block
 
 from kpis.query import load_kpi_data
-from notifiers.slash.answers import Breach, KpiCommands
+from notifiers.slash.answers import KpiCommands
+from notifiers.slash.breaches import Breach
 from notifiers.slash.app import WORKING
 from notifiers.slash.people import SlackPeople
 from notifiers.slash.snapshots import SnapshotCache
@@ -109,7 +110,7 @@ def test_low_rated_list_names_comment_ticket_link_and_agent_for_the_lead(client,
 def test_all_teams_side_by_side_with_the_overall_row(client, slack):
     text = everything(ask(client, slack, "all csat", "U0ADA"))
     assert "60.0%" in text  # overall: 3 good of 5
-    assert "*Billing* · CSAT 75.0%" in text and "*Returns* · CSAT 0.0%" in text
+    assert "*Billing* · CSAT _75.0% (n=4" in text and "*Returns* · CSAT _0.0% (n=1" in text
 
 
 def test_teams_lists_names_channels_and_leads(client, slack):
@@ -137,17 +138,17 @@ def test_help(client, slack):
 
 def test_breaches_show_team_breaches_to_all_and_agent_breaches_only_to_leads(store, web_client, make_client, slack):
     found = [
-        Breach("Billing", "team", "Billing", "CSAT 75.0% below 80% since 2026-11-18"),
-        Breach("Billing", "agent", "Bob Roy", "CSAT 50.0% below 70% since 2026-11-19"),
+        Breach("team", "zendesk:acme:1", "CSAT < 80% · now 75.0% · since 2026-11-18"),
+        Breach("agent", "zendesk:acme:12", "CSAT < 70% · now 50.0% · since 2026-11-19"),
     ]
     snapshots = SnapshotCache(lambda s, e: load_kpi_data(store, s, e), clock=lambda: NOW)
     commands = KpiCommands(policy=POLICY, snapshots=snapshots, zone=UTC, clock=lambda: NOW,
                            people=SlackPeople(web_client), breaches=lambda: found)
     client = make_client(kpi_commands=commands)
     for_anyone = everything(ask(client, slack, "breaches", "U0OTTO", "C0BILLING"))
-    assert "CSAT 75.0% below 80%" in for_anyone and "Bob Roy" not in for_anyone
+    assert "*Billing*: CSAT &lt; 80% · now 75.0% · since 2026-11-18" in for_anyone and "Bob Roy" not in for_anyone
     for_lead = everything(ask(client, slack, "breaches billing", "U0LENA"))
-    assert "Bob Roy" in for_lead
+    assert "*Bob Roy* (Billing): CSAT &lt; 70% · now 50.0% · since 2026-11-19" in for_lead
     assert "No KPI is past its threshold" in everything(ask(client, slack, "breaches returns", "U0RAJ"))
 
 
@@ -157,8 +158,8 @@ def test_breaches_show_team_breaches_to_all_and_agent_breaches_only_to_leads(sto
 def test_user_lookups_are_cached(client, slack):
     for _ in range(3):
         ask(client, slack, "me", "U0ANN")
-    assert len(slack.calls_to("users.info")) == 1
-    assert slack.calls_to("users.info")[0]["user"] == "U0ANN"
+    assert len(slack.method_calls("users.info")) == 1
+    assert slack.method_calls("users.info")[0]["user"] == "U0ANN"
 
 
 def test_a_configured_override_maps_a_user_whose_emails_differ(store, web_client, make_client, slack):
@@ -168,7 +169,7 @@ def test_a_configured_override_maps_a_user_whose_emails_differ(store, web_client
     client = make_client(kpi_commands=KpiCommands(policy=POLICY, snapshots=snapshots, zone=UTC, clock=lambda: NOW,
                                                   people=people))
     assert "100.0%" in everything(ask(client, slack, "me csat", "U0ANN"))
-    assert slack.calls_to("users.info") == []
+    assert slack.method_calls("users.info") == []
 
 
 def test_people_lookups_by_email_and_group_through_the_web_api(web_client, slack):
@@ -180,11 +181,10 @@ def test_people_lookups_by_email_and_group_through_the_web_api(web_client, slack
 
 
 def test_slack_api_trouble_makes_the_caller_unknown_not_an_error_and_is_retried_later(client, slack, caplog):
-    slack.failing["users.info"] = "missing_scope"
+    slack.fail("users.info", "missing_scope")
     reply = ask(client, slack, "me", "U0ANN")
     assert "couldn't match you to a helpdesk agent" in reply["text"]
     assert any("missing_scope" in r.getMessage() for r in caplog.records)
-    del slack.failing["users.info"]
     assert "100.0%" in everything(ask(client, slack, "me csat", "U0ANN"))  # a failure is not cached
 
 

@@ -90,7 +90,7 @@ def test_a_body_that_is_not_utf8_is_a_bad_request_not_a_crash(client):
 
 
 def test_no_response_carries_the_secret_or_a_trace(client, slack):
-    slack.failing["users.info"] = "missing_scope"
+    slack.fail("users.info", "missing_scope", times=100)
     bodies = [command_body(text, user_id="U0ADA") for text in ("", "me", "team billing", "agent nobody", "all", "%%%")]
     for body in bodies:
         for headers in (signed_headers(body), signed_headers(body, secret="wrong")):
