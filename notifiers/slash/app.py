@@ -49,6 +49,7 @@ def build_bolt_app(
     """The Bolt app; ``verify_token`` calls ``auth.test`` now (Bolt's own check of the bot token)."""
     app = App(
         name="helpdesk-kpis",
+        logger=_bolt_logger(),
         signing_secret=signing_secret,
         client=client,
         process_before_response=True,
@@ -82,6 +83,21 @@ def build_bolt_app(
 
     app.command(command)(ack=acknowledge, lazy=[answer_later])
     return app
+
+
+class _QuietTokenNotice(logging.Filter):
+    """Bolt notes on every start that SLACK_BOT_TOKEN (read from the environment by Bolt itself)
+    is unused because a client was given: true, and only confusing in an admin's log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("notifiers.slash.bolt")
+    if not any(isinstance(f, _QuietTokenNotice) for f in logger.filters):
+        logger.addFilter(_QuietTokenNotice())
+    return logger
 
 
 def _log(answer: Answer, request: Command) -> None:
