@@ -55,8 +55,12 @@ def build_store(folder: Path, tickets: int) -> Path:
     print(f"building a {tickets:,}-ticket store in {database} (once)...", flush=True)
     started = time.monotonic()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
-    subprocess.run([*CLI, "--config", str(folder / "build.toml"), "sync", "--since", "2000-01-01"],
-                   env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*CLI, "--config", str(folder / "build.toml"), "sync", "--since", "2000-01-01"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     print(f"built in {time.monotonic() - started:.0f}s")
     return database
 
@@ -80,11 +84,15 @@ def directory(database: Path) -> tuple[list[str], dict[str, list[str]]]:
 
 def config(team_names: list[str], tickets: int) -> str:
     teams = "".join(
-        f'\n[[teams]]\nname = "{name}"\nchannel = "C0TEAM{i}"\nleads = ["U0LEAD{i}"]\n' for i, name in enumerate(team_names)
+        f'\n[[teams]]\nname = "{name}"\nchannel = "C0TEAM{i}"\nleads = ["U0LEAD{i}"]\n'
+        for i, name in enumerate(team_names)
     )
-    return (sample_section(tickets) + teams
-            + '\n[schedule]\nsync_every_minutes = 1440\ndigests = false\nalerts_after_sync = false\n'
-            + '\n[slash]\nadmins = ["U0ADMIN"]\n')
+    return (
+        sample_section(tickets)
+        + teams
+        + "\n[schedule]\nsync_every_minutes = 1440\ndigests = false\nalerts_after_sync = false\n"
+        + '\n[slash]\nadmins = ["U0ADMIN"]\n'
+    )
 
 
 def free_port() -> int:
@@ -106,7 +114,9 @@ def mix(team_names: list[str], members: dict[str, list[str]]) -> list[tuple[str,
     return commands
 
 
-def ask(session: requests.Session, url: str, command: tuple[str, str, str], response_url: str) -> tuple[float, bool, bool]:
+def ask(
+    session: requests.Session, url: str, command: tuple[str, str, str], response_url: str
+) -> tuple[float, bool, bool]:
     text, user, channel = command
     body = command_body(text, user_id=user, channel_id=channel, response_url=response_url)
     headers = signed_headers(body)
@@ -147,13 +157,23 @@ def main() -> int:
             for j, email in enumerate(members[name][:3]):
                 slack.users[f"U0AG{i}X{j}"] = email
         port = free_port()
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{database.resolve()}", "SLACK_BOT_TOKEN": TOKEN,
-               "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack.base_url}
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{database.resolve()}",
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": slack.base_url,
+        }
         env.pop("HELPDESK_KPIS_CONFIG", None)
         log_path = work / "serve.log"
         with log_path.open("w") as log:
-            server = subprocess.Popen([*CLI, "serve", "--host", "127.0.0.1", "--port", str(port)], cwd=work, env=env,
-                                      stdout=log, stderr=subprocess.STDOUT)
+            server = subprocess.Popen(
+                [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port)],
+                cwd=work,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         url = f"http://127.0.0.1:{port}/slack/events"
         try:
             return run(args, url, server, log_path, slack, mix(team_names, members))
@@ -178,8 +198,11 @@ def run(args, url: str, server: subprocess.Popen, log_path: Path, slack: FakeSla
     for command in commands:  # every distinct command once, so user lookups are cached like in steady use
         while ask(session, url, command, slack.response_url())[2]:
             time.sleep(0.2)
-    print(f"warm after {time.monotonic() - started:.0f}s; {len(commands)} distinct commands, "
-          f"{args.clients} clients for {args.seconds:.0f}s...", flush=True)
+    print(
+        f"warm after {time.monotonic() - started:.0f}s; {len(commands)} distinct commands, "
+        f"{args.clients} clients for {args.seconds:.0f}s...",
+        flush=True,
+    )
 
     results: list[tuple[float, bool, bool]] = []
     lock = threading.Lock()
@@ -207,10 +230,14 @@ def run(args, url: str, server: subprocess.Popen, log_path: Path, slack: FakeSla
     if not latencies:
         print(f"no successful request; errors: {errors}")
         return 1
-    print(f"requests: {len(results):,} in {elapsed:.1f}s ({len(results) / elapsed:.0f}/s), errors: {errors}, "
-          f"answered later through response_url: {later}")
-    print(f"latency ms: p50 {percentile(latencies, 50):.1f}  p95 {percentile(latencies, 95):.1f}  "
-          f"p99 {percentile(latencies, 99):.1f}  max {max(latencies):.1f}  mean {statistics.fmean(latencies):.1f}")
+    print(
+        f"requests: {len(results):,} in {elapsed:.1f}s ({len(results) / elapsed:.0f}/s), errors: {errors}, "
+        f"answered later through response_url: {later}"
+    )
+    print(
+        f"latency ms: p50 {percentile(latencies, 50):.1f}  p95 {percentile(latencies, 95):.1f}  "
+        f"p99 {percentile(latencies, 99):.1f}  max {max(latencies):.1f}  mean {statistics.fmean(latencies):.1f}"
+    )
     verdict = "met" if percentile(latencies, 99) <= 300 and errors == 0 else "NOT met"
     print(f"target p99 <= 300 ms with no errors: {verdict}")
     return 0

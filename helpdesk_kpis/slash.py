@@ -90,8 +90,11 @@ def build_endpoint(ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock
     )
     try:
         bolt = build_bolt_app(
-            commands, signing_secret=env.slack_signing_secret.get_secret_value(), client=client,
-            command=config.slash.command, inline_seconds=config.slash.inline_seconds,
+            commands,
+            signing_secret=env.slack_signing_secret.get_secret_value(),
+            client=client,
+            command=config.slash.command,
+            inline_seconds=config.slash.inline_seconds,
         )
     except BoltError:
         raise CredentialError(
@@ -117,12 +120,18 @@ class RunningServer:
         self._socket = _listen(host, port)
         self.port = self._socket.getsockname()[1]
         config = uvicorn.Config(
-            app, lifespan="off", access_log=False, server_header=False, log_config=None,
-            timeout_graceful_shutdown=5, timeout_keep_alive=30,
+            app,
+            lifespan="off",
+            access_log=False,
+            server_header=False,
+            log_config=None,
+            timeout_graceful_shutdown=5,
+            timeout_keep_alive=30,
         )
         self.server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self._socket]},
-                                        name="slash-http", daemon=True)
+        self._thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self._socket]}, name="slash-http", daemon=True
+        )
 
     def start(self, timeout: float = 10.0) -> None:
         self._thread.start()
@@ -152,7 +161,9 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def start_endpoint(ctx: AppContext, *, host: str, port: int, clock: Callable[[], datetime] = utc_clock) -> RunningServer:
+def start_endpoint(
+    ctx: AppContext, *, host: str, port: int, clock: Callable[[], datetime] = utc_clock
+) -> RunningServer:
     """Build the endpoint, start serving, and warm the common answers in the background."""
     endpoint = build_endpoint(ctx, clock=clock)
     server = RunningServer(endpoint.app, host, port)

@@ -7,14 +7,12 @@ Every way a command can go wrong ends in a polite one-line answer, never an exce
 
 from __future__ import annotations
 
-import difflib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from kpis.dataset import Directory
 from kpis.errors import ConfigError, HelpdeskKpisError
 from kpis.results import Report, ScopeRow
 from notifiers.slash import blocks
@@ -29,6 +27,7 @@ from notifiers.slash.access import (
     leads,
 )
 from notifiers.mrkdwn import escape
+from notifiers.slash.agents import AgentIndex
 from notifiers.slash.blocks import Answer
 from notifiers.slash.breaches import Breach
 from notifiers.slash.grammar import HELP, BreachesQuery, HelpQuery, KpiQuery, Period, Scope, TeamsQuery, Usage, parse
@@ -127,7 +126,9 @@ class KpiCommands:
         snapshot = self.snapshots.snapshot(window)
         agents = AgentIndex(snapshot.directory)
         agent_id = self._agent_of(caller.user_id, agents)
-        caller = replace(caller, agent_id=agent_id, agent_team=self._configured(agents.team_of(agent_id)) if agent_id else None)
+        caller = replace(
+            caller, agent_id=agent_id, agent_team=self._configured(agents.team_of(agent_id)) if agent_id else None
+        )
         target = query.target
         scope = target.scope
 
@@ -155,7 +156,9 @@ class KpiCommands:
         elif target.user_id is not None:
             agent_id = self._agent_of(target.user_id, agents)
             if agent_id is None:
-                return blocks.message(f"I couldn't find <@{target.user_id}> among the helpdesk agents (matched by email).")
+                return blocks.message(
+                    f"I couldn't find <@{target.user_id}> among the helpdesk agents (matched by email)."
+                )
         else:
             found = agents.find(target.agent or "")
             if isinstance(found, str) and found.startswith("?"):
@@ -165,9 +168,7 @@ class KpiCommands:
 
     def _team_answer(self, query: KpiQuery, caller: Caller, snapshot: Snapshot, team: str) -> Answer:
         asked = (
-            AgentDetail(None, team, what="low-rated lists (they name agents)")
-            if query.low_rated
-            else TeamNumbers(team)
+            AgentDetail(None, team, what="low-rated lists (they name agents)") if query.low_rated else TeamNumbers(team)
         )
         decision = self._decide(caller, asked, query)
         if isinstance(decision, Answer):
@@ -175,7 +176,9 @@ class KpiCommands:
         report = snapshot.report("team")
         row = _row_named(report, team)
         if row is None:
-            return blocks.message(f"No numbers for {team} in {report.window.label()} yet: nothing synced for its helpdesk teams.")
+            return blocks.message(
+                f"No numbers for {team} in {report.window.label()} yet: nothing synced for its helpdesk teams."
+            )
         public, note = self._publicity(query, decision)
         if query.low_rated:
             return blocks.low_rated_answer(f"{team}: low ratings", report, row, public=public, note=note)
@@ -248,19 +251,26 @@ class KpiCommands:
                 found.append((breach, name, team))
         # Agent-level breaches are agent-level detail: only for their team's leads and the admins.
         visible = [
-            (breach, name, team) for breach, name, team in found
+            (breach, name, team)
+            for breach, name, team in found
             if breach.scope != "agent" or isinstance(decide(self.policy, caller, AgentDetail(None, team)), Allowed)
         ]
         # Agent breaches are never posted to a channel.
         public = self._publicity(query, decision)[0] and not any(b.scope == "agent" for b, _, _ in visible)
-        lines = [f"• *{escape(name)}*{f' ({escape(team)})' if team and team != name else ''}: {escape(b.text)}"
-                 for b, name, team in visible]
+        lines = [
+            f"• *{escape(name)}*{f' ({escape(team)})' if team and team != name else ''}: {escape(b.text)}"
+            for b, name, team in visible
+        ]
         where = f" · {query.team}" if query.team else ""
-        return blocks.list_answer(f"Active breaches{where}", lines, public=public, empty="No KPI is past its threshold.")
+        return blocks.list_answer(
+            f"Active breaches{where}", lines, public=public, empty="No KPI is past its threshold."
+        )
 
     # -- who is asking, and may they -----------------------------------------------------------
 
-    def _decide(self, caller: Caller, asked: TeamNumbers | AgentDetail, query: KpiQuery | BreachesQuery) -> Allowed | Answer:
+    def _decide(
+        self, caller: Caller, asked: TeamNumbers | AgentDetail, query: KpiQuery | BreachesQuery
+    ) -> Allowed | Answer:
         decision = decide(self.policy, caller, asked)
         if isinstance(decision, Denied):
             return blocks.message(
@@ -310,56 +320,6 @@ class KpiCommands:
             if team.channel and team.channel.lstrip("#") in here:
                 return team.name
         return None
-
-
-class AgentIndex:
-    """The helpdesk agents of a snapshot, found by id, email or (forgivingly) name."""
-
-    def __init__(self, directory: Directory) -> None:
-        self._d = directory
-        self._by_id = {agent_id: code for code, agent_id in enumerate(directory.agent_ids)}
-        self._by_email = {
-            email.strip().lower(): code for code, email in enumerate(directory.agent_emails) if email
-        }
-
-    def by_email(self, email: str) -> str | None:
-        code = self._by_email.get(email.strip().lower())
-        return None if code is None else self._d.agent_ids[code]
-
-    def by_key(self, key: str) -> str | None:
-        """An override's value: ``source:instance:id`` or an email."""
-        return key if key in self._by_id else self.by_email(key)
-
-    def find(self, typed: str) -> str:
-        """The agent id for an email or a name; ``"?message"`` when none or several match."""
-        typed = typed.strip().lstrip("@")
-        by_email = self.by_email(typed) if "@" in typed else None
-        if by_email:
-            return by_email
-        names = self._d.agent_names
-        exact = [code for code, name in enumerate(names) if name.lower() == typed.lower()]
-        if not exact:  # a first name alone, when only one agent has it
-            exact = [code for code, name in enumerate(names) if name.lower().split(" ")[0] == typed.lower()]
-        if len(exact) == 1:
-            return self._d.agent_ids[exact[0]]
-        if len(exact) > 1:
-            return f"?Several agents are called “{escape(typed)}”; use their full name or email."
-        close = difflib.get_close_matches(typed, names, n=1, cutoff=0.6)
-        hint = f" Did you mean `/kpi agent {close[0]}`?" if close else ""
-        return f"?I couldn't find an agent called “{escape(typed)}”.{hint}"
-
-    def name_of(self, agent_id: str) -> str:
-        return self._d.agent_names[self._by_id[agent_id]] if agent_id in self._by_id else agent_id
-
-    def team_name(self, team_id: str) -> str | None:
-        ids = self._d.team_ids
-        return self._d.team_names[ids.index(team_id)] if team_id in ids else None
-
-    def team_of(self, agent_id: str) -> str | None:
-        code = self._by_id.get(agent_id)
-        if code is None or not self._d.agent_teams[code]:
-            return None
-        return self._d.team_names[self._d.agent_teams[code][0]]
 
 
 def _row_named(report: Report, name: str) -> ScopeRow | None:

@@ -58,9 +58,8 @@ def usage(problem: str, suggestion: str) -> Answer:
 
 def _heading(title: str, report: Report, note: str | None) -> list[Block]:
     window, previous = report.window, report.previous_window
-    context = (
-        f"{window.label()} ({window.zone.key}) · compared with {previous.label()}"
-        + (f" · {note}" if note else "")
+    context = f"{window.label()} ({window.zone.key}) · compared with {previous.label()}" + (
+        f" · {note}" if note else ""
     )
     return [
         HeaderBlock(text=PlainTextObject(text=shorten(title, 150), emoji=True)),
@@ -77,7 +76,13 @@ def kpi_answer(
 
 
 def all_teams_answer(
-    title: str, report: Report, overall: ScopeRow, teams: Sequence[ScopeRow], keys: Sequence[str], *, public: bool,
+    title: str,
+    report: Report,
+    overall: ScopeRow,
+    teams: Sequence[ScopeRow],
+    keys: Sequence[str],
+    *,
+    public: bool,
     note: str | None = None,
 ) -> Answer:
     """The overall row in full, then one line per team."""
@@ -96,7 +101,9 @@ def low_rated_answer(title: str, report: Report, row: ScopeRow, *, public: bool,
     elif len(items) > MAX_LIST:
         lines.append(f"_and {len(items) - MAX_LIST} more_")
     blocks = [*_heading(title, report, note), *_sections(lines)]
-    return Answer(text=f"{title}, {report.window.label()}: {len(items)} low ratings", blocks=tuple(blocks), public=public)
+    return Answer(
+        text=f"{title}, {report.window.label()}: {len(items)} low ratings", blocks=tuple(blocks), public=public
+    )
 
 
 def _low_rated_line(item: dict[str, Any]) -> str:
@@ -117,7 +124,10 @@ def _low_rated_line(item: dict[str, Any]) -> str:
 
 
 def list_answer(title: str, lines: Sequence[str], *, public: bool, empty: str) -> Answer:
-    blocks = [HeaderBlock(text=PlainTextObject(text=shorten(title, 150), emoji=True)), *_sections(list(lines) or [empty])]
+    blocks = [
+        HeaderBlock(text=PlainTextObject(text=shorten(title, 150), emoji=True)),
+        *_sections(list(lines) or [empty]),
+    ]
     return Answer(text=f"{title}: " + (f"{len(lines)}" if lines else empty), blocks=tuple(blocks), public=public)
 
 

@@ -11,99 +11,25 @@ it): https://docs.slack.dev/interactivity/implementing-slash-commands#escaping
 from __future__ import annotations
 
 import difflib
-import enum
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from kpis.catalogue import HEADLINE, KPIS, resolve
 from kpis.errors import ConfigError
-from kpis.windows import Window, parse_date, window_between, window_for_period
+from kpis.windows import parse_date
+from notifiers.slash.query import (
+    MAX_DAYS,
+    BreachesQuery,
+    HelpQuery,
+    KpiQuery,
+    Period,
+    Query,
+    Scope,
+    Target,
+    TeamsQuery,
+    Usage,
+)
 
-#: The longest window one slash command may ask for, in days: a year and a day (leap years).
-MAX_DAYS = 366
-DEFAULT_PERIOD = "7d"
-
-
-@dataclass(frozen=True)
-class Period:
-    """A named period (``7d``, ``this-week``...) or an inclusive date range."""
-
-    name: str | None = DEFAULT_PERIOD
-    first: date | None = None
-    last: date | None = None
-
-    def window(self, *, now: datetime, zone: ZoneInfo) -> Window:
-        if self.first is not None and self.last is not None:
-            return window_between(self.first, self.last, zone)
-        return window_for_period(self.name or DEFAULT_PERIOD, now=now, zone=zone)
-
-    def text(self) -> str:
-        """How the user would type it (for corrected commands and headings)."""
-        if self.first is not None:
-            return f"{self.first}..{self.last}"
-        return (self.name or DEFAULT_PERIOD).replace("-", " ")
-
-
-class Scope(str, enum.Enum):
-    OWN_TEAM = "own_team"  # `/kpi` alone: the caller's team
-    TEAM = "team"
-    AGENT = "agent"
-    ME = "me"
-    ALL = "all"  # every team and the overall row
-
-
-@dataclass(frozen=True)
-class Target:
-    scope: Scope
-    #: TEAM: the team's name as configured (matched case-insensitively).
-    team: str | None = None
-    #: AGENT: a Slack user ID from a mention, or the name / email typed.
-    user_id: str | None = None
-    agent: str | None = None
-
-
-@dataclass(frozen=True)
-class KpiQuery:
-    """KPIs (or the low-rated list, key ``low_rated``) of one target over one period."""
-
-    target: Target
-    keys: tuple[str, ...] = HEADLINE
-    period: Period = Period()
-    public: bool = False
-
-    @property
-    def low_rated(self) -> bool:
-        return "low_rated" in self.keys
-
-
-@dataclass(frozen=True)
-class TeamsQuery:
-    public: bool = False
-
-
-@dataclass(frozen=True)
-class BreachesQuery:
-    team: str | None = None
-    public: bool = False
-
-
-@dataclass(frozen=True)
-class HelpQuery:
-    pass
-
-
-@dataclass(frozen=True)
-class Usage:
-    """Not understood: what was wrong, and a suggestion (a corrected command, or where to look)."""
-
-    problem: str
-    suggestion: str = "Type `/kpi help` for what you can ask."
-
-
-Query = KpiQuery | TeamsQuery | BreachesQuery | HelpQuery
 
 HELP_WORDS = frozenset({"help", "?", "-h", "--help", "usage"})
 TEAM_WORDS = frozenset({"team"})
@@ -248,7 +174,9 @@ class _Parser:
         if isinstance(period, Usage):
             return period
         if self.period is not None and self.period != period:
-            return Usage("That names two periods; give one.", "For example `/kpi 30d` or `/kpi 2026-11-01..2026-11-15`.")
+            return Usage(
+                "That names two periods; give one.", "For example `/kpi 30d` or `/kpi 2026-11-01..2026-11-15`."
+            )
         self.period = period
         self.understood.append(period.text())
         return used
@@ -321,7 +249,9 @@ class _Parser:
 
     def _recognised(self, i: int) -> bool:
         word = self.lower[i]
-        keywords = FILLER | PUBLIC_WORDS | TEAM_WORDS | AGENT_WORDS | ME_WORDS | ALL_WORDS | {"teams", "breaches", "alerts"}
+        keywords = (
+            FILLER | PUBLIC_WORDS | TEAM_WORDS | AGENT_WORDS | ME_WORDS | ALL_WORDS | {"teams", "breaches", "alerts"}
+        )
         if word in keywords or resolve(word) is not None or _MENTION.match(self.tokens[i]):
             return True
         saved = (self.period, list(self.understood))
@@ -340,15 +270,19 @@ class _Parser:
             close = difflib.get_close_matches(run, [t.lower() for t in self.teams], n=1, cutoff=0.5)
             if close:
                 name = next(t for t in self.teams if t.lower() == close[0])
-                return Usage(f"I didn't understand “{' '.join(self.tokens[i:end])}”.",
-                             f"Did you mean `{self._command(f'team {name}', self._rest_text(end))}`?")
+                return Usage(
+                    f"I didn't understand “{' '.join(self.tokens[i:end])}”.",
+                    f"Did you mean `{self._command(f'team {name}', self._rest_text(end))}`?",
+                )
         vocabulary = _vocabulary(self.teams)
         close = difflib.get_close_matches(typed.lower(), vocabulary, n=1, cutoff=0.6)
         if close:
             fixed = close[0]
             if fixed in {t.lower() for t in self.teams}:
                 fixed = "team " + next(t for t in self.teams if t.lower() == fixed)
-            return Usage(f"I didn't understand “{typed}”.", f"Did you mean `{self._command(fixed, self._rest_text(i + 1))}`?")
+            return Usage(
+                f"I didn't understand “{typed}”.", f"Did you mean `{self._command(fixed, self._rest_text(i + 1))}`?"
+            )
         return Usage(f"I didn't understand “{typed}”.")
 
     def _rest_text(self, start: int) -> str:
@@ -379,8 +313,23 @@ class _Parser:
 
 
 def _vocabulary(team_names: Sequence[str]) -> list[str]:
-    words = {"teams", "breaches", "team", "agent", "me", "all", "public", "help", "today", "yesterday",
-             "this week", "last month", "7d", "30d", "90d"}
+    words = {
+        "teams",
+        "breaches",
+        "team",
+        "agent",
+        "me",
+        "all",
+        "public",
+        "help",
+        "today",
+        "yesterday",
+        "this week",
+        "last month",
+        "7d",
+        "30d",
+        "90d",
+    }
     for spec in KPIS.values():
         words.add(spec.key)
         words.update(spec.aliases)
@@ -405,6 +354,17 @@ Add `public` to post the answer in the channel (team numbers only); otherwise on
 Example: `/kpi team billing csat frt 30d public`"""
 
 __all__ = [
-    "HELP", "MAX_DAYS", "BreachesQuery", "HelpQuery", "KpiQuery", "Period", "Query", "Scope", "Target",
-    "TeamsQuery", "Usage", "parse", "tokenize",
+    "HELP",
+    "MAX_DAYS",
+    "BreachesQuery",
+    "HelpQuery",
+    "KpiQuery",
+    "Period",
+    "Query",
+    "Scope",
+    "Target",
+    "TeamsQuery",
+    "Usage",
+    "parse",
+    "tokenize",
 ]

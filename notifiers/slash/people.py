@@ -86,7 +86,9 @@ class SlackPeople:
 
     def _members(self, group_id: str) -> frozenset[str]:
         def lookup() -> frozenset[str]:
-            response = self._call("usergroups.users.list", lambda: self._client.usergroups_users_list(usergroup=group_id))
+            response = self._call(
+                "usergroups.users.list", lambda: self._client.usergroups_users_list(usergroup=group_id)
+            )
             return frozenset(response.get("users") or ()) if response is not None else frozenset()
 
         return self._cached(self._groups, group_id, lookup) or frozenset()

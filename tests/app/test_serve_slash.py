@@ -76,12 +76,21 @@ def server(tmp_path):
         slack.users.update(desk.SLACK_USERS)
         slack.groups["S0RETLEADS"] = ["U0RAJ"]
         port = _free_port()
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'kpis.db'}", "SLACK_BOT_TOKEN": TOKEN,
-               "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": slack.base_url}
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'kpis.db'}",
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": slack.base_url,
+        }
         env.pop("HELPDESK_KPIS_CONFIG", None)
         process = subprocess.Popen(
             [sys.executable, "-m", "helpdesk_kpis.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         url = f"http://127.0.0.1:{port}"
         try:

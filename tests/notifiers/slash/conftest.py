@@ -36,7 +36,7 @@ from tests.fakes.slack_signing import SIGNING_SECRET
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 UTC = ZoneInfo("UTC")
-S, I = "zendesk", "acme"
+S, INSTANCE = "zendesk", "acme"
 
 SLACK_USERS = {
     "U0ANN": "ann@acme.test",
@@ -58,17 +58,39 @@ POLICY = AccessPolicy(
 
 def _ticket(ticket_id: str, agent: str, team: str, created: datetime) -> Ticket:
     return Ticket(
-        S, I, ticket_id, created_at=created, updated_at=created + timedelta(hours=5), status=TicketStatus.SOLVED,
-        status_raw="solved", solved_at=created + timedelta(hours=5), assignee_id=agent, group_id=team,
-        subject=f"Question {ticket_id}", url=f"https://acme.zendesk.com/agent/tickets/{ticket_id}",
-        first_reply_minutes=30.0, full_resolution_minutes=300.0, replies=1, reopens=0,
+        S,
+        INSTANCE,
+        ticket_id,
+        created_at=created,
+        updated_at=created + timedelta(hours=5),
+        status=TicketStatus.SOLVED,
+        status_raw="solved",
+        solved_at=created + timedelta(hours=5),
+        assignee_id=agent,
+        group_id=team,
+        subject=f"Question {ticket_id}",
+        url=f"https://acme.zendesk.com/agent/tickets/{ticket_id}",
+        first_reply_minutes=30.0,
+        full_resolution_minutes=300.0,
+        replies=1,
+        reopens=0,
     )
 
 
 def _rating(ticket_id: str, good: bool, rated: datetime, comment: str | None = None) -> Rating:
     return Rating(
-        S, I, f"r{ticket_id}", ticket_id, RatingState.RECEIVED, RatingScale.GOOD_BAD, offered_at=rated - timedelta(hours=1),
-        rated_at=rated, score_raw="good" if good else "bad", positive=good, score=1.0 if good else 0.0, comment=comment,
+        S,
+        INSTANCE,
+        f"r{ticket_id}",
+        ticket_id,
+        RatingState.RECEIVED,
+        RatingScale.GOOD_BAD,
+        offered_at=rated - timedelta(hours=1),
+        rated_at=rated,
+        score_raw="good" if good else "bad",
+        positive=good,
+        score=1.0 if good else 0.0,
+        comment=comment,
     )
 
 
@@ -76,14 +98,23 @@ def records() -> list:
     created = datetime(2026, 11, 16, 10, 0, tzinfo=timezone.utc)
     rated = datetime(2026, 11, 17, 9, 0, tzinfo=timezone.utc)
     return [
-        Team(S, I, "1", "Billing"), Team(S, I, "2", "Returns"),
-        Agent(S, I, "11", "Ann Lee", "ann@acme.test"), Agent(S, I, "12", "Bob Roy", "bob@acme.test"),
-        Agent(S, I, "21", "Cat Kim", "cat@acme.test"),
-        Membership(S, I, "11", "1"), Membership(S, I, "12", "1"), Membership(S, I, "21", "2"),
-        _ticket("101", "11", "1", created), _ticket("102", "11", "1", created),
-        _ticket("103", "12", "1", created), _ticket("104", "12", "1", created),
-        _ticket("201", "21", "2", created), _ticket("202", "21", "2", created),
-        _rating("101", True, rated), _rating("102", True, rated), _rating("103", True, rated),
+        Team(S, INSTANCE, "1", "Billing"),
+        Team(S, INSTANCE, "2", "Returns"),
+        Agent(S, INSTANCE, "11", "Ann Lee", "ann@acme.test"),
+        Agent(S, INSTANCE, "12", "Bob Roy", "bob@acme.test"),
+        Agent(S, INSTANCE, "21", "Cat Kim", "cat@acme.test"),
+        Membership(S, INSTANCE, "11", "1"),
+        Membership(S, INSTANCE, "12", "1"),
+        Membership(S, INSTANCE, "21", "2"),
+        _ticket("101", "11", "1", created),
+        _ticket("102", "11", "1", created),
+        _ticket("103", "12", "1", created),
+        _ticket("104", "12", "1", created),
+        _ticket("201", "21", "2", created),
+        _ticket("202", "21", "2", created),
+        _rating("101", True, rated),
+        _rating("102", True, rated),
+        _rating("103", True, rated),
         _rating("104", False, rated + timedelta(hours=1), "Took three days to answer"),
         _rating("201", False, rated, "Wrong refund amount"),
     ]
@@ -92,7 +123,7 @@ def records() -> list:
 @pytest.fixture
 def store(sqlite_url) -> Iterator[Store]:
     store = Store.open(sqlite_url)
-    store.write_page(S, I, "all", records(), None)
+    store.write_page(S, INSTANCE, "all", records(), None)
     yield store
     store.close()
 
@@ -138,8 +169,9 @@ def make_client(commands, web_client):
     clients: list[Client] = []
 
     def make(*, inline_seconds: float = 2.0, kpi_commands: KpiCommands | None = None, healthy=lambda: True) -> Client:
-        bolt = build_bolt_app(kpi_commands or commands, signing_secret=SIGNING_SECRET, client=web_client,
-                              inline_seconds=inline_seconds)
+        bolt = build_bolt_app(
+            kpi_commands or commands, signing_secret=SIGNING_SECRET, client=web_client, inline_seconds=inline_seconds
+        )
         server = ServerThread(create_asgi_app(bolt, healthy=healthy, max_body_bytes=8 * 1024)).__enter__()
         servers.append(server)
         clients.append(Client(server.url))

@@ -9,9 +9,42 @@ from notifiers.slash.grammar import Usage, parse
 from tests.fakes.slack_signing import command_body, signed_headers
 
 WORDS = st.sampled_from(
-    ["team", "billing", "returns", "agent", "<@U0BOB|bob>", "<@U0ANN>", "me", "all", "teams", "breaches", "public",
-     "low-csat", "csat", "frt", "fcr", "backlog", "7d", "30d", "0d", "9999d", "today", "this", "last", "week", "month",
-     "2026-11-01..2026-11-15", "2026-13-01", "..", "<mailto:ann@acme.test|ann@acme.test>", "@ann", "help", "<", ">", "&"]
+    [
+        "team",
+        "billing",
+        "returns",
+        "agent",
+        "<@U0BOB|bob>",
+        "<@U0ANN>",
+        "me",
+        "all",
+        "teams",
+        "breaches",
+        "public",
+        "low-csat",
+        "csat",
+        "frt",
+        "fcr",
+        "backlog",
+        "7d",
+        "30d",
+        "0d",
+        "9999d",
+        "today",
+        "this",
+        "last",
+        "week",
+        "month",
+        "2026-11-01..2026-11-15",
+        "2026-13-01",
+        "..",
+        "<mailto:ann@acme.test|ann@acme.test>",
+        "@ann",
+        "help",
+        "<",
+        ">",
+        "&",
+    ]
 )
 PHRASES = st.lists(WORDS, max_size=6).map(" ".join)
 TEXT = st.one_of(st.text(max_size=300), PHRASES)

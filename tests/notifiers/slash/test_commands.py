@@ -22,7 +22,9 @@ from tests.notifiers.slash.conftest import NOW, POLICY, UTC
 
 
 def ask(client, slack, text: str, user: str, channel: str = "D0DIRECT", channel_name: str = "directmessage"):
-    body = command_body(text, user_id=user, channel_id=channel, channel_name=channel_name, response_url=slack.response_url())
+    body = command_body(
+        text, user_id=user, channel_id=channel, channel_name=channel_name, response_url=slack.response_url()
+    )
     response = client.post("/slack/events", body, signed_headers(body))
     assert response.status_code == 200, response.text
     return response.json()
@@ -142,8 +144,14 @@ def test_breaches_show_team_breaches_to_all_and_agent_breaches_only_to_leads(sto
         Breach("agent", "zendesk:acme:12", "CSAT < 70% · now 50.0% · since 2026-11-19"),
     ]
     snapshots = SnapshotCache(lambda s, e: load_kpi_data(store, s, e), clock=lambda: NOW)
-    commands = KpiCommands(policy=POLICY, snapshots=snapshots, zone=UTC, clock=lambda: NOW,
-                           people=SlackPeople(web_client), breaches=lambda: found)
+    commands = KpiCommands(
+        policy=POLICY,
+        snapshots=snapshots,
+        zone=UTC,
+        clock=lambda: NOW,
+        people=SlackPeople(web_client),
+        breaches=lambda: found,
+    )
     client = make_client(kpi_commands=commands)
     for_anyone = everything(ask(client, slack, "breaches", "U0OTTO", "C0BILLING"))
     assert "*Billing*: CSAT &lt; 80% · now 75.0% · since 2026-11-18" in for_anyone and "Bob Roy" not in for_anyone
@@ -166,8 +174,9 @@ def test_a_configured_override_maps_a_user_whose_emails_differ(store, web_client
     slack.users["U0ANN"] = "ann.lee@personal.test"  # not the helpdesk email
     snapshots = SnapshotCache(lambda s, e: load_kpi_data(store, s, e), clock=lambda: NOW)
     people = SlackPeople(web_client, overrides={"U0ANN": "ann@acme.test"})
-    client = make_client(kpi_commands=KpiCommands(policy=POLICY, snapshots=snapshots, zone=UTC, clock=lambda: NOW,
-                                                  people=people))
+    client = make_client(
+        kpi_commands=KpiCommands(policy=POLICY, snapshots=snapshots, zone=UTC, clock=lambda: NOW, people=people)
+    )
     assert "100.0%" in everything(ask(client, slack, "me csat", "U0ANN"))
     assert slack.method_calls("users.info") == []
 
@@ -199,7 +208,9 @@ def test_a_slow_answer_is_acknowledged_at_once_then_posted_to_response_url(store
         return load_kpi_data(store, start, end)
 
     snapshots = SnapshotCache(slow_load, clock=lambda: NOW)
-    commands = KpiCommands(policy=POLICY, snapshots=snapshots, zone=UTC, clock=lambda: NOW, people=SlackPeople(web_client))
+    commands = KpiCommands(
+        policy=POLICY, snapshots=snapshots, zone=UTC, clock=lambda: NOW, people=SlackPeople(web_client)
+    )
     client = make_client(kpi_commands=commands, inline_seconds=0.05)
     ack = ask(client, slack, "team billing csat public", "U0OTTO", "C0BILLING")
     assert ack == {"text": WORKING, "response_type": "ephemeral"}
@@ -221,6 +232,8 @@ def test_a_store_failure_is_one_polite_line(store, web_client, make_client, slac
         raise StoreBusy("the store sqlite:///x.db is locked by another process")
 
     snapshots = SnapshotCache(failing_load, clock=lambda: NOW)
-    commands = KpiCommands(policy=POLICY, snapshots=snapshots, zone=UTC, clock=lambda: NOW, people=SlackPeople(web_client))
+    commands = KpiCommands(
+        policy=POLICY, snapshots=snapshots, zone=UTC, clock=lambda: NOW, people=SlackPeople(web_client)
+    )
     reply = ask(make_client(kpi_commands=commands), slack, "team billing", "U0OTTO", "C0BILLING")
     assert reply["text"] == "Sorry, I can't reach the KPI store right now. Please try again in a minute."

@@ -27,8 +27,14 @@ def test_the_manifest_declares_the_command_its_url_placeholder_and_the_scopes_it
 
 def test_slash_settings_accept_member_and_group_ids_and_refuse_names():
     config = FileConfig.model_validate(
-        {"teams": [{"name": "Billing", "channel": "C0B", "leads": ["U024BE7LH", "S0LEADS"]}],
-         "slash": {"admins": ["W0ADMIN", "S0ADMINS"], "users": {"U0ANN": "ann@acme.test"}, "allowed_channels": ["*"]}}
+        {
+            "teams": [{"name": "Billing", "channel": "C0B", "leads": ["U024BE7LH", "S0LEADS"]}],
+            "slash": {
+                "admins": ["W0ADMIN", "S0ADMINS"],
+                "users": {"U0ANN": "ann@acme.test"},
+                "allowed_channels": ["*"],
+            },
+        }
     )
     assert config.teams[0].leads == ["U024BE7LH", "S0LEADS"]
     assert config.slash.admins == ["W0ADMIN", "S0ADMINS"]
@@ -53,10 +59,14 @@ def test_serve_without_slack_credentials_stops_with_one_line(tmp_path, monkeypat
 
 
 def test_active_breaches_are_the_breached_states_of_configured_rules_oldest_first():
-    rules = {"csat-floor": AlertRule("csat-floor", "csat", "every-team", "<", 80.0),
-             "frt": AlertRule("frt", "first_reply_time_median", "every-agent", ">", 240.0)}
+    rules = {
+        "csat-floor": AlertRule("csat-floor", "csat", "every-team", "<", 80.0),
+        "frt": AlertRule("frt", "first_reply_time_median", "every-agent", ">", 240.0),
+    }
     states = [
-        AlertState("csat-floor", "team:zendesk:acme:1", "breached", datetime(2026, 11, 18, 6, tzinfo=timezone.utc), 75.0),
+        AlertState(
+            "csat-floor", "team:zendesk:acme:1", "breached", datetime(2026, 11, 18, 6, tzinfo=timezone.utc), 75.0
+        ),
         AlertState("frt", "agent:zendesk:acme:12", "breached", datetime(2026, 11, 17, 6, tzinfo=timezone.utc), 300.0),
         AlertState("csat-floor", "team:zendesk:acme:2", "ok", datetime(2026, 11, 18, 6, tzinfo=timezone.utc), 90.0),
         AlertState("removed-rule", "overall", "breached", None, 1.0),
