@@ -42,6 +42,9 @@ class AgentIndex:
         hint = f" Did you mean `/kpi agent {close[0]}`?" if close else ""
         return f"?I couldn't find an agent called “{escape(typed)}”.{hint}"
 
+    def email_of(self, agent_id: str) -> str | None:
+        return self._d.agent_emails[self._by_id[agent_id]] if agent_id in self._by_id else None
+
     def name_of(self, agent_id: str) -> str:
         return self._d.agent_names[self._by_id[agent_id]] if agent_id in self._by_id else agent_id
 

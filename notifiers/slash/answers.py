@@ -211,6 +211,11 @@ class KpiCommands:
         if row is None:
             return blocks.message(f"{name} has no tickets or ratings in {report.window.label()}.")
         public, note = self._publicity(query, decision)
+        # Who the agent is in Slack (users.lookupByEmail), so a lead can reach them from the answer.
+        email = agents.email_of(agent_id)
+        slack_user = self.people.user_for_email(email) if self.people is not None and email else None
+        if slack_user is not None:
+            note = "; ".join(part for part in (f"in Slack: <@{slack_user}>", note) if part)
         title = f"{name}{f' ({team})' if team else ''}"
         if query.low_rated:
             return blocks.low_rated_answer(f"{title}: low ratings", report, row, public=public, note=note)

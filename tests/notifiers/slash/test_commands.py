@@ -170,6 +170,13 @@ def test_user_lookups_are_cached(client, slack):
     assert slack.method_calls("users.info")[0]["user"] == "U0ANN"
 
 
+def test_an_agents_answer_names_them_in_slack_found_by_email_once(client, slack):
+    for _ in range(2):
+        reply = ask(client, slack, "agent Bob Roy csat", "U0LENA")
+        assert "in Slack: <@U0BOB>" in everything(reply)
+    assert [call["email"] for call in slack.method_calls("users.lookupByEmail")] == ["bob@acme.test"]
+
+
 def test_a_configured_override_maps_a_user_whose_emails_differ(store, web_client, make_client, slack):
     slack.users["U0ANN"] = "ann.lee@personal.test"  # not the helpdesk email
     snapshots = SnapshotCache(lambda s, e: load_kpi_data(store, s, e), clock=lambda: NOW)
