@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from kpis.errors import ConfigError, HelpdeskKpisError
 from kpis.results import Report, ScopeRow
+from notifiers.blockkit import validate_message
+from notifiers.mrkdwn import escape
 from notifiers.slash import blocks
 from notifiers.slash.access import (
     AccessPolicy,
@@ -26,7 +28,6 @@ from notifiers.slash.access import (
     decide,
     leads,
 )
-from notifiers.mrkdwn import escape
 from notifiers.slash.agents import AgentIndex
 from notifiers.slash.blocks import Answer
 from notifiers.slash.breaches import Breach
@@ -87,9 +88,11 @@ class KpiCommands:
         return list(self.snapshots.snapshot(window).directory.team_names)
 
     def answer(self, command: Command) -> Answer:
-        """The answer to ``command``; never raises."""
+        """The answer to ``command``, checked against Slack's Block Kit rules; never raises."""
         try:
-            return self._answer(command)
+            answer = self._answer(command)
+            validate_message(answer.payload())
+            return answer
         except ConfigError as error:
             log.warning("/kpi %r from %s: configuration problem: %s", command.text, command.user_id, error)
             return blocks.message("Sorry, the KPI configuration needs an admin's attention (see the server log).")

@@ -22,11 +22,14 @@ from slack_sdk.models.blocks import (
 )
 
 from kpis.results import Report, ScopeRow
+from notifiers.blockkit import MAX_BLOCKS, MAX_SECTION_TEXT, to_dicts
 from notifiers.kpi_blocks import compact_line, kpi_section
-from notifiers.mrkdwn import escape, link, shorten
+from notifiers.mrkdwn import escape, link, more_line, pack_lines, shorten
 
-MAX_SECTION_TEXT = 3000
+#: Low ratings listed in one answer (newest first).
 MAX_LIST = 10
+#: Sections a list may take: the message's block limit, less the heading and KPI blocks around it.
+MAX_LIST_SECTIONS = MAX_BLOCKS - 10
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class Answer:
         return {
             "response_type": "in_channel" if self.public else "ephemeral",
             "text": self.text,
-            "blocks": list(self.blocks) or None,
+            "blocks": to_dicts(self.blocks) or None,
         }
 
 
@@ -99,7 +102,7 @@ def low_rated_answer(title: str, report: Report, row: ScopeRow, *, public: bool,
     if not lines:
         lines = ["_No low ratings in this window._"]
     elif len(items) > MAX_LIST:
-        lines.append(f"_and {len(items) - MAX_LIST} more_")
+        lines.append(more_line(len(items) - MAX_LIST))
     blocks = [*_heading(title, report, note), *_sections(lines)]
     return Answer(
         text=f"{title}, {report.window.label()}: {len(items)} low ratings", blocks=tuple(blocks), public=public
@@ -132,17 +135,8 @@ def list_answer(title: str, lines: Sequence[str], *, public: bool, empty: str) -
 
 
 def _sections(lines: Sequence[str]) -> list[Block]:
-    """Lines packed into sections of at most 3000 characters (a long list stays valid Block Kit)."""
-    sections: list[Block] = []
-    current = ""
-    for line in lines:
-        line = shorten(line, MAX_SECTION_TEXT) if len(line) > MAX_SECTION_TEXT else line
-        if current and len(current) + 1 + len(line) > MAX_SECTION_TEXT:
-            sections.append(SectionBlock(text=MarkdownTextObject(text=current)))
-            current = ""
-        current = f"{current}\n{line}" if current else line
-        if len(sections) >= 40:
-            break
-    if current:
-        sections.append(SectionBlock(text=MarkdownTextObject(text=current)))
-    return sections
+    """Lines packed into sections within Slack's limits, "and N more" when they do not all fit."""
+    chunks, used = pack_lines(list(lines), MAX_SECTION_TEXT, MAX_LIST_SECTIONS)
+    if used < len(lines):
+        chunks.append(more_line(len(lines) - used))
+    return [SectionBlock(text=MarkdownTextObject(text=chunk)) for chunk in chunks]

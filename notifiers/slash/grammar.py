@@ -30,7 +30,6 @@ from notifiers.slash.query import (
     Usage,
 )
 
-
 HELP_WORDS = frozenset({"help", "?", "-h", "--help", "usage"})
 TEAM_WORDS = frozenset({"team"})
 AGENT_WORDS = frozenset({"agent", "user", "person"})

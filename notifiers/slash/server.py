@@ -48,8 +48,10 @@ def create_asgi_app(
         except _TooLarge:
             return JSONResponse({"error": "request too large"}, status_code=413)
         try:
+            # Bolt decodes the body as it builds the request (as JSON when it starts with "{"):
+            # a body that is neither UTF-8 nor what it claims to be is not from Slack.
             bolt_request = to_bolt_request(request, body)
-        except UnicodeDecodeError:
+        except ValueError:
             return JSONResponse({"error": "invalid request"}, status_code=400)
         bolt_response = await run_in_threadpool(bolt_app.dispatch, bolt_request)
         return to_starlette_response(bolt_response)
