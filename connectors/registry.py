@@ -29,7 +29,7 @@ class ConnectorSpec:
 _REGISTRY: dict[str, ConnectorSpec] = {}
 
 #: Modules whose import registers a built-in connector.
-BUILTIN_MODULES: tuple[str, ...] = ("connectors.sample",)
+BUILTIN_MODULES: tuple[str, ...] = ("connectors.sample", "connectors.files")
 
 
 def register(spec: ConnectorSpec) -> ConnectorSpec:

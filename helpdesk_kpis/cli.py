@@ -95,8 +95,14 @@ def sync(
     since: Annotated[
         Optional[str], typer.Option(help="Start of a first or --full sync, YYYY-MM-DD (default: 90 days back).")
     ] = None,
+    no_alerts: Annotated[
+        bool, typer.Option("--no-alerts", help="Do not evaluate the [[alerts]] rules after the sync.")
+    ] = False,
 ) -> None:
-    """Pull new and changed records from each configured connector; resumes where it stopped."""
+    """Pull new and changed records from each configured connector; resumes where it stopped.
+
+    Then, when [[alerts]] rules are configured, evaluates them and posts what changed.
+    """
     app_ctx: AppContext = ctx.obj
     now = _now()
     start = now - timedelta(days=90)
@@ -108,6 +114,9 @@ def sync(
     store = app_ctx.store()
     summary = run_sync(store, connectors, since=start, now=now, full=full, console=console)
     console.print(summary.line())
+    schedule = app_ctx.settings().config.schedule
+    if app_ctx.settings().config.alerts and schedule.alerts_after_sync and not no_alerts:
+        slack_runs.run_alerts(app_ctx, now=_now(), console=console)
 
 
 @app.command()

@@ -45,6 +45,8 @@ class AppContext:
             min_sample=config.reporting.min_sample,
             sla_minutes={priority: hours * 60 for priority, hours in config.sla.first_reply_hours.items()},
             default_sla_minutes=config.sla.default_first_reply_hours * 60,
+            success_weights=dict(config.kpis.success_weights),
+            lifetime_months=config.kpis.clv_lifetime_months,
         )
 
     def slack_client(self) -> WebClient:

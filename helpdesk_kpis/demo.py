@@ -61,6 +61,8 @@ def _digests(store: Store, out: Path, *, now: datetime, console: Console) -> Non
     built = build_digests(store, config, KpiConfig(), [], day=default_day(now, config.reporting.zone), now=now)
     folder = out / "slack"
     folder.mkdir(exist_ok=True)
+    for leftover in [*folder.glob("*.json"), *folder.glob("*.png")]:
+        leftover.unlink()  # a fresh set every time, like the store
     console.print()
     show_digests(built, console)
     for item in built:

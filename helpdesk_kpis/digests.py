@@ -74,7 +74,10 @@ def digest_targets(config: FileConfig, teams: ReportingTeams, only: str | None =
     if only is None:
         return targets
     wanted = only.strip().lower()
-    chosen = [t for t in targets if wanted in (t.title.lower(), (t.team or "").lower()) or (wanted == "overall" and t.team is None)]
+    chosen = [
+        t for t in targets
+        if wanted in (t.title.lower(), (t.team or "").lower()) or (wanted == "overall" and t.team is None)
+    ]
     if not chosen:
         names = ", ".join([t.title for t in targets if t.team] + ["overall"])
         raise ConfigError(f"no digest for {only!r}; digests: {names}")

@@ -25,7 +25,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from helpdesk_kpis.context import AppContext
-from helpdesk_kpis.slack_runs import clock, run_alerts, run_digests
+from helpdesk_kpis import slack_runs
+from helpdesk_kpis.slack_runs import run_alerts, run_digests
 from helpdesk_kpis.sync import run_sync
 from kpis.errors import HelpdeskKpisError
 
@@ -68,12 +69,12 @@ def build_scheduler(ctx: AppContext, *, console: Console, scheduler: BaseSchedul
 
 
 def sync_then_alerts(ctx: AppContext, console: Console) -> None:
-    now = clock()
+    now = slack_runs.clock()
     try:
         summary = run_sync(ctx.store(), ctx.connectors(), since=now - timedelta(days=FIRST_SYNC_DAYS), now=now)
         console.print(escape(summary.line()), highlight=False)
         if ctx.settings().config.schedule.alerts_after_sync and ctx.settings().config.alerts:
-            run_alerts(ctx, now=clock(), console=console)
+            run_alerts(ctx, now=slack_runs.clock(), console=console)
     except HelpdeskKpisError as error:
         console.print(f"[red]sync and alerts:[/] {escape(str(error))}", highlight=False)
 
@@ -81,7 +82,7 @@ def sync_then_alerts(ctx: AppContext, console: Console) -> None:
 def post_digests(ctx: AppContext, console: Console, names: list[str]) -> None:
     for name in names:
         try:
-            run_digests(ctx, day=None, only=name, now=clock(), console=console)
+            run_digests(ctx, day=None, only=name, now=slack_runs.clock(), console=console)
         except HelpdeskKpisError as error:
             console.print(f"[red]digest {escape(name)}:[/] {escape(str(error))}", highlight=False)
 

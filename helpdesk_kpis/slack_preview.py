@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Group, RenderableType
+from rich.markup import escape
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
@@ -55,7 +56,7 @@ def _special(inner: str) -> str:
         return "@group:" + inner.split("^", 1)[1]
     if inner.startswith("!"):
         return "@" + inner[1:]
-    return inner if not inner.startswith("@") else inner
+    return inner  # <@U123>: the member id is all the payload knows
 
 
 def blocks_renderable(blocks: Iterable[dict[str, Any]]) -> RenderableType:
@@ -90,5 +91,6 @@ def message_panel(payload: dict[str, Any], *, channel: str, note: str = "") -> P
     """A message as a panel titled with its channel; the fallback text underneath."""
     body = Group(blocks_renderable(payload.get("blocks") or []),
                  Text(""), Text(f"notification text: {payload.get('text', '')}", style="dim italic"))
-    subtitle = note or None
-    return Panel(body, title=f"[bold]{channel}[/]", title_align="left", subtitle=subtitle, subtitle_align="left")
+    subtitle = escape(note) if note else None
+    return Panel(body, title=f"[bold]{escape(channel)}[/]", title_align="left", subtitle=subtitle,
+                 subtitle_align="left")

@@ -44,6 +44,11 @@ def run_digests(
     config = ctx.settings().config
     day = day or default_day(now, config.reporting.zone)
     preview = dry_run or as_json
+    if not preview and not config.teams:
+        raise ConfigError(
+            f"no teams to post digests for: add [[teams]] entries with name and channel to "
+            f"{ctx.settings().config_path} (README: Slack), or preview with --dry-run"
+        )
     # Checked before any work: a missing token should not cost a whole computation first.
     delivery = None if preview else ctx.slack_delivery(clock)
     built = build_digests(ctx.store(), config, ctx.kpi_config(), rules_from(config), day=day, now=now, only=only,
@@ -54,12 +59,6 @@ def run_digests(
     if dry_run:
         show_digests(built, console)
         return []
-    missing = [b.target.title for b in built if not b.target.channel]
-    if missing:
-        raise ConfigError(
-            f"no channel for {', '.join(missing)}: add [[teams]] entries with name and channel to "
-            f"{ctx.settings().config_path} (README: Slack), or preview with --dry-run"
-        )
     outcomes = []
     for item in built:
         try:
@@ -125,6 +124,10 @@ def run_alerts(
         f"{len(plan.readings)} readings of {len(config.alerts)} rules: {started} breaches started, "
         f"{len(plan.announcements) - started} recovered, {len(plan.unjudged)} with too few samples to judge"
     )
+    if plan.unrouted:
+        names = ", ".join(sorted({f"{r.rule.id} ({r.row.name})" for r in plan.unrouted}))
+        console.print(f"not judged, no channel to post to: {rich_escape(names)}; set the rule's channel or "
+                      "[digest] leads_channel", highlight=False, soft_wrap=True)
     raise_failures(outcomes)
     return outcomes
 
@@ -148,7 +151,7 @@ def _readings_table(plan) -> Table:  # noqa: ANN001
 
 def _report(outcome: Outcome, console: Console) -> None:
     if outcome.error is None:  # failures are told once, together, by raise_failures
-        console.print(rich_escape(outcome.line()), highlight=False)
+        console.print(rich_escape(outcome.line()), highlight=False, soft_wrap=True)
 
 
 def raise_failures(outcomes: Sequence[Outcome]) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from helpdesk_kpis.settings import FileConfig, TeamConfig
 from kpis.dataset import KpiData
+from kpis.engine import display_names
 from kpis.errors import ConfigError
 from kpis.regroup import TeamGroup, groups_by_name, merge_teams
 from notifiers.alert_rules import Reading
@@ -32,7 +33,9 @@ class ReportingTeams:
         return next((team for team in self.configured if team.name.strip().lower() == wanted), None)
 
     def names(self) -> list[str]:
-        return list(self.team_data.directory.team_names)
+        """Team names as report rows show them (a name two helpdesks share carries its source)."""
+        directory = self.team_data.directory
+        return display_names(directory.team_ids, directory.team_names)
 
 
 def reporting_teams(data: KpiData, config: FileConfig) -> ReportingTeams:
@@ -53,8 +56,16 @@ def reporting_teams(data: KpiData, config: FileConfig) -> ReportingTeams:
         unknown = [member for member in members if known and member not in known]
         if unknown:
             raise ConfigError(
-                f"teams.{team.name}.sources: no helpdesk team {unknown[0]!r} has been synced (helpdesk teams: {helpdesk_teams})"
+                f"teams.{team.name}.sources: no helpdesk team {unknown[0]!r} has been synced "
+                f"(helpdesk teams: {helpdesk_teams})"
             )
+        for group in groups:
+            shared = set(group.members) & set(members)
+            if shared:
+                raise ConfigError(
+                    f"teams.{team.name}: the helpdesk team {sorted(shared)[0]!r} is also in {group.name!r}; "
+                    "give it to one team (list sources explicitly)"
+                )
         groups.append(TeamGroup(team.name, members))
     return ReportingTeams(data, merge_teams(data, groups), tuple(config.teams))
 

@@ -18,16 +18,27 @@ from sqlalchemy.engine import Connection
 from kpis.dataset import (
     NO_TIME,
     PRIORITIES,
+    AccountColumns,
     Directory,
     KpiData,
     RatingColumns,
+    SpendColumns,
     SurveyColumns,
     TicketColumns,
     is_easy,
 )
 from kpis.records import RatingState, SurveyKind
 from kpis.store import Store
-from kpis.store.schema import agents, memberships, ratings, survey_answers, teams, tickets
+from kpis.store.schema import (
+    accounts,
+    agents,
+    memberships,
+    ratings,
+    retention_spend,
+    survey_answers,
+    teams,
+    tickets,
+)
 
 _PRIORITY_CODE = {name: code for code, name in enumerate(PRIORITIES)}
 _TICKET_TIMES = ("first_reply", "first_reply_business", "first_resolution", "first_resolution_business",
@@ -41,7 +52,9 @@ def load_kpi_data(store: Store, start: datetime, end: datetime) -> KpiData:
         ticket_columns = _tickets(connection, directory, int(start.timestamp()), int(end.timestamp()))
         rating_columns = _ratings(connection, directory, int(start.timestamp()), int(end.timestamp()))
         survey_columns = _surveys(connection, directory, int(start.timestamp()), int(end.timestamp()))
-    return KpiData(ticket_columns, rating_columns, survey_columns, directory)
+        account_columns = _accounts(connection)
+        spend_columns = _spend(connection, int(start.timestamp()), int(end.timestamp()))
+    return KpiData(ticket_columns, rating_columns, survey_columns, directory, account_columns, spend_columns)
 
 
 def _key(row, column: str) -> str | None:  # noqa: ANN001
@@ -162,6 +175,30 @@ def _surveys(connection: Connection, d: Directory, start: int, end: int) -> Surv
         easy=np.array([is_easy(row.value, row.scale_min, row.scale_max, row.higher_is_better) for row in rows], dtype=bool),
         team=np.array([d.team_code(_scoped(row, row.team_id if row.team_id is not None else row.group_id)) for row in rows], dtype=np.int32),
         agent=np.array([d.agent_code(_scoped(row, row.agent_id if row.agent_id is not None else row.assignee_id)) for row in rows], dtype=np.int32),
+    )
+
+
+def _accounts(connection: Connection) -> AccountColumns:
+    # Every account: churn needs who was a customer at a window's start, however long ago they joined.
+    c = accounts.c
+    rows = connection.execute(
+        select(_epoch_column(c.started_at), _epoch_column(c.ended_at), c.monthly_revenue)
+    ).all()
+    return AccountColumns(
+        started=np.array([row[0] for row in rows], dtype=np.int64),
+        ended=np.array([NO_TIME if row[1] is None else row[1] for row in rows], dtype=np.int64),
+        monthly_revenue=np.array([np.nan if row[2] is None else row[2] for row in rows], dtype=np.float64),
+    )
+
+
+def _spend(connection: Connection, start: int, end: int) -> SpendColumns:
+    c = retention_spend.c
+    rows = connection.execute(
+        select(_epoch_column(c.spent_at), c.amount).where(c.spent_at >= start, c.spent_at < end)
+    ).all()
+    return SpendColumns(
+        spent=np.array([row[0] for row in rows], dtype=np.int64),
+        amount=np.array([row[1] for row in rows], dtype=np.float64),
     )
 
 

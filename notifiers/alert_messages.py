@@ -74,7 +74,7 @@ def alert_message(
             elements=[
                 MarkdownTextObject(
                     text=f"Rule `{escape(rule.id)}`: {escape(rule_text(rule))} over {escape(rule.window)}"
-                    " · a KPI with too few samples never alerts"
+                    f" · {_sample_rule(rule.min_sample)}"
                 )
             ]
         )
@@ -88,6 +88,12 @@ def alert_message(
     }
     validate_message(payload)
     return payload
+
+
+def _sample_rule(min_sample: int | None) -> str:
+    if min_sample is None:
+        return "a KPI with too few samples never alerts"
+    return f"n below {min_sample} never alerts"
 
 
 def _subject(scope: str, name: str, team: str | None, key: str) -> str:

@@ -18,7 +18,7 @@ from datetime import datetime
 from kpis.catalogue import KPIS, Kind
 from kpis.format import minutes
 from kpis.results import MetricValue, Report, ScopeRow
-from kpis.store.delivery import AlertState
+from kpis.store.delivery import AlertState, fit_scope
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt,
@@ -98,7 +98,8 @@ class Transition:
 
 
 def scope_key(row: ScopeRow) -> str:
-    return "overall" if row.scope == "overall" else f"{row.scope}:{row.id}"
+    """The row's key in the alert states ("team:zendesk:acme:360001"), as the store keeps it."""
+    return "overall" if row.scope == "overall" else fit_scope(f"{row.scope}:{row.id}")
 
 
 def rows_for(rule: AlertRule, report: Report) -> list[ScopeRow]:

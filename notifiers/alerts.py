@@ -8,20 +8,17 @@ messages next time, and never posts one twice.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from kpis.results import Report
-from kpis.store.delivery import PENDING, AlertState, SentMessage
+from kpis.store.delivery import PENDING, AlertState, SentMessage, fit_scope
 from kpis.windows import Window
 from notifiers.alert_messages import alert_message
 from notifiers.alert_rules import BREACH, AlertRule, Reading, Transition, advance, read
 from notifiers.delivery import ALERT_KIND
-
-_MAX_SCOPE = 200  # sent_messages.scope
 
 
 @dataclass(frozen=True)
@@ -80,7 +77,7 @@ def plan_alerts(
     for transition in transitions:
         reading = transition.reading
         alert_id = f"{reading.rule.id}|{reading.scope}|{transition.kind}|{int(transition.at.timestamp())}"
-        key = (ALERT_KIND, _scope_key(alert_id), transition.at.astimezone(zone).date().isoformat())
+        key = (ALERT_KIND, fit_scope(alert_id), transition.at.astimezone(zone).date().isoformat())
         message = alert_message(transition, windows[reading.rule.id], zone, alert_id=alert_id,
                                 mention=mention_for(reading))
         channel = channels[id(reading)]
@@ -99,9 +96,3 @@ def plan_alerts(
     unjudged = [r for r in readings if r.breaches() is None]
     return AlertPlan(list(by_key.values()), announcements, outbox, unjudged, readings, unrouted)
 
-
-def _scope_key(alert_id: str) -> str:
-    if len(alert_id) <= _MAX_SCOPE:
-        return alert_id
-    digest = hashlib.sha256(alert_id.encode()).hexdigest()[:16]
-    return f"{alert_id[: _MAX_SCOPE - 17]}~{digest}"

@@ -88,8 +88,8 @@ class SlackDelivery:
         elif record.status == DONE and record.payload_hash == digest_hash:
             return Outcome(post.label, "unchanged", record.channel or post.channel, record.ts,
                            ["already posted today; --force posts it again"])
-        else:
-            outcome.action = "finished" if record.status == POSTED else "updated"
+        else:  # posted earlier: finish its steps; numbers changed since: update it in place
+            outcome.action = "finished"
             if record.payload_hash != digest_hash:
                 record = self._update(record, post.message, digest_hash, label="digest")
                 outcome.action = "updated"
@@ -104,7 +104,9 @@ class SlackDelivery:
             outcome.detail.append("breakdown in thread")
         elif post.breakdown is not None and record.detail.get("breakdown_ts") and outcome.action == "updated":
             with slack_errors("updating the digest's thread reply", record.channel):
-                self.client.chat_update(channel=record.channel, ts=record.detail["breakdown_ts"], **_editable(post.breakdown))
+                self.client.chat_update(
+                    channel=record.channel, ts=record.detail["breakdown_ts"], **_editable(post.breakdown)
+                )
         if post.chart is not None and "chart" not in steps:
             chart = post.chart
             with slack_errors("uploading the digest chart", record.channel):
@@ -120,10 +122,10 @@ class SlackDelivery:
 
     def _post_main(self, post: DigestPost, digest_hash: str) -> SentMessage:
         # Recorded first: if we stop before Slack's answer is stored, the next run knows to look.
+        digest_id = post.message["metadata"]["event_payload"]["digest_id"]
         record = self.log.save(
-            SentMessage(DIGEST_KIND, post.scope, post.date_key, SENDING, channel=post.channel,
-                        payload_hash=digest_hash, detail={"digest_id": post.message["metadata"]["event_payload"]["digest_id"],
-                                                          "attempted_at": self.clock().isoformat()})
+            SentMessage(DIGEST_KIND, post.scope, post.date_key, SENDING, channel=post.channel, payload_hash=digest_hash,
+                        detail={"digest_id": digest_id, "attempted_at": self.clock().isoformat()})
         )
         with slack_errors("posting the digest", post.channel):
             response = self.client.chat_postMessage(channel=post.channel, **post.message)
@@ -152,7 +154,8 @@ class SlackDelivery:
         for message in history.get("messages", []):
             payload = (message.get("metadata") or {}).get("event_payload") or {}
             if payload.get(id_field) == wanted:
-                return self.log.save(replace(record, status=POSTED, ts=message["ts"], detail={**record.detail, "steps": []}))
+                found = replace(record, status=POSTED, ts=message["ts"], detail={**record.detail, "steps": []})
+                return self.log.save(found)
         return record
 
     # -- alerts --------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ and end with "and N more".
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -60,7 +60,6 @@ class Digest:
     breakdown_noun: str = "agents"
     low_rated_limit: int = 5
     min_sample: int = 10
-    extra_context: Sequence[str] = field(default_factory=tuple)
 
     @property
     def digest_id(self) -> str:
@@ -80,7 +79,7 @@ def digest_message(digest: Digest) -> dict[str, Any]:
     if backlog is not None and backlog.splits.get("by_age"):
         blocks.append(SectionBlock(text=MarkdownTextObject(text=_backlog_text(digest))))
     low = digest.row.metrics.get("low_rated")
-    if low is not None and low.items:
+    if low is not None and low.items and digest.low_rated_limit > 0:
         blocks += [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=_low_rated_text(digest)))]
     footer = "Per-" + digest.breakdown_noun.rstrip("s") + " lines and a 14-day chart in the thread :thread:"
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
@@ -109,10 +108,9 @@ def breakdown_message(digest: Digest) -> dict[str, Any] | None:
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text)) for text in texts]
     left = len(rows) - shown
     if left:
-        blocks.append(
-            ContextBlock(elements=[MarkdownTextObject(text=f"_and {left} more {noun}_ · the full list: "
-                                                           f"`helpdesk-kpis report --by {'agent' if noun == 'agents' else 'team'}`")])
-        )
+        by = "agent" if noun == "agents" else "team"
+        more = f"_and {left} more {noun}_ · the full list: `helpdesk-kpis report --by {by}`"
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
     payload = {
         "text": f"{digest.title}: {len(rows)} {noun} for {span_text(digest.report.window)}",
         "blocks": to_dicts(blocks),
@@ -160,7 +158,6 @@ def _window_context(digest: Digest) -> str:
         f"{days_text(window)}, {span_text(window)} ({escape(window.zone.key)})",
         f"compared with {span_text(previous)}",
         f"_italic_: n below {digest.min_sample}, too few to judge",
-        *digest.extra_context,
     ]
     return " · ".join(parts)
 

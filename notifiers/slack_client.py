@@ -66,9 +66,13 @@ def slack_errors(what: str, channel: str | None = None) -> Iterator[None]:
                 f"(for a private channel, invite the bot with /invite @app first)"
             ) from None
         if code == "not_in_channel":
-            raise ConfigError(f"the bot is not a member of{where}: invite the bot with /invite @app in that channel") from None
+            raise ConfigError(
+                f"the bot is not a member of{where}: invite the bot with /invite @app in that channel"
+            ) from None
         if code == "is_archived":
-            raise ConfigError(f"the channel{where} is archived: unarchive it or pick another channel in helpdesk-kpis.toml") from None
+            raise ConfigError(
+                f"the channel{where} is archived: unarchive it or pick another channel in helpdesk-kpis.toml"
+            ) from None
         if code in _TOKEN_ERRORS:
             raise CredentialError(
                 f"Slack refused {TOKEN_VARIABLE} ({code}): copy the Bot User OAuth Token (xoxb-...) from your app's "

@@ -10,6 +10,7 @@ neither lose the announcement nor send it twice.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -27,6 +28,17 @@ PENDING = "pending"  # recorded (an alert's outbox entry); nothing sent yet
 SENDING = "sending"  # the post was attempted; whether Slack got it is not known yet
 POSTED = "posted"  # the message is in Slack (ts known); follow-up steps may remain
 DONE = "done"  # every step finished
+
+#: Width of the ``scope`` columns; a longer scope (a very long team name) is stored shortened
+#: with a hash of the whole, so it stays unique and is found again.
+MAX_SCOPE = 200
+
+
+def fit_scope(scope: str) -> str:
+    if len(scope) <= MAX_SCOPE:
+        return scope
+    digest = hashlib.sha256(scope.encode()).hexdigest()[:16]
+    return f"{scope[: MAX_SCOPE - 17]}~{digest}"
 
 
 @dataclass(frozen=True)
@@ -68,7 +80,7 @@ class DeliveryLog:
 
     def get(self, kind: str, scope: str, date: str) -> SentMessage | None:
         table = schema.sent_messages
-        query = select(table).where(table.c.kind == kind, table.c.scope == scope, table.c.date == date)
+        query = select(table).where(table.c.kind == kind, table.c.scope == fit_scope(scope), table.c.date == date)
         with self.store.errors(), self.store.engine.connect() as connection:
             row = connection.execute(query).mappings().first()
         return None if row is None else _message(row)
@@ -106,7 +118,7 @@ class DeliveryLog:
         """Store new alert states and the messages announcing them, atomically."""
         now = _now()
         rows = [
-            {"rule_id": s.rule_id, "scope": s.scope, "state": s.state, "since": s.since, "value": s.value,
+            {"rule_id": s.rule_id, "scope": fit_scope(s.scope), "state": s.state, "since": s.since, "value": s.value,
              "detail": s.detail, "updated_at": now}
             for s in states
         ]
@@ -118,7 +130,8 @@ class DeliveryLog:
 def _save_messages(connection: Connection, messages: list[SentMessage]) -> list[SentMessage]:
     now = _now()
     saved = [
-        SentMessage(m.kind, m.scope, m.date, m.status, m.channel, m.ts, m.payload_hash, m.detail, now) for m in messages
+        SentMessage(m.kind, fit_scope(m.scope), m.date, m.status, m.channel, m.ts, m.payload_hash, m.detail, now)
+        for m in messages
     ]
     upsert_rows(
         connection,

@@ -59,6 +59,13 @@ def test_demo_needs_no_configuration_and_shows_each_teams_kpis(tmp_path, monkeyp
         assert team in out
     assert "CSAT" in out and "Backlog" in out
     assert (tmp_path / "demo" / "demo.db").exists()
+    # Each team's Slack digest is shown and saved: its payload (JSON) and its chart (PNG).
+    assert "Billing KPIs · " in out and "thread reply" in out
+    slack = tmp_path / "demo" / "slack"
+    for stem in ("billing", "technical-support", "onboarding", "enterprise", "returns", "all-teams"):
+        [payload] = slack.glob(f"{stem}-*.json")
+        assert json.loads(payload.read_text())["message"]["blocks"][0]["type"] == "header"
+        assert payload.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
     # Running it again starts from a fresh store, not on top of the old one.
     assert run(capsys, "demo", "--out", str(tmp_path / "demo"), "--tickets", "800")[0] == 0
     assert Store.open(f"sqlite:///{tmp_path / 'demo' / 'demo.db'}").count(Ticket) == 800

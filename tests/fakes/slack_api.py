@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -84,7 +85,8 @@ class FakeSlack:
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        # A short poll interval: shutting the server down at the end of a test takes that long.
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     # -- test controls -------------------------------------------------------------------------
 
@@ -167,7 +169,8 @@ class FakeSlack:
         return channel
 
     def _new_ts(self) -> str:
-        return f"1763800000.{next(self._ts):06d}"
+        # Like Slack: the posting time in epoch seconds, made unique in its last digits.
+        return f"{int(time.time())}.{next(self._ts):06d}"
 
     def api_auth_test(self, params: dict[str, Any]) -> Scripted:
         return _ok(user_id="UBOT", team_id="T0FAKE", bot_id="B0FAKE", url="https://fake.slack.test/")

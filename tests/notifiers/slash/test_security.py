@@ -85,9 +85,9 @@ def test_oversized_bodies_are_refused_before_verification(client):
     assert response.json() == {"error": "request too large"}
 
 
-def test_a_body_that_is_not_utf8_is_a_bad_request_not_a_crash(client):
-    body = b"text=\xff\xfe&user_id=U0ANN"
-    assert client.post("/slack/events", body, signed_headers(body)).status_code == 400
+def test_a_body_that_is_not_utf8_or_not_the_json_it_looks_like_is_a_bad_request_not_a_crash(client):
+    for body in (b"text=\xff\xfe&user_id=U0ANN", b"{not json", b"{"):
+        assert client.post("/slack/events", body, signed_headers(body)).status_code == 400
 
 
 def test_no_response_carries_the_secret_or_a_trace(client, slack):
