@@ -61,7 +61,7 @@ def test_the_grammar_turns_any_text_into_a_query_or_one_usage_line(text):
 
 
 @given(text=TEXT, user=USERS, channel=CHANNELS)
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_signed_command_text_gets_an_answer_never_a_5xx(client, slack, text, user, channel):
     body = command_body(text, user_id=user, channel_id=channel, response_url=slack.response_url())
     response = client.post("/slack/events", body, signed_headers(body))
@@ -71,6 +71,6 @@ def test_any_signed_command_text_gets_an_answer_never_a_5xx(client, slack, text,
 
 
 @given(body=st.binary(max_size=2000))
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_signed_body_at_all_is_never_a_5xx(client, body):
     assert client.post("/slack/events", body, signed_headers(body)).status_code < 500
