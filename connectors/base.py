@@ -53,6 +53,19 @@ class Stream(ABC):
         """Yield pages from ``cursor`` (``None``: from ``options.since``) to the end of the data."""
 
 
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """One thing ``config check`` verified against a live service."""
+
+    #: What was checked, e.g. "zendesk:acme API token".
+    name: str
+    ok: bool
+    #: What was found ("admin role, legacy CSAT"), or what went wrong.
+    detail: str
+    #: One line saying how to fix it, when not ok.
+    fix: str | None = None
+
+
 class Connector(ABC):
     """A configured instance of one helpdesk (one Zendesk account, say)."""
 
@@ -64,6 +77,11 @@ class Connector(ABC):
     @abstractmethod
     def streams(self) -> Sequence[Stream]:
         """The streams this instance offers, in the order they should run."""
+
+    def check(self) -> list[CheckResult]:
+        """Real calls proving this instance's configuration works (credentials, permissions,
+        features the KPIs need). Never raises for a failed check: it reports it with its fix."""
+        return [CheckResult(f"{self.label}", True, "nothing to check")]
 
     @property
     def label(self) -> str:

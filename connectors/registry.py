@@ -24,12 +24,23 @@ class ConnectorSpec:
     summary: str
     settings_model: type[BaseModel]
     factory: Callable[[str, Any], Connector]
+    #: Secrets and endpoints come from the environment: ``<PREFIX>_<FIELD>`` for the default
+    #: instance, ``<PREFIX>_<INSTANCE>_<FIELD>`` for a named one (the wiring package reads them).
+    env_prefix: str | None = None
+    env_fields: tuple[str, ...] = ()
+    #: The default instance's name given its unprefixed variables; ``None`` when they name none.
+    default_instance: Callable[[dict[str, str]], str | None] | None = None
+
+
+def specs() -> list[ConnectorSpec]:
+    _load_builtin()
+    return [_REGISTRY[source] for source in sorted(_REGISTRY)]
 
 
 _REGISTRY: dict[str, ConnectorSpec] = {}
 
 #: Modules whose import registers a built-in connector.
-BUILTIN_MODULES: tuple[str, ...] = ("connectors.sample",)
+BUILTIN_MODULES: tuple[str, ...] = ("connectors.sample", "connectors.zendesk", "connectors.files")
 
 
 def register(spec: ConnectorSpec) -> ConnectorSpec:
@@ -57,10 +68,10 @@ def build(source: str, instance: str, values: dict[str, Any]) -> Connector:
         settings = spec.settings_model.model_validate(values)
     except ValidationError as error:
         first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(section)"
-        raise ConfigError(
-            f"[connectors.{source}.{instance}] {where}: {first['msg']}"
-        ) from None
+        where = " " + ".".join(str(part) for part in first["loc"]) if first["loc"] else ""
+        # pydantic prefixes a validator's own message with "Value error, ".
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"[connectors.{source}.{instance}]{where}: {message}") from None
     return spec.factory(instance, settings)
 
 

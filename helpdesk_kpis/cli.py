@@ -13,11 +13,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import typer
 from rich.console import Console
 
 from helpdesk_kpis import demo as demo_module
+from helpdesk_kpis import slack_runs
 from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.exporting import export_records
 from helpdesk_kpis.render import report_csv, report_table
@@ -95,8 +95,14 @@ def sync(
     since: Annotated[
         Optional[str], typer.Option(help="Start of a first or --full sync, YYYY-MM-DD (default: 90 days back).")
     ] = None,
+    no_alerts: Annotated[
+        bool, typer.Option("--no-alerts", help="Do not evaluate the [[alerts]] rules after the sync.")
+    ] = False,
 ) -> None:
-    """Pull new and changed records from each configured connector; resumes where it stopped."""
+    """Pull new and changed records from each configured connector; resumes where it stopped.
+
+    Then, when [[alerts]] rules are configured, evaluates them and posts what changed.
+    """
     app_ctx: AppContext = ctx.obj
     now = _now()
     start = now - timedelta(days=90)
@@ -108,6 +114,9 @@ def sync(
     store = app_ctx.store()
     summary = run_sync(store, connectors, since=start, now=now, full=full, console=console)
     console.print(summary.line())
+    schedule = app_ctx.settings().config.schedule
+    if app_ctx.settings().config.alerts and schedule.alerts_after_sync and not no_alerts:
+        slack_runs.run_alerts(app_ctx, now=_now(), console=console)
 
 
 @app.command()
@@ -162,24 +171,48 @@ def _not_yet(command: str) -> None:
 
 @app.command()
 def digest(
-    date: Annotated[Optional[str], typer.Option(help="Day of the digest, YYYY-MM-DD.")] = None,
-    team: Annotated[Optional[str], typer.Option(help="Only this team.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print instead of posting.")] = False,
+    ctx: typer.Context,
+    date: Annotated[Optional[str], typer.Option(help="Last day the digest reports on, YYYY-MM-DD (default: yesterday).")] = None,
+    team: Annotated[Optional[str], typer.Option(help="Only this team's digest ('overall': the leads' digest).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the messages here instead of posting.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the raw Slack payloads (implies --dry-run).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Post again even if this day's digest was posted.")] = False,
 ) -> None:
-    """Build and post the daily team digests to Slack."""
-    _not_yet("digest")
+    """Build and post the daily team digests (and the leads' overall digest) to Slack."""
+    day = parse_date(date, "--date") if date is not None else None
+    slack_runs.run_digests(ctx.obj, day=day, only=team, now=_now(), console=console, dry_run=dry_run,
+                           as_json=as_json, force=force)
 
 
 @app.command()
-def alerts(dry_run: Annotated[bool, typer.Option("--dry-run", help="Print instead of posting.")] = False) -> None:
-    """Evaluate threshold rules and post breaches and recoveries."""
-    _not_yet("alerts")
+def alerts(
+    ctx: typer.Context,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be posted; change nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the raw Slack payloads (implies --dry-run).")] = False,
+) -> None:
+    """Evaluate the threshold rules and post breaches that start and end."""
+    slack_runs.run_alerts(ctx.obj, now=_now(), console=console, dry_run=dry_run, as_json=as_json)
 
 
 @app.command()
-def serve() -> None:
-    """The Slack slash-command endpoint plus the scheduler."""
-    _not_yet("serve")
+def serve(
+    ctx: typer.Context,
+    host: Annotated[Optional[str], typer.Option(help="Address the /kpi endpoint listens on (default: [server] host).")] = None,
+    port: Annotated[Optional[int], typer.Option(min=0, max=65535, help="Its port (default: [server] port, 3000).")] = None,
+) -> None:
+    """The /kpi slash-command endpoint plus the scheduler: syncs, alerts and each team's digest at its time."""
+    from helpdesk_kpis.serve import run_forever  # APScheduler is only needed here
+
+    _log_to_stderr()
+    run_forever(ctx.obj, console=console, host=host, port=port)
+
+
+def _log_to_stderr() -> None:
+    """`serve` logs what an admin needs to see (denied /kpi requests, Slack trouble) on stderr."""
+    import logging
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 @config_app.command("init")
@@ -204,12 +237,12 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and turn expected failures into one line and an exit code."""
     try:
         app(args=argv, prog_name="helpdesk-kpis", standalone_mode=False)
-    except click.exceptions.Exit as done:
+    except typer.Exit as done:
         return done.exit_code
-    except click.ClickException as usage:
+    except typer.TyperException as usage:  # bad options or arguments: the parser's own message
         usage.show()
         return usage.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         err.print("aborted")
         return 1
     except HelpdeskKpisError as error:

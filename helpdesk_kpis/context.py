@@ -5,8 +5,12 @@ Lazily, so that `demo` (which needs no configuration at all) never trips over a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+
+from slack_sdk import WebClient
 
 from connectors import registry
 from connectors.base import Connector
@@ -14,6 +18,9 @@ from helpdesk_kpis.settings import Settings, load_settings
 from kpis.engine import KpiConfig
 from kpis.errors import ConfigError
 from kpis.store import Store
+from kpis.store.delivery import DeliveryLog
+from notifiers.delivery import SlackDelivery
+from notifiers.slack_client import make_client
 
 
 @dataclass
@@ -38,8 +45,22 @@ class AppContext:
             min_sample=config.reporting.min_sample,
             sla_minutes={priority: hours * 60 for priority, hours in config.sla.first_reply_hours.items()},
             default_sla_minutes=config.sla.default_first_reply_hours * 60,
-            success_weights=dict(config.reporting.success_weights),
+            success_weights=dict(config.kpis.success_weights),
+            lifetime_months=config.kpis.clv_lifetime_months,
         )
+
+    def slack_client(self) -> WebClient:
+        """The Slack Web API client; posting without SLACK_BOT_TOKEN is a configuration error."""
+        env = self.settings().env
+        if env.slack_bot_token is None or not env.slack_bot_token.get_secret_value().strip():
+            raise ConfigError(
+                "SLACK_BOT_TOKEN is not set: put the app's Bot User OAuth Token (xoxb-...) in the environment or .env "
+                "(README: Slack), or use --dry-run"
+            )
+        return make_client(env.slack_bot_token.get_secret_value(), env.slack_api_url)
+
+    def slack_delivery(self, clock: Callable[[], datetime]) -> SlackDelivery:
+        return SlackDelivery(self.slack_client(), DeliveryLog(self.store()), clock=clock)
 
     def connectors(self, only: str | None = None) -> list[Connector]:
         """The configured connector instances (``only``: a source, an instance or source:instance)."""

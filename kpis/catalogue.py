@@ -59,6 +59,10 @@ _SPECS: list[KpiSpec] = [
     KpiSpec("ces_easy_rate", Kind.RATE, "Customer effort: easy", "%", aliases=("ces-easy",)),
     KpiSpec("customer_success_score", Kind.SCORE, "Customer success score", aliases=("css", "success")),
     KpiSpec("low_rated", Kind.LIST, "Low-rated tickets", aliases=("low-csat", "low")),
+    KpiSpec("churn_rate", Kind.RATE, "Churn rate", "%", False, ("churn",)),
+    KpiSpec("customer_retention_cost", Kind.SCORE, "Retention cost per customer", "money", False,
+            ("retention-cost", "crc")),
+    KpiSpec("clv", Kind.SCORE, "Customer lifetime value", "money", aliases=("ltv", "lifetime-value")),
 ]
 
 KPIS: dict[str, KpiSpec] = {spec.key: spec for spec in _SPECS}

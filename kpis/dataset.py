@@ -14,7 +14,18 @@ from datetime import datetime
 
 import numpy as np
 
-from kpis.records import Agent, Membership, Rating, RatingState, SurveyAnswer, SurveyKind, Team, Ticket
+from kpis.records import (
+    Account,
+    Agent,
+    Membership,
+    Rating,
+    RatingState,
+    RetentionSpend,
+    SurveyAnswer,
+    SurveyKind,
+    Team,
+    Ticket,
+)
 
 NO_TIME = np.iinfo(np.int64).max  # "never": later than any window end
 PRIORITIES = ("low", "normal", "high", "urgent")  # code = index; -1 = no priority
@@ -125,11 +136,35 @@ class SurveyColumns:
 
 
 @dataclass(frozen=True)
+class AccountColumns:
+    started: np.ndarray  # int64 epoch s
+    ended: np.ndarray  # int64, NO_TIME while a customer
+    monthly_revenue: np.ndarray  # float64, NaN unknown
+
+
+@dataclass(frozen=True)
+class SpendColumns:
+    spent: np.ndarray  # int64 epoch s
+    amount: np.ndarray  # float64
+
+
+def _no_accounts() -> AccountColumns:
+    return AccountColumns(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
+
+
+def _no_spend() -> SpendColumns:
+    return SpendColumns(np.empty(0, np.int64), np.empty(0))
+
+
+@dataclass(frozen=True)
 class KpiData:
     tickets: TicketColumns
     ratings: RatingColumns
     surveys: SurveyColumns
     directory: Directory
+    #: Customer accounts and retention spend (imported files); empty when there is no accounts source.
+    accounts: AccountColumns = field(default_factory=_no_accounts)
+    spend: SpendColumns = field(default_factory=_no_spend)
 
 
 def epoch(value: datetime | None) -> int:
@@ -147,6 +182,8 @@ def from_records(
     teams: Iterable[Team] = (),
     agents: Iterable[Agent] = (),
     memberships: Iterable[Membership] = (),
+    accounts: Iterable[Account] = (),
+    spend: Iterable[RetentionSpend] = (),
 ) -> KpiData:
     """Columnar KPI input from plain records (tests, imports, small stores)."""
     d = Directory()
@@ -236,7 +273,17 @@ def from_records(
         team=np.array(survey_team, dtype=np.int32),
         agent=np.array(survey_agent, dtype=np.int32),
     )
-    return KpiData(ticket_columns, rating_columns, survey_columns, d)
+    accounts, spend = list(accounts), list(spend)
+    account_columns = AccountColumns(
+        started=np.array([epoch(a.started_at) for a in accounts], dtype=np.int64),
+        ended=np.array([epoch(a.ended_at) for a in accounts], dtype=np.int64),
+        monthly_revenue=np.array([_f(a.monthly_revenue) for a in accounts], dtype=np.float64),
+    )
+    spend_columns = SpendColumns(
+        spent=np.array([epoch(x.spent_at) for x in spend], dtype=np.int64),
+        amount=np.array([x.amount for x in spend], dtype=np.float64),
+    )
+    return KpiData(ticket_columns, rating_columns, survey_columns, d, account_columns, spend_columns)
 
 
 def is_easy(value: float, scale_min: float, scale_max: float, higher_is_better: bool) -> bool:

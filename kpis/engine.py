@@ -15,6 +15,7 @@ import numpy as np
 
 from kpis import stats
 from kpis.catalogue import KPIS, Kind, band
+from kpis.compute.business import business_kpis
 from kpis.compute.common import Grouping, Raw, Span, TicketPopulations
 from kpis.compute.flow import flow_kpis
 from kpis.compute.satisfaction import low_rated, satisfaction_kpis
@@ -35,6 +36,8 @@ class KpiConfig:
     sla_minutes: dict[str, float] = field(default_factory=dict)
     default_sla_minutes: float = 24 * 60.0
     success_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SUCCESS_WEIGHTS))
+    #: Expected customer lifetime for ``clv``; ``None``: 1 / monthly churn.
+    lifetime_months: float | None = None
 
 
 def compute_report(
@@ -54,7 +57,7 @@ def compute_report(
         # The overall view of one team is that team's row.
         by = "team"
     grouping, labels = _grouping(data, by)
-    team_filter = _find_team(data, team) if team is not None else None
+    team_filter = _find_teams(data, team) if team is not None else None
     previous = window.previous()
     targets = np.array([config.sla_minutes.get(p, config.default_sla_minutes) for p in PRIORITIES]
                        + [config.default_sla_minutes])
@@ -66,15 +69,16 @@ def compute_report(
     low_times = _iso_times(data.ratings.rated, low)
 
     agent_team = _agent_teams(data) if by == "agent" else None
+    team_labels = display_names(data.directory.team_ids, data.directory.team_names)
     rows = []
     for code, (row_id, name) in enumerate(labels):
         team_name = None
-        if by == "team" and team_filter is not None and code != team_filter:
+        if by == "team" and team_filter is not None and code not in team_filter:
             continue
         if by == "agent":
             team_code = agent_team[code]
-            team_name = data.directory.team_names[team_code] if team_code >= 0 else None
-            if team_filter is not None and team_code != team_filter:
+            team_name = team_labels[team_code] if team_code >= 0 else None
+            if team_filter is not None and team_code not in team_filter:
                 continue
             if not _active(current_raw, previous_raw, code):
                 continue
@@ -96,6 +100,8 @@ def _window_raw(data: KpiData, grouping: Grouping, window: Window, now: datetime
     raw.update(speed_kpis(data.tickets, span, populations, sla_minutes))
     raw.update(satisfaction_kpis(data.ratings, data.surveys, grouping, span))
     raw["customer_success_score"] = _success_score(raw, config)
+    raw.update(business_kpis(data.accounts, data.spend, span, grouping.groups, overall=grouping.overall,
+                             lifetime_months=config.lifetime_months))
     return raw
 
 
@@ -111,19 +117,40 @@ def _grouping(data: KpiData, by: str) -> tuple[Grouping, list[tuple[str, str]]]:
     t, r, s, d = data.tickets, data.ratings, data.surveys, data.directory
     if by == "overall":
         zeros = [np.zeros(len(a.team), dtype=np.int32) for a in (t, r, s)]
-        return Grouping(*zeros, groups=1), [("overall", "Overall")]
+        return Grouping(*zeros, groups=1, overall=True), [("overall", "Overall")]
     if by == "team":
-        return Grouping(t.team, r.team, s.team, len(d.team_ids)), list(zip(d.team_ids, d.team_names))
-    return Grouping(t.agent, r.agent, s.agent, len(d.agent_ids)), list(zip(d.agent_ids, d.agent_names))
+        names = display_names(d.team_ids, d.team_names)
+        return Grouping(t.team, r.team, s.team, len(d.team_ids)), list(zip(d.team_ids, names))
+    names = display_names(d.agent_ids, d.agent_names)
+    return Grouping(t.agent, r.agent, s.agent, len(d.agent_ids)), list(zip(d.agent_ids, names))
 
 
-def _find_team(data: KpiData, team: str) -> int:
-    code = data.directory.find_team(team)
-    if code is not None:
-        return code
-    names = data.directory.team_names
-    close = difflib.get_close_matches(team, names, n=1, cutoff=0.5)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; teams: {', '.join(sorted(names)) or 'none synced yet'}"
+def display_names(ids: Sequence[str], names: Sequence[str]) -> list[str]:
+    """Names as shown: a name used in two helpdesks (two "Billing" groups) gets its source added,
+    so that teams of different sources are never mixed up."""
+    sources: dict[str, set[str]] = {}
+    for scoped, name in zip(ids, names):
+        sources.setdefault(name.lower(), set()).add(scoped.rsplit(":", 1)[0])
+    return [
+        f"{name} ({scoped.rsplit(':', 1)[0]})" if len(sources[name.lower()]) > 1 else name
+        for scoped, name in zip(ids, names)
+    ]
+
+
+def _find_teams(data: KpiData, team: str) -> set[int]:
+    """Every team whose name, shown name or id is ``team`` (case-insensitive)."""
+    d = data.directory
+    wanted = team.strip().lower()
+    shown = display_names(d.team_ids, d.team_names)
+    found = {
+        code
+        for code, candidates in enumerate(zip(d.team_ids, d.team_names, shown))
+        if wanted in (c.lower() for c in candidates)
+    }
+    if found:
+        return found
+    close = difflib.get_close_matches(team, d.team_names, n=1, cutoff=0.5)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; teams: {', '.join(sorted(set(d.team_names))) or 'none synced yet'}"
     raise ConfigError(f"no team named {team!r}{hint}")
 
 
@@ -157,7 +184,8 @@ def _metric(key: str, current: Raw, previous: Raw, code: int, config: KpiConfig)
     if kind is Kind.COUNT:
         splits = {name: {bucket: int(a[code]) for bucket, a in split.items()} for name, split in current.splits.items()}
         return MetricValue(key, value, before, stats.percent_change(value, before), splits=splits)
-    change = stats.percent_change(value, before) if kind is Kind.TIME else stats.point_change(value, before)
+    relative = kind is Kind.TIME or KPIS[key].unit == "money"
+    change = stats.percent_change(value, before) if relative else stats.point_change(value, before)
     ci = None
     if kind is Kind.RATE and current.k is not None and n and current.k[code] <= n:
         ci = stats.wilson(float(current.k[code]), n)

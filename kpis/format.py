@@ -24,6 +24,8 @@ def value_text(metric: MetricValue) -> str:
     if metric.value is None:
         return DASH
     kind = KPIS[metric.key].kind
+    if KPIS[metric.key].unit == "money":
+        return f"{metric.value:,.2f}"
     if kind is Kind.RATE or metric.key == "csss":
         return f"{metric.value:.1f}%"
     if kind is Kind.TIME:
@@ -43,7 +45,7 @@ def change_text(metric: MetricValue, *, compact: bool = False) -> str:
     space = "" if compact else " "
     # Compact (narrow tables): whole numbers once a change reaches 10, where a decimal adds nothing.
     number = f"{metric.change:+.0f}" if compact and abs(metric.change) >= 10 else f"{metric.change:+.1f}"
-    if kind in (Kind.RATE, Kind.SCORE):
+    if kind in (Kind.RATE, Kind.SCORE) and KPIS[metric.key].unit != "money":
         unit = "pp" if kind is Kind.RATE or metric.key == "csss" else "pts"
         return f"{number}{space}{unit}"
     return f"{number}%"

@@ -3,9 +3,9 @@
 The KPI columns come from the store's block cache (:mod:`kpis.columnar`): per UTC day and team,
 the day's records packed as numpy arrays, read with ``np.frombuffer``; days whose records changed
 since their blocks were built are rebuilt from the records on the way (and stored, when the store
-can take the write at once). Which rows a span needs is in :mod:`kpis.columnar.assemble`. The
-result is columnar (:mod:`kpis.dataset`), ready for the pure KPI functions; nothing here computes
-a KPI.
+can take the write at once). Which rows a span needs is in :mod:`kpis.columnar.assemble`. Customer
+accounts and retention spend (imported files, small) are read as rows. The result is columnar
+(:mod:`kpis.dataset`), ready for the pure KPI functions; nothing here computes a KPI.
 """
 
 from __future__ import annotations
@@ -13,16 +13,25 @@ from __future__ import annotations
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import BigInteger, select, type_coerce
 from sqlalchemy.engine import Connection
 
 from kpis.columnar.assemble import KindRows, read_kind
 from kpis.columnar.cache import store_rebuilt
 from kpis.columnar.keys import AGENT, TEAM, KeyCodes
 from kpis.columnar.layout import RATINGS, SURVEYS, TICKETS, TIMES
-from kpis.dataset import Directory, KpiData, RatingColumns, SurveyColumns, TicketColumns
+from kpis.dataset import (
+    NO_TIME,
+    AccountColumns,
+    Directory,
+    KpiData,
+    RatingColumns,
+    SpendColumns,
+    SurveyColumns,
+    TicketColumns,
+)
 from kpis.store import Store
-from kpis.store.schema import agents, memberships, teams
+from kpis.store.schema import accounts, agents, memberships, retention_spend, teams
 
 KINDS = (TICKETS, RATINGS, SURVEYS)
 
@@ -43,14 +52,17 @@ def load_kpi_data(
         directory = _directory(connection)
         codes = KeyCodes.load(connection)
         narrowed = None
-        if team is not None and (code := directory.find_team(team)) is not None:
+        # Narrowed only when one team answers to the name (same-named teams of two helpdesks: read all).
+        if team is not None and (code := directory.find_team(team)) is not None and _one_team_named(directory, team):
             key = directory.team_ids[code]
             narrowed = (key, codes.code(TEAM, key))
         parts = {kind: read_kind(connection, kind, first, last, codes, team=narrowed, use_stored=cached)
                  for kind in KINDS}
         if _has_unknown_codes(parts, codes):
             codes.reload(connection)  # blocks stored by another process since the codes were read
-    data = _kpi_data(parts, codes, directory)
+        account_columns = _accounts(connection)
+        spend_columns = _spend(connection, first, last)
+    data = _kpi_data(parts, codes, directory, account_columns, spend_columns)
     if cached:
         store_rebuilt(store, {kind: rows.rebuilt for kind, rows in parts.items()}, codes)
     return data
@@ -65,6 +77,11 @@ def _directory(connection: Connection) -> Directory:
     for row in connection.execute(select(memberships)):
         d.add_membership(f"{row.source}:{row.instance}:{row.agent_id}", f"{row.source}:{row.instance}:{row.team_id}")
     return d
+
+
+def _one_team_named(directory: Directory, team: str) -> bool:
+    wanted = team.strip().lower()
+    return sum(wanted in (i.lower(), n.lower()) for i, n in zip(directory.team_ids, directory.team_names)) == 1
 
 
 def _has_unknown_codes(parts: dict[str, KindRows], codes: KeyCodes) -> bool:
@@ -94,7 +111,10 @@ def _directory_codes(key_kind: str, parts: dict[str, KindRows], codes: KeyCodes,
     return low, table
 
 
-def _kpi_data(parts: dict[str, KindRows], codes: KeyCodes, directory: Directory) -> KpiData:
+def _kpi_data(
+    parts: dict[str, KindRows], codes: KeyCodes, directory: Directory, account_columns: AccountColumns,
+    spend_columns: SpendColumns,
+) -> KpiData:
     lookups = {kind: _directory_codes(kind, parts, codes, directory) for kind in (TEAM, AGENT)}
 
     def mapped(columns: dict[str, np.ndarray], key_kind: str) -> np.ndarray:
@@ -120,4 +140,33 @@ def _kpi_data(parts: dict[str, KindRows], codes: KeyCodes, directory: Directory)
         kind=s["kind"], answered=s["answered"], value=s["value"], easy=s["easy"],
         team=mapped(s, TEAM), agent=mapped(s, AGENT),
     )
-    return KpiData(ticket_columns, rating_columns, survey_columns, directory)
+    return KpiData(ticket_columns, rating_columns, survey_columns, directory, account_columns, spend_columns)
+
+
+def _accounts(connection: Connection) -> AccountColumns:
+    # Every account: churn needs who was a customer at a window's start, however long ago they joined.
+    c = accounts.c
+    rows = connection.execute(
+        select(_epoch_column(c.started_at), _epoch_column(c.ended_at), c.monthly_revenue)
+    ).all()
+    return AccountColumns(
+        started=np.array([row[0] for row in rows], dtype=np.int64),
+        ended=np.array([NO_TIME if row[1] is None else row[1] for row in rows], dtype=np.int64),
+        monthly_revenue=np.array([np.nan if row[2] is None else row[2] for row in rows], dtype=np.float64),
+    )
+
+
+def _spend(connection: Connection, start: int, end: int) -> SpendColumns:
+    c = retention_spend.c
+    rows = connection.execute(
+        select(_epoch_column(c.spent_at), c.amount).where(c.spent_at >= start, c.spent_at < end)
+    ).all()
+    return SpendColumns(
+        spent=np.array([row[0] for row in rows], dtype=np.int64),
+        amount=np.array([row[1] for row in rows], dtype=np.float64),
+    )
+
+
+def _epoch_column(column):  # noqa: ANN001, ANN202
+    # Timestamps come back as raw epoch seconds: no datetime per row.
+    return type_coerce(column, BigInteger).label(column.name)

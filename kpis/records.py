@@ -209,6 +209,46 @@ class SurveyAnswer:
             raise ValueError(f"survey answer {self.id}: {self.value} is outside {self.scale_min}..{self.scale_max}")
 
 
-Record = Team | Agent | Membership | Ticket | Rating | SurveyAnswer
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A customer account (from an imported file): for churn, retention cost and lifetime value."""
 
-RECORD_TYPES: tuple[type, ...] = (Team, Agent, Membership, Ticket, Rating, SurveyAnswer)
+    source: str
+    instance: str
+    id: str
+    started_at: datetime
+    #: When the customer left; ``None`` while they are a customer.
+    ended_at: datetime | None = None
+    name: str | None = None
+    #: Recurring revenue per month, in the configured currency.
+    monthly_revenue: float | None = None
+
+    def __post_init__(self) -> None:
+        _require_utc("started_at", self.started_at)
+        _require_utc("ended_at", self.ended_at)
+        if self.ended_at is not None and self.ended_at < self.started_at:
+            raise ValueError(f"account {self.id}: ended before it started")
+        if self.monthly_revenue is not None and self.monthly_revenue < 0:
+            raise ValueError(f"account {self.id}: monthly revenue is negative")
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionSpend:
+    """Money spent on keeping customers (success programmes, discounts...), dated when spent."""
+
+    source: str
+    instance: str
+    id: str
+    spent_at: datetime
+    amount: float
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        _require_utc("spent_at", self.spent_at)
+        if self.amount < 0:
+            raise ValueError(f"retention spend {self.id}: amount is negative")
+
+
+Record = Team | Agent | Membership | Ticket | Rating | SurveyAnswer | Account | RetentionSpend
+
+RECORD_TYPES: tuple[type, ...] = (Team, Agent, Membership, Ticket, Rating, SurveyAnswer, Account, RetentionSpend)

@@ -18,6 +18,8 @@ class Grouping:
     ratings: np.ndarray
     surveys: np.ndarray
     groups: int
+    #: One group holding everything (the overall scope).
+    overall: bool = False
 
 
 @dataclass(frozen=True)

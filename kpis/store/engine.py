@@ -37,10 +37,10 @@ def describe(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
-def create_store_engine(url: str, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Engine:
+def create_store_engine(url: str, *, lock_timeout: float | None = None) -> Engine:
     parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, lock_timeout)
+        return _sqlite_engine(parsed, DEFAULT_LOCK_TIMEOUT if lock_timeout is None else lock_timeout)
     if parsed.drivername == "postgresql":
         # psycopg 3 is the driver we ship (the `postgres` extra); plain postgresql:// means it too.
         parsed = parsed.set(drivername="postgresql+psycopg")

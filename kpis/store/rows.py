@@ -9,11 +9,13 @@ from typing import Any
 from sqlalchemy import Table
 
 from kpis.records import (
+    Account,
     Agent,
     Membership,
     Priority,
     Rating,
     RatingScale,
+    RetentionSpend,
     RatingState,
     SurveyAnswer,
     SurveyKind,
@@ -30,6 +32,8 @@ TABLE_OF: dict[type, Table] = {
     Ticket: schema.tickets,
     Rating: schema.ratings,
     SurveyAnswer: schema.survey_answers,
+    Account: schema.accounts,
+    RetentionSpend: schema.retention_spend,
 }
 
 _ENUMS: dict[type, dict[str, type]] = {

@@ -151,6 +151,26 @@ survey_answers = Table(
     Index("ix_survey_answers_ticket", "source", "instance", "ticket_id"),
 )
 
+accounts = Table(
+    "accounts",
+    metadata,
+    *_key(),
+    Column("name", Text),
+    Column("started_at", UtcTimestamp, nullable=False),
+    Column("ended_at", UtcTimestamp),
+    Column("monthly_revenue", Float),
+)
+
+retention_spend = Table(
+    "retention_spend",
+    metadata,
+    *_key(),
+    Column("spent_at", UtcTimestamp, nullable=False),
+    Column("amount", Float, nullable=False),
+    Column("note", Text),
+    Index("ix_retention_spend_spent_at", "spent_at"),
+)
+
 # A cursor per connector instance and stream; written in the same transaction as the page it
 # follows, so a crash can never leave records without their cursor or the reverse.
 sync_state = Table(

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from kpis.records import Ticket
 from kpis.store import schema
-from kpis.store.engine import DEFAULT_LOCK_TIMEOUT, create_store_engine, describe, parse_url, translate_operational_errors
+from kpis.store.engine import create_store_engine, describe, parse_url, translate_operational_errors
 from kpis.store.migrate import upgrade_to_head
 from kpis.store.rows import TABLE_OF, record_to_row, row_to_record
 from kpis.store.staleness import mark_stale
@@ -32,7 +32,7 @@ class Store:
         self._url = parse_url(url)
 
     @classmethod
-    def open(cls, url: str, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Store:
+    def open(cls, url: str, *, lock_timeout: float | None = None) -> Store:
         """Open (creating and migrating as needed) the store at ``url``.
 
         ``lock_timeout``: seconds a SQLite writer waits for another process's lock before giving up.

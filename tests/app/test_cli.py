@@ -59,6 +59,13 @@ def test_demo_needs_no_configuration_and_shows_each_teams_kpis(tmp_path, monkeyp
         assert team in out
     assert "CSAT" in out and "Backlog" in out
     assert (tmp_path / "demo" / "demo.db").exists()
+    # Each team's Slack digest is shown and saved: its payload (JSON) and its chart (PNG).
+    assert "Billing KPIs · " in out and "thread reply" in out
+    slack = tmp_path / "demo" / "slack"
+    for stem in ("billing", "technical-support", "onboarding", "enterprise", "returns", "all-teams"):
+        [payload] = slack.glob(f"{stem}-*.json")
+        assert json.loads(payload.read_text())["message"]["blocks"][0]["type"] == "header"
+        assert payload.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
     # Running it again starts from a fresh store, not on top of the old one.
     assert run(capsys, "demo", "--out", str(tmp_path / "demo"), "--tickets", "800")[0] == 0
     assert Store.open(f"sqlite:///{tmp_path / 'demo' / 'demo.db'}").count(Ticket) == 800
@@ -133,7 +140,6 @@ def test_no_connector_configured_says_how_to_add_one(workdir, capsys):
 def test_locked_store_fails_the_run_and_keeps_the_data(workdir, capsys, monkeypatch):
     assert run(capsys, "sync")[0] == 0
     monkeypatch.setattr("kpis.store.engine.DEFAULT_LOCK_TIMEOUT", 0.2)
-    monkeypatch.setattr("kpis.store.store.DEFAULT_LOCK_TIMEOUT", 0.2)
     holder = sqlite3.connect(workdir / "kpis.db")
     holder.execute("BEGIN IMMEDIATE")
     try:
@@ -207,14 +213,12 @@ def test_customer_success_score_weights_come_from_the_config(workdir, capsys):
     expected = 0.5 * value["csat"] + 0.25 * value["fcr_rate"] + 0.25 * value["first_reply_sla_rate"]
     assert value["customer_success_score"] == pytest.approx(expected, abs=0.1)
 
-    (workdir / "helpdesk-kpis.toml").write_text(SAMPLE_TOML.replace(
-        'timezone = "Europe/Berlin"', 'timezone = "Europe/Berlin"\nsuccess_weights = { csat = 3, fcr_rate = 1 }'))
+    (workdir / "helpdesk-kpis.toml").write_text(SAMPLE_TOML + "\n[kpis]\nsuccess_weights = { csat = 3, fcr_rate = 1 }\n")
     weighted = json.loads(run(capsys, *window)[1])["rows"][0]["metrics"]
     assert weighted["customer_success_score"]["value"] == pytest.approx(
         (3 * value["csat"] + value["fcr_rate"]) / 4, abs=0.1)
 
-    (workdir / "helpdesk-kpis.toml").write_text(SAMPLE_TOML.replace(
-        'timezone = "Europe/Berlin"', 'timezone = "Europe/Berlin"\nsuccess_weights = { backlog = 1 }'))
+    (workdir / "helpdesk-kpis.toml").write_text(SAMPLE_TOML + "\n[kpis]\nsuccess_weights = { backlog = 1 }\n")
     code, _, err = run(capsys, *window)
     assert code == 2
-    assert_one_line_error(err, "reporting.success_weights", "backlog cannot weigh in")
+    assert_one_line_error(err, "kpis.success_weights", "backlog")

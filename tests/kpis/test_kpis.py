@@ -336,3 +336,70 @@ def test_json_follows_the_contract_shape():
                                                "insufficient_data"}
     assert billing["metrics"]["tickets_created"] == {"value": 3, "previous": 0, "change": None}
     assert set(billing["metrics"]["first_reply_time_median"]) >= {"value", "n", "previous", "change"}
+
+
+def test_same_team_name_in_two_helpdesks_stays_apart():
+    teams = TEAMS + [Team("freshdesk", "eu", "g1", "Billing")]
+    tickets = [t(1), t(2), Ticket("freshdesk", "eu", "9", IN_W, IN_W, TicketStatus.OPEN, "2", group_id="g1")]
+    data = from_records(tickets, teams=teams, agents=AGENTS)
+    rows = {row.id: row for row in compute_report(data, W, now=NOW, by="team").rows}
+    assert rows["zendesk:acme:g1"].name == "Billing (zendesk:acme)"
+    assert rows["freshdesk:eu:g1"].name == "Billing (freshdesk:eu)"
+    assert rows["zendesk:acme:g1"].metrics["tickets_created"].value == 2
+    assert rows["freshdesk:eu:g1"].metrics["tickets_created"].value == 1
+    assert rows["zendesk:acme:g2"].name == "Returns"  # unique names stay as they are
+    both = compute_report(data, W, now=NOW, by="team", team="billing").rows
+    assert {row.id for row in both} == {"zendesk:acme:g1", "freshdesk:eu:g1"}
+    one = compute_report(data, W, now=NOW, by="team", team="Billing (freshdesk:eu)").rows
+    assert [row.id for row in one] == ["freshdesk:eu:g1"]
+
+
+def _accounts(total, lost, revenue=50.0):
+    """``total`` customers since before the previous window; ``lost`` of them leave inside W."""
+    from kpis.records import Account
+
+    joined = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    return [
+        Account("file", "crm", f"c{i}", joined, ended_at=IN_W if i < lost else None, monthly_revenue=revenue)
+        for i in range(total)
+    ]
+
+
+def test_churn_rate_is_customers_lost_in_w_over_customers_at_its_start():
+    # Seed 004: 25 of 500 customers lost -> 5 %.
+    data = from_records(teams=TEAMS, agents=AGENTS, accounts=_accounts(500, 25))
+    rep = compute_report(data, W, now=NOW, by="overall")
+    churn = metric(rep, "churn_rate")
+    assert (churn.value, churn.n) == (pytest.approx(5.0), 500)
+    assert churn.previous == pytest.approx(0.0)  # nobody left in the previous window
+    # Accounts belong to no team: team rows carry null.
+    team_rows = compute_report(data, W, now=NOW, by="team").rows
+    assert all(row.metrics["churn_rate"].value is None for row in team_rows)
+
+
+def test_retention_cost_is_spend_in_w_over_customers_retained():
+    from kpis.records import RetentionSpend
+
+    # Seed 004: $10,000 over 1,000 retained customers -> $10. 1,010 at start, 10 lost, 1,000 kept.
+    spend = [RetentionSpend("file", "crm", "s1", IN_W, 6000.0), RetentionSpend("file", "crm", "s2", IN_W, 4000.0),
+             RetentionSpend("file", "crm", "s0", IN_PREV, 999.0)]
+    data = from_records(accounts=_accounts(1010, 10), spend=spend)
+    crc = metric(compute_report(data, W, now=NOW, by="overall"), "customer_retention_cost")
+    assert crc.value == pytest.approx(10.0)
+    assert crc.previous == pytest.approx(999.0 / 1010)
+
+
+def test_clv_is_monthly_revenue_times_lifetime():
+    # Seed 004: $50 a month x 36 months = $1,800 (lifetime configured).
+    data = from_records(accounts=_accounts(100, 0, revenue=50.0))
+    rep = compute_report(data, W, now=NOW, by="overall", config=KpiConfig(lifetime_months=36))
+    assert metric(rep, "clv").value == pytest.approx(1800.0)
+    # Without a configured lifetime: 1 / monthly churn. 7-day window, 1 of 100 lost:
+    # monthly churn = 1 - 0.99 ** (30.4375 / 7) = 0.042773...; lifetime 23.379 months; $50 x that.
+    data = from_records(accounts=_accounts(100, 1, revenue=50.0))
+    clv = metric(compute_report(data, W, now=NOW, by="overall"), "clv").value
+    monthly_churn = 1 - 0.99 ** (30.4375 / 7)
+    assert clv == pytest.approx(50.0 / monthly_churn)
+    assert 1165 < clv < 1170
+    # No churn and no configured lifetime: lifetime unknown -> null, not infinity.
+    assert metric(report(), "clv").value is None

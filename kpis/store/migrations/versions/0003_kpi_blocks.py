@@ -1,8 +1,8 @@
 """Columnar cache for the KPI query layer: key codes, per-day block state, blocks; and the indexes
 that find long-lived tickets, late ratings and a ticket's survey answers
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-22 15:02:11.120334
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0002'
-down_revision = '0001'
+revision = '0003'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

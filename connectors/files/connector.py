@@ -1,0 +1,124 @@
+"""The `file` connector: survey answers, accounts and retention spend from CSV or JSON Lines files.
+
+For what helpdesks do not hold (NPS and CES from survey tools, CSAT from other tools, the customer
+accounts behind churn and lifetime value). Each configured file is one stream. A file is read
+whole and validated first: with any bad row nothing is imported and the run fails with every bad
+line listed, unless ``skip_bad_rows`` imports the good rows and warns about the others. The stream's
+cursor is the file's content hash, so an unchanged file is not read again; a changed file is
+re-imported whole (records are upserted, never duplicated; rows deleted from the file stay stored).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from connectors.base import Connector, Page, Stream, SyncOptions
+from connectors.files.reader import file_format, read_rows
+from connectors.files.schemas import account_records, spend_records, survey_records
+from kpis.errors import ConfigError, RunFailed
+
+log = logging.getLogger(__name__)
+PAGE_SIZE = 1000
+SHOWN_ERRORS = 5
+
+RowParser = Callable[[dict[str, Any], str, int], list[Any]]
+
+
+class FileImportSettings(BaseModel):
+    """``[connectors.file.<instance>]``: paths are relative to the working directory."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    surveys: Path | None = None
+    accounts: Path | None = None
+    retention_spend: Path | None = None
+    skip_bad_rows: bool = False
+
+
+class FileStream(Stream):
+    parse: ClassVar[RowParser]
+
+    def __init__(self, instance: str, path: Path, skip_bad_rows: bool) -> None:
+        self.instance, self.path, self.skip_bad_rows = instance, path, skip_bad_rows
+
+    def pages(self, cursor: str | None, options: SyncOptions) -> Iterator[Page]:
+        if not self.path.is_file():
+            raise ConfigError(f"[connectors.file.{self.instance}] {self.name}: no file at {self.path}")
+        file_format(self.path)
+        fingerprint = hashlib.sha256(self.path.read_bytes()).hexdigest()
+        if cursor and json.loads(cursor).get("sha256") == fingerprint:
+            return  # unchanged since the last import
+        records, errors = self._validated()
+        if errors and not self.skip_bad_rows:
+            listed = "; ".join(errors[:SHOWN_ERRORS])
+            more = f"; and {len(errors) - SHOWN_ERRORS} more" if len(errors) > SHOWN_ERRORS else ""
+            raise RunFailed(
+                f"{self.path}: {len(errors)} bad row{'s' if len(errors) > 1 else ''}, nothing imported "
+                f"(fix them, or set skip_bad_rows = true to import the rest): {listed}{more}"
+            )
+        for error in errors:
+            log.warning("%s: skipped %s", self.path, error)
+        done = json.dumps({"sha256": fingerprint})
+        for start in range(0, max(len(records), 1), PAGE_SIZE):
+            last = start + PAGE_SIZE >= len(records)
+            # Only the last page records the file as imported: a stop midway re-imports it (idempotently).
+            yield Page(records[start:start + PAGE_SIZE], done if last else None)
+
+    def _validated(self) -> tuple[list[Any], list[str]]:
+        records: list[Any] = []
+        errors: list[str] = []
+        for line, row in read_rows(self.path):
+            if isinstance(row, str):
+                errors.append(f"line {line}: {row}")
+                continue
+            try:
+                records.extend(type(self).parse(row, self.instance, line))
+            except ValueError as error:
+                errors.append(f"line {line}: {error}")
+        return records, errors
+
+
+class SurveysStream(FileStream):
+    name = "surveys"
+    parse = staticmethod(survey_records)
+
+
+class AccountsStream(FileStream):
+    name = "accounts"
+    parse = staticmethod(account_records)
+
+
+class RetentionSpendStream(FileStream):
+    name = "retention_spend"
+    parse = staticmethod(spend_records)
+
+
+class FileImportConnector(Connector):
+    source = "file"
+    _STREAMS: ClassVar[tuple[tuple[str, type[FileStream]], ...]] = (
+        ("surveys", SurveysStream),
+        ("accounts", AccountsStream),
+        ("retention_spend", RetentionSpendStream),
+    )
+
+    def __init__(self, instance: str, settings: FileImportSettings) -> None:
+        super().__init__(instance)
+        self.settings = settings
+        if not any(getattr(settings, field) for field, _ in self._STREAMS):
+            raise ConfigError(
+                f"[connectors.file.{instance}] names no file; set surveys, accounts or retention_spend"
+            )
+
+    def streams(self) -> Sequence[Stream]:
+        return [
+            stream(self.instance, path, self.settings.skip_bad_rows)
+            for field, stream in self._STREAMS
+            if (path := getattr(self.settings, field)) is not None
+        ]

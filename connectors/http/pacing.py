@@ -1,0 +1,76 @@
+"""Proactive pacing: wait *before* a request that a rate limit would refuse, instead of after a 429.
+
+Two sources of knowledge:
+
+- **route limits** the vendor documents but does not announce in headers (Zendesk's incremental
+  exports: 10 requests a minute), kept as a sliding window of the last requests on that route;
+- **rate-limit headers** on every response: ``ratelimit-remaining`` / ``ratelimit-reset`` (the IETF
+  draft names) or ``X-Rate-Limit-Remaining`` (Zendesk, per minute). When the remaining requests
+  fall to the reserve, the next request waits for the window to reset.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from connectors.http.clock import Clock
+
+WINDOW_SECONDS = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class RouteLimit:
+    """At most ``per_minute`` requests in any 60 seconds to URLs that ``matches`` accepts."""
+
+    name: str
+    matches: Callable[[str], bool]
+    per_minute: int
+
+
+class Pacer:
+    def __init__(self, clock: Clock, limits: Sequence[RouteLimit] = (), *, reserve: int = 2) -> None:
+        self.clock = clock
+        self.limits = tuple(limits)
+        self.reserve = reserve
+        self._sent: dict[str, deque[float]] = {limit.name: deque(maxlen=limit.per_minute) for limit in self.limits}
+        self._held_until = 0.0
+
+    def delay_for(self, url: str) -> float:
+        """Seconds to wait before sending a request to ``url`` (0 when it may go now)."""
+        now = self.clock.monotonic()
+        deadline = self._held_until
+        for limit in self._limits_for(url):
+            sent = self._sent[limit.name]
+            if len(sent) == limit.per_minute:
+                deadline = max(deadline, sent[0] + WINDOW_SECONDS)
+        return max(0.0, deadline - now)
+
+    def sent(self, url: str) -> None:
+        """Record a request that is going out now."""
+        now = self.clock.monotonic()
+        for limit in self._limits_for(url):
+            self._sent[limit.name].append(now)
+
+    def observe(self, headers: Mapping[str, str]) -> None:
+        """Read the rate-limit headers of a response; hold further requests when none are left."""
+        remaining = _number(headers.get("ratelimit-remaining") or headers.get("x-rate-limit-remaining"))
+        if remaining is None or remaining > self.reserve:
+            return
+        reset = _number(headers.get("ratelimit-reset"))
+        # Without a reset time, the window is Zendesk's (and most vendors') minute.
+        hold = reset if reset is not None else WINDOW_SECONDS
+        self._held_until = max(self._held_until, self.clock.monotonic() + hold)
+
+    def _limits_for(self, url: str) -> list[RouteLimit]:
+        return [limit for limit in self.limits if limit.matches(url)]
+
+
+def _number(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return float(value.strip())
+    except ValueError:
+        return None

@@ -1,0 +1,144 @@
+"""``ApiSession``: a requests session with the retry policy, pacing and error mapping installed once.
+
+Every request through it -- ours, or a client library's such as zenpy's -- is paced, retried by
+the one :class:`~connectors.http.retry.RetryPolicy`, and comes back as a 2xx response whose JSON
+body has been checked (``response.payload``), or raises one of the project's errors:
+
+- 401 / 403: the vendor's ``refusal`` hook builds the :class:`CredentialError` naming the variable;
+- 429, 5xx, timeouts, dropped connections: retried, then :class:`RunFailed`;
+- an HTML page or unparseable JSON where JSON was due: :class:`MalformedResponse`;
+- any other 4xx: :class:`RunFailed`, unless the call lists it in ``accept_status``.
+
+A library handed this session never sees a 429 or a 5xx, so its own retry loop stays idle:
+there is one retry layer, not two stacked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Collection
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from connectors.http.pacing import Pacer
+from connectors.http.retry import RateLimited, RetryPolicy
+from connectors.http.waiting import Waiter
+from kpis.errors import CredentialError, HelpdeskKpisError, MalformedResponse, RetryableError, RunFailed
+
+Refusal = Callable[[requests.Response], HelpdeskKpisError]
+
+# Faults of the connection rather than of the request: worth another try.
+_DROPPED = (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)
+
+
+class ApiSession(requests.Session):
+    def __init__(
+        self,
+        *,
+        service: str,
+        waiter: Waiter,
+        policy: RetryPolicy,
+        pacer: Pacer,
+        refusal: Refusal | None = None,
+        timeout: float = 60.0,
+    ) -> None:
+        super().__init__()
+        #: How errors name the other side ("Zendesk acme").
+        self.service = service
+        self.waiter = waiter
+        self.policy = policy
+        self.pacer = pacer
+        self.refusal = refusal or self._default_refusal
+        self.timeout = timeout
+
+    def request(  # type: ignore[override]
+        self, method: str, url: str, *args: Any, accept_status: Collection[int] = (), **kwargs: Any
+    ) -> requests.Response:
+        kwargs.setdefault("timeout", self.timeout)
+        return self.policy.call(lambda: self._attempt(method, url, accept_status, *args, **kwargs))
+
+    def get_json(self, url: str, *, params: dict[str, Any] | None = None, accept_status: Collection[int] = ()) -> Any:
+        """GET ``url`` and return its JSON body (``None`` for an accepted non-2xx status)."""
+        response = self.request("GET", url, params=params, accept_status=accept_status)
+        return response.payload if response.ok else None
+
+    def _attempt(self, method: str, url: str, accept_status: Collection[int], *args: Any, **kwargs: Any) -> requests.Response:
+        self.waiter.pace(self.pacer.delay_for(url))
+        self.pacer.sent(url)
+        where = f"{self.service} {method} {urlsplit(url).path}"
+        try:
+            response = super().request(method, url, *args, **kwargs)
+        except requests.Timeout:
+            raise RetryableError(f"{where} timed out") from None
+        except _DROPPED as error:
+            raise RetryableError(f"{where}: connection dropped ({type(error).__name__})") from None
+        self.pacer.observe(response.headers)
+        status = response.status_code
+        if status == 429:
+            raise RateLimited(f"{where}: rate limited (429)", retry_after=retry_after(response))
+        if status >= 500:
+            raise RetryableError(f"{where} answered {status} {response.reason}", retry_after=retry_after(response))
+        if status in (401, 403):
+            raise self.refusal(response)
+        if status >= 400:
+            if status in accept_status:
+                return response
+            raise RunFailed(f"{where} answered {status} {response.reason}{_detail(response)}")
+        response.payload = _json_body(response, where)  # type: ignore[attr-defined]
+        return response
+
+    def _default_refusal(self, response: requests.Response) -> HelpdeskKpisError:
+        return CredentialError(f"{self.service} refused the credentials ({response.status_code}); check them and run again")
+
+
+def retry_after(response: requests.Response) -> float | None:
+    """Seconds the server asked us to wait: ``Retry-After`` as seconds or as an HTTP date.
+
+    A date is measured against the response's own ``Date`` header, so no local clock is read.
+    """
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, (parsedate_to_datetime(value) - parsedate_to_datetime(response.headers["Date"])).total_seconds())
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _json_body(response: requests.Response, where: str) -> Any:
+    if not response.content:
+        return None
+    content_type = response.headers.get("Content-Type", "")
+    if "html" in content_type.lower():
+        raise MalformedResponse(
+            f"{where} answered an HTML page instead of JSON (a proxy or maintenance page?); stopped: "
+            "everything synced so far is kept and the next run resumes"
+        )
+    try:
+        return json.loads(response.content)
+    except ValueError as error:
+        raise MalformedResponse(
+            f"{where} answered malformed JSON ({error.args[0] if error.args else error}, "
+            f"{len(response.content):,} bytes); stopped: everything synced so far is kept and the next run resumes"
+        ) from None
+
+
+def _detail(response: requests.Response) -> str:
+    """The vendor's own short error text, when the body has one (never the whole body)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    if not isinstance(body, dict):
+        return ""
+    parts = [body.get("error"), body.get("description")]
+    text = ": ".join(str(part) for part in parts if isinstance(part, str) and part)
+    return f" ({text[:200]})" if text else ""

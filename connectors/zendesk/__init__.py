@@ -1,0 +1,34 @@
+"""The Zendesk connector (zenpy on the shared HTTP plumbing). Importing this package registers it
+under the source name ``zendesk``."""
+
+from __future__ import annotations
+
+from connectors.registry import ConnectorSpec, register
+from connectors.zendesk.connector import ZendeskConnector
+from connectors.zendesk.settings import ZendeskSettings
+
+__all__ = ["SPEC", "ZendeskConnector", "ZendeskSettings"]
+
+
+def _build(instance: str, settings: ZendeskSettings) -> ZendeskConnector:
+    return ZendeskConnector(instance, settings)
+
+
+def _default_instance(variables: dict[str, str]) -> str | None:
+    # ZENDESK_SUBDOMAIN or ZENDESK_URL make a default instance, named after the subdomain.
+    if not (variables.get("subdomain") or variables.get("url")):
+        return None
+    return (variables.get("subdomain") or "default").strip().lower()
+
+
+SPEC = register(
+    ConnectorSpec(
+        source="zendesk",
+        summary="Zendesk Support: tickets with their metrics, CSAT (legacy and new), agents and groups",
+        settings_model=ZendeskSettings,
+        factory=_build,
+        env_prefix="ZENDESK",
+        env_fields=("subdomain", "url", "email", "api_token", "oauth_token"),
+        default_instance=_default_instance,
+    )
+)

@@ -1,0 +1,214 @@
+"""The daily digest: one message a lead reads in ten seconds, and its details in the thread.
+
+The message: header (team and day), the headline KPIs with n, band and change written out, the
+threshold breaches, backlog by age, the newest low ratings with agent and ticket link, and a
+plain-text fallback that says the same in one sentence. The thread: one line per agent (or per
+team, in the leads' digest) and the chart. Any team size fits Slack's limits: long lists are cut
+and end with "and N more".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from kpis.catalogue import BACKLOG_AGES, KPIS, Kind
+from kpis.format import DASH, change_text, value_text
+from kpis.results import Report, ScopeRow
+from notifiers.alert_rules import Reading, rule_text
+from notifiers.blockkit import MAX_BLOCKS, MAX_HEADER, MAX_SECTION_TEXT, to_dicts, validate_message
+from notifiers.kpi_blocks import compact_line, kpi_section, sample_text
+from notifiers.mrkdwn import escape, fit_lines, link, pack_lines, shorten
+from notifiers.when import day_text, days_text, span_text
+
+DIGEST_EVENT = "kpi_digest_posted"
+#: The per-agent (per-team) lines in the thread show these KPIs.
+BREAKDOWN_KEYS = ("csat", "first_reply_time_median", "tickets_solved", "backlog")
+#: At most this many rows in the thread; the rest are counted ("and 120 more agents").
+MAX_BREAKDOWN_ROWS = 150
+COMMENT_CHARS = 280
+SUBJECT_CHARS = 70
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Everything one digest shows; built by the caller from engine reports only."""
+
+    title: str  # "Billing", or "All teams"
+    #: Identity in the sent log: "team:Billing" or "overall".
+    scope: str
+    day: date
+    report: Report
+    row: ScopeRow
+    keys: Sequence[str]
+    breaches: Sequence[Reading] = ()
+    #: Rows listed in the thread: the team's agents, or every team for the leads' digest.
+    breakdown: Sequence[ScopeRow] = ()
+    breakdown_noun: str = "agents"
+    low_rated_limit: int = 5
+    min_sample: int = 10
+
+    @property
+    def digest_id(self) -> str:
+        return f"{self.scope}:{self.day.isoformat()}"
+
+
+def digest_message(digest: Digest) -> dict[str, Any]:
+    """The ``chat.postMessage`` payload (without ``channel``), validated."""
+    blocks: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text=_header(digest), emoji=True)),
+        ContextBlock(elements=[MarkdownTextObject(text=_window_context(digest))]),
+        *kpi_section(digest.row, digest.keys),
+    ]
+    if digest.breaches:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=_breaches_text(digest.breaches))))
+    backlog = digest.row.metrics.get("backlog")
+    if backlog is not None and backlog.splits.get("by_age"):
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=_backlog_text(digest))))
+    low = digest.row.metrics.get("low_rated")
+    if low is not None and low.items and digest.low_rated_limit > 0:
+        blocks += [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=_low_rated_text(digest)))]
+    footer = "Per-" + digest.breakdown_noun.rstrip("s") + " lines and a 14-day chart in the thread :thread:"
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
+    payload = {
+        "text": fallback_text(digest),
+        "blocks": to_dicts(blocks),
+        "metadata": {"event_type": DIGEST_EVENT, "event_payload": {"digest_id": digest.digest_id, "schema": 1}},
+        "unfurl_links": False,
+        "unfurl_media": False,
+    }
+    validate_message(payload)
+    return payload
+
+
+def breakdown_message(digest: Digest) -> dict[str, Any] | None:
+    """The thread reply listing each agent (or team); ``None`` when there is nobody to list."""
+    rows = sorted(digest.breakdown, key=_busiest_first)
+    if not rows:
+        return None
+    keys = [k for k in BREAKDOWN_KEYS if k in digest.row.metrics]
+    noun = digest.breakdown_noun
+    head = f"*By {noun.rstrip('s')}* · {len(rows)} {noun}, most tickets solved first · {span_text(digest.report.window)}\n"
+    lines = [compact_line(row, keys) for row in rows[:MAX_BREAKDOWN_ROWS]]
+    # One block is kept for "and N more".
+    texts, shown = pack_lines(lines, MAX_SECTION_TEXT, MAX_BLOCKS - 1, head=head)
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text)) for text in texts]
+    left = len(rows) - shown
+    if left:
+        by = "agent" if noun == "agents" else "team"
+        more = f"_and {left} more {noun}_ · the full list: `helpdesk-kpis report --by {by}`"
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
+    payload = {
+        "text": f"{digest.title}: {len(rows)} {noun} for {span_text(digest.report.window)}",
+        "blocks": to_dicts(blocks),
+        "unfurl_links": False,
+        "unfurl_media": False,
+    }
+    validate_message(payload)
+    return payload
+
+
+def fallback_text(digest: Digest) -> str:
+    """One sentence with the headline numbers, for notifications and screen readers."""
+    parts = []
+    for key in digest.keys:
+        metric = digest.row.metrics[key]
+        if KPIS[key].kind is Kind.LIST:
+            continue
+        value = value_text(metric)
+        extra = [s for s in (sample_text(metric) if metric.value is not None else "", _change_or_empty(metric)) if s]
+        parts.append(f"{KPIS[key].label} {value}" + (f" ({', '.join(extra)})" if extra else ""))
+    breaches = len(digest.breaches)
+    tail = f"; {breaches} threshold breach{'es' if breaches != 1 else ''}" if breaches else ""
+    text = f"{digest.title} KPIs for {span_text(digest.report.window)}: {'; '.join(parts)}{tail}."
+    return shorten(text, 2900)
+
+
+def _change_or_empty(metric) -> str:  # noqa: ANN001
+    change = change_text(metric)
+    return "" if change == DASH else change
+
+
+def _busiest_first(row: ScopeRow) -> tuple:
+    solved = row.metrics.get("tickets_solved")
+    return (-(solved.value or 0) if solved else 0, row.name.lower())
+
+
+def _header(digest: Digest) -> str:
+    prefix, suffix = ":bar_chart: ", f" KPIs · {day_text(digest.day)}"
+    return prefix + shorten(digest.title, MAX_HEADER - len(prefix) - len(suffix)) + suffix
+
+
+def _window_context(digest: Digest) -> str:
+    window, previous = digest.report.window, digest.report.previous_window
+    parts = [
+        f"{days_text(window)}, {span_text(window)} ({escape(window.zone.key)})",
+        f"compared with {span_text(previous)}",
+        f"_italic_: n below {digest.min_sample}, too few to judge",
+    ]
+    return " · ".join(parts)
+
+
+def _breaches_text(readings: Sequence[Reading]) -> str:
+    count = len(readings)
+    head = f":rotating_light: *{count} threshold breach{'es' if count != 1 else ''}*\n"
+    lines = []
+    for reading in readings:
+        metric = reading.metric
+        where = "" if reading.row.scope == "overall" else f" for {escape(reading.row.name)}"
+        lines.append(
+            f"• {escape(KPIS[metric.key].label)}{where} is {value_text(metric)} ({sample_text(metric) or 'no sample'}):"
+            f" breaks {escape(rule_text(reading.rule))} over {reading.rule.window} (rule `{escape(reading.rule.id)}`)"
+        )
+    return fit_lines([shorten(line, 400) for line in lines], MAX_SECTION_TEXT, head=head, noun="more breaches")
+
+
+def _backlog_text(digest: Digest) -> str:
+    backlog = digest.row.metrics["backlog"]
+    by_age = backlog.splits["by_age"]
+    ages = " · ".join(f"{escape(age)}: {by_age.get(age, 0):,}" for age in BACKLOG_AGES)
+    end = day_text(digest.day, weekday=False)
+    return f"*Backlog by age* ({value_text(backlog)} open at the end of {end})\n{ages}"
+
+
+def _low_rated_text(digest: Digest) -> str:
+    items = digest.row.metrics["low_rated"].items
+    head = f"*Newest low ratings* ({len(items)} in {span_text(digest.report.window)})\n"
+    lines = [_low_rated_line(item, digest.report.window.zone) for item in items]
+    return fit_lines(lines, MAX_SECTION_TEXT, head=head, noun="more low ratings", max_lines=digest.low_rated_limit)
+
+
+def _low_rated_line(item: dict[str, Any], zone: ZoneInfo) -> str:
+    ticket = f"#{item.get('ticket_id')}" if item.get("ticket_id") else "ticket"
+    subject = item.get("subject")
+    label = f"{ticket} {shorten(subject, SUBJECT_CHARS)}" if subject else ticket
+    agent = escape(item.get("agent") or "unassigned")
+    when = _rated_day(item.get("rated_at"), zone)
+    line = f"• {link(item.get('ticket_url'), label)} · {agent} · rated {escape(str(item.get('score_raw') or 'low'))}{when}"
+    if item.get("reason"):
+        line += f" · reason: {escape(shorten(str(item['reason']), 80))}"
+    if item.get("comment"):
+        line += f"\n> {escape(shorten(str(item['comment']), COMMENT_CHARS))}"
+    return line
+
+
+def _rated_day(rated_at: str | None, zone: ZoneInfo) -> str:
+    if not rated_at:
+        return ""
+    try:
+        return f" on {day_text(datetime.fromisoformat(rated_at).astimezone(zone).date(), weekday=False)}"
+    except ValueError:
+        return ""

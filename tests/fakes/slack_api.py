@@ -1,0 +1,357 @@
+"""A local fake of the Slack Web API: a real HTTP server on 127.0.0.1, in a thread.
+
+It speaks Slack's wire format (https://docs.slack.dev/apis/web-api/): every method answers HTTP
+200 with ``{"ok": true, ...}`` or ``{"ok": false, "error": "<code>"}``; rate limits are HTTP 429
+with ``Retry-After``. It implements what the notifiers use -- ``chat.postMessage`` (threads,
+metadata, Block Kit limits enforced as Slack does with ``invalid_blocks``), ``chat.update``,
+``conversations.history``, ``conversations.info``, ``auth.test`` and the three steps of a file
+upload (``files.getUploadURLExternal``, the POST to the returned upload URL,
+``files.completeUploadExternal``), and for the `/kpi` command ``users.info``,
+``users.lookupByEmail``, ``usergroups.users.list`` and the command's ``response_url`` (posts to
+``/commands/...``, answered ``ok`` as Slack does) -- and lets a test script faults per method.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+TOKEN = "xoxb-test-token"
+
+
+@dataclass
+class Channel:
+    id: str
+    name: str
+    member: bool = True
+    archived: bool = False
+
+
+@dataclass
+class Message:
+    channel: str
+    ts: str
+    text: str
+    blocks: list[dict[str, Any]]
+    thread_ts: str | None = None
+    metadata: dict[str, Any] | None = None
+    reply_broadcast: bool = False
+    edits: int = 0
+
+
+@dataclass
+class Upload:
+    file_id: str
+    filename: str
+    length: int
+    alt_txt: str | None
+    data: bytes = b""
+    title: str | None = None
+    channel: str | None = None
+    thread_ts: str | None = None
+
+
+@dataclass
+class Scripted:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.channels: dict[str, Channel] = {}
+        self.messages: list[Message] = []
+        self.uploads: dict[str, Upload] = {}
+        #: Slack user ID -> email (users.info, users.lookupByEmail).
+        self.users: dict[str, str] = {}
+        #: User-group ID -> member user IDs (usergroups.users.list).
+        self.groups: dict[str, list[str]] = {}
+        #: JSON bodies posted to a slash command's response_url, in arrival order.
+        self.responses: list[dict[str, Any]] = []
+        self._arrived = threading.Condition()
+        #: Every request: (method, params), in arrival order (upload URL posts as "upload").
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self._scripts: dict[str, deque[Scripted]] = defaultdict(deque)
+        self._ts = itertools.count(1)
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.port = self.server.server_address[1]
+        # A short poll interval: shutting the server down at the end of a test takes that long.
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+
+    # -- test controls -------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def add_channel(self, name: str, channel_id: str, *, member: bool = True, archived: bool = False) -> Channel:
+        channel = Channel(channel_id, name, member, archived)
+        self.channels[channel_id] = channel
+        return channel
+
+    def script(self, method: str, *responses: Scripted) -> None:
+        """Answer the next calls of ``method`` with ``responses``, in order, then normally again."""
+        self._scripts[method].extend(responses)
+
+    def rate_limit(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
+        self.script(method, *[Scripted(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})] * times)
+
+    def fail(self, method: str, error: str, *, times: int = 1, **extra: Any) -> None:
+        self.script(method, *[Scripted(200, {"ok": False, "error": error, **extra})] * times)
+
+    def response_url(self, name: str = "1") -> str:
+        """A slash command's response_url pointing here."""
+        return f"http://127.0.0.1:{self.port}/commands/T0FAKE/{name}/hookpart"
+
+    def wait_for_responses(self, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
+        with self._arrived:
+            self._arrived.wait_for(lambda: len(self.responses) >= count, timeout=timeout)
+        return list(self.responses)
+
+    def receive_response(self, body: dict[str, Any]) -> None:
+        with self._arrived:
+            self.responses.append(body)
+            self._arrived.notify_all()
+
+    def method_calls(self, method: str) -> list[dict[str, Any]]:
+        return [params for name, params in self.calls if name == method]
+
+    def top_level(self, channel_id: str | None = None) -> list[Message]:
+        return [m for m in self.messages if m.thread_ts is None and (channel_id is None or m.channel == channel_id)]
+
+    def replies(self, ts: str) -> list[Message]:
+        return [m for m in self.messages if m.thread_ts == ts]
+
+    def files_in_thread(self, ts: str) -> list[Upload]:
+        return [u for u in self.uploads.values() if u.thread_ts == ts]
+
+    def __enter__(self) -> FakeSlack:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # -- the API -------------------------------------------------------------------------------
+
+    def handle(self, method: str, params: dict[str, Any], token: str | None) -> Scripted:
+        with self._lock:
+            self.calls.append((method, params))
+            if self._scripts[method]:
+                return self._scripts[method].popleft()
+            if token != TOKEN:
+                return _error("invalid_auth")
+            handler = getattr(self, "api_" + method.replace(".", "_"), None)
+            if handler is None:
+                return _error("unknown_method")
+            return handler(params)
+
+    def _channel(self, name_or_id: str | None, *, post: bool = False) -> Channel | Scripted:
+        wanted = (name_or_id or "").lstrip("#")
+        channel = self.channels.get(wanted) or next((c for c in self.channels.values() if c.name == wanted), None)
+        if channel is None:
+            return _error("channel_not_found")
+        if post and channel.archived:
+            return _error("is_archived")
+        if post and not channel.member:
+            return _error("not_in_channel")
+        return channel
+
+    def _new_ts(self) -> str:
+        # Like Slack: the posting time in epoch seconds, made unique in its last digits.
+        return f"{int(time.time())}.{next(self._ts):06d}"
+
+    def api_auth_test(self, params: dict[str, Any]) -> Scripted:
+        return _ok(user_id="UBOT", team_id="T0FAKE", bot_id="B0FAKE", url="https://fake.slack.test/")
+
+    def api_users_info(self, params: dict[str, Any]) -> Scripted:
+        user = params.get("user", "")
+        if user not in self.users:
+            return _error("user_not_found")
+        return _ok(user={"id": user, "team_id": "T0FAKE", "name": user.lower(),
+                         "profile": {"email": self.users[user], "real_name": user}})
+
+    def api_users_lookupByEmail(self, params: dict[str, Any]) -> Scripted:
+        email = str(params.get("email", "")).lower()
+        found = next((user for user, known in self.users.items() if known.lower() == email), None)
+        if found is None:
+            return _error("users_not_found")
+        return _ok(user={"id": found, "profile": {"email": email}})
+
+    def api_usergroups_users_list(self, params: dict[str, Any]) -> Scripted:
+        group = params.get("usergroup", "")
+        if group not in self.groups:
+            return _error("no_such_subteam")
+        return _ok(users=list(self.groups[group]))
+
+    def api_conversations_info(self, params: dict[str, Any]) -> Scripted:
+        channel = self._channel(params.get("channel"))
+        if isinstance(channel, Scripted):
+            return channel
+        return _ok(channel={"id": channel.id, "name": channel.name, "is_member": channel.member,
+                            "is_archived": channel.archived})
+
+    def api_chat_postMessage(self, params: dict[str, Any]) -> Scripted:
+        channel = self._channel(params.get("channel"), post=True)
+        if isinstance(channel, Scripted):
+            return channel
+        blocks = params.get("blocks") or []
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        if not params.get("text") and not blocks:
+            return _error("no_text")
+        problem = _block_problem(blocks)
+        if problem:
+            return _error("invalid_blocks", errors=[problem])
+        if params.get("thread_ts") and not any(m.ts == params["thread_ts"] for m in self.messages):
+            return _error("thread_not_found")
+        message = Message(channel.id, self._new_ts(), params.get("text", ""), blocks, params.get("thread_ts"),
+                          params.get("metadata"), bool(params.get("reply_broadcast")))
+        self.messages.append(message)
+        return _ok(channel=channel.id, ts=message.ts, message={"text": message.text, "ts": message.ts})
+
+    def api_chat_update(self, params: dict[str, Any]) -> Scripted:
+        channel = self._channel(params.get("channel"), post=True)
+        if isinstance(channel, Scripted):
+            return channel
+        message = next((m for m in self.messages if m.channel == channel.id and m.ts == params.get("ts")), None)
+        if message is None:
+            return _error("message_not_found")
+        blocks = params.get("blocks") or []
+        problem = _block_problem(blocks)
+        if problem:
+            return _error("invalid_blocks", errors=[problem])
+        message.text, message.blocks, message.edits = params.get("text", ""), blocks, message.edits + 1
+        return _ok(channel=channel.id, ts=message.ts, text=message.text)
+
+    def api_conversations_history(self, params: dict[str, Any]) -> Scripted:
+        channel = self._channel(params.get("channel"))
+        if isinstance(channel, Scripted):
+            return channel
+        oldest = float(params.get("oldest") or 0)
+        include_metadata = str(params.get("include_all_metadata")).lower() in ("1", "true")
+        found = []
+        for m in reversed(self.top_level(channel.id)):
+            if float(m.ts) < oldest:
+                continue
+            item = {"type": "message", "ts": m.ts, "text": m.text}
+            if include_metadata and m.metadata:
+                item["metadata"] = m.metadata
+            found.append(item)
+        return _ok(messages=found, has_more=False)
+
+    def api_files_getUploadURLExternal(self, params: dict[str, Any]) -> Scripted:
+        if not params.get("filename") or not params.get("length"):
+            return _error("invalid_arguments")
+        file_id = f"F{next(self._ids):08d}"
+        self.uploads[file_id] = Upload(file_id, params["filename"], int(params["length"]), params.get("alt_txt"))
+        return _ok(upload_url=f"http://127.0.0.1:{self.port}/upload/{file_id}", file_id=file_id)
+
+    def api_files_completeUploadExternal(self, params: dict[str, Any]) -> Scripted:
+        files = json.loads(params.get("files") or "[]")
+        channel = None
+        if params.get("channel_id"):
+            channel = self._channel(params["channel_id"], post=True)
+            if isinstance(channel, Scripted):
+                return channel
+        done = []
+        for item in files:
+            upload = self.uploads.get(item.get("id"))
+            if upload is None or len(upload.data) != upload.length:
+                return _error("file_not_found")
+            upload.title = item.get("title")
+            upload.channel = channel.id if channel else None
+            upload.thread_ts = params.get("thread_ts")
+            done.append({"id": upload.file_id, "title": upload.title, "name": upload.filename})
+        return _ok(files=done)
+
+    def receive_upload(self, file_id: str, data: bytes) -> tuple[int, str]:
+        with self._lock:
+            self.calls.append(("upload", {"file_id": file_id, "length": len(data)}))
+            upload = self.uploads.get(file_id)
+            if upload is None:
+                return 404, "Not Found"
+            upload.data = data
+            return 200, f"OK - {len(data)}"
+
+
+def _ok(**body: Any) -> Scripted:
+    return Scripted(200, {"ok": True, **body})
+
+
+def _error(code: str, **extra: Any) -> Scripted:
+    return Scripted(200, {"ok": False, "error": code, **extra})
+
+
+def _block_problem(blocks: list[dict[str, Any]]) -> str | None:
+    """Slack's own limits, checked independently of slack-sdk (the code under test uses it)."""
+    if len(blocks) > 50:
+        return f"more than 50 blocks ({len(blocks)})"
+    for i, block in enumerate(blocks):
+        if block.get("type") == "header" and len(block["text"]["text"]) > 150:
+            return f"[{i}] header longer than 150"
+        if block.get("type") == "section":
+            if block.get("text") and len(block["text"]["text"]) > 3000:
+                return f"[{i}] section text longer than 3000"
+            fields = block.get("fields") or []
+            if len(fields) > 10:
+                return f"[{i}] more than 10 fields"
+            if any(len(f["text"]) > 2000 for f in fields):
+                return f"[{i}] field longer than 2000"
+            if not block.get("text") and not fields:
+                return f"[{i}] section without text or fields"
+        if block.get("type") == "context" and not 1 <= len(block.get("elements") or []) <= 10:
+            return f"[{i}] context needs 1 to 10 elements"
+    return None
+
+
+def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:  # keep test output quiet
+            pass
+
+        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            path = urlparse(self.path).path
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if path.startswith("/commands/"):
+                fake.receive_response(json.loads(raw or b"{}"))
+                self._send(200, b"ok", "text/plain")
+                return
+            if path.startswith("/upload/"):
+                status, text = fake.receive_upload(path.rsplit("/", 1)[1], raw)
+                self._send(status, text.encode(), "text/plain")
+                return
+            if not path.startswith("/api/"):
+                self._send(404, b"not found", "text/plain")
+                return
+            params: dict[str, Any] = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
+            if "json" in (self.headers.get("Content-Type") or ""):
+                params.update(json.loads(raw or b"{}"))
+            else:
+                params.update({k: v[0] for k, v in parse_qs(raw.decode()).items()})
+            auth = self.headers.get("Authorization") or ""
+            token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else params.get("token")
+            answer = fake.handle(path.removeprefix("/api/"), params, token)
+            self._send(answer.status, json.dumps(answer.body).encode(), "application/json; charset=utf-8", answer.headers)
+
+        def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
