@@ -10,6 +10,7 @@ rebuilt blocks are stored only if the day's generation is still the one read *be
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ import numpy as np
 from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Select
 
 from kpis.columnar import rows as packing
 from kpis.columnar.keys import AGENT, TEAM, KeyCodes
@@ -76,21 +78,6 @@ def is_current(state: tuple[int, int, int] | None) -> bool:
     return state is not None and state[0] == state[1] and state[2] == FORMAT
 
 
-def stored_sizes(connection: Connection, kind: str, days: Sequence[int], part: int | None) -> dict[int, int]:
-    """Rows per stored day (of team ``part`` only, if given)."""
-    if not days:
-        return {}
-    b = kpi_blocks.c
-    query = select(b.day, b.rows).where(b.kind == kind, b.day >= min(days), b.day <= max(days))
-    if part is not None:
-        query = query.where(b.part == part)
-    wanted, sizes = set(days), {}
-    for day, count in connection.execute(query):
-        if day in wanted:
-            sizes[day] = sizes.get(day, 0) + count
-    return sizes
-
-
 def stored(connection: Connection, kind: str, days: Sequence[int], part: int | None) -> Iterator[Block]:
     """The stored blocks of ``days`` in (day, part) order, one at a time (never all blobs at once)."""
     if not days:
@@ -101,12 +88,26 @@ def stored(connection: Connection, kind: str, days: Sequence[int], part: int | N
     if part is not None:
         query = query.where(b.part == part)
     wanted, dtype = set(days), DTYPES[kind]
-    # A server-side cursor on PostgreSQL: blobs stream in instead of arriving all at once.
-    for day, block_part, rows, data, details in connection.execute(query.execution_options(yield_per=64)):
+    for day, block_part, rows, data, details in _stream(connection, query):
         if day in wanted:
             if len(data) != stored_size(dtype, rows):
                 raise ValueError(f"stored {kind} block of day {day} holds {len(data)} bytes, not {stored_size(dtype, rows)}")
             yield Block(day, block_part, rows, dtype, data=bytes(data), details=json.loads(details) if details else [])
+
+
+def _stream(connection: Connection, query: Select) -> Iterator[tuple]:
+    if connection.dialect.name != "postgresql":
+        yield from connection.execute(query)  # SQLite hands rows over one by one
+        return
+    # PostgreSQL: a server-side cursor, so that blobs stream in rather than arriving all at once,
+    # fetching a batch per round trip, in binary so that bytea comes as bytes rather than hex text.
+    # https://www.psycopg.org/psycopg3/docs/advanced/cursors.html#server-side-cursors
+    compiled = query.compile(dialect=connection.dialect)
+    driver = connection.connection.driver_connection
+    with driver.cursor(name=f"kpi_blocks_{uuid.uuid4().hex[:8]}", binary=True) as cursor:
+        cursor.itersize = 64
+        cursor.execute(str(compiled), compiled.params)
+        yield from cursor
 
 
 def rebuild(connection: Connection, kind: str, days: Sequence[int], codes: KeyCodes,
