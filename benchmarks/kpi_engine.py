@@ -43,6 +43,7 @@ from kpis.engine import compute_report  # noqa: E402
 from kpis.query import load_kpi_data  # noqa: E402
 from kpis.records import Rating, SurveyAnswer, Ticket  # noqa: E402
 from kpis.store import Store  # noqa: E402
+from kpis.store.migrate import head_revision  # noqa: E402
 from kpis.windows import Window, window_for_period  # noqa: E402
 
 #: The synthetic helpdesk's "now" and the report's clock: fixed, so runs are comparable.
@@ -126,7 +127,9 @@ def _arguments() -> argparse.Namespace:
 # -- building the stores ---------------------------------------------------------------------------
 
 def _cached_sqlite_store(settings: dict, cache_dir: Path) -> Path:
-    shape = json.dumps({k: str(v) for k, v in settings.items()}, sort_keys=True)
+    # Keyed by the data's parameters and the schema revision (a store from another revision of the
+    # code may not migrate to this one's).
+    shape = json.dumps({**{k: str(v) for k, v in settings.items()}, "schema": head_revision()}, sort_keys=True)
     path = cache_dir / f"kpi-engine-{hashlib.sha256(shape.encode()).hexdigest()[:12]}.db"
     if path.exists():
         refresh(Store.open(f"sqlite:///{path}"))  # a newer block format: brought up to date once

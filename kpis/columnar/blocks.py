@@ -35,7 +35,7 @@ _SOURCES = {
     SURVEYS: (survey_answers.c.answered_at, "answered", packing.survey_rows, packing.pack_surveys),
 }
 #: Stale days rebuilt per query: bounds the rows held in memory at once.
-_DAYS_PER_QUERY = 7
+_DAYS_PER_QUERY = 3
 
 
 @dataclass

@@ -27,14 +27,24 @@ def refresh(store: Store) -> int:
     stored = 0
     for kind, days in stale.items():
         for first in range(0, len(days), _DAYS_PER_TRANSACTION):
-            run = days[first : first + _DAYS_PER_TRANSACTION]
+            stored += _refresh_run(store, kind, days[first : first + _DAYS_PER_TRANSACTION])
+    return stored
+
+
+def _refresh_run(store: Store, kind: str, run: list[int], attempts: int = 3) -> int:
+    for attempt in range(attempts):
+        try:
             with store.errors(), store.engine.begin() as connection:
                 codes = KeyCodes.load(connection)
                 states = blocks.states(connection, kind, run[0], run[-1] + 1)
                 generations = {day: states[day][0] if day in states else None for day in run}
                 rebuilt = list(blocks.rebuild(connection, kind, run, codes, generations))
-                stored += blocks.persist(connection, kind, rebuilt, codes.store_new(connection))
-    return stored
+                return blocks.persist(connection, kind, rebuilt, codes.store_new(connection))
+        except IntegrityError:
+            # A report stored a code for a new team or agent meanwhile: read the codes again.
+            if attempt == attempts - 1:
+                raise
+    return 0
 
 
 def store_rebuilt(store: Store, rebuilt: dict[str, Sequence[blocks.RebuiltDay]], codes: KeyCodes) -> bool:

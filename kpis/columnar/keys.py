@@ -67,9 +67,6 @@ class KeyCodes:
         """Smallest and one past the largest code in use (temporaries and -1 included)."""
         return -1 - len(self._temporary[kind]), max(max(self._keys[kind], default=-1) + 1, 0)
 
-    def knows(self, kind: str, code: int) -> bool:
-        return code == -1 or code in self._keys[kind]
-
     def store_new(self, connection: Connection) -> dict[str, tuple[int, np.ndarray]]:
         """Give every temporary code a stored one; return, per kind, ``(low, table)``: ``table[c - low]``
         is the stored code of code ``c``.
@@ -77,7 +74,7 @@ class KeyCodes:
         Run inside the transaction that persists the blocks; a clash with another writer raises
         IntegrityError and rolls both back.
         """
-        mapping: dict[str, np.ndarray] = {}
+        mapping: dict[str, tuple[int, np.ndarray]] = {}
         for kind in (TEAM, AGENT):
             low, high = self.bounds(kind)
             table = np.arange(low, high, dtype=np.int32)
