@@ -121,6 +121,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--child", choices=["report", "narrowed"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--team", help=argparse.SUPPRESS)
+    parser.add_argument("--query", help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
@@ -204,7 +205,7 @@ def _child(args: argparse.Namespace) -> dict:
     window = window_for_period(args.period, now=ANCHOR, zone=ZoneInfo("UTC"))
     store = Store.open(args.url)
     if args.child == "narrowed":
-        return _narrowed_queries(store, window, args.team, args.repeat)
+        return _narrowed_queries(store, window, args.team, args.query, args.repeat)
     runs = []
     for _ in range(args.repeat + 1):
         started = time.perf_counter()
@@ -231,38 +232,39 @@ def _peak_rss_mb() -> float:
 
 
 def _narrowed(args: argparse.Namespace, url: str, teams: list[str]) -> dict:
-    """One team's row (``--team X``) and its agents (``--by agent --team X``): alone, then
-    ``--clients`` processes at once (as a slash-command server's workers would)."""
-    def command(team: str) -> list[str]:
-        return [sys.executable, __file__, "--child", "narrowed", "--url", url, "--period", args.period,
-                "--repeat", str(args.repeat * 4), "--team", team]
+    """One team's row (``--team X``) and its agents (``--by agent --team X``), each measured alone,
+    then from ``--clients`` processes asking the same kind of query at once (as a slash-command
+    server's workers would), each process after one untimed warm-up query."""
+    out: dict = {"clients": args.clients}
+    for query, runs in (("team", args.repeat * 4), ("agents of team", args.repeat)):
+        def command(team: str, query: str = query, runs: int = runs) -> list[str]:
+            return [sys.executable, __file__, "--child", "narrowed", "--url", url, "--period", args.period,
+                    "--repeat", str(runs), "--team", team, "--query", query]
 
-    alone = json.loads(subprocess.run(command(teams[0]), check=True, capture_output=True, text=True).stdout)
-    workers = [subprocess.Popen(command(teams[i % len(teams)]), stdout=subprocess.PIPE, text=True)
-               for i in range(args.clients)]
-    together: dict[str, list[float]] = {}
-    for worker in workers:
-        out, _ = worker.communicate()
-        for name, times in json.loads(out).items():
-            together.setdefault(name, []).extend(times)
-    return {"alone": alone, "together": together, "clients": args.clients}
-
-
-def _narrowed_queries(store: Store, window: Window, team: str, repeat: int) -> dict[str, list[float]]:
-    out: dict[str, list[float]] = {"team": [], "agents of team": []}
-    for i in range(repeat):
-        started = time.perf_counter()
-        data = load_kpi_data(store, window.previous().start, window.end, team=team)
-        compute_report(data, window, now=ANCHOR, by="team", team=team)
-        out["team"].append(time.perf_counter() - started)
-        if i % 4:
-            continue  # the agents' query reads every team: a quarter as many runs
-        started = time.perf_counter()
-        data = load_kpi_data(store, window.previous().start, window.end)  # agent rows need every team
-        compute_report(data, window, now=ANCHOR, by="agent", team=team)
-        out["agents of team"].append(time.perf_counter() - started)
-        del data
+        alone = json.loads(subprocess.run(command(teams[0]), check=True, capture_output=True, text=True).stdout)
+        workers = [subprocess.Popen(command(teams[i % len(teams)]), stdout=subprocess.PIPE, text=True)
+                   for i in range(args.clients)]
+        together = [t for worker in workers for t in json.loads(worker.communicate()[0])]
+        out[query] = {"alone": alone, "together": together}
     return out
+
+
+def _narrowed_queries(store: Store, window: Window, team: str, query: str, repeat: int) -> list[float]:
+    def once() -> None:
+        if query == "team":
+            data = load_kpi_data(store, window.previous().start, window.end, team=team)
+            compute_report(data, window, now=ANCHOR, by="team", team=team)
+        else:  # agent rows need every team's records
+            data = load_kpi_data(store, window.previous().start, window.end)
+            compute_report(data, window, now=ANCHOR, by="agent", team=team)
+
+    once()  # warm-up: imports, compiled statements, the page cache
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        once()
+        times.append(time.perf_counter() - started)
+    return times
 
 
 # -- printing --------------------------------------------------------------------------------------
@@ -300,7 +302,7 @@ def _print_narrowed(results: dict[str, dict]) -> None:
     for name, result in results.items():
         narrowed = result["narrowed"]
         for query in ("team", "agents of team"):
-            alone, together = narrowed["alone"][query], narrowed["together"][query]
+            alone, together = narrowed[query]["alone"], narrowed[query]["together"]
             print(f"  {name:<11} {query:<15} alone {_spread(alone)}   "
                   f"{narrowed['clients']} clients at once {_spread(together)}")
 
