@@ -21,7 +21,6 @@ import hashlib
 import json
 import os
 import signal
-import statistics
 import subprocess
 import sys
 import time
@@ -35,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import compare  # noqa: E402
 import duckdb_kpis  # noqa: E402
+import figures  # noqa: E402
 
 from connectors import registry  # noqa: E402
 from connectors.base import SyncOptions  # noqa: E402
@@ -82,9 +82,10 @@ def main() -> None:
         duck_times.append(time.perf_counter() - started)
     del db
 
-    table = _Table(duck_times)
+    table = figures.Table(duck_times)
     results = {"SQLite": _run_child(args, sqlite_url)}
     table.row("SQLite", results["SQLite"])
+    reports = {"SQLite": _reports(sqlite_url, window)}
     postgres = args.postgres or os.environ.get("TEST_DATABASE_URL")
     if postgres and not args.no_postgres:
         with _postgres_schema(postgres) as url:
@@ -93,17 +94,18 @@ def main() -> None:
             print(f"PostgreSQL store filled in {time.perf_counter() - started:.0f} s (write_page + block refresh)")
             results["PostgreSQL"] = _run_child(args, url)
             table.row("PostgreSQL", results["PostgreSQL"])
+            reports["PostgreSQL"] = _reports(url, window)
     else:
         print("PostgreSQL: skipped (give --postgres URL or set TEST_DATABASE_URL)")
     table.duckdb()
-    _print_narrowed(results)
+    figures.print_narrowed(results)
 
-    data = load_kpi_data(Store.open(sqlite_url), window.previous().start, window.end)
-    reports = {scope: compute_report(data, window, now=ANCHOR, by=scope) for scope in SCOPES}
-    checked, mismatches = compare.cross_check(reports, duck_result)
-    print(f"\ncross-check with DuckDB: {checked:,} values compared, {len(mismatches)} mismatches")
-    for line in mismatches[:20]:
-        print("  " + line)
+    print()
+    for backend, backend_reports in reports.items():
+        checked, mismatches = compare.cross_check(backend_reports, duck_result)
+        print(f"cross-check with DuckDB ({backend}): {checked:,} values compared, {len(mismatches)} mismatches")
+        for line in mismatches[:20]:
+            print("  " + line)
 
 
 def _arguments() -> argparse.Namespace:
@@ -193,6 +195,15 @@ class _postgres_schema:  # noqa: N801 - a context manager used like a function
 
 # -- measuring (in fresh processes) ----------------------------------------------------------------
 
+def _epochs(window: Window) -> tuple[int, int]:
+    return int(window.start.timestamp()), int(window.end.timestamp())
+
+
+def _reports(url: str, window: Window) -> dict:
+    data = load_kpi_data(Store.open(url), window.previous().start, window.end)
+    return {scope: compute_report(data, window, now=ANCHOR, by=scope) for scope in SCOPES}
+
+
 def _run_child(args: argparse.Namespace, url: str) -> dict:
     command = [sys.executable, __file__, "--child", "report", "--url", url, "--period", args.period,
                "--repeat", str(args.repeat)]
@@ -265,52 +276,6 @@ def _narrowed_queries(store: Store, window: Window, team: str, query: str, repea
         once()
         times.append(time.perf_counter() - started)
     return times
-
-
-# -- printing --------------------------------------------------------------------------------------
-
-def _epochs(window: Window) -> tuple[int, int]:
-    return int(window.start.timestamp()), int(window.end.timestamp())
-
-
-class _Table:
-    """The full-report figures, a row as soon as it is measured."""
-
-    def __init__(self, duck_times: list[float]) -> None:
-        self.duck_times = duck_times
-        self.duck_best, self.duck_median = min(duck_times[1:]), statistics.median(duck_times[1:])
-        print(f"{'full report':<30}{'cold':>8}{'best':>8}{'median':>8}{'fetch':>8}{'compute':>9}"
-              f"{'best/DuckDB':>13}{'median/DuckDB':>15}{'peak RSS':>10}")
-
-    def row(self, name: str, result: dict) -> None:
-        warm = result["runs"][1:]
-        best = min(run["total"] for run in warm)
-        median = statistics.median(run["total"] for run in warm)
-        fastest = min(warm, key=lambda run: run["total"])
-        print(f"{name + ' (this engine)':<30}{result['runs'][0]['total']:>7.2f}s{best:>7.2f}s{median:>7.2f}s"
-              f"{fastest['fetch']:>7.2f}s{fastest['compute']:>8.2f}s{best / self.duck_best:>12.2f}x"
-              f"{median / self.duck_median:>14.2f}x{result['peak_rss_mb']:>7.0f} MB")
-
-    def duckdb(self) -> None:
-        print(f"{'DuckDB (SQL, in memory)':<30}{self.duck_times[0]:>7.2f}s{self.duck_best:>7.2f}s"
-              f"{self.duck_median:>7.2f}s{'':>8}{'':>9}{1:>12.2f}x{1:>14.2f}x{'':>10}")
-        print("(rows: 1 overall, the teams, the active agents; peak RSS of the process timing the report)")
-
-
-def _print_narrowed(results: dict[str, dict]) -> None:
-    print("\nnarrowed queries (one team's row; that team's agents), seconds: best / median / p99")
-    for name, result in results.items():
-        narrowed = result["narrowed"]
-        for query in ("team", "agents of team"):
-            alone, together = narrowed[query]["alone"], narrowed[query]["together"]
-            print(f"  {name:<11} {query:<15} alone {_spread(alone)}   "
-                  f"{narrowed['clients']} clients at once {_spread(together)}")
-
-
-def _spread(times: list[float]) -> str:
-    ordered = sorted(times)
-    p99 = ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
-    return f"{ordered[0]:.3f} / {statistics.median(ordered):.3f} / {p99:.3f}"
 
 
 if __name__ == "__main__":
