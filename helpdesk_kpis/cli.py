@@ -195,11 +195,24 @@ def alerts(
 
 
 @app.command()
-def serve(ctx: typer.Context) -> None:
-    """Run the scheduler: sync every N minutes then alerts, and each team's digest at its time."""
+def serve(
+    ctx: typer.Context,
+    host: Annotated[Optional[str], typer.Option(help="Address the /kpi endpoint listens on (default: [server] host).")] = None,
+    port: Annotated[Optional[int], typer.Option(min=0, max=65535, help="Its port (default: [server] port, 3000).")] = None,
+) -> None:
+    """The /kpi slash-command endpoint plus the scheduler: syncs, alerts and each team's digest at its time."""
     from helpdesk_kpis.serve import run_forever  # APScheduler is only needed here
 
-    run_forever(ctx.obj, console=console)
+    _log_to_stderr()
+    run_forever(ctx.obj, console=console, host=host, port=port)
+
+
+def _log_to_stderr() -> None:
+    """`serve` logs what an admin needs to see (denied /kpi requests, Slack trouble) on stderr."""
+    import logging
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 @config_app.command("init")

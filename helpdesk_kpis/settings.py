@@ -26,8 +26,15 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from connectors import registry
-
-from helpdesk_kpis.slack_settings import AlertRuleConfig, DigestConfig, ScheduleConfig, TeamConfig, check_slack_sections
+from helpdesk_kpis.slack_settings import (
+    AlertRuleConfig,
+    DigestConfig,
+    ScheduleConfig,
+    ServerConfig,
+    SlashConfig,
+    TeamConfig,
+    check_slack_sections,
+)
 from kpis.catalogue import KPIS, Kind
 from kpis.errors import ConfigError
 
@@ -132,6 +139,9 @@ class FileConfig(BaseModel):
     digest: DigestConfig = Field(default_factory=DigestConfig)
     alerts: list[AlertRuleConfig] = Field(default_factory=list)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    # The `/kpi` command: ``[slash]`` and ``[server]`` (helpdesk_kpis.slack_settings).
+    slash: SlashConfig = Field(default_factory=SlashConfig)
+    server: ServerConfig = Field(default_factory=ServerConfig)
 
     @model_validator(mode="after")
     def _slack_cross_checks(self) -> FileConfig:

@@ -6,7 +6,9 @@ with ``Retry-After``. It implements what the notifiers use -- ``chat.postMessage
 metadata, Block Kit limits enforced as Slack does with ``invalid_blocks``), ``chat.update``,
 ``conversations.history``, ``conversations.info``, ``auth.test`` and the three steps of a file
 upload (``files.getUploadURLExternal``, the POST to the returned upload URL,
-``files.completeUploadExternal``) -- and lets a test script faults per method.
+``files.completeUploadExternal``), and for the `/kpi` command ``users.info``,
+``users.lookupByEmail``, ``usergroups.users.list`` and the command's ``response_url`` (posts to
+``/commands/...``, answered ``ok`` as Slack does) -- and lets a test script faults per method.
 """
 
 from __future__ import annotations
@@ -68,6 +70,13 @@ class FakeSlack:
         self.channels: dict[str, Channel] = {}
         self.messages: list[Message] = []
         self.uploads: dict[str, Upload] = {}
+        #: Slack user ID -> email (users.info, users.lookupByEmail).
+        self.users: dict[str, str] = {}
+        #: User-group ID -> member user IDs (usergroups.users.list).
+        self.groups: dict[str, list[str]] = {}
+        #: JSON bodies posted to a slash command's response_url, in arrival order.
+        self.responses: list[dict[str, Any]] = []
+        self._arrived = threading.Condition()
         #: Every request: (method, params), in arrival order (upload URL posts as "upload").
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self._scripts: dict[str, deque[Scripted]] = defaultdict(deque)
@@ -99,6 +108,20 @@ class FakeSlack:
 
     def fail(self, method: str, error: str, *, times: int = 1, **extra: Any) -> None:
         self.script(method, *[Scripted(200, {"ok": False, "error": error, **extra})] * times)
+
+    def response_url(self, name: str = "1") -> str:
+        """A slash command's response_url pointing here."""
+        return f"http://127.0.0.1:{self.port}/commands/T0FAKE/{name}/hookpart"
+
+    def wait_for_responses(self, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
+        with self._arrived:
+            self._arrived.wait_for(lambda: len(self.responses) >= count, timeout=timeout)
+        return list(self.responses)
+
+    def receive_response(self, body: dict[str, Any]) -> None:
+        with self._arrived:
+            self.responses.append(body)
+            self._arrived.notify_all()
 
     def method_calls(self, method: str) -> list[dict[str, Any]]:
         return [params for name, params in self.calls if name == method]
@@ -151,6 +174,26 @@ class FakeSlack:
 
     def api_auth_test(self, params: dict[str, Any]) -> Scripted:
         return _ok(user_id="UBOT", team_id="T0FAKE", bot_id="B0FAKE", url="https://fake.slack.test/")
+
+    def api_users_info(self, params: dict[str, Any]) -> Scripted:
+        user = params.get("user", "")
+        if user not in self.users:
+            return _error("user_not_found")
+        return _ok(user={"id": user, "team_id": "T0FAKE", "name": user.lower(),
+                         "profile": {"email": self.users[user], "real_name": user}})
+
+    def api_users_lookupByEmail(self, params: dict[str, Any]) -> Scripted:
+        email = str(params.get("email", "")).lower()
+        found = next((user for user, known in self.users.items() if known.lower() == email), None)
+        if found is None:
+            return _error("users_not_found")
+        return _ok(user={"id": found, "profile": {"email": email}})
+
+    def api_usergroups_users_list(self, params: dict[str, Any]) -> Scripted:
+        group = params.get("usergroup", "")
+        if group not in self.groups:
+            return _error("no_such_subteam")
+        return _ok(users=list(self.groups[group]))
 
     def api_conversations_info(self, params: dict[str, Any]) -> Scripted:
         channel = self._channel(params.get("channel"))
@@ -281,6 +324,10 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
             path = urlparse(self.path).path
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if path.startswith("/commands/"):
+                fake.receive_response(json.loads(raw or b"{}"))
+                self._send(200, b"ok", "text/plain")
+                return
             if path.startswith("/upload/"):
                 status, text = fake.receive_upload(path.rsplit("/", 1)[1], raw)
                 self._send(status, text.encode(), "text/plain")
