@@ -69,7 +69,11 @@ def _root(
         Optional[Path], typer.Option("--config", help="TOML config file (default: helpdesk-kpis.toml).")
     ] = None,
 ) -> None:
-    ctx.obj = AppContext(config_path=config)
+    ctx.obj = AppContext(config_path=config, warn=_warn)
+
+
+def _warn(line: str) -> None:
+    err.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def _now() -> datetime:
