@@ -37,6 +37,8 @@ class SetupField:
     help: str
     #: The wizard accepts a blank answer (the settings model decides whether it is enough).
     optional: bool = False
+    #: Not asked when any of these fields has a value (``subdomain`` when a ``url`` was given).
+    unless: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,11 +58,7 @@ class EnvSettings(BaseSettings):
     database_url: SecretStr = SecretStr(DEFAULT_DATABASE_URL)
     helpdesk_kpis_config: Path | None = None
 
-    zendesk_subdomain: str | None = None
-    zendesk_email: str | None = None
-    zendesk_api_token: SecretStr | None = None
-    zendesk_oauth_token: SecretStr | None = None
-    zendesk_url: str | None = None
+    # Connector variables (ZENDESK_*...) belong to connector instances: helpdesk_kpis.instances.
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
