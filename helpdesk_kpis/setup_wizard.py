@@ -134,9 +134,11 @@ class Wizard:
         if len(specs) == 1:
             return specs[0]
         sources = [spec.source for spec in specs]
-        chosen = typer.prompt(f"Helpdesk ({', '.join(sources)})", default=sources[0],
-                              type=typer.models.click.Choice(sources))
-        return registry.spec_for(chosen)
+        while True:
+            chosen = typer.prompt(f"Helpdesk ({', '.join(sources)})", default=sources[0]).strip().lower()
+            if chosen in sources:
+                return registry.spec_for(chosen)
+            self.console.print(f"  one of: {', '.join(sources)}", highlight=False)
 
     def _given_values(self, spec: ConnectorSpec) -> dict[str, str]:
         """Values from --<source>-<field> flags, else from the field's variable."""
@@ -176,13 +178,20 @@ class Wizard:
                 shown = mask(values[setup.name]) if secret else values[setup.name]
                 self.console.print(f"  {setup.prompt or setup.help}: {shown}", highlight=False, markup=False)
                 continue
-            if self.options.no_input or setup.prompt is None or any(values.get(other) for other in setup.unless):
+            if self.options.no_input or setup.prompt is None:
                 continue
-            answer = _prompt(setup, secret, default=values.get(setup.name))
+            if not again and any(values.get(other) for other in setup.unless):
+                continue
+            current = values.get(setup.name)
+            if current is None and setup.read is not None:
+                current = next((values[other] for other in setup.unless if values.get(other)), None)
+            answer = _prompt(setup, secret, default=None if secret else current)
+            if setup.read is not None:
+                for other in setup.unless:
+                    values.pop(other, None)
+            values.pop(setup.name, None)
             if answer:
-                values[setup.name] = answer
-            else:
-                values.pop(setup.name, None)
+                values.update(setup.read(answer) if setup.read is not None else {setup.name: answer})
         return values
 
     def _give_up(self) -> None:
