@@ -52,7 +52,8 @@ def test_every_value_says_where_it_came_from(project, monkeypatch, capsys):
 
     assert row("environment", "DATABASE_URL") == (f"sqlite:///{project / 'kpis.db'}", "environment")
     assert row("environment", "SLACK_BOT_TOKEN") == ("••••9876", ".env")
-    assert row("environment", "SLACK_SIGNING_SECRET") == ("••••85a5", f"secrets directory {secrets_dir}")
+    assert row("environment", "SLACK_SIGNING_SECRET") == ("••••85a5",
+                                                          f"secrets directory file {secrets_dir / 'SLACK_SIGNING_SECRET'}")
     assert row("environment", "SLACK_API_URL") == ("(not set)", "default")
     assert row("files", "HELPDESK_KPIS_SECRETS_DIR") == (str(secrets_dir), "environment")
     assert row("zendesk:acme", "subdomain") == ("acme", "environment ZENDESK_SUBDOMAIN")
@@ -60,8 +61,7 @@ def test_every_value_says_where_it_came_from(project, monkeypatch, capsys):
     assert row("zendesk:acme", "export_requests_per_minute") == ("10", "default")
     assert row("zendesk:eu", "subdomain") == ("acme-eu", "helpdesk-kpis.toml")
     assert row("zendesk:eu", "export_requests_per_minute") == ("30", "helpdesk-kpis.toml")
-    assert row("zendesk:eu", "api_token") == ("••••", f"file {project / 'eu-token'} (ZENDESK_EU_API_TOKEN_FILE) "
-                                                      "ZENDESK_EU_API_TOKEN")
+    assert row("zendesk:eu", "api_token") == ("••••", f"file {project / 'eu-token'} (ZENDESK_EU_API_TOKEN_FILE)")
     assert row("reporting", "timezone") == ("Europe/Berlin", "helpdesk-kpis.toml")
     assert row("reporting", "min_sample") == ("10", "default")
     assert row("teams", "Billing.channel") == ("#kpi-billing", "helpdesk-kpis.toml")
