@@ -19,7 +19,8 @@ from connectors import registry
 from helpdesk_kpis.config_check import print_results, run_checks
 from helpdesk_kpis.config_show import effective_rows, rows_table
 from helpdesk_kpis.context import AppContext
-from helpdesk_kpis.setup_wizard import InitOptions, Wizard
+from helpdesk_kpis.setup_asking import InitOptions
+from helpdesk_kpis.setup_wizard import Wizard
 
 config_app = typer.Typer(help="Write, check and show the configuration.", no_args_is_help=True)
 

@@ -229,6 +229,8 @@ def _api_failure(what: str, error: SlackApiError) -> CheckResult:
     if code == "channel_not_found":
         return CheckResult(what, False, "Slack has no such channel that the bot can see",
                            "check the channel id; for a private channel, invite the bot first")
+    if status == 429:
+        return CheckResult(what, False, "Slack kept rate-limiting the check", "run it again in a minute")
     if isinstance(status, int) and status >= 500:
         return CheckResult(what, False, f"Slack answered HTTP {status}", "Slack is failing: try again in a few minutes")
     return CheckResult(what, False, f"Slack answered {code}", "see the error code in Slack's API documentation")
