@@ -148,12 +148,15 @@ class HelpdeskSetup:
         if derived not in self._names and _INSTANCE_NAME.match(derived):
             return derived
         while True:
-            name = typer.prompt("A name for this account (letters, digits, dashes)", default=f"{derived}-2").strip().lower()
+            name = typer.prompt("A name for this account (letters, digits, dashes)", default=f"{derived}-2")
+            name = name.strip().lower()
             if _INSTANCE_NAME.match(name) and name not in self._names:
                 return name
             self.asking.say("  use lower-case letters, digits and dashes, a name not used yet")
 
-    def _try(self, spec: ConnectorSpec, instance: str, values: dict[str, str]) -> tuple[list[CheckResult], Connector | None]:
+    def _try(
+        self, spec: ConnectorSpec, instance: str, values: dict[str, str]
+    ) -> tuple[list[CheckResult], Connector | None]:
         settings_values: dict[str, Any] = dict(values)
         if spec.env_prefix and "env_prefix" in spec.settings_model.model_fields:
             settings_values["env_prefix"] = f"{spec.env_prefix}_"  # messages name the variables init reads

@@ -77,7 +77,8 @@ class SlackSetup:
         merged: dict[str, TeamPlan] = {}
         for team in sorted(teams, key=lambda t: (t.name.lower(), t.source, t.instance, t.id)):
             key = team.name.strip().lower()
-            plan = merged.setdefault(key, TeamPlan(team.name.strip(), f"#{self.options.channel_prefix}{slug(team.name)}"))
+            proposed = f"#{self.options.channel_prefix}{slug(team.name)}"
+            plan = merged.setdefault(key, TeamPlan(team.name.strip(), proposed))
             plan.sources.append(f"{team.source}:{team.instance}:{team.id}")
         if not merged:
             return []
@@ -87,7 +88,8 @@ class SlackSetup:
             if not self.asking.interactive:
                 self.asking.say(f"  {plan.name}: {plan.channel}")
             else:
-                answer = typer.prompt(f"Channel for {plan.name} ('-' to leave the team out)", default=plan.channel).strip()
+                question = f"Channel for {plan.name} ('-' to leave the team out)"
+                answer = typer.prompt(question, default=plan.channel).strip()
                 if answer == "-":
                     continue
                 plan.channel = answer if answer.startswith("#") or _CHANNEL_ID.match(answer) else f"#{answer}"

@@ -30,8 +30,10 @@ __all__ = ["InitOptions", "Wizard"]
 
 
 class Wizard:
-    def __init__(self, options: InitOptions, console: Console, *, config_path: Path | None, env_path: Path = Path(".env"),
-                 now: datetime | None = None) -> None:
+    def __init__(
+        self, options: InitOptions, console: Console, *, config_path: Path | None,
+        env_path: Path = Path(".env"), now: datetime | None = None,
+    ) -> None:
         self.asking = Asking(options, console)
         self.options = options
         self.config_path = config_path or Path(self.asking.variables.get("HELPDESK_KPIS_CONFIG") or DEFAULT_CONFIG_FILE)
@@ -69,13 +71,16 @@ class Wizard:
         zone = self.options.timezone
         while True:
             if zone is None:
-                zone = typer.prompt("Reporting time zone (IANA name)", default="UTC") if self.asking.interactive else "UTC"
+                interactive = self.asking.interactive
+                zone = typer.prompt("Reporting time zone (IANA name)", default="UTC") if interactive else "UTC"
             try:
                 ZoneInfo(zone.strip())
                 return zone.strip()
             except (ZoneInfoNotFoundError, ValueError):
                 if not self.asking.interactive:
-                    raise ConfigError(f"--timezone {zone!r} is not a time zone; use an IANA name such as Europe/Berlin") from None
+                    raise ConfigError(
+                        f"--timezone {zone!r} is not a time zone; use an IANA name such as Europe/Berlin"
+                    ) from None
                 self.asking.say("  use an IANA name such as Europe/Berlin or UTC")
                 zone = None
 

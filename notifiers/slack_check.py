@@ -198,7 +198,8 @@ def _user_result(what: str, person: Person, client: WebClient) -> CheckResult:
                            "copy the member id from the person's profile (More > Copy member ID)")
     name = (user.get("profile") or {}).get("real_name") or user.get("real_name") or user.get("name") or person.id
     if user.get("deleted"):
-        return CheckResult(what, False, f"{name} ({person.id}) is deactivated", "name someone else in helpdesk-kpis.toml")
+        return CheckResult(what, False, f"{name} ({person.id}) is deactivated",
+                           "name someone else in helpdesk-kpis.toml")
     return CheckResult(what, True, str(name))
 
 

@@ -42,7 +42,7 @@ SPEC = register(
             SetupField("email", "Email of the Zendesk admin whose API token you will give", "the admin's email",
                        unless=("oauth_token",)),
             SetupField("api_token", "API token (Admin Center > Apps and integrations > Zendesk API)",
-                       "the admin's API token (or set ZENDESK_API_TOKEN)", unless=("oauth_token",)),
+                       "the admin's API token", unless=("oauth_token",)),
             SetupField("oauth_token", None, "an admin's OAuth token (read scope), instead of email and API token"),
         ),
     )

@@ -104,7 +104,8 @@ def test_a_refused_credential_writes_nothing_and_exits_2(project, zendesk, capsy
 
 def test_a_refused_slack_token_writes_nothing(project, zendesk, slack, capsys, monkeypatch):
     use_zendesk(monkeypatch, zendesk)
-    code, out, err = scripted(capsys, "--slack-bot-token", "xoxb-revoked-000011112222", "--slack-api-url", slack.base_url)
+    code, out, err = scripted(capsys, "--slack-bot-token", "xoxb-revoked-000011112222",
+                              "--slack-api-url", slack.base_url)
     assert code == 2
     assert "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in err
     assert not (project / ".env").exists()
@@ -183,14 +184,16 @@ def test_the_prompts_never_echo_a_secret_and_retry_a_refused_token(project, zend
         assert secret not in out
     assert "refused ZENDESK_EMAIL and ZENDESK_API_TOKEN" in out
     config = toml(project)
-    assert [(t["name"], t["channel"]) for t in config["teams"]] == [("Billing", "#kpi-billing"), ("Technical", "#kpi-tech")]
+    teams = [(t["name"], t["channel"]) for t in config["teams"]]
+    assert teams == [("Billing", "#kpi-billing"), ("Technical", "#kpi-tech")]
     assert config["reporting"]["timezone"] == "Europe/Berlin"
     env = dotenv_values(project / ".env")
     assert env["ZENDESK_DEFAULT_API_TOKEN"] == ZENDESK_TOKEN and env["SLACK_SIGNING_SECRET"] == SIGNING_SECRET
 
 
 def test_a_second_account_is_added_through_the_prompts_and_same_named_teams_merge(project, clock, zendesk, slack):
-    with FakeZendesk(zendesk_account(clock, subdomain="acme-eu"), clock, email="eu@acme.test", token="zd-eu-token-42") as eu:
+    eu_account = zendesk_account(clock, subdomain="acme-eu")
+    with FakeZendesk(eu_account, clock, email="eu@acme.test", token="zd-eu-token-42") as eu:
         code, out = interact(
             [
                 "",                 # UTC

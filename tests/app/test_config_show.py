@@ -52,8 +52,8 @@ def test_every_value_says_where_it_came_from(project, monkeypatch, capsys):
 
     assert row("environment", "DATABASE_URL") == (f"sqlite:///{project / 'kpis.db'}", "environment")
     assert row("environment", "SLACK_BOT_TOKEN") == ("••••9876", ".env")
-    assert row("environment", "SLACK_SIGNING_SECRET") == ("••••85a5",
-                                                          f"secrets directory file {secrets_dir / 'SLACK_SIGNING_SECRET'}")
+    signing_file = secrets_dir / "SLACK_SIGNING_SECRET"
+    assert row("environment", "SLACK_SIGNING_SECRET") == ("••••85a5", f"secrets directory file {signing_file}")
     assert row("environment", "SLACK_API_URL") == ("(not set)", "default")
     assert row("files", "HELPDESK_KPIS_SECRETS_DIR") == (str(secrets_dir), "environment")
     assert row("zendesk:acme", "subdomain") == ("acme", "environment ZENDESK_SUBDOMAIN")
@@ -107,7 +107,8 @@ def test_show_of_a_broken_config_exits_2_with_one_line(project, capsys):
 
 
 def test_a_secret_written_in_the_toml_file_is_refused_naming_the_variable(project, capsys):
-    (project / "helpdesk-kpis.toml").write_text('[connectors.zendesk.eu]\nsubdomain = "acme-eu"\napi_token = "tok-in-toml"\n')
+    (project / "helpdesk-kpis.toml").write_text(
+        '[connectors.zendesk.eu]\nsubdomain = "acme-eu"\napi_token = "tok-in-toml"\n')
     code, out, err = run(capsys, "config", "show")
     assert code == 2
     assert ("[connectors.zendesk.eu] api_token: secrets do not belong in the TOML file; remove it there and set "

@@ -233,7 +233,8 @@ def test_any_secret_may_come_from_a_secrets_directory(project, monkeypatch):
     secrets.mkdir()
     (secrets / "SLACK_BOT_TOKEN").write_text("xoxb-from-secrets-dir\n")
     (secrets / "zendesk_eu_api_token").write_text("tok-eu-lower-case-name")  # Docker secrets are often lower case
-    (project / "helpdesk-kpis.toml").write_text('[connectors.zendesk.eu]\nsubdomain = "acme-eu"\nemail = "eu@acme.test"\n')
+    (project / "helpdesk-kpis.toml").write_text(
+        '[connectors.zendesk.eu]\nsubdomain = "acme-eu"\nemail = "eu@acme.test"\n')
     monkeypatch.setenv("HELPDESK_KPIS_SECRETS_DIR", str(secrets))
     context = AppContext()
     assert context.settings().env.slack_bot_token.get_secret_value() == "xoxb-from-secrets-dir"
