@@ -9,8 +9,10 @@ import logging
 import os
 from collections.abc import Callable
 from datetime import datetime, timezone
+from types import SimpleNamespace
 
 import pytest
+from slack_sdk.http_retry import builtin_handlers, handler
 
 from helpdesk_kpis import cli
 from helpdesk_kpis.context import AppContext
@@ -62,6 +64,9 @@ def world(project, clock, monkeypatch):
     populate(main_account, tickets=40)
     populate(eu_account, tickets=40, seed=5)
     monkeypatch.setattr(cli, "_now", lambda: datetime.fromtimestamp(int(clock.epoch()), tz=timezone.utc))
+    no_wait = SimpleNamespace(sleep=clock.sleep)  # slack-sdk's retry handlers wait on the compressed clock
+    monkeypatch.setattr(builtin_handlers, "time", no_wait)
+    monkeypatch.setattr(handler, "time", no_wait)
     with (FakeZendesk(main_account, clock, email=ZD_EMAIL, token=ZD_TOKEN) as desk,
           FakeZendesk(eu_account, clock, email="eu@acme.test", token=ZD_EU_TOKEN) as eu,
           FakeSlack() as slack):
