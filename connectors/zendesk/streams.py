@@ -26,6 +26,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from connectors.base import Page, Stream, SyncOptions
+from connectors.items import records_of
 from connectors.zendesk import mapping
 from connectors.zendesk.client import ZendeskClient
 from kpis.errors import MalformedResponse
@@ -50,7 +51,7 @@ class ZendeskStream(Stream):
         return self.client.instance
 
     def pages(self, cursor: str | None, options: SyncOptions) -> Iterator[Page]:
-        self.client.report_waits_to(options.on_wait)
+        self.client.session.report_waits_to(options.on_wait)
         return self.read(json.loads(cursor) if cursor else {}, options)
 
     def read(self, state: dict[str, Any], options: SyncOptions) -> Iterator[Page]:
@@ -58,19 +59,7 @@ class ZendeskStream(Stream):
 
     def records(self, items: Sequence[Any], build: Callable[[Any], Record | None], what: str) -> list[Record]:
         """Map a page's items; one that cannot be read stops the sync with a clear line."""
-        records: list[Record] = []
-        for item in items:
-            try:
-                record = build(item)
-            except (KeyError, TypeError, ValueError, AttributeError) as error:
-                ident = item.get("id") if isinstance(item, dict) else None
-                raise MalformedResponse(
-                    f"Zendesk {self.instance} sent a {what} that cannot be read (id {ident}: "
-                    f"{type(error).__name__} {error}); stopped: everything synced so far is kept"
-                ) from None
-            if record is not None:
-                records.append(record)
-        return records
+        return records_of(items, build, service=f"Zendesk {self.instance}", what=what)
 
 
 def _epoch(value: datetime) -> int:
