@@ -16,8 +16,11 @@ T = TypeVar("T")
 _LOOSE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,3}):(\d{2}):(\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
-def records_of(items: Iterable[Any], build: Callable[[Any], T | None], *, service: str, what: str) -> list[T]:
-    """Map a page's items; one that cannot be read stops the sync with a clear line (its id and why)."""
+def records_of(
+    items: Iterable[Any], build: Callable[[Any], T | list[T] | None], *, service: str, what: str
+) -> list[T]:
+    """Map a page's items (each to a record, several, or none); one that cannot be read stops the
+    sync with a clear line (its id and why)."""
     records: list[T] = []
     for item in items:
         try:
@@ -28,7 +31,9 @@ def records_of(items: Iterable[Any], build: Callable[[Any], T | None], *, servic
                 f"{service} sent a {what} that cannot be read (id {ident}: {type(error).__name__} {error}); "
                 "stopped: everything synced so far is kept"
             ) from None
-        if record is not None:
+        if isinstance(record, list):
+            records.extend(record)
+        elif record is not None:
             records.append(record)
     return records
 
