@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 
-from kpis.records import Record
+from kpis.checks import CheckResult
+from kpis.records import Record, Team
+
+__all__ = ["STREAM_ORDER", "CheckResult", "Connector", "Page", "Stream", "SyncOptions"]
 
 #: The streams a sync runs, in this order: the directory first, so tickets find their agents.
 STREAM_ORDER: tuple[str, ...] = ("teams", "agents", "memberships", "tickets", "ratings", "survey_answers")
@@ -53,19 +56,6 @@ class Stream(ABC):
         """Yield pages from ``cursor`` (``None``: from ``options.since``) to the end of the data."""
 
 
-@dataclass(frozen=True, slots=True)
-class CheckResult:
-    """One thing ``config check`` verified against a live service."""
-
-    #: What was checked, e.g. "zendesk:acme API token".
-    name: str
-    ok: bool
-    #: What was found ("admin role, legacy CSAT"), or what went wrong.
-    detail: str
-    #: One line saying how to fix it, when not ok.
-    fix: str | None = None
-
-
 class Connector(ABC):
     """A configured instance of one helpdesk (one Zendesk account, say)."""
 
@@ -82,6 +72,17 @@ class Connector(ABC):
         """Real calls proving this instance's configuration works (credentials, permissions,
         features the KPIs need). Never raises for a failed check: it reports it with its fix."""
         return [CheckResult(f"{self.label}", True, "nothing to check")]
+
+    def discover_teams(self, now: datetime) -> list[Team]:
+        """The helpdesk's teams as they are now, read through the ``teams`` stream (``config init``
+        proposes a Slack channel for each). Empty when the connector has no teams stream."""
+        options = SyncOptions(since=now, now=now)
+        found: list[Team] = []
+        for stream in self.streams():
+            if stream.name == "teams":
+                for page in stream.pages(None, options):
+                    found.extend(record for record in page.records if isinstance(record, Team))
+        return found
 
     @property
     def label(self) -> str:

@@ -2,7 +2,10 @@
 
 Each connector module registers a :class:`ConnectorSpec`: its source name, the pydantic model
 of one instance's settings (TOML section ``[connectors.<source>.<instance>]`` plus secrets the
-wiring package fills in from the environment), and a factory.
+wiring package fills in from the environment), and a factory. A spec may also list the
+:class:`SetupField` values ``config init`` asks for, which is all a connector needs to appear in
+the setup wizard: the wizard builds the connector from them, runs its ``check()`` live, and
+proposes a Slack channel for each team its ``teams`` stream finds.
 """
 
 from __future__ import annotations
@@ -10,12 +13,32 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, SecretStr, ValidationError
 
 from connectors.base import Connector
 from kpis.errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class SetupField:
+    """One value ``config init`` asks for, or takes from ``--<source>-<name>`` or its variable.
+
+    A field of the settings model typed ``SecretStr`` is read with hidden input and written to
+    ``.env``; any other to the instance's TOML section.
+    """
+
+    #: The settings model's field ("subdomain").
+    name: str
+    #: What the wizard asks; ``None``: never asked, only taken from its flag or variable.
+    prompt: str | None
+    #: The flag's help text.
+    help: str
+    #: The wizard accepts a blank answer (the settings model decides whether it is enough).
+    optional: bool = False
+    #: Not asked when any of these fields has a value (``subdomain`` when a ``url`` was given).
+    unless: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +53,23 @@ class ConnectorSpec:
     env_fields: tuple[str, ...] = ()
     #: The default instance's name given its unprefixed variables; ``None`` when they name none.
     default_instance: Callable[[dict[str, str]], str | None] | None = None
+    #: What ``config init`` asks for to set up an instance; empty: not offered by the wizard.
+    setup: tuple[SetupField, ...] = ()
+    #: The helpdesk's name as people write it ("Zendesk"); default the source name.
+    title: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.title or self.source
+
+    @property
+    def secret_fields(self) -> frozenset[str]:
+        """The settings model's ``SecretStr`` fields: read from variables only, always masked."""
+        return frozenset(
+            name
+            for name, info in self.settings_model.model_fields.items()
+            if info.annotation is SecretStr or SecretStr in get_args(info.annotation)
+        )
 
 
 def specs() -> list[ConnectorSpec]:

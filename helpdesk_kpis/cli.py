@@ -18,6 +18,7 @@ from rich.console import Console
 
 from helpdesk_kpis import demo as demo_module
 from helpdesk_kpis import slack_runs
+from helpdesk_kpis.config_cli import config_app
 from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.exporting import export_records
 from helpdesk_kpis.render import report_csv, report_table
@@ -33,7 +34,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-config_app = typer.Typer(help="Write, check and show the configuration.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 
 console = Console()
@@ -69,7 +69,11 @@ def _root(
         Optional[Path], typer.Option("--config", help="TOML config file (default: helpdesk-kpis.toml).")
     ] = None,
 ) -> None:
-    ctx.obj = AppContext(config_path=config)
+    ctx.obj = AppContext(config_path=config, warn=_warn)
+
+
+def _warn(line: str) -> None:
+    err.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def _now() -> datetime:
@@ -165,10 +169,6 @@ def export(
     err.print(f"wrote {written:,} {kind.value} to {output}")
 
 
-def _not_yet(command: str) -> None:
-    raise HelpdeskKpisError(f"`helpdesk-kpis {command}` is not available in this release yet; see the README roadmap")
-
-
 @app.command()
 def digest(
     ctx: typer.Context,
@@ -195,35 +195,33 @@ def alerts(
 
 
 @app.command()
-def serve(ctx: typer.Context) -> None:
-    """Run the scheduler: sync every N minutes then alerts, and each team's digest at its time."""
+def serve(
+    ctx: typer.Context,
+    host: Annotated[Optional[str], typer.Option(help="Address the /kpi endpoint listens on (default: [server] host).")] = None,
+    port: Annotated[Optional[int], typer.Option(min=0, max=65535, help="Its port (default: [server] port, 3000).")] = None,
+) -> None:
+    """The /kpi slash-command endpoint plus the scheduler: syncs, alerts and each team's digest at its time."""
     from helpdesk_kpis.serve import run_forever  # APScheduler is only needed here
 
-    run_forever(ctx.obj, console=console)
+    _log_to_stderr()
+    run_forever(ctx.obj, console=console, host=host, port=port)
 
 
-@config_app.command("init")
-def config_init() -> None:
-    """Write a starter config."""
-    _not_yet("config init")
+def _log_to_stderr() -> None:
+    """`serve` logs what an admin needs to see (denied /kpi requests, Slack trouble) on stderr."""
+    import logging
 
-
-@config_app.command("check")
-def config_check() -> None:
-    """Check every credential against its service."""
-    _not_yet("config check")
-
-
-@config_app.command("show")
-def config_show() -> None:
-    """Show the effective configuration with secrets masked."""
-    _not_yet("config show")
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and turn expected failures into one line and an exit code."""
     try:
-        app(args=argv, prog_name="helpdesk-kpis", standalone_mode=False)
+        # Without standalone mode, click hands back a typer.Exit's code instead of raising it.
+        code = app(args=argv, prog_name="helpdesk-kpis", standalone_mode=False)
+        if isinstance(code, int):
+            return code
     except typer.Exit as done:
         return done.exit_code
     except typer.TyperException as usage:  # bad options or arguments: the parser's own message

@@ -5,6 +5,7 @@ Lazily, so that `demo` (which needs no configuration at all) never trips over a 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,20 +24,28 @@ from notifiers.delivery import SlackDelivery
 from notifiers.slack_client import make_client
 
 
+def _to_stderr(line: str) -> None:
+    sys.stderr.write(line + "\n")
+
+
 @dataclass
 class AppContext:
     config_path: Path | None = None
+    #: Where one-line warnings go (an ``.env`` readable by others): stderr by default.
+    warn: Callable[[str], None] = field(default=_to_stderr, repr=False)
     _settings: Settings | None = field(default=None, repr=False)
     _store: Store | None = field(default=None, repr=False)
 
     def settings(self) -> Settings:
         if self._settings is None:
             self._settings = load_settings(self.config_path)
+            for line in self._settings.warnings:
+                self.warn(line)
         return self._settings
 
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store.open(self.settings().env.database_url)
+            self._store = Store.open(self.settings().env.database_url.get_secret_value())
         return self._store
 
     def kpi_config(self) -> KpiConfig:

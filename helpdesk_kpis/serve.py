@@ -3,8 +3,8 @@
 - every ``[schedule] sync_every_minutes``: sync each connector, then evaluate the alert rules;
 - each team's digest at its local time (``digest_time``, else ``[digest] time``) on
   ``[digest] days``, in the reporting time zone, daylight saving included;
-- the `/kpi` slash-command endpoint, once it exists, in the same process
-  (:func:`start_http_endpoint`).
+- the `/kpi` slash-command endpoint (uvicorn, in a thread of the same process) when
+  ``SLACK_SIGNING_SECRET`` is set (:func:`start_http_endpoint`).
 
 Jobs run one at a time (a single worker): a digest never reads the store while a sync is halfway
 through a page, and two jobs never share the SQLite writer. A job that fails prints its one line
@@ -87,22 +87,34 @@ def post_digests(ctx: AppContext, console: Console, names: list[str]) -> None:
             console.print(f"[red]digest {escape(name)}:[/] {escape(str(error))}", highlight=False)
 
 
-def start_http_endpoint(ctx: AppContext, console: Console) -> None:
-    """Hook for the `/kpi` slash-command HTTP endpoint, which runs in this same process.
+def start_http_endpoint(ctx: AppContext, console: Console, *, host: str | None = None, port: int | None = None):  # noqa: ANN201
+    """The `/kpi` endpoint in a thread of this process, sharing ``ctx``'s settings and store.
 
-    The slash-command issue starts its server here (in a thread, before the scheduler blocks),
-    sharing ``ctx``'s settings and store. Until then there is nothing to start.
+    Off (with a line saying so) while ``SLACK_SIGNING_SECRET`` is unset: digests and alerts need
+    only the bot token. Returns the running server, or None.
     """
+    from helpdesk_kpis.slash import start_endpoint  # uvicorn and Starlette are only needed here
+
+    settings = ctx.settings()
+    secret = settings.env.slack_signing_secret
+    if secret is None or not secret.get_secret_value().strip():
+        console.print("/kpi endpoint off: SLACK_SIGNING_SECRET is not set (README: Slash command)", highlight=False)
+        return None
+    host = host or settings.config.server.host
+    port = settings.config.server.port if port is None else port
+    server = start_endpoint(ctx, host=host, port=port)
+    console.print(f"/kpi endpoint: http://{host}:{server.port}/slack/events (health: /healthz)", highlight=False)
+    return server
 
 
-def run_forever(ctx: AppContext, *, console: Console) -> None:
+def run_forever(ctx: AppContext, *, console: Console, host: str | None = None, port: int | None = None) -> None:
     """Check the configuration, start the endpoint and the scheduler, and block until Ctrl-C."""
     ctx.connectors()  # a missing connector or token fails now, with exit 2, not at the first job
     ctx.store()
     if ctx.settings().config.teams or ctx.settings().config.alerts:
         ctx.slack_client()
     scheduler = build_scheduler(ctx, console=console)
-    start_http_endpoint(ctx, console)
+    server = start_http_endpoint(ctx, console, host=host, port=port)
     for job in scheduler.get_jobs():
         console.print(f"scheduled: {escape(job.name)}", highlight=False)
     zone = ctx.settings().config.reporting.zone.key
@@ -111,3 +123,6 @@ def run_forever(ctx: AppContext, *, console: Console) -> None:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         scheduler.shutdown(wait=True)
+    finally:
+        if server is not None:
+            server.stop()

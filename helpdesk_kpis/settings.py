@@ -2,8 +2,8 @@
 
 Two explicit sources, as the configuration contract says:
 
-- **secrets and endpoints** from the environment or a ``.env`` file (:class:`EnvSettings`;
-  every secret a ``SecretStr``);
+- **secrets and endpoints** from the environment, a ``.env`` file, ``*_FILE`` files or a secrets
+  directory (:mod:`helpdesk_kpis.variables`, :class:`EnvSettings`; every secret a ``SecretStr``);
 - **structure** (reporting time zone, SLA targets, connector instances, later teams, channels,
   thresholds and schedules) from a TOML file, ``helpdesk-kpis.toml`` unless
   ``HELPDESK_KPIS_CONFIG`` names another (:class:`FileConfig`).
@@ -14,20 +14,26 @@ there; nothing here ever prints a secret's value.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dotenv import dotenv_values
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from connectors import registry
-
-from helpdesk_kpis.slack_settings import AlertRuleConfig, DigestConfig, ScheduleConfig, TeamConfig, check_slack_sections
+from helpdesk_kpis.instances import connector_instances
+from helpdesk_kpis.slack_settings import (
+    AlertRuleConfig,
+    DigestConfig,
+    ScheduleConfig,
+    ServerConfig,
+    SlashConfig,
+    TeamConfig,
+    check_slack_sections,
+)
+from helpdesk_kpis.variables import Variables
 from kpis.catalogue import KPIS, Kind
 from kpis.errors import ConfigError
 
@@ -36,18 +42,23 @@ DEFAULT_DATABASE_URL = "sqlite:///helpdesk-kpis.db"
 
 
 class EnvSettings(BaseSettings):
-    """Secrets and endpoints: environment variables, then ``.env`` in the working directory."""
+    """Secrets and endpoints, from the variables of :mod:`helpdesk_kpis.variables` (environment,
+    ``.env``, ``*_FILE``, secrets directory), handed in by :func:`load_settings`.
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    Every secret is a ``SecretStr``, the database URL included (it may carry a password).
+    """
 
-    database_url: str = DEFAULT_DATABASE_URL
+    model_config = SettingsConfigDict(extra="ignore", hide_input_in_errors=True)
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, **sources):  # noqa: ANN001, ANN206
+        # One resolver for every variable (connector instances too), so that origins can be told.
+        return (init_settings,)
+
+    database_url: SecretStr = SecretStr(DEFAULT_DATABASE_URL)
     helpdesk_kpis_config: Path | None = None
 
-    zendesk_subdomain: str | None = None
-    zendesk_email: str | None = None
-    zendesk_api_token: SecretStr | None = None
-    zendesk_oauth_token: SecretStr | None = None
-    zendesk_url: str | None = None
+    # Connector variables (ZENDESK_*...) belong to connector instances: helpdesk_kpis.instances.
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -132,6 +143,9 @@ class FileConfig(BaseModel):
     digest: DigestConfig = Field(default_factory=DigestConfig)
     alerts: list[AlertRuleConfig] = Field(default_factory=list)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    # The `/kpi` command: ``[slash]`` and ``[server]`` (helpdesk_kpis.slack_settings).
+    slash: SlashConfig = Field(default_factory=SlashConfig)
+    server: ServerConfig = Field(default_factory=ServerConfig)
 
     @model_validator(mode="after")
     def _slack_cross_checks(self) -> FileConfig:
@@ -144,8 +158,15 @@ class Settings:
     env: EnvSettings
     config: FileConfig
     config_path: Path
-    #: Every connector instance's settings values, secrets resolved (see :func:`connector_instances`).
-    connectors: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    #: Every connector instance's settings values, secrets resolved (:mod:`helpdesk_kpis.instances`).
+    connectors: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict, repr=False)
+    #: Where each connector instance's values came from (source -> instance -> field -> origin).
+    connector_origins: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    #: The TOML file as read (``config show`` tells set keys from defaults).
+    toml: dict[str, Any] = field(default_factory=dict, repr=False)
+    variables: Variables = field(default_factory=lambda: Variables({}))
+    #: One-line warnings for the user (an ``.env`` readable by others).
+    warnings: tuple[str, ...] = ()
 
     def connector_sections(self) -> list[tuple[str, str, dict[str, Any]]]:
         """Every configured connector instance as (source, instance, settings values)."""
@@ -158,107 +179,53 @@ class Settings:
 
 def load_settings(config_path: Path | None = None, *, env_file: Path | None = Path(".env")) -> Settings:
     """Read the environment, ``.env`` and the TOML file once; raise ConfigError on anything invalid."""
-    env = _load_env(env_file)
+    variables = Variables.read(env_file)
+    env = _load_env(variables)
     explicit = config_path or env.helpdesk_kpis_config
     path = explicit or DEFAULT_CONFIG_FILE
-    config = _load_file_config(path, required=explicit is not None)
-    connectors = connector_instances(config.connectors, environment(env_file))
-    return Settings(env=env, config=config, config_path=path, connectors=connectors)
+    data = _read_toml(path, required=explicit is not None)
+    config = _validated(path, data)
+    instances = connector_instances(config.connectors, variables)
+    return Settings(
+        env=env,
+        config=config,
+        config_path=path,
+        connectors=instances.values,
+        connector_origins=instances.origins,
+        toml=data,
+        variables=variables,
+        warnings=tuple(variables.warnings),
+    )
 
 
-# -- Connector instances ------------------------------------------------------------------------
-# Each connector spec names its environment prefix and the fields that may come from it. The
-# unprefixed variables (ZENDESK_SUBDOMAIN, ZENDESK_API_TOKEN...) make the default instance when the
-# spec says they name one (Zendesk: after its subdomain). Each ``[connectors.<source>.<name>]``
-# section is an instance; its secrets come from ``<PREFIX>_<NAME>_<FIELD>`` (NAME upper-cased,
-# dashes as underscores). A section named like the default instance adds options to it. Any
-# variable may instead be given as ``<VARIABLE>_FILE``: the path of a file holding the value.
-
-
-def environment(env_file: Path | None) -> dict[str, str]:
-    """The process environment over the ``.env`` file, keys upper-cased, ``*_FILE`` indirections kept."""
-    values: dict[str, str] = {}
-    if env_file is not None and env_file.is_file():
-        values.update({k.upper(): v for k, v in dotenv_values(env_file).items() if v is not None})
-    values.update({k.upper(): v for k, v in os.environ.items()})
-    return values
-
-
-def _variable(variables: dict[str, str], name: str) -> str | None:
-    value = variables.get(name)
-    if value not in (None, ""):
-        return value
-    path = variables.get(f"{name}_FILE")
-    if not path:
-        return None
+def _load_env(variables: Variables) -> EnvSettings:
+    values = {name: found.value for name in EnvSettings.model_fields if (found := variables.find(name))}
     try:
-        return Path(path).read_text(encoding="utf-8").strip()
-    except OSError as error:
-        raise ConfigError(f"{name}_FILE: cannot read {path}: {error.strerror}") from None
-
-
-def _prefixed(variables: dict[str, str], prefix: str, fields: tuple[str, ...]) -> dict[str, str]:
-    found = {f: _variable(variables, f"{prefix}{f.upper()}") for f in fields}
-    return {f: v for f, v in found.items() if v is not None}
-
-
-def instance_prefix(env_prefix: str, instance: str) -> str:
-    return f"{env_prefix}_{instance.upper().replace('-', '_')}_"
-
-
-def connector_instances(
-    sections: dict[str, dict[str, dict[str, Any]]], variables: dict[str, str]
-) -> dict[str, dict[str, dict[str, Any]]]:
-    """Every connector instance's settings values (validated later by the connector's own model)."""
-    for source in sections:
-        registry.spec_for(source)  # an unknown source in the TOML file is a config error
-    result: dict[str, dict[str, dict[str, Any]]] = {}
-    for spec in registry.specs():
-        instances = {name: dict(values) for name, values in sections.get(spec.source, {}).items()}
-        prefixes: dict[str, str] = {}
-        if spec.env_prefix:
-            unprefixed = _prefixed(variables, f"{spec.env_prefix}_", spec.env_fields)
-            default = spec.default_instance(unprefixed) if spec.default_instance else None
-            if default is not None:
-                instances[default] = {**unprefixed, **instances.get(default, {})}
-                prefixes[default] = f"{spec.env_prefix}_"
-            for name in instances:
-                own = _prefixed(variables, instance_prefix(spec.env_prefix, name), spec.env_fields)
-                instances[name].update(own)
-                if own or name not in prefixes:
-                    prefixes[name] = instance_prefix(spec.env_prefix, name)
-            if "env_prefix" in spec.settings_model.model_fields:
-                for name, prefix in prefixes.items():
-                    instances[name]["env_prefix"] = prefix  # so messages name the right variable
-        if instances:
-            result[spec.source] = instances
-    return result
-
-
-def _load_env(env_file: Path | None) -> EnvSettings:
-    try:
-        return EnvSettings(_env_file=env_file)
+        return EnvSettings(**values)
     except ValidationError as error:
         first = error.errors()[0]
         variable = str(first["loc"][0]).upper() if first["loc"] else "environment"
         raise ConfigError(f"{variable}: {first['msg']}") from None
 
 
-def _load_file_config(path: Path, *, required: bool) -> FileConfig:
+def _read_toml(path: Path, *, required: bool) -> dict[str, Any]:
     if not path.exists():
         if required:
             raise ConfigError(
                 f"config file {str(path)!r} does not exist; create it with `helpdesk-kpis config init` "
                 "or fix HELPDESK_KPIS_CONFIG / --config"
             )
-        return FileConfig()
+        return {}
     try:
         with path.open("rb") as handle:
-            data = tomllib.load(handle)
+            return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from None
     except OSError as error:
         raise ConfigError(f"cannot read {path}: {error.strerror}") from None
+
+
+def _validated(path: Path, data: dict[str, Any]) -> FileConfig:
     try:
         return FileConfig.model_validate(data)
     except ValidationError as error:

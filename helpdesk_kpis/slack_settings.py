@@ -1,4 +1,5 @@
-"""The Slack sections of ``helpdesk-kpis.toml``: ``[[teams]]``, ``[digest]``, ``[[alerts]]``, ``[schedule]``.
+"""The Slack sections of ``helpdesk-kpis.toml``: ``[[teams]]``, ``[digest]``, ``[[alerts]]``, ``[schedule]``,
+and for the `/kpi` command ``[slash]`` and ``[server]``.
 
 Part of :class:`helpdesk_kpis.settings.FileConfig`; see README "Slack". Every invalid value is a
 ValueError whose text names the fix; the settings loader turns it into one ConfigError line
@@ -43,6 +44,17 @@ def _clock_time(value: str) -> time:
     return parsed.replace(second=0, microsecond=0)
 
 
+def slack_ids(values: list[str]) -> list[str]:
+    """Slack member ids (``U…``, ``W…``) or user-group ids (``S…``), as leads and admins are given."""
+    for value in values:
+        if not (_SLACK_MEMBER.match(value) or _SLACK_GROUP.match(value)):
+            raise ValueError(
+                f"{value!r} is not a Slack member id (U...) or user group id (S...); use ids like U024BE7LH "
+                "(profile, More, Copy member ID)"
+            )
+    return values
+
+
 class TeamConfig(BaseModel):
     """``[[teams]]``: a digest team, its channel, and the helpdesk teams it covers."""
 
@@ -52,7 +64,8 @@ class TeamConfig(BaseModel):
     channel: str = Field(min_length=1)
     #: Helpdesk team ids (``source:instance:id``); absent: the helpdesk teams of the same name.
     sources: list[str] | None = None
-    #: Slack member ids of the team's leads (``mention = "leads"`` in a rule pings them).
+    #: Slack member ids (U...) or user-group ids (S...) of the team's leads: they see the team's
+    #: agent-level numbers through `/kpi`, and ``mention = "leads"`` in a rule pings them.
     leads: list[str] = Field(default_factory=list)
     #: Local time (reporting time zone) of this team's digest; default ``[digest] time``.
     digest_time: str | None = None
@@ -70,12 +83,7 @@ class TeamConfig(BaseModel):
     @field_validator("leads")
     @classmethod
     def _member_ids(cls, value: list[str]) -> list[str]:
-        for item in value:
-            if not _SLACK_MEMBER.match(item):
-                raise ValueError(
-                    f"{item!r} is not a Slack member id; use ids like U024BE7LH (profile, More, Copy member ID)"
-                )
-        return value
+        return slack_ids(value)
 
     @field_validator("digest_time")
     @classmethod
@@ -238,3 +246,49 @@ def check_slack_sections(
             raise ValueError(
                 f"alerts.{rule.id}.channel: nowhere to post; set channel, or [digest] leads_channel"
             )
+
+
+class SlashConfig(BaseModel):
+    """``[slash]``: the `/kpi` command (README "Slash command")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: The command as created in Slack (the manifest names it /kpi).
+    command: str = Field(default="/kpi", pattern=r"^/[a-z0-9_-]{1,31}$")
+    #: Slack member ids or user-group ids who may see everything, anywhere.
+    admins: list[str] = Field(default_factory=list)
+    #: Channels (IDs or names) where anyone may ask for team numbers; ["*"]: anywhere.
+    #: Unset: the teams' own channels.
+    allowed_channels: list[str] | None = None
+    #: Slack user ID -> the helpdesk agent (email or source:instance:id), when emails differ.
+    users: dict[str, str] = Field(default_factory=dict)
+    #: How long a command may compute before it is acknowledged and answered through response_url.
+    inline_seconds: float = Field(default=2.0, gt=0, le=2.5)
+    #: How old (seconds) KPI results may be before they are recomputed in the background.
+    cache_seconds: float = Field(default=60.0, ge=1)
+    #: How long a Slack user's email and group memberships are remembered (seconds).
+    lookup_cache_seconds: float = Field(default=3600.0, ge=0)
+    #: Largest request body accepted (bytes); a slash command is well under 8 KiB.
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=1024 * 1024)
+
+    @field_validator("admins")
+    @classmethod
+    def _admin_ids(cls, value: list[str]) -> list[str]:
+        return slack_ids(value)
+
+    @field_validator("users")
+    @classmethod
+    def _user_ids(cls, value: dict[str, str]) -> dict[str, str]:
+        slack_ids(list(value))
+        if any(user.startswith("S") for user in value):
+            raise ValueError("keys are Slack user IDs (U…), not user groups")
+        return value
+
+
+class ServerConfig(BaseModel):
+    """``[server]``: where `serve` listens for Slack."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = "0.0.0.0"
+    port: int = Field(default=3000, ge=1, le=65535)

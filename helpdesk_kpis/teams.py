@@ -88,7 +88,7 @@ def mention_markup(mention: str | None, leads: list[str]) -> str | None:
     if mention == "@channel":
         return "<!channel>"
     if mention == "leads":
-        return " ".join(f"<@{member}>" for member in leads) or None
+        return " ".join(f"<!subteam^{lead}>" if lead.startswith("S") else f"<@{lead}>" for lead in leads) or None
     if mention.startswith("<"):
         return mention
     if mention.startswith("S"):

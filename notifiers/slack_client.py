@@ -29,21 +29,19 @@ TOKEN_VARIABLE = "SLACK_BOT_TOKEN"
 _TOKEN_ERRORS = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "no_permission"}
 
 
-def make_client(token: str, base_url: str | None = None, *, timeout: int = 30) -> WebClient:
-    """A WebClient for ``base_url`` (Slack's own by default) that retries what is worth retrying."""
+def make_client(token: str, base_url: str | None = None, *, timeout: int = 30, retry_faults: bool = True) -> WebClient:
+    """A WebClient for ``base_url`` (Slack's own by default) that retries what is worth retrying.
+
+    ``retry_faults=False`` (``config check``: a person is waiting) still honours rate limits but
+    reports a dropped connection or a 5xx at once.
+    """
     url = (base_url or DEFAULT_API_URL).rstrip("/") + "/"
-    return WebClient(
-        token=token,
-        base_url=url,
-        timeout=timeout,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            # Slack's rate limits are per method and per channel; honouring Retry-After a few
-            # times covers a burst of digests: https://docs.slack.dev/apis/web-api/rate-limits
-            RateLimitErrorRetryHandler(max_retry_count=5),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ],
-    )
+    # Slack's rate limits are per method and per channel; honouring Retry-After a few
+    # times covers a burst of digests: https://docs.slack.dev/apis/web-api/rate-limits
+    handlers = [RateLimitErrorRetryHandler(max_retry_count=5)]
+    if retry_faults:
+        handlers += [ConnectionErrorRetryHandler(max_retry_count=2), ServerErrorRetryHandler(max_retry_count=2)]
+    return WebClient(token=token, base_url=url, timeout=timeout, retry_handlers=handlers)
 
 
 def error_code(error: SlackApiError) -> str:

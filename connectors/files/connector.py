@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from connectors.base import Connector, Page, Stream, SyncOptions
+from connectors.base import CheckResult, Connector, Page, Stream, SyncOptions
 from connectors.files.reader import file_format, read_rows
 from connectors.files.schemas import account_records, spend_records, survey_records
 from kpis.errors import ConfigError, MalformedResponse
@@ -76,6 +76,27 @@ class FileStream(Stream):
             state = {"sha256": fingerprint} if end >= len(records) else {"sha256": fingerprint, "next": end}
             yield Page(records[start:end], json.dumps(state))
 
+    def check(self, label: str) -> CheckResult:
+        """The file exists, has a known format and every row parses (``config check``)."""
+        what = f"{label} {self.name}"
+        if not self.path.is_file():
+            return CheckResult(what, False, f"no file at {self.path}",
+                               f"create it, or fix {self.name} in [connectors.file.{self.instance}]")
+        try:
+            file_format(self.path)
+            records, errors = self._validated()
+        except ConfigError as error:
+            return CheckResult(what, False, str(error), f"fix {self.name} in [connectors.file.{self.instance}]")
+        rows = f"{len(records):,} record{'s' if len(records) != 1 else ''}"
+        if not errors:
+            return CheckResult(what, True, f"{self.path}: {rows}, every row valid")
+        listed = "; ".join(errors[:SHOWN_ERRORS]) + (f"; and {len(errors) - SHOWN_ERRORS} more" if len(errors) > SHOWN_ERRORS else "")
+        bad = f"{len(errors)} bad row{'s' if len(errors) > 1 else ''}"
+        if self.skip_bad_rows:
+            return CheckResult(what, True, f"{self.path}: {rows}; {bad} will be skipped ({listed})")
+        return CheckResult(what, False, f"{self.path}: {bad}: {listed}",
+                           "fix those rows, or set skip_bad_rows = true to import the rest")
+
     def _validated(self) -> tuple[list[Any], list[str]]:
         records: list[Any] = []
         errors: list[str] = []
@@ -121,9 +142,12 @@ class FileImportConnector(Connector):
                 f"[connectors.file.{instance}] names no file; set surveys, accounts or retention_spend"
             )
 
-    def streams(self) -> Sequence[Stream]:
+    def streams(self) -> Sequence[FileStream]:
         return [
             stream(self.instance, path, self.settings.skip_bad_rows)
             for field, stream in self._STREAMS
             if (path := getattr(self.settings, field)) is not None
         ]
+
+    def check(self) -> list[CheckResult]:
+        return [stream.check(self.label) for stream in self.streams()]

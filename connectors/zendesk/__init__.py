@@ -3,7 +3,7 @@ under the source name ``zendesk``."""
 
 from __future__ import annotations
 
-from connectors.registry import ConnectorSpec, register
+from connectors.registry import ConnectorSpec, SetupField, register
 from connectors.zendesk.connector import ZendeskConnector
 from connectors.zendesk.settings import ZendeskSettings
 
@@ -30,5 +30,16 @@ SPEC = register(
         env_prefix="ZENDESK",
         env_fields=("subdomain", "url", "email", "api_token", "oauth_token"),
         default_instance=_default_instance,
+        title="Zendesk",
+        setup=(
+            SetupField("subdomain", "Zendesk subdomain (acme for acme.zendesk.com)", "the account's subdomain",
+                       unless=("url",)),
+            SetupField("url", None, "the account's full base URL instead of the subdomain (a proxy)"),
+            SetupField("email", "Email of the Zendesk admin whose API token you will give", "the admin's email",
+                       unless=("oauth_token",)),
+            SetupField("api_token", "API token (Admin Center > Apps and integrations > Zendesk API)",
+                       "the admin's API token (or set ZENDESK_API_TOKEN)", unless=("oauth_token",)),
+            SetupField("oauth_token", None, "an admin's OAuth token (read scope), instead of email and API token"),
+        ),
     )
 )

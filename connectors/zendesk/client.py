@@ -28,7 +28,7 @@ EXPORT_PREFIX = f"{API}/incremental/"
 
 
 class ZendeskClient:
-    def __init__(self, instance: str, settings: ZendeskSettings, clock: Clock) -> None:
+    def __init__(self, instance: str, settings: ZendeskSettings, clock: Clock, *, max_attempts: int = 6) -> None:
         self.instance = instance
         self.settings = settings
         self.base_url = settings.base_url
@@ -48,6 +48,7 @@ class ZendeskClient:
             wait_budget_seconds=settings.wait_budget_seconds,
             refusal=self._refusal,
             timeout=settings.timeout_seconds,
+            max_attempts=max_attempts,
         )
         token = settings.api_token.get_secret_value() if settings.uses_api_token and settings.api_token else None
         oauth = None if token else settings.oauth_token.get_secret_value() if settings.oauth_token else None
@@ -91,25 +92,37 @@ class ZendeskClient:
         for membership in self.zenpy.group_memberships():
             yield membership.to_dict()
 
+    def me(self) -> dict[str, Any]:
+        """The user the credentials belong to; ``id`` is None for an anonymous user.
+
+        https://developer.zendesk.com/api-reference/ticketing/users/users/#show-the-currently-authenticated-user
+        """
+        return self.zenpy.users.me().to_dict()
+
     # -- refused credentials ----------------------------------------------------------------------
 
-    def _refusal(self, response: requests.Response) -> HelpdeskKpisError:
+    def credential_fix(self) -> str:
+        """What to do about refused credentials, naming the variables (never their values)."""
         s = self.settings
+        if s.uses_api_token:
+            return f"check {s.credential_variables} (the token must be an active API token of that user)"
+        return f"check {s.credential_variables} (it may have expired or been revoked)"
+
+    def admin_fix(self) -> str:
+        """What to do when the credentials are not an admin's."""
+        s = self.settings
+        if s.uses_api_token:
+            return f"set {s.variable('EMAIL')} to an admin's email and {s.variable('API_TOKEN')} to an API token"
+        return f"set {s.variable('OAUTH_TOKEN')} to an admin's OAuth token with the read scope"
+
+    def _refusal(self, response: requests.Response) -> HelpdeskKpisError:
         who = f"Zendesk {self.instance}"
         if response.status_code == 401:
-            fix = (
-                f"check {s.credential_variables} (the token must be an active API token of that user)"
-                if s.uses_api_token
-                else f"check {s.credential_variables} (it may have expired or been revoked)"
-            )
-            return CredentialError(f"{who} refused the credentials (401 Unauthorized): {fix}")
+            return CredentialError(f"{who} refused the credentials (401 Unauthorized): {self.credential_fix()}")
         what = _what(urlsplit(response.url).path)
-        admin = (
-            f"set {s.variable('EMAIL')} to an admin's email and {s.variable('API_TOKEN')} to an API token"
-            if s.uses_api_token
-            else f"set {s.variable('OAUTH_TOKEN')} to an admin's OAuth token with the read scope"
+        return CredentialError(
+            f"{who} denied access to {what} (403 Forbidden): reading {what} needs an admin; {self.admin_fix()}"
         )
-        return CredentialError(f"{who} denied access to {what} (403 Forbidden): reading {what} needs an admin; {admin}")
 
 
 def _what(path: str) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from connectors import base
 from connectors.http import clock as clocks
 from connectors.http.clock import Clock
+from connectors.zendesk.checks import CHECK_ATTEMPTS, check_zendesk
 from connectors.zendesk.client import ZendeskClient
 from connectors.zendesk.settings import ZendeskSettings
 from connectors.zendesk.streams import (
@@ -25,7 +26,8 @@ class ZendeskConnector(base.Connector):
     def __init__(self, instance: str, settings: ZendeskSettings, *, clock: Clock | None = None) -> None:
         super().__init__(instance)
         self.settings = settings
-        self.client = ZendeskClient(instance, settings, clock or clocks.default_clock())
+        self.clock = clock or clocks.default_clock()
+        self.client = ZendeskClient(instance, settings, self.clock)
 
     def streams(self) -> Sequence[base.Stream]:
         # The directory first, so that tickets find their agents and groups; both kinds of
@@ -39,3 +41,7 @@ class ZendeskConnector(base.Connector):
             RatingsStream(self.client),
             SurveyResponsesStream(self.client),
         ]
+
+    def check(self) -> list[base.CheckResult]:
+        # A client of its own that gives up sooner than a sync's: a person is waiting.
+        return check_zendesk(self.label, ZendeskClient(self.instance, self.settings, self.clock, max_attempts=CHECK_ATTEMPTS))

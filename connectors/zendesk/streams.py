@@ -150,6 +150,11 @@ class _CursorListStream(ZendeskStream):
     def params(self, start: int) -> dict[str, Any]:
         raise NotImplementedError
 
+    def in_use(self) -> bool:
+        """Whether the account has this kind of survey: one small page, where 404 means it uses
+        the other kind (the same rule :meth:`read` follows)."""
+        return self.client.get(self.path, {**self.params(0), "page[size]": 1}, accept_status=(404,)) is not None
+
     def record(self, item: Any) -> Record | None:
         raise NotImplementedError
 

@@ -35,13 +35,18 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
+def is_known(revision: str) -> bool:
+    """Whether this release knows ``revision`` (a store at an unknown one was written by a newer release)."""
+    return revision in {rev.revision for rev in ScriptDirectory.from_config(_config()).walk_revisions()}
+
+
 def upgrade_to_head(connection: Connection) -> bool:
     """Bring the schema to this release's head; return whether anything was applied."""
     script = ScriptDirectory.from_config(_config())
     current = current_revision(connection)
     if current == script.get_current_head():
         return False
-    if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
+    if current is not None and not is_known(current):
         raise StoreVersionError(
             f"the store was created by a newer helpdesk-kpis (schema revision {current}); "
             "upgrade helpdesk-kpis, or point DATABASE_URL at another store"

@@ -99,6 +99,14 @@ def users(fake, params):
     chosen = [u for u in fake.account.users.values() if u["role"] in roles]
     return paged(fake, params, chosen, "users", f"{API}/users.json")
 
+def me(fake, params):
+    # https://developer.zendesk.com/api-reference/ticketing/users/users/#show-the-currently-authenticated-user
+    known = next((u for u in fake.account.users.values() if u["email"] == fake.email), None)
+    user = {"id": known["id"] if known else 1, "name": known["name"] if known else "Admin", "email": fake.email,
+            "role": "admin" if fake.admin else "agent", "role_type": None if fake.admin else 0, "active": True,
+            "suspended": False, "url": f"{fake.url}{API}/users/me.json"}
+    return 200, {"user": user}, 1
+
 def groups(fake, params):
     return paged(fake, params, list(fake.account.groups.values()), "groups", f"{API}/groups.json")
 
@@ -124,6 +132,7 @@ ROUTES = {
     f"{API}/satisfaction_ratings.json": ratings,
     f"{API}/guide/survey_responses": survey_responses,
     f"{API}/users.json": users,
+    f"{API}/users/me.json": me,
     f"{API}/groups.json": groups,
     f"{API}/group_memberships.json": memberships,
 }

@@ -6,7 +6,11 @@ with ``Retry-After``. It implements what the notifiers use -- ``chat.postMessage
 metadata, Block Kit limits enforced as Slack does with ``invalid_blocks``), ``chat.update``,
 ``conversations.history``, ``conversations.info``, ``auth.test`` and the three steps of a file
 upload (``files.getUploadURLExternal``, the POST to the returned upload URL,
-``files.completeUploadExternal``) -- and lets a test script faults per method.
+``files.completeUploadExternal``), for the `/kpi` command ``users.info``,
+``users.lookupByEmail``, ``usergroups.users.list`` and the command's ``response_url`` (posts to
+``/commands/...``, answered ``ok`` as Slack does), for ``config check`` ``conversations.list``,
+``usergroups.list`` and the ``x-oauth-scopes`` header of every answer -- and lets a test script
+faults per method. ``conversations.info`` takes a channel id only, as Slack's does.
 """
 
 from __future__ import annotations
@@ -22,6 +26,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 TOKEN = "xoxb-test-token"
+#: What Slack's x-oauth-scopes header lists for a token installed from the project's manifest.
+MANIFEST_SCOPES = (
+    "commands", "users:read", "users:read.email", "usergroups:read", "chat:write", "chat:write.public",
+    "channels:history", "groups:history", "files:write", "channels:read", "groups:read",
+)
 
 
 @dataclass
@@ -30,6 +39,7 @@ class Channel:
     name: str
     member: bool = True
     archived: bool = False
+    private: bool = False
 
 
 @dataclass
@@ -68,6 +78,22 @@ class FakeSlack:
         self.channels: dict[str, Channel] = {}
         self.messages: list[Message] = []
         self.uploads: dict[str, Upload] = {}
+        #: Slack user ID -> email (users.info, users.lookupByEmail).
+        self.users: dict[str, str] = {}
+        #: User-group ID -> member user IDs (usergroups.users.list).
+        self.groups: dict[str, list[str]] = {}
+        #: Deactivated members (users.info answers them with deleted: true) and disabled groups.
+        self.deactivated: set[str] = set()
+        self.disabled_groups: set[str] = set()
+        #: Scopes of the token, sent in the x-oauth-scopes header of every answer; None: no header.
+        self.scopes: tuple[str, ...] | None = MANIFEST_SCOPES
+        #: auth.test: a bot token has a bot_id; a user token (xoxp-) has none.
+        self.bot_token = True
+        #: conversations.list page size cap (to exercise its cursor pagination).
+        self.list_page_cap = 1000
+        #: JSON bodies posted to a slash command's response_url, in arrival order.
+        self.responses: list[dict[str, Any]] = []
+        self._arrived = threading.Condition()
         #: Every request: (method, params), in arrival order (upload URL posts as "upload").
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self._scripts: dict[str, deque[Scripted]] = defaultdict(deque)
@@ -85,8 +111,9 @@ class FakeSlack:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api/"
 
-    def add_channel(self, name: str, channel_id: str, *, member: bool = True, archived: bool = False) -> Channel:
-        channel = Channel(channel_id, name, member, archived)
+    def add_channel(self, name: str, channel_id: str, *, member: bool = True, archived: bool = False,
+                    private: bool = False) -> Channel:
+        channel = Channel(channel_id, name, member, archived, private)
         self.channels[channel_id] = channel
         return channel
 
@@ -99,6 +126,20 @@ class FakeSlack:
 
     def fail(self, method: str, error: str, *, times: int = 1, **extra: Any) -> None:
         self.script(method, *[Scripted(200, {"ok": False, "error": error, **extra})] * times)
+
+    def response_url(self, name: str = "1") -> str:
+        """A slash command's response_url pointing here."""
+        return f"http://127.0.0.1:{self.port}/commands/T0FAKE/{name}/hookpart"
+
+    def wait_for_responses(self, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
+        with self._arrived:
+            self._arrived.wait_for(lambda: len(self.responses) >= count, timeout=timeout)
+        return list(self.responses)
+
+    def receive_response(self, body: dict[str, Any]) -> None:
+        with self._arrived:
+            self.responses.append(body)
+            self._arrived.notify_all()
 
     def method_calls(self, method: str) -> list[dict[str, Any]]:
         return [params for name, params in self.calls if name == method]
@@ -132,7 +173,10 @@ class FakeSlack:
             handler = getattr(self, "api_" + method.replace(".", "_"), None)
             if handler is None:
                 return _error("unknown_method")
-            return handler(params)
+            answer = handler(params)
+            if self.scopes is not None:
+                answer.headers.setdefault("x-oauth-scopes", ",".join(self.scopes))
+            return answer
 
     def _channel(self, name_or_id: str | None, *, post: bool = False) -> Channel | Scripted:
         wanted = (name_or_id or "").lstrip("#")
@@ -150,14 +194,57 @@ class FakeSlack:
         return f"{int(time.time())}.{next(self._ts):06d}"
 
     def api_auth_test(self, params: dict[str, Any]) -> Scripted:
-        return _ok(user_id="UBOT", team_id="T0FAKE", bot_id="B0FAKE", url="https://fake.slack.test/")
+        bot = {"bot_id": "B0FAKE"} if self.bot_token else {}
+        return _ok(url="https://fake.slack.test/", team="Fake Co", user="kpi", team_id="T0FAKE", user_id="UBOT",
+                   is_enterprise_install=False, **bot)
+
+    def api_conversations_list(self, params: dict[str, Any]) -> Scripted:
+        # https://docs.slack.dev/reference/methods/conversations.list: private channels only where
+        # the bot is a member; cursor pagination in response_metadata.next_cursor.
+        visible = [c for c in self.channels.values() if not c.private or c.member]
+        limit = min(int(params.get("limit") or 100), self.list_page_cap)
+        start = int(params.get("cursor") or 0)
+        page = visible[start:start + limit]
+        more = start + limit < len(visible)
+        return _ok(channels=[{"id": c.id, "name": c.name, "is_member": c.member, "is_archived": c.archived,
+                              "is_private": c.private} for c in page],
+                   response_metadata={"next_cursor": str(start + limit) if more else ""})
+
+    def api_usergroups_list(self, params: dict[str, Any]) -> Scripted:
+        # https://docs.slack.dev/reference/methods/usergroups.list
+        include_disabled = str(params.get("include_disabled")).lower() in ("1", "true")
+        groups = [{"id": gid, "handle": gid.lower(), "name": gid, "date_delete": 1700000000 if gid in self.disabled_groups else 0}
+                  for gid in self.groups if include_disabled or gid not in self.disabled_groups]
+        return _ok(usergroups=groups)
+
+    def api_users_info(self, params: dict[str, Any]) -> Scripted:
+        user = params.get("user", "")
+        if user not in self.users:
+            return _error("user_not_found")
+        return _ok(user={"id": user, "team_id": "T0FAKE", "name": user.lower(), "deleted": user in self.deactivated,
+                         "profile": {"email": self.users[user], "real_name": user}})
+
+    def api_users_lookupByEmail(self, params: dict[str, Any]) -> Scripted:
+        email = str(params.get("email", "")).lower()
+        found = next((user for user, known in self.users.items() if known.lower() == email), None)
+        if found is None:
+            return _error("users_not_found")
+        return _ok(user={"id": found, "profile": {"email": email}})
+
+    def api_usergroups_users_list(self, params: dict[str, Any]) -> Scripted:
+        group = params.get("usergroup", "")
+        if group not in self.groups:
+            return _error("no_such_subteam")
+        return _ok(users=list(self.groups[group]))
 
     def api_conversations_info(self, params: dict[str, Any]) -> Scripted:
+        if params.get("channel") not in self.channels:  # ids only: https://docs.slack.dev/reference/methods/conversations.info
+            return _error("channel_not_found")
         channel = self._channel(params.get("channel"))
         if isinstance(channel, Scripted):
             return channel
         return _ok(channel={"id": channel.id, "name": channel.name, "is_member": channel.member,
-                            "is_archived": channel.archived})
+                            "is_archived": channel.archived, "is_private": channel.private})
 
     def api_chat_postMessage(self, params: dict[str, Any]) -> Scripted:
         channel = self._channel(params.get("channel"), post=True)
@@ -281,6 +368,10 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
             path = urlparse(self.path).path
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if path.startswith("/commands/"):
+                fake.receive_response(json.loads(raw or b"{}"))
+                self._send(200, b"ok", "text/plain")
+                return
             if path.startswith("/upload/"):
                 status, text = fake.receive_upload(path.rsplit("/", 1)[1], raw)
                 self._send(status, text.encode(), "text/plain")

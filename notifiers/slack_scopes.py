@@ -1,0 +1,21 @@
+"""The bot token scopes the Slack app needs: the same list as ``slack-app-manifest.yml``
+(``oauth_config.scopes.bot``; a test keeps the two equal), each with what needs it, so that
+``config check`` can name what a missing scope breaks.
+"""
+
+from __future__ import annotations
+
+#: scope -> what needs it. https://docs.slack.dev/reference/scopes
+BOT_SCOPES: dict[str, str] = {
+    "commands": "the /kpi command",
+    "users:read": "/kpi: who is asking; config check: leads and admins exist",
+    "users:read.email": "/kpi: Slack users matched to helpdesk agents by email",
+    "usergroups:read": "/kpi and config check: leads and admins given as user groups",
+    "chat:write": "posting digests and alerts",
+    "chat:write.public": "posting in public channels the app was not invited to",
+    "channels:history": "digests: finding a digest already posted after a crash",
+    "groups:history": "the same in private channels",
+    "files:write": "the chart in each digest's thread",
+    "channels:read": "config check: the bot is a member of each configured channel",
+    "groups:read": "config check: the same for private channels",
+}

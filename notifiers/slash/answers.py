@@ -1,0 +1,350 @@
+"""From a `/kpi` command to its answer: parse, find out who asks, authorize, compute, render.
+
+KPI numbers come only from ``kpis.engine.compute_report`` over ``kpis.query.load_kpi_data``
+(through :class:`~notifiers.slash.snapshots.SnapshotCache`); nothing here computes a KPI.
+Every way a command can go wrong ends in a polite one-line answer, never an exception.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from kpis.errors import ConfigError, HelpdeskKpisError
+from kpis.results import Report, ScopeRow
+from notifiers.blockkit import validate_message
+from notifiers.mrkdwn import escape
+from notifiers.slash import blocks
+from notifiers.slash.access import (
+    AccessPolicy,
+    AgentDetail,
+    Allowed,
+    Caller,
+    Denied,
+    TeamNumbers,
+    decide,
+    leads,
+)
+from notifiers.slash.agents import AgentIndex
+from notifiers.slash.blocks import Answer
+from notifiers.slash.breaches import Breach
+from notifiers.slash.grammar import HELP, BreachesQuery, HelpQuery, KpiQuery, Period, Scope, TeamsQuery, Usage, parse
+from notifiers.slash.people import SlackPeople
+from notifiers.slash.snapshots import Snapshot, SnapshotCache
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Command:
+    """The fields of Slack's slash-command payload that matter here."""
+
+    user_id: str
+    text: str = ""
+    channel_id: str | None = None
+    channel_name: str | None = None
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, object]) -> Command:
+        def field(name: str) -> str | None:
+            value = payload.get(name)
+            return value if isinstance(value, str) and value else None
+
+        return cls(
+            user_id=field("user_id") or "",
+            text=field("text") or "",
+            channel_id=field("channel_id"),
+            channel_name=field("channel_name"),
+        )
+
+
+class KpiCommands:
+    def __init__(
+        self,
+        *,
+        policy: AccessPolicy,
+        snapshots: SnapshotCache,
+        zone: ZoneInfo,
+        clock: Callable[[], datetime],
+        people: SlackPeople | None = None,
+        breaches: Callable[[], Sequence[Breach]] | None = None,
+    ) -> None:
+        self.policy = policy
+        self.snapshots = snapshots
+        self.zone = zone
+        self.clock = clock
+        self.people = people
+        self._breaches = breaches
+
+    @property
+    def team_names(self) -> list[str]:
+        """The configured teams; without any, the helpdesk's own teams (as the digests use them)."""
+        if self.policy.teams:
+            return [team.name for team in self.policy.teams]
+        window = Period("7d").window(now=self.clock(), zone=self.zone)
+        return list(self.snapshots.snapshot(window).directory.team_names)
+
+    def answer(self, command: Command) -> Answer:
+        """The answer to ``command``, checked against Slack's Block Kit rules; never raises."""
+        try:
+            answer = self._answer(command)
+            validate_message(answer.payload())
+            return answer
+        except ConfigError as error:
+            log.warning("/kpi %r from %s: configuration problem: %s", command.text, command.user_id, error)
+            return blocks.message("Sorry, the KPI configuration needs an admin's attention (see the server log).")
+        except HelpdeskKpisError as error:
+            log.warning("/kpi %r from %s failed: %s", command.text, command.user_id, error)
+            return blocks.message("Sorry, I can't reach the KPI store right now. Please try again in a minute.")
+        except Exception:
+            log.exception("/kpi %r from %s failed", command.text, command.user_id)
+            return blocks.message("Sorry, something went wrong on my side; it has been logged. Please try again later.")
+
+    def _answer(self, command: Command) -> Answer:
+        team_names = self.team_names
+        query = parse(command.text, team_names)
+        if isinstance(query, Usage):
+            return blocks.usage(query.problem, query.suggestion)
+        if isinstance(query, HelpQuery):
+            return blocks.message(HELP)
+        caller = Caller(
+            user_id=command.user_id,
+            channel_id=command.channel_id,
+            channel_name=command.channel_name,
+            groups=self._groups(command.user_id),
+        )
+        if isinstance(query, TeamsQuery):
+            return self._teams(query)
+        if isinstance(query, BreachesQuery):
+            return self._breaches_answer(query, caller)
+        return self._kpis(query, caller)
+
+    # -- KPI questions ---------------------------------------------------------------------------
+
+    def _kpis(self, query: KpiQuery, caller: Caller) -> Answer:
+        window = query.period.window(now=self.clock(), zone=self.zone)
+        snapshot = self.snapshots.snapshot(window)
+        agents = AgentIndex(snapshot.directory)
+        agent_id = self._agent_of(caller.user_id, agents)
+        caller = replace(
+            caller, agent_id=agent_id, agent_team=self._configured(agents.team_of(agent_id)) if agent_id else None
+        )
+        target = query.target
+        scope = target.scope
+
+        if scope is Scope.OWN_TEAM:
+            team = self._own_team(caller, agents)
+            if team is None:
+                return blocks.message(
+                    "I don't know which team is yours. Ask for one by name, e.g. "
+                    f"`/kpi team {self.team_names[0] if self.team_names else 'billing'}` (`/kpi teams` lists them)."
+                )
+            return self._team_answer(query, caller, snapshot, team)
+        if scope is Scope.TEAM:
+            return self._team_answer(query, caller, snapshot, target.team)
+        if scope is Scope.ALL:
+            return self._all_answer(query, caller, snapshot)
+
+        # One agent: me, a mention, or a name / email.
+        if scope is Scope.ME or (target.user_id is not None and target.user_id == caller.user_id):
+            if caller.agent_id is None:
+                return blocks.message(
+                    "I couldn't match you to a helpdesk agent: your Slack email isn't an agent's email. "
+                    "An admin can map you in the `[slash.users]` section of the configuration."
+                )
+            agent_id = caller.agent_id
+        elif target.user_id is not None:
+            agent_id = self._agent_of(target.user_id, agents)
+            if agent_id is None:
+                return blocks.message(
+                    f"I couldn't find <@{target.user_id}> among the helpdesk agents (matched by email)."
+                )
+        else:
+            found = agents.find(target.agent or "")
+            if isinstance(found, str) and found.startswith("?"):
+                return blocks.message(found[1:])
+            agent_id = found
+        return self._agent_answer(query, caller, snapshot, agent_id, agents)
+
+    def _team_answer(self, query: KpiQuery, caller: Caller, snapshot: Snapshot, team: str) -> Answer:
+        asked = (
+            AgentDetail(None, team, what="low-rated lists (they name agents)") if query.low_rated else TeamNumbers(team)
+        )
+        decision = self._decide(caller, asked, query)
+        if isinstance(decision, Answer):
+            return decision
+        report = snapshot.report("team")
+        row = _row_named(report, team)
+        if row is None:
+            return blocks.message(
+                f"No numbers for {team} in {report.window.label()} yet: nothing synced for its helpdesk teams."
+            )
+        public, note = self._publicity(query, decision)
+        if query.low_rated:
+            return blocks.low_rated_answer(f"{team}: low ratings", report, row, public=public, note=note)
+        return blocks.kpi_answer(f"{team} · {query.period.text()}", report, row, query.keys, public=public, note=note)
+
+    def _all_answer(self, query: KpiQuery, caller: Caller, snapshot: Snapshot) -> Answer:
+        decision = self._decide(caller, TeamNumbers(None), query)
+        if isinstance(decision, Answer):
+            return decision
+        overall = snapshot.report("overall")
+        teams = snapshot.report("team")
+        known = {name.lower() for name in self.team_names}
+        rows = [row for row in teams.rows if not known or row.name.lower() in known]
+        public, note = self._publicity(query, decision)
+        return blocks.all_teams_answer(
+            f"All teams · {query.period.text()}", overall, overall.rows[0], rows, query.keys, public=public, note=note
+        )
+
+    def _agent_answer(
+        self, query: KpiQuery, caller: Caller, snapshot: Snapshot, agent_id: str, agents: AgentIndex
+    ) -> Answer:
+        report = snapshot.report("agent")
+        row = next((r for r in report.rows if r.id == agent_id), None)
+        team = row.team if row is not None else agents.team_of(agent_id)
+        what = "low-rated lists" if query.low_rated else "agent-level numbers"
+        decision = self._decide(caller, AgentDetail(agent_id, team, what=what), query)
+        if isinstance(decision, Answer):
+            return decision
+        name = agents.name_of(agent_id)
+        if row is None:
+            return blocks.message(f"{name} has no tickets or ratings in {report.window.label()}.")
+        public, note = self._publicity(query, decision)
+        # Who the agent is in Slack (users.lookupByEmail), so a lead can reach them from the answer.
+        email = agents.email_of(agent_id)
+        slack_user = self.people.user_for_email(email) if self.people is not None and email else None
+        if slack_user is not None:
+            note = "; ".join(part for part in (f"in Slack: <@{slack_user}>", note) if part)
+        title = f"{name}{f' ({team})' if team else ''}"
+        if query.low_rated:
+            return blocks.low_rated_answer(f"{title}: low ratings", report, row, public=public, note=note)
+        return blocks.kpi_answer(f"{title} · {query.period.text()}", report, row, query.keys, public=public, note=note)
+
+    # -- lists -----------------------------------------------------------------------------------
+
+    def _teams(self, query: TeamsQuery) -> Answer:
+        if not self.policy.teams:  # no [[teams]] configured: the helpdesk's own teams, by name
+            lines = [f"*{escape(name)}*" for name in sorted(self.team_names)]
+            return blocks.list_answer("Teams", lines, public=query.public, empty="No teams have been synced yet.")
+        lines = []
+        for team in self.policy.teams:
+            parts = [f"*{escape(team.name)}*"]
+            if team.channel:
+                parts.append(_channel_ref(team.channel))
+            if team.leads:
+                parts.append("leads " + ", ".join(_person_ref(lead) for lead in sorted(team.leads)))
+            lines.append(" · ".join(parts))
+        return blocks.list_answer("Teams", lines, public=query.public, empty="No teams are configured yet.")
+
+    def _breaches_answer(self, query: BreachesQuery, caller: Caller) -> Answer:
+        decision = self._decide(caller, TeamNumbers(query.team), query)
+        if isinstance(decision, Answer):
+            return decision
+        # Names and teams of the rows in breach, from the directory of the last 7 days' snapshot.
+        agents = AgentIndex(self.snapshots.snapshot(Period("7d").window(now=self.clock(), zone=self.zone)).directory)
+        found = []
+        for breach in self._breaches() if self._breaches else []:
+            if breach.scope == "agent":
+                name, team = agents.name_of(breach.row_id or ""), self._configured(agents.team_of(breach.row_id or ""))
+            elif breach.scope == "team":
+                team = self._configured(agents.team_name(breach.row_id or ""))
+                name = team or breach.row_id or "?"
+            else:
+                name, team = "Overall", None
+            if query.team is None or (team or "").lower() == query.team.lower():
+                found.append((breach, name, team))
+        # Agent-level breaches are agent-level detail: only for their team's leads and the admins.
+        visible = [
+            (breach, name, team)
+            for breach, name, team in found
+            if breach.scope != "agent" or isinstance(decide(self.policy, caller, AgentDetail(None, team)), Allowed)
+        ]
+        # Agent breaches are never posted to a channel.
+        public = self._publicity(query, decision)[0] and not any(b.scope == "agent" for b, _, _ in visible)
+        lines = [
+            f"• *{escape(name)}*{f' ({escape(team)})' if team and team != name else ''}: {escape(b.text)}"
+            for b, name, team in visible
+        ]
+        where = f" · {query.team}" if query.team else ""
+        return blocks.list_answer(
+            f"Active breaches{where}", lines, public=public, empty="No KPI is past its threshold."
+        )
+
+    # -- who is asking, and may they -----------------------------------------------------------
+
+    def _decide(
+        self, caller: Caller, asked: TeamNumbers | AgentDetail, query: KpiQuery | BreachesQuery
+    ) -> Allowed | Answer:
+        decision = decide(self.policy, caller, asked)
+        if isinstance(decision, Denied):
+            return blocks.message(
+                decision.message,
+                denied=f"user {caller.user_id} in channel {caller.channel_id or caller.channel_name} asked for "
+                f"{_describe(query)}: {decision.reason}",
+            )
+        return decision
+
+    @staticmethod
+    def _publicity(query: KpiQuery | BreachesQuery, decision: Allowed) -> tuple[bool, str | None]:
+        if not query.public:
+            return False, None
+        if decision.public_ok:
+            return True, None
+        return False, "only you can see this: team numbers are posted only in the KPI channels, agent numbers never"
+
+    def _groups(self, user_id: str) -> frozenset[str]:
+        groups = self.policy.group_ids()
+        if not groups or self.people is None:
+            return frozenset()
+        return self.people.groups_of(user_id, groups)
+
+    def _agent_of(self, user_id: str, agents: AgentIndex) -> str | None:
+        if self.people is None:
+            return None
+        override = self.people.override(user_id)
+        if override is not None:
+            return agents.by_key(override)
+        email = self.people.email_of(user_id)
+        return agents.by_email(email) if email else None
+
+    def _configured(self, team: str | None) -> str | None:
+        """The configured team of this name (helpdesk team names match case-insensitively)."""
+        if team is None:
+            return None
+        return next((name for name in self.team_names if name.lower() == team.lower()), None)
+
+    def _own_team(self, caller: Caller, agents: AgentIndex) -> str | None:
+        led = leads(self.policy, caller)
+        if led:
+            return led[0]
+        if caller.agent_team is not None:
+            return caller.agent_team
+        here = {c for c in (caller.channel_id, caller.channel_name) if c}
+        for team in self.policy.teams:
+            if team.channel and team.channel.lstrip("#") in here:
+                return team.name
+        return None
+
+
+def _row_named(report: Report, name: str) -> ScopeRow | None:
+    return next((row for row in report.rows if row.name.lower() == name.lower()), None)
+
+
+def _describe(query: KpiQuery | BreachesQuery) -> str:
+    if isinstance(query, BreachesQuery):
+        return f"breaches of {query.team or 'all teams'}"
+    t = query.target
+    who = t.team or (f"<@{t.user_id}>" if t.user_id else None) or t.agent or t.scope.value
+    return f"{','.join(query.keys)} of {t.scope.value} {who} over {query.period.text()}"
+
+
+def _channel_ref(channel: str) -> str:
+    return f"<#{channel}>" if channel[:1] in ("C", "G") and channel.isupper() else f"#{channel.lstrip('#')}"
+
+
+def _person_ref(slack_id: str) -> str:
+    return f"<!subteam^{slack_id}>" if slack_id.startswith("S") else f"<@{slack_id}>"

@@ -1,0 +1,105 @@
+"""The Bolt app of the `/kpi` command: acknowledge within Slack's 3 seconds, answer when ready.
+
+Slack waits 3 seconds for the HTTP answer to a slash command
+(https://docs.slack.dev/interactivity/implementing-slash-commands#responding_basic_receipt).
+The command's listener starts computing the answer and waits up to ``inline_seconds``: when the
+answer is ready by then it *is* the acknowledgement (one round trip). Otherwise it acknowledges
+with a short "working on it" line, and a Bolt lazy listener posts the answer to ``response_url``
+when it is ready (https://docs.slack.dev/tools/bolt-python/concepts/lazy-listeners). Both ask the
+same :class:`~notifiers.slash.answers.KpiCommands`, whose snapshot cache computes each window's
+KPIs once, however many ask.
+
+``process_before_response=True`` runs the acknowledging function in the request's own thread
+before the HTTP response is sent, so the lazy listener knows whether the answer already went out.
+Requests are verified by Bolt (slack-sdk's ``SignatureVerifier``: HMAC-SHA256 of
+``v0:timestamp:body``, 5-minute window), then checked against replays (:mod:`.replay`).
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from notifiers.slash.answers import Command, KpiCommands
+from notifiers.slash.blocks import Answer
+from notifiers.slash.replay import ReplayGuard
+
+log = logging.getLogger(__name__)
+
+WORKING = "Working on it… the answer will appear here in a moment."
+#: Context key telling the lazy listener that the acknowledgement did not carry the answer.
+_LATER = "kpi_answer_later"
+
+
+def build_bolt_app(
+    commands: KpiCommands,
+    *,
+    signing_secret: str,
+    client: WebClient,
+    command: str = "/kpi",
+    inline_seconds: float = 2.0,
+    executor: Executor | None = None,
+    replay_guard: ReplayGuard | None = None,
+    verify_token: bool = True,
+) -> App:
+    """The Bolt app; ``verify_token`` calls ``auth.test`` now (Bolt's own check of the bot token)."""
+    app = App(
+        name="helpdesk-kpis",
+        logger=_bolt_logger(),
+        signing_secret=signing_secret,
+        client=client,
+        process_before_response=True,
+        token_verification_enabled=verify_token,
+    )
+    app.use(replay_guard or ReplayGuard())
+    pool = executor or ThreadPoolExecutor(max_workers=4, thread_name_prefix="kpi-answer")
+
+    def acknowledge(ack, body, context) -> None:  # noqa: ANN001 - Bolt injects these by name
+        request = Command.from_payload(body)
+        pending = pool.submit(commands.answer, request)
+        try:
+            answer = pending.result(timeout=inline_seconds)
+        except FutureTimeout:
+            context[_LATER] = True
+            ack(text=WORKING, response_type="ephemeral")
+            return
+        _log(answer, request)
+        ack(**answer.payload())
+
+    def answer_later(body, context, respond) -> None:  # noqa: ANN001
+        if not context.get(_LATER):
+            return
+        request = Command.from_payload(body)
+        answer = commands.answer(request)  # the same computation, shared through the snapshot cache
+        _log(answer, request)
+        try:
+            respond(**answer.payload(), replace_original=False)
+        except Exception as error:  # noqa: BLE001 - a failed delivery is logged; there is no one else to tell
+            log.warning("posting the /kpi answer to response_url failed: %s", type(error).__name__)
+
+    app.command(command)(ack=acknowledge, lazy=[answer_later])
+    return app
+
+
+class _QuietTokenNotice(logging.Filter):
+    """Bolt notes on every start that SLACK_BOT_TOKEN (read from the environment by Bolt itself)
+    is unused because a client was given: true, and only confusing in an admin's log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("notifiers.slash.bolt")
+    if not any(isinstance(f, _QuietTokenNotice) for f in logger.filters):
+        logger.addFilter(_QuietTokenNotice())
+    return logger
+
+
+def _log(answer: Answer, request: Command) -> None:
+    if answer.denied:
+        log.info("/kpi denied: %s (text %r)", answer.denied, request.text)

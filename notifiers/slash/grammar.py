@@ -1,0 +1,369 @@
+"""The `/kpi` grammar: the text after the command in, a typed query or a usage line out.
+
+Pure: no I/O, no clock. Words may come in any order (``/kpi 30d csat team billing`` and
+``/kpi team billing csat 30d`` are the same question); case does not matter; a word that is not
+understood gets one line saying so and, where one is close, a corrected command to copy.
+
+Slack sends mentions as ``<@U123|name>`` when the command escapes users (the manifest asks for
+it): https://docs.slack.dev/interactivity/implementing-slash-commands#escaping
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+
+from kpis.catalogue import HEADLINE, KPIS, resolve
+from kpis.errors import ConfigError
+from kpis.windows import parse_date
+from notifiers.slash.query import (
+    MAX_DAYS,
+    BreachesQuery,
+    HelpQuery,
+    KpiQuery,
+    Period,
+    Query,
+    Scope,
+    Target,
+    TeamsQuery,
+    Usage,
+)
+
+HELP_WORDS = frozenset({"help", "?", "-h", "--help", "usage"})
+TEAM_WORDS = frozenset({"team"})
+AGENT_WORDS = frozenset({"agent", "user", "person"})
+ME_WORDS = frozenset({"me", "mine", "my", "myself"})
+ALL_WORDS = frozenset({"all", "everyone", "overall", "everything"})
+FILLER = frozenset({"for", "in", "of", "the", "over", "during", "kpi", "kpis", "show", "and", "please"})
+PUBLIC_WORDS = frozenset({"public", "share", "post"})
+_NAMED_PERIODS = {
+    "today": "today",
+    "yesterday": "yesterday",
+    "this-week": "this-week",
+    "thisweek": "this-week",
+    "week": "this-week",
+    "last-month": "last-month",
+    "lastmonth": "last-month",
+}
+_DAYS = re.compile(r"^(\d{1,4})d$")
+_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.\.?(\d{4}-\d{2}-\d{2})$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+_MAILTO = re.compile(r"^<mailto:([^|>]+)(?:\|[^>]*)?>$")
+# Escaped Slack tokens (<@U1|ann lee>) stay one word even when their label has spaces.
+_TOKEN = re.compile(r"<[^>]*>|\S+")
+
+
+def tokenize(text: str) -> list[str]:
+    return [token.strip(",;") for token in _TOKEN.findall(text) if token.strip(",;")]
+
+
+def parse(text: str, team_names: Sequence[str] = ()) -> Query | Usage:
+    """``text`` as Slack sends it; ``team_names`` the configured teams (for ``team NAME``)."""
+    return _Parser(tokenize(text), list(team_names)).run()
+
+
+class _Parser:
+    def __init__(self, tokens: list[str], team_names: list[str]) -> None:
+        self.tokens = tokens
+        self.teams = team_names
+        self.lower = [t.lower() for t in tokens]
+        self.target: Target | None = None
+        self.command: str | None = None  # teams | breaches
+        self.keys: list[str] = []
+        self.period: Period | None = None
+        self.public = False
+        # The words as understood, to rebuild a corrected command for suggestions.
+        self.understood: list[str] = []
+
+    def run(self) -> Query | Usage:
+        if any(word in HELP_WORDS for word in self.lower):
+            return HelpQuery()
+        i = 0
+        while i < len(self.tokens):
+            step = self._word(i)
+            if isinstance(step, Usage):
+                return step
+            i += step
+        return self._finish()
+
+    # -- one word (or a few) at a time; each returns how many tokens it consumed ------------
+
+    def _word(self, i: int) -> int | Usage:
+        word = self.lower[i]
+        if word in FILLER:
+            return 1
+        if word in PUBLIC_WORDS:
+            self.public = True
+            self.understood.append("public")
+            return 1
+        if word in ("teams", "breaches", "alerts"):
+            return self._set_command("teams" if word == "teams" else "breaches", i)
+        period = self._period_at(i)
+        if isinstance(period, Usage):
+            return period
+        if period is not None:
+            return period
+        if word in TEAM_WORDS:
+            if i + 1 == len(self.tokens):
+                example = f"/kpi team {self.teams[0]}" if self.teams else "/kpi team billing"
+                return Usage("`team` needs a team name.", f"For example `{example}`; `/kpi teams` lists them.")
+            return self._team_after(i + 1)
+        if word in AGENT_WORDS:
+            return self._agent_after(i + 1)
+        mention = _MENTION.match(self.tokens[i])
+        if mention:
+            return self._set_target(Target(Scope.AGENT, user_id=mention.group(1)), self.tokens[i], 1)
+        if word in ME_WORDS:
+            return self._set_target(Target(Scope.ME), "me", 1)
+        if word in ALL_WORDS:
+            return self._set_target(Target(Scope.ALL), "all", 1)
+        spec = resolve(word)
+        if spec is not None:
+            if spec.key not in self.keys:
+                self.keys.append(spec.key)
+            self.understood.append(word)
+            return 1
+        team = self._known_team_at(i)
+        if team is not None:
+            name, used = team
+            return self._set_target(Target(Scope.TEAM, team=name), f"team {name}", used)
+        return self._unknown(i)
+
+    def _set_command(self, command: str, i: int) -> int | Usage:
+        if self.command is not None and self.command != command:
+            return Usage(f"`{self.command}` and `{command}` are two questions; ask one at a time.")
+        self.command = command
+        self.understood.append(command)
+        return 1
+
+    def _set_target(self, target: Target, text: str, used: int) -> int | Usage:
+        if self.target is not None and self.target != target:
+            return Usage(
+                "That asks about two things at once; ask about one team, agent, `me` or `all` at a time.",
+                "For example `/kpi team billing` or `/kpi agent @ann`.",
+            )
+        self.target = target
+        self.understood.append(text)
+        return used
+
+    def _period_at(self, i: int) -> int | Usage | None:
+        word, following = self.lower[i], self.lower[i + 1] if i + 1 < len(self.lower) else None
+        period: Period | None = None
+        used = 1
+        if word in ("this", "last") and following in ("week", "month"):
+            if (word, following) == ("this", "month"):
+                return Usage("`this month` isn't a period yet.", "Try `/kpi 30d` or `/kpi last month`.")
+            if (word, following) == ("last", "week"):
+                return Usage("`last week` isn't a period yet.", "Try `/kpi 7d` or `/kpi this week`.")
+            period, used = Period(f"{word}-{following}"), 2
+        elif word == "last" and following is not None and (following.isdigit() or _DAYS.match(following)):
+            return 1  # "last 7d", "last 30 days": the number carries the meaning
+        elif word in _NAMED_PERIODS:
+            period = Period(_NAMED_PERIODS[word])
+        elif word.isdigit() and following in ("d", "day", "days"):
+            period, used = self._days(word, int(word))
+        elif _DAYS.match(word):
+            period, used = self._days(word, int(word[:-1]))
+        elif _RANGE.match(word) or _DATE.match(word):
+            period = self._dates(word)
+        if period is None:
+            return None
+        if isinstance(period, Usage):
+            return period
+        if self.period is not None and self.period != period:
+            return Usage(
+                "That names two periods; give one.", "For example `/kpi 30d` or `/kpi 2026-11-01..2026-11-15`."
+            )
+        self.period = period
+        self.understood.append(period.text())
+        return used
+
+    @staticmethod
+    def _days(word: str, days: int) -> tuple[Period | Usage, int]:
+        used = 1 if word.endswith("d") else 2
+        if not 1 <= days <= MAX_DAYS:
+            return Usage(f"`{word}` is out of range: periods go from 1 to {MAX_DAYS} days.", "Try `/kpi 30d`."), used
+        return Period(f"{days}d"), used
+
+    @staticmethod
+    def _dates(word: str) -> Period | Usage:
+        match = _RANGE.match(word)
+        first_text, last_text = (match.group(1), match.group(2)) if match else (word, word)
+        try:
+            first, last = parse_date(first_text, "from"), parse_date(last_text, "to")
+        except ConfigError:
+            return Usage(f"`{word}` is not a date range.", "Write it as `2026-11-01..2026-11-15` (both days included).")
+        if last < first:
+            return Usage(f"`{word}` ends before it starts.", f"Did you mean `{last}..{first}`?")
+        if (last - first).days + 1 > MAX_DAYS:
+            return Usage(f"`{word}` is longer than {MAX_DAYS} days.", "Ask for a shorter range.")
+        return Period(None, first, last)
+
+    def _team_after(self, start: int) -> int | Usage:
+        known = self._known_team_at(start)
+        if known is not None:
+            name, used = known
+            return self._set_target(Target(Scope.TEAM, team=name), f"team {name}", used + 1)
+        # Unknown: the name runs until a word we understand (a KPI, a period, public...).
+        end = start
+        while end < len(self.tokens) and not self._recognised(end):
+            end += 1
+        typed = " ".join(self.tokens[start:end]) or self.tokens[start]
+        close = difflib.get_close_matches(typed.lower(), [t.lower() for t in self.teams], n=1, cutoff=0.5)
+        if close:
+            name = next(t for t in self.teams if t.lower() == close[0])
+            rest = self._rest_text(max(end, start + 1))
+            return Usage(f"There's no team called “{typed}”.", f"Did you mean `{self._command(f'team {name}', rest)}`?")
+        listed = ", ".join(self.teams) if self.teams else "none configured yet"
+        return Usage(f"There's no team called “{typed}”.", f"Teams: {listed}. `/kpi teams` lists them.")
+
+    def _agent_after(self, start: int) -> int | Usage:
+        if start >= len(self.tokens):
+            return Usage("`agent` needs someone to ask about.", "For example `/kpi agent @ann 30d`.")
+        token = self.tokens[start]
+        mention = _MENTION.match(token)
+        if mention:
+            return self._set_target(Target(Scope.AGENT, user_id=mention.group(1)), f"agent {token}", 2)
+        mailto = _MAILTO.match(token)
+        if mailto:
+            return self._set_target(Target(Scope.AGENT, agent=mailto.group(1)), f"agent {mailto.group(1)}", 2)
+        end = start
+        while end < len(self.tokens) and (end == start or not self._recognised(end)):
+            end += 1
+        typed = " ".join(self.tokens[start:end]).lstrip("@")
+        if self.lower[start].lstrip("@") in ME_WORDS:
+            return self._set_target(Target(Scope.ME), "me", 2)
+        return self._set_target(Target(Scope.AGENT, agent=typed), f"agent {typed}", end - start + 1)
+
+    def _known_team_at(self, start: int) -> tuple[str, int] | None:
+        """The longest configured team name spelled by the words from ``start``."""
+        for end in range(len(self.tokens), start, -1):
+            typed = " ".join(self.lower[start:end])
+            for name in self.teams:
+                if typed == name.lower():
+                    return name, end - start
+        return None
+
+    def _recognised(self, i: int) -> bool:
+        word = self.lower[i]
+        keywords = (
+            FILLER | PUBLIC_WORDS | TEAM_WORDS | AGENT_WORDS | ME_WORDS | ALL_WORDS | {"teams", "breaches", "alerts"}
+        )
+        if word in keywords or resolve(word) is not None or _MENTION.match(self.tokens[i]):
+            return True
+        saved = (self.period, list(self.understood))
+        is_period = self._period_at(i) is not None
+        self.period, self.understood = saved
+        return is_period
+
+    def _unknown(self, i: int) -> Usage:
+        typed = self.tokens[i]
+        # A misspelt team name of several words ("tech support"): the run of unknown words.
+        end = i + 1
+        while end < len(self.tokens) and not self._recognised(end):
+            end += 1
+        if end - i > 1:
+            run = " ".join(self.lower[i:end])
+            close = difflib.get_close_matches(run, [t.lower() for t in self.teams], n=1, cutoff=0.5)
+            if close:
+                name = next(t for t in self.teams if t.lower() == close[0])
+                return Usage(
+                    f"I didn't understand “{' '.join(self.tokens[i:end])}”.",
+                    f"Did you mean `{self._command(f'team {name}', self._rest_text(end))}`?",
+                )
+        vocabulary = _vocabulary(self.teams)
+        close = difflib.get_close_matches(typed.lower(), vocabulary, n=1, cutoff=0.6)
+        if close:
+            fixed = close[0]
+            if fixed in {t.lower() for t in self.teams}:
+                fixed = "team " + next(t for t in self.teams if t.lower() == fixed)
+            return Usage(
+                f"I didn't understand “{typed}”.", f"Did you mean `{self._command(fixed, self._rest_text(i + 1))}`?"
+            )
+        return Usage(f"I didn't understand “{typed}”.")
+
+    def _rest_text(self, start: int) -> str:
+        return " ".join(self.tokens[start:])
+
+    def _command(self, fixed: str, rest: str) -> str:
+        return " ".join(part for part in ["/kpi", *self.understood, fixed, rest] if part)
+
+    # -- the whole question --------------------------------------------------------------------
+
+    def _finish(self) -> Query | Usage:
+        period = self.period or Period()
+        if self.command == "teams":
+            if self.target is not None or self.keys:
+                return Usage("`teams` lists the teams; it takes no other words.", "Try `/kpi teams`.")
+            return TeamsQuery(public=self.public)
+        if self.command == "breaches":
+            if self.target is not None and self.target.scope is not Scope.TEAM:
+                return Usage("`breaches` takes a team, or nothing for every team.", "Try `/kpi breaches billing`.")
+            return BreachesQuery(team=self.target.team if self.target else None, public=self.public)
+        target = self.target or Target(Scope.OWN_TEAM)
+        keys = tuple(self.keys) if self.keys else HEADLINE
+        if "low_rated" in keys and len(keys) > 1:
+            keys = ("low_rated",)  # the list answers on its own; numbers are one more command away
+        if target.scope is Scope.ALL and "low_rated" in keys:
+            return Usage("`low-csat` lists one team's ratings.", "Try `/kpi low-csat billing`.")
+        return KpiQuery(target=target, keys=keys, period=period, public=self.public)
+
+
+def _vocabulary(team_names: Sequence[str]) -> list[str]:
+    words = {
+        "teams",
+        "breaches",
+        "team",
+        "agent",
+        "me",
+        "all",
+        "public",
+        "help",
+        "today",
+        "yesterday",
+        "this week",
+        "last month",
+        "7d",
+        "30d",
+        "90d",
+    }
+    for spec in KPIS.values():
+        words.add(spec.key)
+        words.update(spec.aliases)
+    words.update(name.lower() for name in team_names)
+    return sorted(words)
+
+
+HELP = """\
+*`/kpi`: support KPIs where you ask*
+`/kpi` — your team's headline KPIs for the last 7 days
+`/kpi team billing` — a team (any case; `/kpi teams` lists them)
+`/kpi agent @ann` — one agent (team leads and admins), `/kpi me` — your own numbers
+`/kpi all` — every team side by side
+*KPIs:* add one or more keys or aliases: `csat`, `frt` (first reply), `fcr`, `backlog`, `sla`, \
+`resolution-time`, `reopens`, `nps`, `ces`, `css`... (default: the headline set)
+*Periods:* `today`, `yesterday`, `7d`, `30d` (any `Nd` up to 366), `this week`, `last month`, \
+`2026-11-01..2026-11-15` (both days included); default `7d`
+`/kpi low-csat [team]` — newest low ratings with comments and ticket links
+`/kpi breaches` — KPIs past their alert thresholds now
+`/kpi teams` — the teams you can ask about
+Add `public` to post the answer in the channel (team numbers only); otherwise only you see it.
+Example: `/kpi team billing csat frt 30d public`"""
+
+__all__ = [
+    "HELP",
+    "MAX_DAYS",
+    "BreachesQuery",
+    "HelpQuery",
+    "KpiQuery",
+    "Period",
+    "Query",
+    "Scope",
+    "Target",
+    "TeamsQuery",
+    "Usage",
+    "parse",
+    "tokenize",
+]

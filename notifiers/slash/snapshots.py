@@ -1,0 +1,148 @@
+"""Recent KPI results, kept warm so that `/kpi` answers in milliseconds.
+
+A :class:`Snapshot` is one window's data as loaded from the store (``kpis.query.load_kpi_data``
+through the ``load`` callable) and the reports computed from it (``kpis.engine.compute_report``,
+one per scope, on first use). Snapshots are shared by every command asking about the same days:
+a team's numbers, an agent's and every team's over ``7d`` come from one read of the store.
+
+Freshness: a snapshot younger than ``ttl`` seconds is used as it is. An older one is still used
+(up to ``max_age``) while a fresh one is built in the background, so no command waits for a
+reload; beyond ``max_age``, or for days nobody asked about yet, the command waits for the load
+(and is answered through ``response_url`` if that takes long). Concurrent commands for the same
+days share one load (single flight).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
+
+from kpis.dataset import Directory, KpiData
+from kpis.engine import KpiConfig, compute_report
+from kpis.results import Report
+from kpis.windows import Window
+
+log = logging.getLogger(__name__)
+
+#: Load the KPI data of ``[start, end)`` from the store.
+Loader = Callable[[datetime, datetime], KpiData]
+WindowKey = tuple[str, str, str]
+
+
+class Snapshot:
+    def __init__(self, window: Window, data: KpiData, *, now: datetime, loaded_at: float, config: KpiConfig) -> None:
+        self.window = window
+        self.now = now
+        self.loaded_at = loaded_at
+        self._data = data
+        self._config = config
+        self._reports: dict[str, Report] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def directory(self) -> Directory:
+        return self._data.directory
+
+    def scopes(self) -> list[str]:
+        return list(self._reports)
+
+    def report(self, by: str) -> Report:
+        """Every row of scope ``by`` (overall, team, agent), computed once per snapshot."""
+        report = self._reports.get(by)
+        if report is None:
+            with self._lock:
+                report = self._reports.get(by)
+                if report is None:
+                    report = compute_report(self._data, self.window, now=self.now, by=by, config=self._config)
+                    self._reports[by] = report
+        return report
+
+
+class SnapshotCache:
+    def __init__(
+        self,
+        load: Loader,
+        *,
+        config: KpiConfig | None = None,
+        ttl: float = 60.0,
+        max_age: float = 900.0,
+        max_windows: int = 8,
+        timer: Callable[[], float] = time.monotonic,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._load = load
+        self._config = config or KpiConfig()
+        self.ttl = ttl
+        self.max_age = max(max_age, ttl)
+        self._max_windows = max_windows
+        self._timer = timer
+        self._clock = clock
+        self._snapshots: OrderedDict[WindowKey, Snapshot] = OrderedDict()
+        self._loading: dict[WindowKey, Future] = {}
+        self._lock = threading.Lock()
+        self._refresher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpi-refresh")
+
+    def snapshot(self, window: Window) -> Snapshot:
+        key = _key(window)
+        with self._lock:
+            current = self._snapshots.get(key)
+            age = None if current is None else self._timer() - current.loaded_at
+            if current is not None and age is not None and age <= self.max_age:
+                self._snapshots.move_to_end(key)
+                if age > self.ttl and key not in self._loading:
+                    self._loading[key] = self._refresher.submit(self._build, window, current.scopes())
+                return current
+            flight = self._loading.get(key)
+            owner = flight is None
+            if owner:
+                flight = self._loading[key] = Future()
+        if not owner:
+            return flight.result()
+        try:
+            snapshot = self._build(window, [])
+        except BaseException as error:
+            flight.set_exception(error)
+            raise
+        flight.set_result(snapshot)
+        return snapshot
+
+    def warm(self, windows: list[Window], scopes: list[str]) -> None:
+        """Build these windows' snapshots (and their reports) now, e.g. when the server starts."""
+        for window in windows:
+            snapshot = self.snapshot(window)
+            for by in scopes:
+                snapshot.report(by)
+
+    def close(self) -> None:
+        self._refresher.shutdown(wait=False, cancel_futures=True)
+
+    def _build(self, window: Window, scopes: list[str]) -> Snapshot:
+        key = _key(window)
+        try:
+            started = self._timer()
+            data = self._load(window.previous().start, window.end)
+            snapshot = Snapshot(window, data, now=self._clock(), loaded_at=started, config=self._config)
+            for by in scopes:  # a refresh recomputes what was asked of the old snapshot before the swap
+                snapshot.report(by)
+        except Exception:
+            log.exception("loading the KPIs of %s failed", window.label())
+            with self._lock:
+                self._loading.pop(key, None)
+            raise
+        with self._lock:
+            self._snapshots[key] = snapshot
+            self._snapshots.move_to_end(key)
+            while len(self._snapshots) > self._max_windows:
+                self._snapshots.popitem(last=False)
+            self._loading.pop(key, None)
+        log.debug("KPIs of %s loaded in %.2fs", window.label(), self._timer() - started)
+        return snapshot
+
+
+def _key(window: Window) -> WindowKey:
+    return (window.first_day.isoformat(), window.end_day.isoformat(), window.zone.key)
