@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from connectors.freshdesk.connector import FreshdeskConnector
 from connectors.freshdesk.settings import FRESHDESK_HOST, FreshdeskSettings
-from connectors.registry import ConnectorSpec, register
+from connectors.registry import ConnectorSpec, SetupField, register
 
 __all__ = ["SPEC", "FreshdeskConnector", "FreshdeskSettings"]
 
@@ -31,5 +31,12 @@ SPEC = register(
         env_prefix="FRESHDESK",
         env_fields=("domain", "url", "api_key"),
         default_instance=_default_instance,
+        title="Freshdesk",
+        setup=(
+            SetupField("domain", "Freshdesk domain (acme for acme.freshdesk.com)", "the account's domain", unless=("url",)),
+            SetupField("url", None, "the account's full base URL instead of the domain (a proxy)"),
+            SetupField("api_key", "API key of an Administrator or Supervisor (Profile settings > Your API Key)",
+                       "the agent's API key (or set FRESHDESK_API_KEY)"),
+        ),
     )
 )

@@ -20,7 +20,7 @@ RATE_LIMITS = RateLimitHeaders(remaining=("x-ratelimit-remaining",))
 
 
 class FreshdeskClient:
-    def __init__(self, instance: str, settings: FreshdeskSettings, clock: Clock) -> None:
+    def __init__(self, instance: str, settings: FreshdeskSettings, clock: Clock, *, max_attempts: int = 6) -> None:
         self.instance = instance
         self.settings = settings
         self.base_url = settings.base_url
@@ -32,6 +32,7 @@ class FreshdeskClient:
             wait_budget_seconds=settings.wait_budget_seconds,
             refusal=self._refusal,
             timeout=settings.timeout_seconds,
+            max_attempts=max_attempts,
             # https://developers.freshdesk.com/api/#authentication
             auth=ApiKeyAuth(settings.api_key.get_secret_value()),
         )

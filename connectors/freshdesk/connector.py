@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from connectors import base
-from connectors.checks import probe
+from connectors.checks import CHECK_ATTEMPTS, probe
 from connectors.freshdesk.client import FreshdeskClient
 from connectors.freshdesk.settings import FreshdeskSettings
 from connectors.freshdesk.streams import (
@@ -27,7 +27,8 @@ class FreshdeskConnector(base.Connector):
     def __init__(self, instance: str, settings: FreshdeskSettings, *, clock: Clock | None = None) -> None:
         super().__init__(instance)
         self.settings = settings
-        self.client = FreshdeskClient(instance, settings, clock or clocks.default_clock())
+        self.clock = clock or clocks.default_clock()
+        self.client = FreshdeskClient(instance, settings, self.clock)
 
     def streams(self) -> Sequence[base.Stream]:
         return [
@@ -42,9 +43,13 @@ class FreshdeskConnector(base.Connector):
     def check(self) -> list[base.CheckResult]:
         """The API key works, and its agent may read what the KPIs need: tickets with their stats,
         satisfaction ratings, groups and agents."""
-        get = self.client.get
+        # A client of its own that gives up sooner than a sync's: a person is waiting.
+        get = FreshdeskClient(self.instance, self.settings, self.clock, max_attempts=CHECK_ATTEMPTS).get
         key = self.settings.variable("API_KEY")
-        signed_in, me = probe(f"{self.label} API key", lambda: get("/agents/me"), fix=f"check {key}", found=_who)
+        where = self.settings.variable("URL") if self.settings.url else self.settings.variable("DOMAIN")
+        reach = f"check that {self.settings.base_url} ({where}) is right and reachable from here, then run again"
+        signed_in, _ = probe(f"{self.label} API key", lambda: get("/agents/me"), fix=f"check {key}", found=_who,
+                             reach_fix=reach)
         if not signed_in.ok:
             return [signed_in]
         role = f"set {key} to the API key of an agent with the Administrator or Supervisor role"
@@ -55,7 +60,9 @@ class FreshdeskConnector(base.Connector):
             ("groups and agents", lambda: (get("/groups", {"per_page": 1}), get("/agents", {"per_page": 1})),
              "readable (team and agent rows)"),
         ]
-        return [signed_in] + [probe(f"{self.label} {what}", call, fix=role, found=found)[0] for what, call, found in checks]
+        return [signed_in] + [
+            probe(f"{self.label} {what}", call, fix=role, found=found, reach_fix=reach)[0] for what, call, found in checks
+        ]
 
 
 def _who(me: Any) -> str:

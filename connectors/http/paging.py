@@ -40,7 +40,9 @@ class PageRequest:
     json: dict[str, Any] | None = None
 
     def identity(self) -> str:
-        return json.dumps([self.method, self.url, self.params, self.json], sort_keys=True, default=str)
+        """What the request asks for: method, the full URL with its parameters, and the body."""
+        url = requests.Request(self.method, self.url, params=self.params).prepare().url
+        return json.dumps([self.method, url, self.json], sort_keys=True, default=str)
 
 
 class Paginator(ABC):
