@@ -84,6 +84,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "connectors.sample",
     "connectors.zendesk",
     "connectors.freshdesk",
+    "connectors.intercom",
     "connectors.files",
 )
 

@@ -4,7 +4,8 @@ As in dlt's REST client: a :class:`Paginator` reads, after each response, where 
 (:meth:`~Paginator.update_state`), says whether there is one (:attr:`~Paginator.has_next_page`)
 and writes it into the next request (:meth:`~Paginator.update_request`). Three kinds cover the
 helpdesks: the ``Link: <...>; rel="next"`` header (Freshdesk), a cursor in the body (Intercom's
-``pages.next.starting_after``, Zendesk's ``after_cursor``), and page numbers (Help Scout).
+``pages.next.starting_after``), and page numbers (Help Scout); and :class:`SinglePage` for a list
+answered whole.
 
 A paginator's :meth:`~Paginator.state` is the JSON-able position of the next page, so that a
 stream can store it as the cursor written with each page and resume from it in another process.
@@ -163,6 +164,21 @@ class PageNumberPaginator(Paginator):
 
     def state(self) -> dict[str, Any]:
         return {"page": self.page}
+
+
+class SinglePage(Paginator):
+    """An endpoint that answers everything at once (Intercom's admins and teams)."""
+
+    has_next_page = False
+
+    def update_state(self, response: requests.Response, items: Sequence[Any]) -> None:
+        return None
+
+    def update_request(self, request: PageRequest) -> None:
+        return None
+
+    def state(self) -> dict[str, Any]:
+        return {}
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,9 +117,28 @@ def freshdesk(tmp_path: Path) -> Iterator[Case]:
                    fake.faults.clear)
 
 
+@contextmanager
+def intercom(tmp_path: Path) -> Iterator[Case]:
+    from connectors.intercom import IntercomConnector, IntercomSettings
+    from tests.fake_intercom import FakeIntercom, IntercomWorkspace, populate
+
+    clock = CompressedClock()
+    workspace = IntercomWorkspace(clock)
+    populate(workspace, conversations=70)
+    with FakeIntercom(workspace, clock, page_size=9) as fake:
+        settings = IntercomSettings(url=fake.url, access_token=workspace.token)
+
+        def break_page() -> None:
+            fake.fail("truncated", "POST /conversations/search", skip=2)
+
+        yield Case("intercom", lambda: IntercomConnector("default", settings, clock=clock), _options(clock),
+                   break_page, fake.faults.clear)
+
+
 CASES: dict[str, Callable[[Path], Any]] = {
     "sample": sample,
     "zendesk": zendesk,
     "file": files,
     "freshdesk": freshdesk,
+    "intercom": intercom,
 }
