@@ -85,6 +85,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "connectors.zendesk",
     "connectors.freshdesk",
     "connectors.intercom",
+    "connectors.helpscout",
     "connectors.files",
 )
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -196,12 +196,17 @@ def walk(
     *,
     items_path: str | None,
     what: str,
+    accept_status: Collection[int] = (),
 ) -> Iterator[FetchedPage]:
     """Every page from ``request`` on; ``items_path`` locates the page's list (``None``: the body is
-    the list). A page without its list, or whose next request repeats it, is a malformed response."""
+    the list). A page without its list, or whose next request repeats it, is a malformed response.
+    An answer with a status in ``accept_status`` (an endpoint the plan lacks) ends the walk empty."""
     paginator.init_request(request)
     while True:
-        response = session.request(request.method, request.url, params=request.params or None, json=request.json)
+        response = session.request(request.method, request.url, params=request.params or None, json=request.json,
+                                   accept_status=accept_status)
+        if not response.ok:
+            return
         payload = response.payload  # type: ignore[attr-defined]
         items = payload if items_path is None else dig(payload, items_path)
         if not isinstance(items, list):

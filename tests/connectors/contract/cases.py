@@ -135,10 +135,29 @@ def intercom(tmp_path: Path) -> Iterator[Case]:
                    break_page, fake.faults.clear)
 
 
+@contextmanager
+def helpscout(tmp_path: Path) -> Iterator[Case]:
+    from connectors.helpscout import HelpScoutConnector, HelpScoutSettings
+    from tests.fake_helpscout import FakeHelpScout, HelpScoutAccount, populate
+
+    clock = CompressedClock()
+    account = HelpScoutAccount(clock)
+    populate(account, conversations=50)
+    with FakeHelpScout(account, clock, page_size=8) as fake:
+        settings = HelpScoutSettings(url=fake.url, app_id=account.app_id, app_secret=account.app_secret)
+
+        def break_page() -> None:
+            fake.fail("truncated", "GET /v2/conversations", skip=1)
+
+        yield Case("helpscout", lambda: HelpScoutConnector("default", settings, clock=clock), _options(clock),
+                   break_page, fake.faults.clear)
+
+
 CASES: dict[str, Callable[[Path], Any]] = {
     "sample": sample,
     "zendesk": zendesk,
     "file": files,
     "freshdesk": freshdesk,
     "intercom": intercom,
+    "helpscout": helpscout,
 }
