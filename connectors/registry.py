@@ -39,6 +39,9 @@ class SetupField:
     optional: bool = False
     #: Not asked when any of these fields has a value (``subdomain`` when a ``url`` was given).
     unless: tuple[str, ...] = ()
+    #: Turns an answer into field values, when one prompt may fill one of several fields (a
+    #: subdomain, or a full URL for ``url``); default: the answer is this field's value.
+    read: Callable[[str], dict[str, str]] | None = None
 
 
 @dataclass(frozen=True, slots=True)

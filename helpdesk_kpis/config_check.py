@@ -32,7 +32,8 @@ from notifiers.slack_client import make_client
 
 def run_checks(ctx: AppContext) -> list[CheckResult]:
     settings = ctx.settings()
-    return [*connector_checks(settings), *slack_checks(settings), check_store(settings.env.database_url.get_secret_value())]
+    store = check_store(settings.env.database_url.get_secret_value())
+    return [*connector_checks(settings), *slack_checks(settings), store]
 
 
 def connector_checks(settings: Settings) -> list[CheckResult]:
@@ -62,7 +63,8 @@ def slack_checks(settings: Settings) -> list[CheckResult]:
     if not token and not channels and not people:
         return [CheckResult("Slack", True, "not configured (no SLACK_BOT_TOKEN, no [[teams]])", skipped=True)]
     if not token:
-        return [CheckResult("Slack bot token", False, "SLACK_BOT_TOKEN is not set, but helpdesk-kpis.toml names channels",
+        return [CheckResult("Slack bot token", False,
+                            "SLACK_BOT_TOKEN is not set, but helpdesk-kpis.toml names channels",
                             "put the app's Bot User OAuth Token (xoxb-...) in the environment or .env")]
     client = make_client(token, env.slack_api_url, retry_faults=False)
     results, bot = check_token(client)
@@ -99,7 +101,10 @@ def results_table(results: Sequence[CheckResult]) -> Table:
     table.add_column("check", no_wrap=True)
     table.add_column("result", overflow="fold")
     for result in results:
-        mark = Text("–", style="dim") if result.skipped else Text("✓", style="green") if result.ok else Text("✗", style="bold red")
+        if result.skipped:
+            mark = Text("–", style="dim")
+        else:
+            mark = Text("✓", style="green") if result.ok else Text("✗", style="bold red")
         cell = Text(result.detail)
         if result.fix and result.failed:
             cell.append("\nfix: ", style="bold")

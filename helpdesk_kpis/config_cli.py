@@ -19,49 +19,12 @@ from connectors import registry
 from helpdesk_kpis.config_check import print_results, run_checks
 from helpdesk_kpis.config_show import effective_rows, rows_table
 from helpdesk_kpis.context import AppContext
-from helpdesk_kpis.setup_wizard import InitOptions, Wizard
+from helpdesk_kpis.setup_asking import InitOptions
+from helpdesk_kpis.setup_wizard import Wizard
 
 config_app = typer.Typer(help="Write, check and show the configuration.", no_args_is_help=True)
 
 console = Console()
-
-
-@config_app.command("check")
-def config_check(
-    ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
-) -> None:
-    """Check every credential against its service: connectors, Slack, the store. Exit 0 only when all pass."""
-    app_ctx: AppContext = ctx.obj
-    results = run_checks(app_ctx)
-    if as_json:
-        rows = [{"name": r.name, "ok": r.ok, "skipped": r.skipped, "detail": r.detail, "fix": r.fix} for r in results]
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
-    else:
-        print_results(results, console)
-    if any(r.failed for r in results):
-        raise typer.Exit(1)
-
-
-@config_app.command("show")
-def config_show(
-    ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")] = False,
-) -> None:
-    """Show the effective configuration, where each value comes from, secrets masked."""
-    app_ctx: AppContext = ctx.obj
-    settings = app_ctx.settings()
-    if app_ctx.config_path is not None:
-        config_source = "--config"
-    else:
-        found = settings.variables.find("HELPDESK_KPIS_CONFIG")
-        config_source = f"{found.origin} HELPDESK_KPIS_CONFIG" if found else "default"
-    rows = effective_rows(settings, config_source=config_source)
-    if as_json:
-        payload = [{"section": r.section, "setting": r.setting, "value": r.value, "source": r.source} for r in rows]
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
-        return
-    console.print(rows_table(rows))
 
 
 def _config_init(ctx: typer.Context, **options: Any) -> None:
@@ -104,8 +67,9 @@ def _init_signature() -> None:
     for spec in _setup_specs():
         for setup in spec.setup:
             variable = f" (or {spec.env_prefix}_{setup.name.upper()})" if spec.env_prefix else ""
-            params.append(_option(f"--{spec.source}-{setup.name.replace('_', '-')}", f"{spec.name}: {setup.help}{variable}"))
-        params.append(_option(f"--{spec.source}-instance", f"{spec.name}: the account's name here (default: its subdomain)"))
+            flag = f"--{spec.source}-{setup.name.replace('_', '-')}"
+            params.append(_option(flag, f"{spec.name}: {setup.help}{variable}"))
+        params.append(_option(f"--{spec.source}-instance", f"{spec.name}: the account's name here"))
     params += [
         _option("--slack-bot-token", "Slack bot token xoxb-... (or SLACK_BOT_TOKEN)"),
         _option("--slack-signing-secret", "Slack signing secret, for /kpi (or SLACK_SIGNING_SECRET)"),
@@ -123,3 +87,41 @@ def _init_signature() -> None:
 
 _init_signature()
 config_app.command("init")(_config_init)
+
+
+@config_app.command("check")
+def config_check(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+) -> None:
+    """Check every credential against its service: connectors, Slack, the store. Exit 0 only when all pass."""
+    app_ctx: AppContext = ctx.obj
+    results = run_checks(app_ctx)
+    if as_json:
+        rows = [{"name": r.name, "ok": r.ok, "skipped": r.skipped, "detail": r.detail, "fix": r.fix} for r in results]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
+    else:
+        print_results(results, console)
+    if any(r.failed for r in results):
+        raise typer.Exit(1)
+
+
+@config_app.command("show")
+def config_show(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")] = False,
+) -> None:
+    """Show the effective configuration, where each value comes from, secrets masked."""
+    app_ctx: AppContext = ctx.obj
+    settings = app_ctx.settings()
+    if app_ctx.config_path is not None:
+        config_source = "--config"
+    else:
+        found = settings.variables.find("HELPDESK_KPIS_CONFIG")
+        config_source = f"{found.origin} HELPDESK_KPIS_CONFIG" if found else "default"
+    rows = effective_rows(settings, config_source=config_source)
+    if as_json:
+        payload = [{"section": r.section, "setting": r.setting, "value": r.value, "source": r.source} for r in rows]
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        return
+    console.print(rows_table(rows))

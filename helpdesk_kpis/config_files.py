@@ -45,7 +45,8 @@ class ConfigPlan:
 
 def toml_text(plan: ConfigPlan, today: date) -> str:
     doc = tomlkit.document()
-    doc.add(tomlkit.comment(f"helpdesk-kpis configuration, written by `helpdesk-kpis config init` on {today.isoformat()}."))
+    written = f"written by `helpdesk-kpis config init` on {today.isoformat()}"
+    doc.add(tomlkit.comment(f"helpdesk-kpis configuration, {written}."))
     doc.add(tomlkit.comment("Secrets are in .env or the environment, never here. README: Configuring connectors."))
     doc.add(tomlkit.nl())
     reporting = tomlkit.table()

@@ -51,7 +51,8 @@ def effective_rows(settings: Settings, *, config_source: str) -> list[Row]:
 
 def _files(settings: Settings, config_source: str) -> list[Row]:
     exists = settings.config_path.exists()
-    rows = [Row("files", "config file", f"{settings.config_path}" + ("" if exists else " (none: defaults)"), config_source)]
+    shown = f"{settings.config_path}" + ("" if exists else " (none: defaults)")
+    rows = [Row("files", "config file", shown, config_source)]
     secrets_dir = settings.variables.find(SECRETS_DIR_VARIABLE)
     if secrets_dir is not None:
         rows.append(Row("files", SECRETS_DIR_VARIABLE, secrets_dir.value, secrets_dir.origin))

@@ -75,7 +75,7 @@ def _prefixed(variables: Variables, prefix: str, fields: tuple[str, ...]) -> tup
         found = variables.find(variable)
         if found is not None:
             values[name] = found.value
-            origins[name] = f"{found.origin} {variable}"
+            origins[name] = found.source(variable)
     return values, origins
 
 

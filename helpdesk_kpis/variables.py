@@ -30,8 +30,14 @@ SECRETS_DIR_VARIABLE = "HELPDESK_KPIS_SECRETS_DIR"
 @dataclass(frozen=True, slots=True)
 class Found:
     value: str = field(repr=False)
-    #: Where the value came from, as a person would say it ("environment", ".env", "file /run/x").
+    #: Where the value came from, as a person would say it ("environment", ".env", "file /run/x (X_FILE)").
     origin: str
+    #: The origin does not name the variable (the environment, .env): say it next to the origin.
+    plain: bool = True
+
+    def source(self, variable: str) -> str:
+        """Where ``variable``'s value came from, naming the variable: "environment ZENDESK_EMAIL"."""
+        return f"{self.origin} {variable}" if self.plain else self.origin
 
 
 class Variables:
@@ -95,11 +101,13 @@ class Variables:
             return found
         pointer = self._plain(f"{name}_FILE")
         if pointer is not None:
-            return Found(_read_secret(Path(pointer.value).expanduser(), f"{name}_FILE"), f"file {pointer.value} ({name}_FILE)")
+            return Found(_read_secret(Path(pointer.value).expanduser(), f"{name}_FILE"),
+                         f"file {pointer.value} ({name}_FILE)", plain=False)
         if self.secrets_dir is not None:
             for candidate in (self.secrets_dir / name, self.secrets_dir / name.lower()):
                 if candidate.is_file():
-                    return Found(_read_secret(candidate, SECRETS_DIR_VARIABLE), f"secrets directory {self.secrets_dir}")
+                    return Found(_read_secret(candidate, SECRETS_DIR_VARIABLE), f"secrets directory file {candidate}",
+                                 plain=False)
         return None
 
     def get(self, name: str) -> str | None:

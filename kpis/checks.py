@@ -11,14 +11,15 @@ from dataclasses import dataclass
 class CheckResult:
     """One thing ``config check`` verified against a live service."""
 
-    #: What was checked, e.g. "zendesk:acme API token".
+    #: What was checked, e.g. "zendesk:acme credentials".
     name: str
     ok: bool
     #: What was found ("admin role, legacy CSAT"), or what went wrong. Never a secret's value.
     detail: str
     #: One line saying how to fix it, when not ok (or, when skipped, how to have it checked).
     fix: str | None = None
-    #: Nothing could be verified (a channel given by name, say): shown as such, fails nothing.
+    #: Nothing could be verified (the Slack signing secret, which only Slack can prove): shown
+    #: as such, fails nothing.
     skipped: bool = False
 
     @property

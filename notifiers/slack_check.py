@@ -198,7 +198,8 @@ def _user_result(what: str, person: Person, client: WebClient) -> CheckResult:
                            "copy the member id from the person's profile (More > Copy member ID)")
     name = (user.get("profile") or {}).get("real_name") or user.get("real_name") or user.get("name") or person.id
     if user.get("deleted"):
-        return CheckResult(what, False, f"{name} ({person.id}) is deactivated", "name someone else in helpdesk-kpis.toml")
+        return CheckResult(what, False, f"{name} ({person.id}) is deactivated",
+                           "name someone else in helpdesk-kpis.toml")
     return CheckResult(what, True, str(name))
 
 
@@ -229,6 +230,8 @@ def _api_failure(what: str, error: SlackApiError) -> CheckResult:
     if code == "channel_not_found":
         return CheckResult(what, False, "Slack has no such channel that the bot can see",
                            "check the channel id; for a private channel, invite the bot first")
+    if status == 429:
+        return CheckResult(what, False, "Slack kept rate-limiting the check", "run it again in a minute")
     if isinstance(status, int) and status >= 500:
         return CheckResult(what, False, f"Slack answered HTTP {status}", "Slack is failing: try again in a few minutes")
     return CheckResult(what, False, f"Slack answered {code}", "see the error code in Slack's API documentation")

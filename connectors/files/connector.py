@@ -90,7 +90,8 @@ class FileStream(Stream):
         rows = f"{len(records):,} record{'s' if len(records) != 1 else ''}"
         if not errors:
             return CheckResult(what, True, f"{self.path}: {rows}, every row valid")
-        listed = "; ".join(errors[:SHOWN_ERRORS]) + (f"; and {len(errors) - SHOWN_ERRORS} more" if len(errors) > SHOWN_ERRORS else "")
+        more = len(errors) - SHOWN_ERRORS
+        listed = "; ".join(errors[:SHOWN_ERRORS]) + (f"; and {more} more" if more > 0 else "")
         bad = f"{len(errors)} bad row{'s' if len(errors) > 1 else ''}"
         if self.skip_bad_rows:
             return CheckResult(what, True, f"{self.path}: {rows}; {bad} will be skipped ({listed})")

@@ -21,6 +21,10 @@ def _default_instance(variables: dict[str, str]) -> str | None:
     return (variables.get("subdomain") or "default").strip().lower()
 
 
+def _subdomain_or_url(answer: str) -> dict[str, str]:
+    return {"url": answer} if "://" in answer else {"subdomain": answer}
+
+
 SPEC = register(
     ConnectorSpec(
         source="zendesk",
@@ -32,13 +36,13 @@ SPEC = register(
         default_instance=_default_instance,
         title="Zendesk",
         setup=(
-            SetupField("subdomain", "Zendesk subdomain (acme for acme.zendesk.com)", "the account's subdomain",
-                       unless=("url",)),
+            SetupField("subdomain", "Zendesk subdomain (acme for acme.zendesk.com), or the full URL of a proxy",
+                       "the account's subdomain", unless=("url",), read=_subdomain_or_url),
             SetupField("url", None, "the account's full base URL instead of the subdomain (a proxy)"),
             SetupField("email", "Email of the Zendesk admin whose API token you will give", "the admin's email",
                        unless=("oauth_token",)),
             SetupField("api_token", "API token (Admin Center > Apps and integrations > Zendesk API)",
-                       "the admin's API token (or set ZENDESK_API_TOKEN)", unless=("oauth_token",)),
+                       "the admin's API token", unless=("oauth_token",)),
             SetupField("oauth_token", None, "an admin's OAuth token (read scope), instead of email and API token"),
         ),
     )

@@ -44,4 +44,5 @@ class ZendeskConnector(base.Connector):
 
     def check(self) -> list[base.CheckResult]:
         # A client of its own that gives up sooner than a sync's: a person is waiting.
-        return check_zendesk(self.label, ZendeskClient(self.instance, self.settings, self.clock, max_attempts=CHECK_ATTEMPTS))
+        client = ZendeskClient(self.instance, self.settings, self.clock, max_attempts=CHECK_ATTEMPTS)
+        return check_zendesk(self.label, client)

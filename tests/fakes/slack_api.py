@@ -213,7 +213,8 @@ class FakeSlack:
     def api_usergroups_list(self, params: dict[str, Any]) -> Scripted:
         # https://docs.slack.dev/reference/methods/usergroups.list
         include_disabled = str(params.get("include_disabled")).lower() in ("1", "true")
-        groups = [{"id": gid, "handle": gid.lower(), "name": gid, "date_delete": 1700000000 if gid in self.disabled_groups else 0}
+        groups = [{"id": gid, "handle": gid.lower(), "name": gid,
+                   "date_delete": 1700000000 if gid in self.disabled_groups else 0}
                   for gid in self.groups if include_disabled or gid not in self.disabled_groups]
         return _ok(usergroups=groups)
 
