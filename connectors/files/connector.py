@@ -66,7 +66,7 @@ class FileStream(Stream):
             more = f"; and {len(errors) - SHOWN_ERRORS} more" if len(errors) > SHOWN_ERRORS else ""
             raise MalformedResponse(
                 f"{self.path}: {len(errors)} bad row{'s' if len(errors) > 1 else ''}, nothing imported "
-                f"(fix them, or set skip_bad_rows = true to import the rest): {listed}{more}"
+                f"(fix them, or run sync --skip-bad-rows to import the rest): {listed}{more}"
             )
         for error in errors:
             log.warning("%s: skipped %s", self.path, error)
