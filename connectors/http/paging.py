@@ -93,7 +93,9 @@ class LinkHeaderPaginator(Paginator):
 class BodyCursorPaginator(Paginator):
     """A cursor at ``cursor_path`` in the body, sent back as query parameter ``param`` or at
     ``body_path`` in a JSON body. ``has_more_path`` names a flag that must be true for a next
-    page (Zendesk's ``meta.has_more``); without one, a missing cursor ends the walk.
+    page (Zendesk's ``meta.has_more``), ``end_path`` one that ends the walk when true (Zendesk's
+    export ``end_of_stream``); either way a missing cursor ends it. ``replaces`` lists the query
+    parameters the cursor stands in for (the export takes ``start_time`` or ``cursor``, not both).
     """
 
     def __init__(
@@ -103,11 +105,14 @@ class BodyCursorPaginator(Paginator):
         param: str | None = None,
         body_path: str | None = None,
         has_more_path: str | None = None,
+        end_path: str | None = None,
+        replaces: tuple[str, ...] = (),
         cursor: str | None = None,
     ) -> None:
         if (param is None) == (body_path is None):
             raise ValueError("give exactly one of param and body_path")
         self.cursor_path, self.param, self.body_path, self.has_more_path = cursor_path, param, body_path, has_more_path
+        self.end_path, self.replaces = end_path, replaces
         self.cursor = cursor
 
     def init_request(self, request: PageRequest) -> None:
@@ -118,12 +123,16 @@ class BodyCursorPaginator(Paginator):
         payload = response.payload  # type: ignore[attr-defined]
         cursor = dig(payload, self.cursor_path)
         more = True if self.has_more_path is None else bool(dig(payload, self.has_more_path))
+        if self.end_path is not None and dig(payload, self.end_path):
+            more = False
         self.has_next_page = more and cursor not in (None, "")
         if cursor not in (None, ""):
             self.cursor = str(cursor)
 
     def update_request(self, request: PageRequest) -> None:
         if self.param is not None:
+            for name in self.replaces:
+                request.params.pop(name, None)
             request.params[self.param] = self.cursor
             return
         assert self.body_path is not None
