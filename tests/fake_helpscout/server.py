@@ -12,10 +12,11 @@ happiness ratings report (``results`` / ``page`` / ``pages``; 403 on a plan with
 from __future__ import annotations
 
 import itertools
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from tests.fake_helpscout.data import HelpScoutAccount, iso
+from tests.fake_helpscout.data import HelpScoutAccount
 from tests.fakes.http_fake import FakeHttpServer, Reply, Request
 
 HAL = "application/hal+json;charset=UTF-8"
@@ -92,17 +93,15 @@ class FakeHelpScout(FakeHttpServer):
     def _conversations(self, request: Request) -> Reply:
         a = self.account
         since = request.param("modifiedSince")
-        chosen = [cid for cid in a.conversations if since is None or iso(a.modified[cid]) >= since]
+        floor = datetime.fromisoformat(since.replace("Z", "+00:00")).timestamp() if since else float("-inf")
+        chosen = [cid for cid, modified in a.modified.items() if int(modified) >= floor]
         chosen.sort(key=lambda cid: (a.modified[cid], cid), reverse=request.param("sortOrder", "desc") == "desc")
-        items = []
-        for cid in chosen:
-            conversation = dict(a.conversations[cid])
-            if "threads" not in request.param("embed", ""):
-                conversation.pop("_embedded", None)
-            items.append(conversation)
-        return self._hal(request, "conversations", items)
+        embed = "threads" in request.param("embed", "")
+        return self._hal(request, "conversations", chosen,
+                         lambda cid: a.conversations[cid] if embed else
+                         {k: v for k, v in a.conversations[cid].items() if k != "_embedded"})
 
-    def _hal(self, request: Request, key: str, items: list[dict]) -> Reply:
+    def _hal(self, request: Request, key: str, items: list[Any], show: Any = None) -> Reply:
         page = int(request.param("page", "1"))
         size = self.page_size
         total_pages = max(1, -(-len(items) // size))
@@ -114,7 +113,8 @@ class FakeHelpScout(FakeHttpServer):
         links = {"self": link(page), "first": link(1), "last": link(total_pages)}
         if page < total_pages:
             links["next"] = link(page + 1)
-        body = {"_embedded": {key: items[(page - 1) * size: page * size]},
+        shown = items[(page - 1) * size: page * size]
+        body = {"_embedded": {key: [show(item) for item in shown] if show else shown},
                 "page": {"size": size, "totalElements": len(items), "totalPages": total_pages, "number": page},
                 "_links": links}
         return Reply(200, body, content_type=HAL)
