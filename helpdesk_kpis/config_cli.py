@@ -118,7 +118,7 @@ def config_show(
         config_source = "--config"
     else:
         found = settings.variables.find("HELPDESK_KPIS_CONFIG")
-        config_source = f"{found.origin} HELPDESK_KPIS_CONFIG" if found else "default"
+        config_source = found.source("HELPDESK_KPIS_CONFIG") if found else "default"
     rows = effective_rows(settings, config_source=config_source)
     if as_json:
         payload = [{"section": r.section, "setting": r.setting, "value": r.value, "source": r.source} for r in rows]

@@ -18,6 +18,7 @@ from connectors import registry
 from helpdesk_kpis.instances import TOML_ORIGIN
 from helpdesk_kpis.settings import Settings
 from helpdesk_kpis.variables import SECRETS_DIR_VARIABLE
+from kpis.checks import shown_url
 from kpis.store.engine import describe, parse_url
 
 MASK = "••••"
@@ -139,6 +140,8 @@ def _flatten(section: str, key: str, value: Any, raw: Any, file_name: str) -> li
 def _shown(value: Any) -> str:
     if isinstance(value, SecretStr):
         return mask(value)
+    if isinstance(value, str) and "://" in value and "@" in value:
+        return shown_url(value)
     if value is None:
         return "(not set)"
     if isinstance(value, bool):

@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 
 from connectors import registry
 from connectors.base import Connector
+from helpdesk_kpis import redaction
 from helpdesk_kpis.settings import Settings, load_settings
 from kpis.engine import KpiConfig
 from kpis.errors import ConfigError
@@ -40,6 +41,8 @@ class AppContext:
     def settings(self) -> Settings:
         if self._settings is None:
             self._settings = load_settings(self.config_path)
+            secrets, urls = self._settings.secrets_and_urls()
+            redaction.protect(secrets, urls)
             for line in self._settings.warnings:
                 self.warn(line)
         return self._settings

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from connectors import registry
 from helpdesk_kpis.instances import connector_instances
 from helpdesk_kpis.slack_settings import (
     AlertRuleConfig,
@@ -167,6 +168,16 @@ class Settings:
     variables: Variables = field(default_factory=lambda: Variables({}))
     #: One-line warnings for the user (an ``.env`` readable by others).
     warnings: tuple[str, ...] = ()
+
+    def secrets_and_urls(self) -> tuple[list[str], list[str]]:
+        """Every secret value the settings hold, and every URL (which may carry a password)."""
+        secrets = [v.get_secret_value() for name, v in self.env if isinstance(v, SecretStr) and name != "database_url"]
+        urls = [self.env.database_url.get_secret_value(), self.env.slack_api_url or ""]
+        for source, _instance, values in self.connector_sections():
+            secret_fields = registry.spec_for(source).secret_fields
+            secrets += [str(v) for k, v in values.items() if k in secret_fields and v]
+            urls += [v for v in values.values() if isinstance(v, str) and "://" in v]
+        return secrets, urls
 
     def connector_sections(self) -> list[tuple[str, str, dict[str, Any]]]:
         """Every configured connector instance as (source, instance, settings values)."""

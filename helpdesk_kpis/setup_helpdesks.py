@@ -16,10 +16,11 @@ import typer
 from connectors import registry
 from connectors.base import Connector
 from connectors.registry import ConnectorSpec, SetupField
+from helpdesk_kpis import redaction
 from helpdesk_kpis.config_check import print_results
 from helpdesk_kpis.config_show import mask
 from helpdesk_kpis.setup_asking import Asking, refusal
-from kpis.checks import CheckResult
+from kpis.checks import CheckResult, shown_url
 from kpis.errors import ConfigError, CredentialError, HelpdeskKpisError
 from kpis.records import Team
 
@@ -131,7 +132,7 @@ class HelpdeskSetup:
         for setup in spec.setup:
             secret = setup.name in spec.secret_fields
             if setup.name in values and not again:
-                shown = mask(values[setup.name]) if secret else values[setup.name]
+                shown = mask(values[setup.name]) if secret else shown_url(values[setup.name])
                 self.asking.say(f"  {setup.prompt or setup.help}: {shown}")
                 continue
             if not self.asking.interactive or setup.prompt is None:
@@ -164,6 +165,7 @@ class HelpdeskSetup:
     def _try(
         self, spec: ConnectorSpec, instance: str, values: dict[str, str]
     ) -> tuple[list[CheckResult], Connector | None]:
+        redaction.protect([v for k, v in values.items() if k in spec.secret_fields], values.values())
         settings_values: dict[str, Any] = dict(values)
         if spec.env_prefix and "env_prefix" in spec.settings_model.model_fields:
             settings_values["env_prefix"] = f"{spec.env_prefix}_"  # messages name the variables init reads

@@ -7,6 +7,7 @@ import re
 
 import typer
 
+from helpdesk_kpis import redaction
 from helpdesk_kpis.config_check import print_results
 from helpdesk_kpis.config_files import ConfigPlan, TeamPlan
 from helpdesk_kpis.config_show import mask
@@ -39,6 +40,7 @@ class SlackSetup:
             self.asking.say("  Slack skipped: digests and alerts need SLACK_BOT_TOKEN (README: Slack)")
             return None
         while True:
+            redaction.protect([token], [api_url])
             results, bot = check_token(make_client(token, api_url, retry_faults=False))
             print_results(results, self.asking.console)
             if bot is not None:
@@ -64,6 +66,7 @@ class SlackSetup:
             if not secret and self.asking.interactive:
                 secret = typer.prompt("Slack signing secret (for /kpi; blank to skip)", default="", hide_input=True,
                                       show_default=False).strip()
+            redaction.protect([secret])
             if not secret or looks_like_signing_secret(secret):
                 return secret or None
             if not self.asking.interactive:

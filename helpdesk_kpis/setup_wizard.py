@@ -23,6 +23,7 @@ from helpdesk_kpis.settings import DEFAULT_CONFIG_FILE, load_settings
 from helpdesk_kpis.setup_asking import Asking, InitOptions
 from helpdesk_kpis.setup_helpdesks import HelpdeskSetup
 from helpdesk_kpis.setup_slack import SlackSetup
+from kpis.checks import shown_url
 from kpis.errors import ConfigError
 from kpis.records import Team
 
@@ -97,7 +98,7 @@ class Wizard:
             f"{len(plan.teams)} team{'s' if len(plan.teams) != 1 else ''})"
             + (f" and {self.env_path} (mode 0600):" if env_written else "."))
         for name, value in plan.variables.items():
-            say(f"  {name}={value if name == 'SLACK_API_URL' else mask(value)}")
+            say(f"  {name}={shown_url(value) if name == 'SLACK_API_URL' else mask(value)}")
         if kept:
             say(f"  and {len(kept)} other variable(s) kept from the previous {self.env_path}")
         channels = [t.channel for t in plan.teams] + ([plan.leads_channel] if plan.leads_channel else [])

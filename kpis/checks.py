@@ -5,6 +5,7 @@ and the store so that every part reports its checks the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,3 +26,12 @@ class CheckResult:
     @property
     def failed(self) -> bool:
         return not self.ok and not self.skipped
+
+
+def shown_url(url: str) -> str:
+    """A URL as a check may show it: a password in it (``https://user:pass@proxy``) as ``***``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))

@@ -78,6 +78,14 @@ class Directory:
                 self.agent_emails[code] = email
         return code
 
+    def find_team(self, name: str) -> int | None:
+        """The code of the team called ``name`` or with that id (any case); None if there is none."""
+        wanted = name.strip().lower()
+        for code, (team_id, team_name) in enumerate(zip(self.team_ids, self.team_names)):
+            if wanted in (team_name.lower(), team_id.lower()):
+                return code
+        return None
+
     def add_membership(self, agent_scoped: str, team_scoped: str) -> None:
         agent, team = self.agent_code(agent_scoped), self.team_code(team_scoped)
         if team not in self.agent_teams[agent]:

@@ -8,6 +8,7 @@ one pass, not 200.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -31,12 +32,44 @@ def _valid(codes: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 def count(codes: np.ndarray, mask: np.ndarray, groups: int) -> np.ndarray:
-    return np.bincount(codes[_valid(codes, mask)], minlength=groups)[:groups]
+    keep = _valid(codes, mask)
+    if groups == 1:  # one group (overall): no gather, no bincount
+        return np.array([np.count_nonzero(keep & (codes == 0))])
+    return np.bincount(codes[keep], minlength=groups)[:groups]
 
 
 def total(codes: np.ndarray, mask: np.ndarray, weights: np.ndarray, groups: int) -> np.ndarray:
     keep = _valid(codes, mask)
     return np.bincount(codes[keep], weights=weights[keep].astype(np.float64), minlength=groups)[:groups]
+
+
+@dataclass(frozen=True)
+class Population:
+    """The rows of a population grouped by code (stable: each group keeps its rows' input order)."""
+
+    rows: np.ndarray  # row indexes, group by group
+    codes: np.ndarray  # their codes, ascending
+    groups: int
+
+    def counts(self, where: np.ndarray | None = None) -> np.ndarray:
+        """Rows per group; ``where``: a condition on the population's rows (aligned with ``rows``)."""
+        if self.groups == 1:  # every row is in group 0: no gather, no bincount
+            return np.array([len(self.codes) if where is None else np.count_nonzero(where)])
+        codes = self.codes if where is None else self.codes[where]
+        return np.bincount(codes, minlength=self.groups)[: self.groups]
+
+
+def population(codes: np.ndarray, mask: np.ndarray, groups: int) -> Population:
+    rows = np.flatnonzero(_valid(codes, mask))
+    c = codes[rows]
+    if groups > 1:
+        # A stable radix sort of small codes groups the rows without reordering any group.
+        order = np.argsort(c.astype(np.int16) if groups < 2**15 else c, kind="stable")
+        rows, c = rows[order], c[order]
+    else:
+        keep = c == 0
+        rows, c = rows[keep], c[keep]
+    return Population(rows, c, groups)
 
 
 def quantiles(
@@ -46,29 +79,39 @@ def quantiles(
 
     Values that are NaN (not measured) are left out of the population.
     """
-    keep = _valid(codes, mask) & ~np.isnan(values)
-    c = codes[keep]
-    v = values[keep].astype(np.float64)
-    order = np.lexsort((v, c))
-    c, v = c[order], v[order]
+    return population_quantiles(population(codes, mask, groups), values, probabilities)
+
+
+def population_quantiles(
+    pop: Population, values: np.ndarray, probabilities: tuple[float, ...]
+) -> tuple[np.ndarray, np.ndarray, dict[float, np.ndarray]]:
+    """:func:`quantiles` over a grouped population. Exact: each group's values are partitioned
+    around the ranks its quantiles need (``np.partition``) rather than sorted."""
+    groups = pop.groups
+    v = np.asarray(values[pop.rows], dtype=np.float64)
+    measured = ~np.isnan(v)
+    c = pop.codes
+    if not measured.all():
+        v, c = v[measured], c[measured]
     n = np.bincount(c, minlength=groups)[:groups]
-    starts = np.concatenate(([0], np.cumsum(n)[:-1]))
+    ends = np.cumsum(n)
     sums = np.bincount(c, weights=v, minlength=groups)[:groups]
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(n > 0, sums / np.maximum(n, 1), np.nan)
-    result: dict[float, np.ndarray] = {}
-    has = n > 0
-    for p in probabilities:
-        out = np.full(groups, np.nan)
-        if has.any():
-            position = (n[has] - 1) * p
-            low = np.floor(position).astype(np.int64)
-            high = np.minimum(low + 1, n[has] - 1)
-            fraction = position - low
-            lo_v = v[starts[has] + low]
-            hi_v = v[starts[has] + high]
-            out[has] = lo_v + (hi_v - lo_v) * fraction
-        result[p] = out
+    result: dict[float, np.ndarray] = {p: np.full(groups, np.nan) for p in probabilities}
+    if probabilities:
+        for group in np.flatnonzero(n).tolist():
+            size = int(n[group])
+            segment = v[ends[group] - size : ends[group]]
+            ranks = {}
+            for p in probabilities:
+                position = (size - 1) * p
+                low = int(np.floor(position))
+                ranks[p] = (low, min(low + 1, size - 1), position - low)
+            # In place: ``v`` is this function's own copy.
+            segment.partition(sorted({r for low, high, _ in ranks.values() for r in (low, high)}))
+            for p, (low, high, fraction) in ranks.items():
+                result[p][group] = segment[low] + (segment[high] - segment[low]) * fraction
     return n, mean, result
 
 

@@ -23,7 +23,7 @@ from urllib.error import URLError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from kpis.checks import CheckResult
+from kpis.checks import CheckResult, shown_url
 from notifiers.slack_client import TOKEN_VARIABLE, error_code
 from notifiers.slack_scopes import BOT_SCOPES
 
@@ -212,7 +212,7 @@ def _call(what: str, call: Callable[[], T], client: WebClient) -> T:
     except (SlackClientError, URLError, OSError) as error:
         reason = getattr(error, "reason", None) or type(error).__name__
         raise SlackCallFailed(CheckResult(
-            what, False, f"could not reach Slack at {client.base_url} ({reason})",
+            what, False, f"could not reach Slack at {shown_url(client.base_url)} ({reason})",
             "check the network (proxy, firewall) and SLACK_API_URL if set, then run again",
         )) from None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from connectors.checks import CHECK_ATTEMPTS, reason
 from connectors.zendesk.client import ZendeskClient
 from connectors.zendesk.streams import RatingsStream, SurveyResponsesStream
-from kpis.checks import CheckResult
+from kpis.checks import CheckResult, shown_url
 from kpis.errors import CredentialError, HelpdeskKpisError
 
 __all__ = ["CHECK_ATTEMPTS", "check_zendesk"]
@@ -19,7 +19,7 @@ __all__ = ["CHECK_ATTEMPTS", "check_zendesk"]
 
 def check_zendesk(label: str, client: ZendeskClient) -> list[CheckResult]:
     settings = client.settings
-    where = client.base_url
+    where = shown_url(client.base_url)
     try:
         user = client.me()
     except CredentialError:
@@ -73,4 +73,4 @@ def _flavour(legacy: bool, new: bool) -> str:
 def _reach_fix(client: ZendeskClient) -> str:
     s = client.settings
     names = s.variable("URL") if s.url else s.variable("SUBDOMAIN")
-    return f"check that {client.base_url} ({names}) is right and reachable from here, then run again"
+    return f"check that {shown_url(client.base_url)} ({names}) is right and reachable from here, then run again"

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kpis import stats
+from kpis.dataset import TicketColumns
+
 
 @dataclass(frozen=True)
 class Grouping:
@@ -48,3 +51,19 @@ def rate(k: np.ndarray, n: np.ndarray) -> Raw:
 
 def in_span(times: np.ndarray, span: Span) -> np.ndarray:
     return (times >= span.start) & (times < span.end)
+
+
+@dataclass(frozen=True)
+class TicketPopulations:
+    """The live tickets created in W and solved in W, grouped (shared by flow and speed KPIs)."""
+
+    created: stats.Population
+    solved: stats.Population
+
+    @classmethod
+    def of(cls, t: TicketColumns, g: Grouping, span: Span) -> TicketPopulations:
+        live = ~t.excluded
+        return cls(
+            created=stats.population(g.tickets, live & in_span(t.created, span), g.groups),
+            solved=stats.population(g.tickets, live & in_span(t.solved, span), g.groups),
+        )

@@ -12,36 +12,33 @@ NPS, CES = 0, 1
 
 
 def satisfaction_kpis(r: RatingColumns, s: SurveyColumns, g: Grouping, span: Span) -> dict[str, Raw]:
-    codes, groups = g.ratings, g.groups
     live = ~r.excluded
     # A rating is dated by when the customer gave or last changed it.
-    received = live & r.received & in_span(r.rated, span)
-    n = stats.count(codes, received, groups)
+    received = stats.population(g.ratings, live & r.received & in_span(r.rated, span), g.groups)
+    n = received.counts()
     out: dict[str, Raw] = {
-        "csat": rate(stats.count(codes, received & r.positive, groups), n),
+        "csat": rate(received.counts(r.positive[received.rows]), n),
         "csat_responses": Raw(value=n.astype(np.float64)),
     }
-    offered = live & r.is_offer & in_span(r.offered, span)
-    out["csat_response_rate"] = rate(n, stats.count(codes, offered, groups))
+    out["csat_response_rate"] = rate(n, stats.count(g.ratings, live & r.is_offer & in_span(r.offered, span), g.groups))
 
     # CSSS: mean of the 0..1 support satisfaction scores, times 100.
-    csss_n, csss_mean, _ = stats.quantiles(codes, r.score, received, groups, ())
+    csss_n, csss_mean, _ = stats.population_quantiles(received, r.score, ())
     out["csss"] = Raw(value=csss_mean * 100, n=csss_n)
 
-    scodes = g.surveys
     answered = in_span(s.answered, span)
-    nps = answered & (s.kind == NPS)
-    nps_n = stats.count(scodes, nps, groups)
-    promoters = stats.count(scodes, nps & (s.value >= 9), groups)
-    detractors = stats.count(scodes, nps & (s.value <= 6), groups)
+    nps = stats.population(g.surveys, answered & (s.kind == NPS), g.groups)
+    nps_n = nps.counts()
+    nps_values = s.value[nps.rows]
+    promoters, detractors = nps.counts(nps_values >= 9), nps.counts(nps_values <= 6)
     with np.errstate(invalid="ignore", divide="ignore"):
         nps_value = np.where(nps_n > 0, (promoters - detractors) / np.maximum(nps_n, 1) * 100, np.nan)
     out["nps"] = Raw(value=nps_value, n=nps_n)
 
-    ces = answered & (s.kind == CES)
-    ces_n, ces_mean, _ = stats.quantiles(scodes, s.value, ces, groups, ())
+    ces = stats.population(g.surveys, answered & (s.kind == CES), g.groups)
+    ces_n, ces_mean, _ = stats.population_quantiles(ces, s.value, ())
     out["ces"] = Raw(value=ces_mean, n=ces_n)
-    out["ces_easy_rate"] = rate(stats.count(scodes, ces & s.easy, groups), ces_n)
+    out["ces_easy_rate"] = rate(ces.counts(s.easy[ces.rows]), ces_n)
     return out
 
 

@@ -16,10 +16,14 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
+    UniqueConstraint,
+    and_,
+    or_,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -144,6 +148,7 @@ survey_answers = Table(
     Column("team_id", String(128)),
     Column("comment", Text),
     Index("ix_survey_answers_answered_at", "answered_at"),
+    Index("ix_survey_answers_ticket", "source", "instance", "ticket_id"),
 )
 
 accounts = Table(
@@ -204,4 +209,57 @@ alert_states = Table(
     Column("value", Float),
     Column("detail", JSON),
     Column("updated_at", UtcTimestamp, nullable=False),
+)
+
+# -- the columnar cache of the KPI query layer (kpis.columnar) ---------------------------------
+
+#: A ticket open this long (or still open) is "long-lived": a report finds the few created before
+#: the days it reads as blocks through ``ix_tickets_long_lived`` instead of scanning every ticket
+#: solved since. Ratings changed this long after they were offered likewise (``ix_ratings_late``).
+LONG_LIVED_SECONDS = 14 * 86_400
+
+LONG_LIVED_TICKET = or_(
+    and_(tickets.c.solved_at.is_(None), ~tickets.c.is_deleted, ~tickets.c.is_merged, ~tickets.c.is_spam),
+    tickets.c.solved_at - tickets.c.created_at > LONG_LIVED_SECONDS,
+)
+LATE_RATING = ratings.c.rated_at - ratings.c.offered_at > LONG_LIVED_SECONDS
+
+# Partial indexes: the query repeats the predicate verbatim so that SQLite and PostgreSQL use them.
+Index("ix_tickets_long_lived", tickets.c.solved_at, tickets.c.created_at,
+      sqlite_where=LONG_LIVED_TICKET, postgresql_where=LONG_LIVED_TICKET)
+Index("ix_ratings_late", ratings.c.rated_at, sqlite_where=LATE_RATING, postgresql_where=LATE_RATING)
+
+# Small integer codes for team and agent keys (``source:instance:vendor_id``): blocks store codes.
+kpi_keys = Table(
+    "kpi_keys",
+    metadata,
+    Column("kind", String(8), primary_key=True),  # team | agent
+    Column("key", String(300), primary_key=True),
+    Column("code", Integer, nullable=False),
+    UniqueConstraint("kind", "code", name="uq_kpi_keys_code"),
+)
+
+# One row per (kind, UTC day): every write touching the day bumps ``generation``; the day's
+# blocks are current when ``built`` equals it and ``format`` is the reader's block format.
+kpi_block_days = Table(
+    "kpi_block_days",
+    metadata,
+    Column("kind", String(8), primary_key=True),  # tickets | ratings | surveys
+    Column("day", Integer, primary_key=True),  # UTC day number: epoch seconds // 86400
+    Column("generation", BigInteger, nullable=False),
+    Column("built", BigInteger, nullable=False),
+    Column("format", Integer, nullable=False),
+)
+
+# The KPI columns of one day's records of one team, as one packed numpy structured array.
+kpi_blocks = Table(
+    "kpi_blocks",
+    metadata,
+    Column("kind", String(8), primary_key=True),
+    Column("day", Integer, primary_key=True),
+    Column("part", Integer, primary_key=True),  # team code in kpi_keys; -1: no team
+    Column("rows", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    #: ratings: the low-rated candidates' texts (JSON), which no fixed-width array should hold.
+    Column("details", LargeBinary),
 )

@@ -20,6 +20,7 @@ from kpis.store import schema
 from kpis.store.engine import create_store_engine, describe, parse_url, translate_operational_errors
 from kpis.store.migrate import upgrade_to_head
 from kpis.store.rows import TABLE_OF, record_to_row, row_to_record
+from kpis.store.staleness import mark_stale
 from kpis.store.upsert import upsert_rows
 
 R = TypeVar("R")
@@ -64,12 +65,14 @@ class Store:
     ) -> dict[str, int]:
         """Upsert one page of records and move the stream's cursor, atomically.
 
+        The KPI block cache's days the page touches are marked stale in the same transaction.
         Returns how many records of each table the page carried.
         """
         by_table: dict[Any, list[dict[str, Any]]] = defaultdict(list)
         for record in records:
             by_table[TABLE_OF[type(record)]].append(record_to_row(record))
         with self.errors(), self.engine.begin() as connection:
+            mark_stale(connection, by_table)
             for table, rows in by_table.items():
                 upsert_rows(connection, table, rows)
             self._set_cursor(connection, source, instance, stream, cursor)

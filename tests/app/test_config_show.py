@@ -70,12 +70,14 @@ def test_every_value_says_where_it_came_from(project, monkeypatch, capsys):
         assert secret not in text
 
 
-def test_the_database_password_is_hidden(project, monkeypatch, capsys):
+def test_passwords_in_urls_are_hidden(project, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://kpis:pg-pass-93xq@db.internal:5432/kpis")
+    monkeypatch.setenv("SLACK_API_URL", "https://relay:proxy-pass-77@proxy.internal/slack/api/")
     code, rows, text = show(capsys)
     assert code == 0
     assert rows[("environment", "DATABASE_URL")]["value"] == "postgresql+psycopg://kpis:***@db.internal:5432/kpis"
-    assert "pg-pass-93xq" not in text
+    assert rows[("environment", "SLACK_API_URL")]["value"] == "https://relay:***@proxy.internal/slack/api/"
+    assert "pg-pass-93xq" not in text and "proxy-pass-77" not in text
 
 
 def test_an_incomplete_instance_is_shown_with_what_is_wrong(project, monkeypatch, capsys):

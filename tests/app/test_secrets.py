@@ -9,8 +9,10 @@ import logging
 import os
 from collections.abc import Callable
 from datetime import datetime, timezone
+from types import SimpleNamespace
 
 import pytest
+from slack_sdk.http_retry import builtin_handlers, handler
 
 from helpdesk_kpis import cli
 from helpdesk_kpis.context import AppContext
@@ -26,6 +28,7 @@ WRONG_ZD_TOKEN = "zd-SECRET-3333-cccc-wrong"
 WRONG_SLACK_TOKEN = "xoxb-SECRET-4444-dddd-wrong"
 SIGNING_SECRET = "5ec4e75ec4e75ec4e75ec4e75ec4e7aa"
 DB_PASSWORD = "pg-SECRET-5555-eeee"
+PROXY_PASSWORD = "proxy-SECRET-6666-ffff"
 
 CONFIG = """
 [connectors.zendesk.eu]
@@ -47,7 +50,8 @@ min_sample = 1
 
 
 def secret_forms() -> list[str]:
-    forms = [ZD_TOKEN, ZD_EU_TOKEN, WRONG_ZD_TOKEN, SLACK_TOKEN, WRONG_SLACK_TOKEN, SIGNING_SECRET, DB_PASSWORD]
+    forms = [ZD_TOKEN, ZD_EU_TOKEN, WRONG_ZD_TOKEN, SLACK_TOKEN, WRONG_SLACK_TOKEN, SIGNING_SECRET, DB_PASSWORD,
+             PROXY_PASSWORD]
     for email, token in ((ZD_EMAIL, ZD_TOKEN), ("eu@acme.test", ZD_EU_TOKEN), (ZD_EMAIL, WRONG_ZD_TOKEN)):
         forms.append(base64.b64encode(f"{email}/token:{token}".encode()).decode())
     return forms
@@ -60,6 +64,9 @@ def world(project, clock, monkeypatch):
     populate(main_account, tickets=40)
     populate(eu_account, tickets=40, seed=5)
     monkeypatch.setattr(cli, "_now", lambda: datetime.fromtimestamp(int(clock.epoch()), tz=timezone.utc))
+    no_wait = SimpleNamespace(sleep=clock.sleep)  # slack-sdk's retry handlers wait on the compressed clock
+    monkeypatch.setattr(builtin_handlers, "time", no_wait)
+    monkeypatch.setattr(handler, "time", no_wait)
     with (FakeZendesk(main_account, clock, email=ZD_EMAIL, token=ZD_TOKEN) as desk,
           FakeZendesk(eu_account, clock, email="eu@acme.test", token=ZD_EU_TOKEN) as eu,
           FakeSlack() as slack):
@@ -153,6 +160,12 @@ def check_everything_unreachable(w) -> list[str]:
     return ["config", "check", "--json"]
 
 
+def check_through_proxies_with_passwords(w) -> list[str]:
+    w["monkeypatch"].setenv("ZENDESK_URL", f"http://relay:{PROXY_PASSWORD}@127.0.0.1:{closed_port()}")
+    w["monkeypatch"].setenv("SLACK_API_URL", f"http://relay:{PROXY_PASSWORD}@127.0.0.1:{closed_port()}/api/")
+    return ["config", "check"]
+
+
 def show_everything(w) -> list[str]:
     w["monkeypatch"].setenv("DATABASE_URL", f"postgresql+psycopg://kpis:{DB_PASSWORD}@db.internal/kpis")
     return ["config", "show"]
@@ -192,6 +205,7 @@ SCENARIOS: dict[str, tuple[Callable, int]] = {
     "alerts --dry-run": (alerts_dry_run, 0),
     "config check: everything refused": (check_everything_refused, 1),
     "config check: everything unreachable": (check_everything_unreachable, 1),
+    "config check: proxies with passwords, unreachable": (check_through_proxies_with_passwords, 1),
     "config show": (show_everything, 0),
     "config show --json": (show_json, 0),
     "config init: Zendesk refuses": (init_refused, 2),
@@ -276,3 +290,19 @@ def test_a_dotenv_readable_by_others_gets_a_one_line_warning(project, capsys):
     os.chmod(project / ".env", 0o600)
     _, _, err = run(capsys, "config", "show")
     assert "warning" not in err
+
+
+def test_a_library_logging_a_registered_secret_has_it_masked_even_in_a_traceback(caplog):
+    from helpdesk_kpis import redaction
+
+    redaction.protect(["lib-SECRET-7777"], ["https://relay:url-SECRET-8888@proxy.internal/"])
+    library = logging.getLogger("some.library")
+    caplog.set_level(logging.DEBUG)
+    library.debug("GET %s with %s", "https://relay:url-SECRET-8888@proxy.internal/x", "lib-SECRET-7777")
+    try:
+        raise ValueError("token lib-SECRET-7777 refused")
+    except ValueError:
+        library.exception("request failed")
+    assert "GET https://relay:••••@proxy.internal/x with ••••" in caplog.text
+    assert "token •••• refused" in caplog.text
+    assert "SECRET" not in caplog.text

@@ -1,0 +1,286 @@
+"""Time the full KPI report on a large synthetic store, on SQLite and PostgreSQL, against DuckDB.
+
+    python benchmarks/kpi_engine.py                      # 1,000,000 tickets, 200 agents, 20 teams, 90 days
+    python benchmarks/kpi_engine.py --tickets 100000     # a quicker look
+    python benchmarks/kpi_engine.py --postgres postgresql+psycopg://user@host:5432/db   # or TEST_DATABASE_URL
+
+The store is filled by the sample connector through ``Store.write_page`` (as ``sync`` does), its
+block cache refreshed (as the end of a sync does), and kept under ``--cache-dir`` keyed by the
+parameters, so that a re-run does not rebuild it. PostgreSQL gets a schema of its own, dropped
+afterwards. "The full report" is what ``report`` computes for ``--by overall``, ``team`` and
+``agent`` over a window and its previous window: one ``load_kpi_data`` and three
+``compute_report`` calls. It runs in a fresh process (so that building the store does not count
+in its peak RSS), once cold and ``--repeat`` times warm. DuckDB computes the same KPIs with SQL
+from the same rows in memory, and the two are cross-checked value by value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import compare  # noqa: E402
+import duckdb_kpis  # noqa: E402
+
+from connectors import registry  # noqa: E402
+from connectors.base import SyncOptions  # noqa: E402
+from kpis.columnar.cache import refresh  # noqa: E402
+from kpis.engine import compute_report  # noqa: E402
+from kpis.query import load_kpi_data  # noqa: E402
+from kpis.records import Rating, SurveyAnswer, Ticket  # noqa: E402
+from kpis.store import Store  # noqa: E402
+from kpis.windows import Window, window_for_period  # noqa: E402
+
+#: The synthetic helpdesk's "now" and the report's clock: fixed, so runs are comparable.
+ANCHOR = datetime(2026, 11, 20, tzinfo=timezone.utc)
+SCOPES = ("overall", "team", "agent")
+
+
+def main() -> None:
+    args = _arguments()
+    if args.child:
+        print(json.dumps(_child(args)))
+        return
+    settings = {"tickets": args.tickets, "agents": args.agents, "teams": args.teams, "days": args.days,
+                "anchor": ANCHOR, "page_size": 5000}
+    window = window_for_period(args.period, now=ANCHOR, zone=ZoneInfo("UTC"))
+    sqlite_path = _cached_sqlite_store(settings, Path(args.cache_dir))
+    sqlite_url = f"sqlite:///{sqlite_path}"
+    counts = _counts(sqlite_url)
+    print(f"store: {counts[Ticket]:,} tickets, {counts[Rating]:,} ratings, {counts[SurveyAnswer]:,} survey answers; "
+          f"{args.agents} agents, {args.teams} teams, {args.days} days (cached: {sqlite_path})")
+    print(f"report: {args.period} window {window.label()} and the previous {window.days} days; "
+          f"scopes {', '.join(SCOPES)}; {args.repeat} warm runs after a cold one\n")
+
+    results = {"SQLite": _run_child(args, sqlite_url)}
+    postgres = args.postgres or os.environ.get("TEST_DATABASE_URL")
+    if postgres and not args.no_postgres:
+        with _postgres_schema(postgres) as url:
+            started = time.perf_counter()
+            _fill(url, settings)
+            print(f"PostgreSQL store filled in {time.perf_counter() - started:.0f} s (write_page + block refresh)")
+            results["PostgreSQL"] = _run_child(args, url)
+    else:
+        print("PostgreSQL: skipped (give --postgres URL or set TEST_DATABASE_URL)")
+
+    started = time.perf_counter()
+    db = duckdb_kpis.load(str(sqlite_path))
+    print(f"DuckDB loaded from the SQLite store in {time.perf_counter() - started:.0f} s "
+          f"({db.execute('select current_setting(' + repr('threads') + ')').fetchone()[0]} threads)\n")
+    windows = duckdb_kpis.Windows(_epochs(window), _epochs(window.previous()), int(ANCHOR.timestamp()))
+    duck_times, duck_result = [], None
+    for _ in range(args.repeat + 1):
+        started = time.perf_counter()
+        duck_result = duckdb_kpis.compute(db, windows)
+        duck_times.append(time.perf_counter() - started)
+    _print_table(results, duck_times)
+    _print_narrowed(results)
+
+    data = load_kpi_data(Store.open(sqlite_url), window.previous().start, window.end)
+    reports = {scope: compute_report(data, window, now=ANCHOR, by=scope) for scope in SCOPES}
+    checked, mismatches = compare.cross_check(reports, duck_result)
+    print(f"\ncross-check with DuckDB: {checked:,} values compared, {len(mismatches)} mismatches")
+    for line in mismatches[:20]:
+        print("  " + line)
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--agents", type=int, default=200)
+    parser.add_argument("--teams", type=int, default=20)
+    parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--period", default="30d")
+    parser.add_argument("--repeat", type=int, default=5, help="warm runs of each measurement")
+    parser.add_argument("--postgres", help="PostgreSQL URL (default: TEST_DATABASE_URL)")
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent processes for the narrowed queries")
+    parser.add_argument("--cache-dir", default=str(Path(__file__).resolve().parent / ".cache"))
+    parser.add_argument("--child", choices=["report", "narrowed"], help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--team", help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+# -- building the stores ---------------------------------------------------------------------------
+
+def _cached_sqlite_store(settings: dict, cache_dir: Path) -> Path:
+    shape = json.dumps({k: str(v) for k, v in settings.items()}, sort_keys=True)
+    path = cache_dir / f"kpi-engine-{hashlib.sha256(shape.encode()).hexdigest()[:12]}.db"
+    if path.exists():
+        refresh(Store.open(f"sqlite:///{path}"))  # a newer block format: brought up to date once
+        return path
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    building = path.with_suffix(".building")
+    for leftover in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
+        leftover.unlink(missing_ok=True)
+    print(f"building the SQLite store ({settings['tickets']:,} tickets); it is cached for later runs")
+    started = time.perf_counter()
+    _fill(f"sqlite:///{building}", settings)
+    print(f"SQLite store built in {time.perf_counter() - started:.0f} s (write_page + block refresh)")
+    building.rename(path)
+    return path
+
+
+def _fill(url: str, settings: dict) -> None:
+    """The sample helpdesk through the connector interface and Store.write_page, as ``sync`` runs it."""
+    store = Store.open(url)
+    connector = registry.build("sample", "bench", settings)
+    options = SyncOptions(since=ANCHOR - timedelta(days=settings["days"]), now=ANCHOR)
+    for stream in connector.streams():
+        for page in stream.pages(store.cursor("sample", "bench", stream.name), options):
+            store.write_page("sample", "bench", stream.name, page.records, page.cursor)
+    started = time.perf_counter()
+    days = refresh(store)
+    print(f"  block cache: {days} days built in {time.perf_counter() - started:.1f} s")
+    store.close()
+
+
+def _counts(url: str) -> dict[type, int]:
+    store = Store.open(url)
+    return {kind: store.count(kind) for kind in (Ticket, Rating, SurveyAnswer)}
+
+
+class _postgres_schema:  # noqa: N801 - a context manager used like a function
+    def __init__(self, url: str) -> None:
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        self.schema = f"bench_kpis_{uuid.uuid4().hex[:8]}"
+        self.admin = create_engine(url)
+        self.url = make_url(url).update_query_dict({"options": f"-csearch_path={self.schema}"}).render_as_string(
+            hide_password=False)
+
+    def __enter__(self) -> str:
+        from sqlalchemy import text
+
+        with self.admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{self.schema}"'))
+        return self.url
+
+    def __exit__(self, *exc) -> None:  # noqa: ANN002
+        from sqlalchemy import text
+
+        with self.admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{self.schema}" CASCADE'))
+        self.admin.dispose()
+
+
+# -- measuring (in fresh processes) ----------------------------------------------------------------
+
+def _run_child(args: argparse.Namespace, url: str) -> dict:
+    command = [sys.executable, __file__, "--child", "report", "--url", url, "--period", args.period,
+               "--repeat", str(args.repeat)]
+    result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    result["narrowed"] = _narrowed(args, url, result["teams"])
+    return result
+
+
+def _child(args: argparse.Namespace) -> dict:
+    import resource
+
+    window = window_for_period(args.period, now=ANCHOR, zone=ZoneInfo("UTC"))
+    store = Store.open(args.url)
+    if args.child == "narrowed":
+        return _narrowed_queries(store, window, args.team, args.repeat)
+    runs = []
+    for _ in range(args.repeat + 1):
+        started = time.perf_counter()
+        data = load_kpi_data(store, window.previous().start, window.end)
+        fetched = time.perf_counter()
+        rows = sum(len(compute_report(data, window, now=ANCHOR, by=scope).rows) for scope in SCOPES)
+        done = time.perf_counter()
+        runs.append({"total": done - started, "fetch": fetched - started, "compute": done - fetched, "rows": rows})
+        teams = data.directory.team_names
+        del data
+    return {"runs": runs, "teams": teams, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _narrowed(args: argparse.Namespace, url: str, teams: list[str]) -> dict:
+    """One team's row (``--team X``) and its agents (``--by agent --team X``): alone, then
+    ``--clients`` processes at once (as a slash-command server's workers would)."""
+    def command(team: str) -> list[str]:
+        return [sys.executable, __file__, "--child", "narrowed", "--url", url, "--period", args.period,
+                "--repeat", str(args.repeat * 4), "--team", team]
+
+    alone = json.loads(subprocess.run(command(teams[0]), check=True, capture_output=True, text=True).stdout)
+    workers = [subprocess.Popen(command(teams[i % len(teams)]), stdout=subprocess.PIPE, text=True)
+               for i in range(args.clients)]
+    together: dict[str, list[float]] = {}
+    for worker in workers:
+        out, _ = worker.communicate()
+        for name, times in json.loads(out).items():
+            together.setdefault(name, []).extend(times)
+    return {"alone": alone, "together": together, "clients": args.clients}
+
+
+def _narrowed_queries(store: Store, window: Window, team: str, repeat: int) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {"team": [], "agents of team": []}
+    for _ in range(repeat):
+        started = time.perf_counter()
+        data = load_kpi_data(store, window.previous().start, window.end, team=team)
+        compute_report(data, window, now=ANCHOR, by="team", team=team)
+        out["team"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        data = load_kpi_data(store, window.previous().start, window.end)  # agent rows need every team
+        compute_report(data, window, now=ANCHOR, by="agent", team=team)
+        out["agents of team"].append(time.perf_counter() - started)
+        del data
+    return out
+
+
+# -- printing --------------------------------------------------------------------------------------
+
+def _epochs(window: Window) -> tuple[int, int]:
+    return int(window.start.timestamp()), int(window.end.timestamp())
+
+
+def _print_table(results: dict[str, dict], duck_times: list[float]) -> None:
+    duck_best, duck_median = min(duck_times[1:]), statistics.median(duck_times[1:])
+    print(f"{'full report':<30}{'cold':>8}{'best':>8}{'median':>8}{'fetch':>8}{'compute':>9}"
+          f"{'best/DuckDB':>13}{'median/DuckDB':>15}{'peak RSS':>10}")
+    for name, result in results.items():
+        warm = result["runs"][1:]
+        best = min(run["total"] for run in warm)
+        median = statistics.median(run["total"] for run in warm)
+        fastest = min(warm, key=lambda run: run["total"])
+        print(f"{name + ' (this engine)':<30}{result['runs'][0]['total']:>7.2f}s{best:>7.2f}s{median:>7.2f}s"
+              f"{fastest['fetch']:>7.2f}s{fastest['compute']:>8.2f}s{best / duck_best:>12.2f}x"
+              f"{median / duck_median:>14.2f}x{result['peak_rss_mb']:>7.0f} MB")
+    print(f"{'DuckDB (SQL, in memory)':<30}{duck_times[0]:>7.2f}s{duck_best:>7.2f}s{duck_median:>7.2f}s"
+          f"{'':>8}{'':>9}{1:>12.2f}x{1:>14.2f}x{'':>10}")
+    rows = results["SQLite"]["runs"][0]["rows"]
+    print(f"({rows} rows: 1 overall, the teams, the active agents; peak RSS of the process timing the report)")
+
+
+def _print_narrowed(results: dict[str, dict]) -> None:
+    print("\nnarrowed queries (one team's row; that team's agents), seconds: best / median / p99")
+    for name, result in results.items():
+        narrowed = result["narrowed"]
+        for query in ("team", "agents of team"):
+            alone, together = narrowed["alone"][query], narrowed["together"][query]
+            print(f"  {name:<11} {query:<15} alone {_spread(alone)}   "
+                  f"{narrowed['clients']} clients at once {_spread(together)}")
+
+
+def _spread(times: list[float]) -> str:
+    ordered = sorted(times)
+    p99 = ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
+    return f"{ordered[0]:.3f} / {statistics.median(ordered):.3f} / {p99:.3f}"
+
+
+if __name__ == "__main__":
+    main()

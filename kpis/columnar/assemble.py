@@ -1,0 +1,178 @@
+"""One kind's rows for a span ``[start, end)``: stored blocks where current, the records elsewhere.
+
+Which rows a span needs (the same whatever their source):
+
+- tickets created in the span; tickets created before it that are solved in or after its start or
+  still open (an excluded ticket is never open): they are solved in it or backlog at a boundary;
+- ratings offered or rated in the span; survey answers given in it.
+
+Blocks cover the span's UTC days plus ``LOOKBACK_DAYS`` before it; what lies before that (tickets
+open longer than the lookback, ratings changed that long after their offer) is found through the
+partial indexes ``ix_tickets_long_lived`` and ``ix_ratings_late``. Rows come out oldest first,
+then day by day and team by team, whatever mix of stored and rebuilt blocks they come from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlalchemy import and_, union_all
+from sqlalchemy.engine import Connection
+
+from kpis.columnar import blocks
+from kpis.columnar import rows as packing
+from kpis.columnar.keys import KeyCodes
+from kpis.columnar.layout import DAY, DTYPES, LOOKBACK_DAYS, NO_TIME, RATINGS, SURVEYS, TICKETS, padded
+from kpis.store.schema import LATE_RATING, LONG_LIVED_TICKET, ratings, tickets
+
+
+@dataclass
+class KindRows:
+    columns: dict[str, np.ndarray]  # the layout dtype's fields; team/agent are key-dictionary codes
+    #: ratings: low-rated candidates' texts by row index.
+    details: dict[int, dict[str, Any]] = field(default_factory=dict)
+    #: Stale days rebuilt for this read, for storing afterwards.
+    rebuilt: list[blocks.RebuiltDay] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values())))
+
+
+def block_days(kind: str, start: int, end: int) -> tuple[int, int]:
+    """First and one-past-last UTC day whose blocks a span needs."""
+    return start // DAY - LOOKBACK_DAYS[kind], -(-end // DAY)
+
+
+def read_kind(
+    connection: Connection, kind: str, start: int, end: int, codes: KeyCodes, *,
+    team: tuple[str, int] | None = None, use_stored: bool = True,
+) -> KindRows:
+    """``team``: (key, code) to read one team's rows only. ``use_stored=False`` rebuilds every day."""
+    first, last = block_days(kind, start, end)
+    day_states = blocks.states(connection, kind, first, last) if use_stored else {}
+    current = [d for d in range(first, last) if blocks.is_current(day_states.get(d))]
+    stale = [d for d in range(first, last) if not blocks.is_current(day_states.get(d))]
+    generations = {d: day_states[d][0] if d in day_states else None for d in stale}
+    rebuilt = list(blocks.rebuild(connection, kind, stale, codes, generations))
+    part = None if team is None else team[1]
+
+    old = _older_rows(connection, kind, start, end, first, codes, team)
+    segments = [_Segment.of(old.array, old.details)]
+    for block in _in_day_order(blocks.stored(connection, kind, current, part), rebuilt, part):
+        if block.day * DAY >= start and (block.day + 1) * DAY <= end and block.data is not None:
+            # Wholly inside the span: the stored bytes as they are.
+            detail = block.column("detail") if block.details else None
+            segments.append(_Segment(block.rows, memoryview(block.data), {}, block.details, detail))
+        else:
+            columns = block.columns()
+            wanted = keep(kind, columns, start, end)
+            if wanted.all():
+                segments.append(_Segment.of(columns, block.details))
+            elif wanted.any():
+                segments.append(_Segment.of({name: column[wanted] for name, column in columns.items()}, block.details))
+    return _joined(kind, segments, rebuilt)
+
+
+@dataclass
+class _Segment:
+    """Rows bound for a span's columns: stored block bytes (``data``) or arrays, and the rows'
+    low-rated texts."""
+
+    rows: int
+    data: memoryview | None
+    arrays: dict[str, memoryview]
+    texts: list[dict[str, Any]]
+    detail: np.ndarray | None  # ratings: each row's index into ``texts``, -1 none
+
+    @classmethod
+    def of(cls, columns: np.ndarray | dict[str, np.ndarray], texts: list[dict[str, Any]]) -> _Segment:
+        names = list(columns.dtype.names) if isinstance(columns, np.ndarray) else list(columns)
+        contiguous = {name: np.ascontiguousarray(columns[name]) for name in names}
+        rows = len(contiguous[names[0]])
+        return cls(rows, None, {name: memoryview(c).cast("B") for name, c in contiguous.items()}, texts,
+                   contiguous["detail"] if texts else None)
+
+
+def _joined(kind: str, segments: list[_Segment], rebuilt: list[blocks.RebuiltDay]) -> KindRows:
+    """One array per column, each segment's bytes copied into it once; the details by row."""
+    dtype = DTYPES[kind]
+    rows = np.array([segment.rows for segment in segments], dtype=np.int64)
+    itemsizes = np.array([dtype.fields[name][0].itemsize for name in dtype.names], dtype=np.int64)
+    lengths = rows[:, None] * itemsizes[None, :]  # bytes of each (segment, column)
+    stored = padded(lengths)
+    starts = (np.cumsum(stored, axis=1) - stored).tolist()  # where a column lies in a stored block
+    targets = (np.cumsum(lengths, axis=0) - lengths).tolist()  # where it goes in the span's column
+    lengths = lengths.tolist()
+    columns = {}
+    for k, name in enumerate(dtype.names):
+        column = np.empty(int(rows.sum()), dtype=dtype.fields[name][0])
+        target = memoryview(column).cast("B")
+        for i, segment in enumerate(segments):
+            size, at = lengths[i][k], targets[i][k]
+            if segment.data is not None:
+                target[at : at + size] = segment.data[starts[i][k] : starts[i][k] + size]
+            else:
+                target[at : at + size] = segment.arrays[name]
+        columns[name] = column
+    details: dict[int, dict[str, Any]] = {}
+    offset = 0
+    for segment in segments:
+        if segment.texts:
+            for row in np.flatnonzero(segment.detail >= 0).tolist():
+                details[offset + row] = segment.texts[segment.detail[row]]
+        offset += segment.rows
+    return KindRows(columns, details, rebuilt)
+
+
+def keep(kind: str, a: dict[str, np.ndarray], start: int, end: int) -> np.ndarray:
+    """The rows of ``a`` a span ``[start, end)`` needs (see the module docstring)."""
+    if kind == TICKETS:
+        created, solved = a["created"], a["solved"]
+        before = (created < start) & (solved >= start) & ~((solved == NO_TIME) & a["excluded"])
+        return ((created >= start) & (created < end)) | before
+    if kind == RATINGS:
+        offered, rated = a["offered"], a["rated"]
+        return ((offered >= start) & (offered < end)) | ((rated >= start) & (rated < end))
+    return (a["answered"] >= start) & (a["answered"] < end)
+
+
+def _older_rows(connection: Connection, kind: str, start: int, end: int, first_day: int, codes: KeyCodes,
+                team: tuple[str, int] | None) -> packing.Packed:
+    """Rows the span needs from before its first block day (through the partial indexes)."""
+    before = first_day * DAY
+    if kind == TICKETS:
+        t = tickets.c
+        narrow = [] if team is None else [t.source + ":" + t.instance + ":" + t.group_id == team[0]]
+        # Open, or solved since the span started: two ranges of the partial index, whose predicate
+        # each query repeats verbatim so that the planner may use it (SQLite is told to).
+        open_or_solved = (t.solved_at.is_(None), t.solved_at >= start)
+        queries = [packing.ticket_rows(and_(LONG_LIVED_TICKET, when, t.created_at < before, *narrow), ordered=False)
+                   .with_hint(tickets, "INDEXED BY ix_tickets_long_lived", "sqlite") for when in open_or_solved]
+        found = connection.execute(union_all(*queries)).all()
+        packed = packing.pack_tickets(packing.in_ticket_order(found), codes)
+    elif kind == RATINGS:
+        r = ratings.c
+        where = and_(LATE_RATING, r.offered_at < before, r.rated_at >= start, r.rated_at < end)
+        packed = packing.pack_ratings(connection.execute(packing.rating_rows(where)).all(), codes)
+    else:
+        return packing.Packed(np.zeros(0, DTYPES[SURVEYS]))
+    if team is not None and len(packed.array):
+        packed.array = packed.array[packed.array["team"] == team[1]]
+    return packed
+
+
+def _in_day_order(stored: Iterator[blocks.Block], rebuilt: list[blocks.RebuiltDay],
+                  part: int | None) -> Iterable[blocks.Block]:
+    pending = iter(rebuilt)
+    waiting = next(pending, None)
+    for block in stored:
+        while waiting is not None and waiting.day < block.day:
+            yield from (b for b in waiting.blocks if part is None or b.part == part)
+            waiting = next(pending, None)
+        yield block
+    while waiting is not None:
+        yield from (b for b in waiting.blocks if part is None or b.part == part)
+        waiting = next(pending, None)

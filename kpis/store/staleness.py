@@ -1,0 +1,85 @@
+"""Which days of the KPI block cache a page of records makes stale (the cache: :mod:`kpis.columnar`).
+
+Blocks hold, per UTC day, the KPI columns of the tickets created that day, of the ratings offered
+that day and of the survey answers given that day. Every write bumps the ``generation`` of the days
+it touches, in the same transaction as the records: the day where a record lives now and the day
+where it lived before (should a timestamp ever change), and, for a ticket, the days of its ratings
+and survey answers, whose attribution (current assignee and group) and exclusion follow the ticket.
+A reader trusts a day's blocks only while they were built from its current generation.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Table, select, type_coerce
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from kpis.store import schema
+
+DAY = 86_400
+TICKETS, RATINGS, SURVEYS = "tickets", "ratings", "surveys"
+_IN_CHUNK = 1000
+
+
+def day_of(value: datetime | int) -> int:
+    seconds = value if isinstance(value, int) else int(value.timestamp() // 1)
+    return seconds // DAY
+
+
+def mark_stale(connection: Connection, rows_by_table: Mapping[Table, Sequence[dict[str, Any]]]) -> None:
+    """Bump every day the rows about to be upserted touch; call before upserting them."""
+    touched: set[tuple[str, int]] = set()
+    for table, kind, column in ((schema.tickets, TICKETS, "created_at"), (schema.ratings, RATINGS, "offered_at"),
+                                (schema.survey_answers, SURVEYS, "answered_at")):
+        rows = rows_by_table.get(table, ())
+        if not rows:
+            continue
+        touched |= {(kind, day_of(row[column])) for row in rows}
+        for (source, instance), ids in _ids_by_instance(rows, "id").items():
+            touched |= {(kind, d) for d in _stored_days(connection, table, table.c[column], table.c.id, source, instance, ids)}
+            if table is schema.tickets:
+                touched |= {(RATINGS, d) for d in _stored_days(
+                    connection, schema.ratings, schema.ratings.c.offered_at, schema.ratings.c.ticket_id,
+                    source, instance, ids)}
+                touched |= {(SURVEYS, d) for d in _stored_days(
+                    connection, schema.survey_answers, schema.survey_answers.c.answered_at,
+                    schema.survey_answers.c.ticket_id, source, instance, ids)}
+    bump(connection, touched)
+
+
+def bump(connection: Connection, touched: Iterable[tuple[str, int]]) -> None:
+    # Sorted, so that two writers on PostgreSQL lock the day rows in the same order (no deadlock).
+    rows = [{"kind": kind, "day": day, "generation": 1, "built": -1, "format": 0} for kind, day in sorted(touched)]
+    if not rows:
+        return
+    table = schema.kpi_block_days
+    insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(table)
+    connection.execute(
+        insert.on_conflict_do_update(index_elements=["kind", "day"], set_={"generation": table.c.generation + 1}),
+        rows,
+    )
+
+
+def _ids_by_instance(rows: Iterable[dict[str, Any]], column: str) -> dict[tuple[str, str], list[str]]:
+    out: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for row in rows:
+        out[(row["source"], row["instance"])].append(row[column])
+    return out
+
+
+def _stored_days(connection: Connection, table: Table, time_column, key_column, source: str, instance: str,  # noqa: ANN001
+                 ids: list[str]) -> set[int]:
+    days: set[int] = set()
+    # Integer division on both backends (BIGINT / INTEGER); DISTINCT: a few days, not a row per record.
+    day = type_coerce(time_column, BigInteger) // DAY
+    for start in range(0, len(ids), _IN_CHUNK):
+        query = select(day).distinct().where(
+            table.c.source == source, table.c.instance == instance, key_column.in_(ids[start : start + _IN_CHUNK])
+        )
+        days |= {value for (value,) in connection.execute(query) if value is not None}
+    return days
