@@ -34,7 +34,11 @@ def freshdesk(n: int, clock):
     account = FreshdeskAccount(clock)
     populate(account, tickets=n, days=90)
     fake = FakeFreshdesk(account, clock, per_minute=400)  # the Pro plan's limit
-    return fake, lambda: FreshdeskConnector("bench", FreshdeskSettings(url=fake.url, api_key=account.api_key), clock=clock), n
+    return (
+        fake,
+        lambda: FreshdeskConnector("bench", FreshdeskSettings(url=fake.url, api_key=account.api_key), clock=clock),
+        n,
+    )
 
 
 def intercom(n: int, clock):
@@ -44,7 +48,11 @@ def intercom(n: int, clock):
     workspace = IntercomWorkspace(clock)
     populate(workspace, conversations=n, days=90)
     fake = FakeIntercom(workspace, clock, per_minute=1000)
-    return fake, lambda: IntercomConnector("bench", IntercomSettings(url=fake.url, access_token=workspace.token), clock=clock), n
+    return (
+        fake,
+        lambda: IntercomConnector("bench", IntercomSettings(url=fake.url, access_token=workspace.token), clock=clock),
+        n,
+    )
 
 
 def helpscout(n: int, clock):
@@ -54,8 +62,13 @@ def helpscout(n: int, clock):
     account = HelpScoutAccount(clock)
     populate(account, conversations=n, days=90)
     fake = FakeHelpScout(account, clock, per_minute=400)
-    return fake, lambda: HelpScoutConnector(
-        "bench", HelpScoutSettings(url=fake.url, app_id=account.app_id, app_secret=account.app_secret), clock=clock), n
+    return (
+        fake,
+        lambda: HelpScoutConnector(
+            "bench", HelpScoutSettings(url=fake.url, app_id=account.app_id, app_secret=account.app_secret), clock=clock
+        ),
+        n,
+    )
 
 
 def main() -> None:
@@ -68,7 +81,10 @@ def main() -> None:
     from kpis.store import Store
     from tests.fake_zendesk import CompressedClock
 
-    print(f"{'helpdesk':<10} {'tickets':>8} {'requests':>9} {'read twice':>11} {'wall s':>7} {'tickets/s':>10} {'rate-limit wait':>16}")
+    print(
+        f"{'helpdesk':<10} {'tickets':>8} {'requests':>9} {'read twice':>11} {'wall s':>7} {'tickets/s':>10} "
+        f"{'rate-limit wait':>16}"
+    )
     for name, build in (("freshdesk", freshdesk), ("intercom", intercom), ("helpscout", helpscout)):
         clock = CompressedClock()
         fake, make, n = build(args.tickets, clock)
@@ -83,8 +99,10 @@ def main() -> None:
             # Intercom's ticket pages carry the ratings too; its search cursor reads nothing twice.
             twice = f"{ticket_stream.records - stored:,}" if name != "intercom" else "-"
             requests = len(fake.log)
-            print(f"{name:<10} {stored:>8,} {requests:>9,} {twice:>11} {wall:>7.1f} {stored / wall:>10,.0f} "
-                  f"{sum(clock.slept) / 60:>13.1f} min")
+            print(
+                f"{name:<10} {stored:>8,} {requests:>9,} {twice:>11} {wall:>7.1f} {stored / wall:>10,.0f} "
+                f"{sum(clock.slept) / 60:>13.1f} min"
+            )
             store.close()
 
 

@@ -16,9 +16,7 @@ T = TypeVar("T")
 _LOOSE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,3}):(\d{2}):(\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
-def records_of(
-    items: Iterable[Any], build: Callable[[Any], T | list[T] | None], *, service: str, what: str
-) -> list[T]:
+def records_of(items: Iterable[Any], build: Callable[[Any], T | list[T] | None], *, service: str, what: str) -> list[T]:
     """Map a page's items (each to a record, several, or none); one that cannot be read stops the
     sync with a clear line (its id and why)."""
     records: list[T] = []

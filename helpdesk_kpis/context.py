@@ -75,7 +75,9 @@ class AppContext:
     def slack_delivery(self, clock: Callable[[], datetime]) -> SlackDelivery:
         return SlackDelivery(self.slack_client(), DeliveryLog(self.store()), clock=clock)
 
-    def connectors(self, only: str | None = None, *, overrides: dict[str, dict[str, Any]] | None = None) -> list[Connector]:
+    def connectors(
+        self, only: str | None = None, *, overrides: dict[str, dict[str, Any]] | None = None
+    ) -> list[Connector]:
         """The configured connector instances (``only``: a source, an instance or source:instance);
         ``overrides``: settings the command line gives every instance of a source."""
         sections = self.settings().connector_sections()
@@ -96,4 +98,7 @@ class AppContext:
                 f"{self.settings().config_path} (see README), or try `helpdesk-kpis demo`"
             )
         extra = overrides or {}
-        return [registry.build(source, instance, {**values, **extra.get(source, {})}) for source, instance, values in sections]
+        return [
+            registry.build(source, instance, {**values, **extra.get(source, {})})
+            for source, instance, values in sections
+        ]

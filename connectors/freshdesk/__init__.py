@@ -33,10 +33,15 @@ SPEC = register(
         default_instance=_default_instance,
         title="Freshdesk",
         setup=(
-            SetupField("domain", "Freshdesk domain (acme for acme.freshdesk.com)", "the account's domain", unless=("url",)),
+            SetupField(
+                "domain", "Freshdesk domain (acme for acme.freshdesk.com)", "the account's domain", unless=("url",)
+            ),
             SetupField("url", None, "the account's full base URL instead of the domain (a proxy)"),
-            SetupField("api_key", "API key of an Administrator or Supervisor (Profile settings > Your API Key)",
-                       "the agent's API key (or set FRESHDESK_API_KEY)"),
+            SetupField(
+                "api_key",
+                "API key of an Administrator or Supervisor (Profile settings > Your API Key)",
+                "the agent's API key (or set FRESHDESK_API_KEY)",
+            ),
         ),
     )
 )

@@ -48,20 +48,28 @@ class FreshdeskConnector(base.Connector):
         key = self.settings.variable("API_KEY")
         where = self.settings.variable("URL") if self.settings.url else self.settings.variable("DOMAIN")
         reach = f"check that {self.settings.base_url} ({where}) is right and reachable from here, then run again"
-        signed_in, _ = probe(f"{self.label} API key", lambda: get("/agents/me"), fix=f"check {key}", found=_who,
-                             reach_fix=reach)
+        signed_in, _ = probe(
+            f"{self.label} API key", lambda: get("/agents/me"), fix=f"check {key}", found=_who, reach_fix=reach
+        )
         if not signed_in.ok:
             return [signed_in]
         role = f"set {key} to the API key of an agent with the Administrator or Supervisor role"
         checks = [
-            ("tickets", lambda: get("/tickets", {"per_page": 1, "include": "stats"}),
-             "tickets with their stats (first reply, resolution)"),
+            (
+                "tickets",
+                lambda: get("/tickets", {"per_page": 1, "include": "stats"}),
+                "tickets with their stats (first reply, resolution)",
+            ),
             ("satisfaction ratings", lambda: get("/surveys/satisfaction_ratings", {"per_page": 1}), "readable"),
-            ("groups and agents", lambda: (get("/groups", {"per_page": 1}), get("/agents", {"per_page": 1})),
-             "readable (team and agent rows)"),
+            (
+                "groups and agents",
+                lambda: (get("/groups", {"per_page": 1}), get("/agents", {"per_page": 1})),
+                "readable (team and agent rows)",
+            ),
         ]
         return [signed_in] + [
-            probe(f"{self.label} {what}", call, fix=role, found=found, reach_fix=reach)[0] for what, call, found in checks
+            probe(f"{self.label} {what}", call, fix=role, found=found, reach_fix=reach)[0]
+            for what, call, found in checks
         ]
 
 

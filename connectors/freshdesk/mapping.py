@@ -18,8 +18,12 @@ from kpis.scales import normalize
 SOURCE = "freshdesk"
 
 #: 2 Open, 3 Pending, 4 Resolved, 5 Closed; an account's own statuses (6 and up) are waiting states.
-_STATUS = {2: ("open", TicketStatus.OPEN), 3: ("pending", TicketStatus.PENDING),
-           4: ("resolved", TicketStatus.SOLVED), 5: ("closed", TicketStatus.CLOSED)}
+_STATUS = {
+    2: ("open", TicketStatus.OPEN),
+    3: ("pending", TicketStatus.PENDING),
+    4: ("resolved", TicketStatus.SOLVED),
+    5: ("closed", TicketStatus.CLOSED),
+}
 _PRIORITY = {1: Priority.LOW, 2: Priority.NORMAL, 3: Priority.HIGH, 4: Priority.URGENT}
 _CHANNEL = {1: "email", 2: "portal", 3: "phone", 7: "chat", 9: "feedback_widget", 10: "outbound_email"}
 #: The classic 3-point survey's codes; any other code means the 7-point scale.
@@ -77,7 +81,9 @@ def survey_scales(surveys: Any) -> dict[str, RatingScale]:
         default = next((q for q in questions if q.get("default") or q.get("id") == "default_question"), None)
         accepted = {int(r) for r in (default or {}).get("accepted_ratings") or ()}
         if accepted:
-            scales[str(survey.get("id"))] = RatingScale.FRESHDESK_3 if accepted <= THREE_POINT else RatingScale.FRESHDESK_7
+            scales[str(survey.get("id"))] = (
+                RatingScale.FRESHDESK_3 if accepted <= THREE_POINT else RatingScale.FRESHDESK_7
+            )
     return scales
 
 

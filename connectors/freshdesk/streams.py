@@ -125,7 +125,12 @@ class TicketsStream(FreshdeskStream):
         since = utc_from_iso(state["since"]) if "since" in state else options.since
         high = utc_from_iso(state.get("high"))
         paginator = UpdatedSincePaginator(since, int(state.get("page", 1)))
-        params: dict[str, Any] = {"order_by": "updated_at", "order_type": "asc", "per_page": PER_PAGE, "include": "stats"}
+        params: dict[str, Any] = {
+            "order_by": "updated_at",
+            "order_type": "asc",
+            "per_page": PER_PAGE,
+            "include": "stats",
+        }
         if self.filter:
             params["filter"] = self.filter
         request = PageRequest("GET", self.client.url("/tickets"), params)
@@ -215,4 +220,3 @@ class AgentsStream(_DirectoryStream):
 
     def record(self, item: Any) -> Any:
         return mapping.agent_record(item, instance=self.instance)
-

@@ -30,8 +30,11 @@ SPEC = register(
         default_instance=_default_instance,
         title="Help Scout",
         setup=(
-            SetupField("app_id", "App ID of an Account Owner's or Administrator's app (Your Profile > My Apps)",
-                       "the app's App ID (or set HELPSCOUT_APP_ID)"),
+            SetupField(
+                "app_id",
+                "App ID of an Account Owner's or Administrator's app (Your Profile > My Apps)",
+                "the app's App ID (or set HELPSCOUT_APP_ID)",
+            ),
             SetupField("app_secret", "App Secret of that app", "the app's App Secret (or set HELPSCOUT_APP_SECRET)"),
             SetupField("url", None, "the API's full base URL (a proxy)"),
         ),

@@ -52,7 +52,11 @@ class HelpScoutClient:
 
     @staticmethod
     def conversation_link(conversation: dict[str, Any]) -> str:
-        return f"https://secure.helpscout.net/conversation/{conversation['id']}/{conversation.get('number') or ''}".rstrip("/")
+        return (
+            f"https://secure.helpscout.net/conversation/{conversation['id']}/{conversation.get('number') or ''}".rstrip(
+                "/"
+            )
+        )
 
     def _refusal(self, response: requests.Response) -> HelpdeskKpisError:
         who = f"Help Scout {self.instance}"
@@ -63,6 +67,6 @@ class HelpScoutClient:
                 "(Your Profile > My Apps in Help Scout)"
             )
         return CredentialError(
-            f"{who} denied access to {urlsplit(response.url).path} (403 Forbidden): the app acts as the user who created "
-            f"it; set {names} to an app of an Account Owner or Administrator"
+            f"{who} denied access to {urlsplit(response.url).path} (403 Forbidden): the app acts as the user "
+            f"who created it; set {names} to an app of an Account Owner or Administrator"
         )

@@ -25,8 +25,12 @@ class HelpScoutConnector(base.Connector):
         self.client = HelpScoutClient(instance, settings, self.clock)
 
     def streams(self) -> Sequence[base.Stream]:
-        return [TeamsStream(self.client), UsersStream(self.client), ConversationsStream(self.client),
-                RatingsStream(self.client)]
+        return [
+            TeamsStream(self.client),
+            UsersStream(self.client),
+            ConversationsStream(self.client),
+            RatingsStream(self.client),
+        ]
 
     def check(self) -> list[CheckResult]:
         """The app's credentials get a token, and its user may read conversations, users and teams;
@@ -35,25 +39,50 @@ class HelpScoutConnector(base.Connector):
         client = HelpScoutClient(self.instance, self.settings, self.clock, max_attempts=CHECK_ATTEMPTS)
         names = self.settings.credential_variables
         reach = f"check that {self.settings.base_url} is right and reachable from here, then run again"
-        signed_in, _ = probe(f"{self.label} app credentials", lambda: client.get("/users/me"), fix=f"check {names}",
-                             found=_who, reach_fix=reach)
+        signed_in, _ = probe(
+            f"{self.label} app credentials",
+            lambda: client.get("/users/me"),
+            fix=f"check {names}",
+            found=_who,
+            reach_fix=reach,
+        )
         if not signed_in.ok:
             return [signed_in]
         role = f"set {names} to an app created by an Account Owner or Administrator"
         results = [signed_in] + [
             probe(f"{self.label} {what}", call, fix=role, found=found, reach_fix=reach)[0]
             for what, call, found in (
-                ("conversations", lambda: client.get("/conversations", {"status": "all", "embed": "threads"}),
-                 "readable, with their threads (first reply, resolution)"),
-                ("users and teams", lambda: (client.get("/users"), client.get("/teams")), "readable (agent and team rows)"),
+                (
+                    "conversations",
+                    lambda: client.get("/conversations", {"status": "all", "embed": "threads"}),
+                    "readable, with their threads (first reply, resolution)",
+                ),
+                (
+                    "users and teams",
+                    lambda: (client.get("/users"), client.get("/teams")),
+                    "readable (agent and team rows)",
+                ),
             )
         ]
-        report, payload = probe(f"{self.label} ratings", lambda: client.get(
-            "/reports/happiness/ratings", {"start": "2020-01-01T00:00:00Z", "end": "2020-01-02T00:00:00Z", "rating": "all"},
-            accept_status=(403,)), fix=role, reach_fix=reach, found="happiness ratings report readable")
+        report, payload = probe(
+            f"{self.label} ratings",
+            lambda: client.get(
+                "/reports/happiness/ratings",
+                {"start": "2020-01-01T00:00:00Z", "end": "2020-01-02T00:00:00Z", "rating": "all"},
+                accept_status=(403,),
+            ),
+            fix=role,
+            reach_fix=reach,
+            found="happiness ratings report readable",
+        )
         if report.ok and payload is None:
-            report = CheckResult(report.name, False, "the happiness ratings report needs a Plus or Pro plan: csat, csss "
-                                 "and low ratings stay empty", "on a Plus or Pro plan, ratings are synced", skipped=True)
+            report = CheckResult(
+                report.name,
+                False,
+                "the happiness ratings report needs a Plus or Pro plan: csat, csss and low ratings stay empty",
+                "on a Plus or Pro plan, ratings are synced",
+                skipped=True,
+            )
         return results + [report]
 
 

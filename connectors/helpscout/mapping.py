@@ -19,8 +19,12 @@ from kpis.scales import normalize
 
 SOURCE = "helpscout"
 
-_STATUS = {"active": TicketStatus.OPEN, "pending": TicketStatus.PENDING, "closed": TicketStatus.CLOSED,
-           "spam": TicketStatus.OPEN}
+_STATUS = {
+    "active": TicketStatus.OPEN,
+    "pending": TicketStatus.PENDING,
+    "closed": TicketStatus.CLOSED,
+    "spam": TicketStatus.OPEN,
+}
 #: The happiness report's ``ratingId``: 1 Great, 2 Okay, 3 Not Good.
 RATING_WORDS = {1: "great", 2: "okay", 3: "not good"}
 
@@ -33,11 +37,16 @@ def _threads(conversation: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 def _is_agent_reply(thread: Mapping[str, Any]) -> bool:
     """A public reply by a user (an agent): ``type`` reply, created by a user, not a draft."""
-    return (thread.get("type") == "reply" and (thread.get("createdBy") or {}).get("type") == "user"
-            and thread.get("state", "published") == "published")
+    return (
+        thread.get("type") == "reply"
+        and (thread.get("createdBy") or {}).get("type") == "user"
+        and thread.get("state", "published") == "published"
+    )
 
 
-def thread_facts(threads: Sequence[Mapping[str, Any]]) -> tuple[datetime | None, datetime | None, int, datetime | None, int]:
+def thread_facts(
+    threads: Sequence[Mapping[str, Any]],
+) -> tuple[datetime | None, datetime | None, int, datetime | None, int]:
     """(first customer message, first agent reply after it, agent replies, first close, reopens).
 
     A thread's ``status`` is the conversation status it left behind (``nochange`` leaves it);
@@ -77,7 +86,9 @@ def _team_of(conversation: Mapping[str, Any], threads: Sequence[Mapping[str, Any
     return None
 
 
-def ticket_record(conversation: Mapping[str, Any], *, instance: str, link: Callable[[Mapping[str, Any]], str]) -> Ticket:
+def ticket_record(
+    conversation: Mapping[str, Any], *, instance: str, link: Callable[[Mapping[str, Any]], str]
+) -> Ticket:
     threads = _threads(conversation)
     first_customer, first_reply, replies, first_close, reopens = thread_facts(threads)
     status_raw = str(conversation.get("status") or "active")
@@ -142,8 +153,14 @@ def rating_record(row: Mapping[str, Any], *, instance: str) -> Rating:
 
 def agent_record(user: Mapping[str, Any], *, instance: str) -> Agent:
     name = " ".join(part for part in (user.get("firstName"), user.get("lastName")) if part)
-    return Agent(source=SOURCE, instance=instance, id=str(user["id"]), name=name or str(user.get("email") or user["id"]),
-                 email=user.get("email") or None, role=user.get("role"))
+    return Agent(
+        source=SOURCE,
+        instance=instance,
+        id=str(user["id"]),
+        name=name or str(user.get("email") or user["id"]),
+        email=user.get("email") or None,
+        role=user.get("role"),
+    )
 
 
 def team_record(team: Mapping[str, Any], *, instance: str) -> Team:

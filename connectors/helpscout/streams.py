@@ -60,8 +60,14 @@ class _PassStream(HelpScoutStream):
         pass_now = utc_from_iso(state.get("pass_now")) or options.now
         paginator = PageNumberPaginator(total_pages_path=self.total_pages_path, page=int(state.get("page", 1)))
         request = PageRequest("GET", self.client.url(self.path), self.params(since, pass_now))
-        pages = walk(self.client.session, request, paginator, items_path=self.items_path, what=self.what,
-                     accept_status=self.accept_status)
+        pages = walk(
+            self.client.session,
+            request,
+            paginator,
+            items_path=self.items_path,
+            what=self.what,
+            accept_status=self.accept_status,
+        )
         done = json.dumps({"since": iso(pass_now - timedelta(minutes=self.client.settings.overlap_minutes))})
         walked = False
         for page in pages:
@@ -105,8 +111,13 @@ class ConversationsStream(_PassStream):
     total_pages_path = "page.totalPages"
 
     def params(self, since: datetime, now: datetime) -> dict[str, Any]:
-        return {"status": "all", "modifiedSince": iso(since), "sortField": "modifiedAt", "sortOrder": "desc",
-                "embed": "threads"}
+        return {
+            "status": "all",
+            "modifiedSince": iso(since),
+            "sortField": "modifiedAt",
+            "sortOrder": "desc",
+            "embed": "threads",
+        }
 
     def record(self, item: Any) -> Any:
         return mapping.ticket_record(item, instance=self.instance, link=self.client.conversation_link)
@@ -166,8 +177,10 @@ class TeamsStream(_DirectoryStream):
         paginator = PageNumberPaginator(total_pages_path="page.totalPages")
         for page in walk(self.client.session, request, paginator, items_path="_embedded.users", what="team member"):
             members.extend(page.items)
-        return [mapping.team_record(item, instance=self.instance),
-                *mapping.membership_records(item["id"], members, instance=self.instance)]
+        return [
+            mapping.team_record(item, instance=self.instance),
+            *mapping.membership_records(item["id"], members, instance=self.instance),
+        ]
 
 
 class UsersStream(_DirectoryStream):

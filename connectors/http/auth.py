@@ -89,8 +89,6 @@ class ClientCredentials(AuthBase):
         self._refresh_margin = refresh_margin
         self._token: str | None = None
         self._expires_at = 0.0
-        #: How many tokens were fetched (the checks and tests read it).
-        self.fetched = 0
 
     def __repr__(self) -> str:
         return f"ClientCredentials(token_url={self.token_url!r}, client_id=**********, client_secret=**********)"
@@ -111,7 +109,11 @@ class ClientCredentials(AuthBase):
         response = self._session.request(
             "POST",
             self.token_url,
-            data={"grant_type": "client_credentials", "client_id": self._client_id, "client_secret": self._client_secret},
+            data={
+                "grant_type": "client_credentials",
+                "client_id": self._client_id,
+                "client_secret": self._client_secret,
+            },
             auth=_NoAuth(),
         )
         body = response.payload  # type: ignore[attr-defined]
@@ -129,7 +131,6 @@ class ClientCredentials(AuthBase):
         # Without a lifetime, keep it until a 401 says otherwise.
         margin = min(self._refresh_margin, lifetime / 10)
         self._expires_at = self._clock.monotonic() + lifetime - margin if lifetime > 0 else float("inf")
-        self.fetched += 1
 
     def _on_response(self, response: requests.Response, **kwargs: Any) -> requests.Response:
         if response.status_code != 401:

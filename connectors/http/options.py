@@ -17,8 +17,8 @@ class ApiOptions(BaseModel):
     wait_budget_seconds: float = Field(600.0, gt=0)
     #: Seconds before an unanswered request counts as a timeout (and is retried).
     timeout_seconds: float = Field(60.0, gt=0)
-    #: Ratings are re-read this far before the previous sync, so that changes made while it ran
-    #: are not missed (upserts make the overlap harmless).
+    #: Lists filtered by a start time are re-read this far before the previous sync began, so that
+    #: changes made while it ran are not missed (upserts make the overlap harmless).
     overlap_minutes: int = Field(10, ge=0)
     #: Prefix of the variables the secrets come from (``FRESHDESK_`` or ``FRESHDESK_EU_``), filled
     #: in by the wiring package so that messages name the right variable.

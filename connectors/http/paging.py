@@ -152,7 +152,9 @@ class PageNumberPaginator(Paginator):
     ``total_pages_path`` names (Help Scout's ``page.totalPages``), else the first empty page.
     """
 
-    def __init__(self, param: str = "page", *, first: int = 1, total_pages_path: str | None = None, page: int | None = None) -> None:
+    def __init__(
+        self, param: str = "page", *, first: int = 1, total_pages_path: str | None = None, page: int | None = None
+    ) -> None:
         self.param, self.total_pages_path = param, total_pages_path
         self.page = first if page is None else page
 
@@ -212,8 +214,9 @@ def walk(
     An answer with a status in ``accept_status`` (an endpoint the plan lacks) ends the walk empty."""
     paginator.init_request(request)
     while True:
-        response = session.request(request.method, request.url, params=request.params or None, json=request.json,
-                                   accept_status=accept_status)
+        response = session.request(
+            request.method, request.url, params=request.params or None, json=request.json, accept_status=accept_status
+        )
         if not response.ok:
             return
         payload = response.payload  # type: ignore[attr-defined]

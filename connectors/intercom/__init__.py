@@ -31,11 +31,19 @@ SPEC = register(
         default_instance=_default_instance,
         title="Intercom",
         setup=(
-            SetupField("region", "Where your workspace is hosted (us, eu or au)", "the workspace's region", optional=True,
-                       unless=("url",)),
+            SetupField(
+                "region",
+                "Where your workspace is hosted (us, eu or au)",
+                "the workspace's region",
+                optional=True,
+                unless=("url",),
+            ),
             SetupField("url", None, "the API's full base URL instead of the region (a proxy)"),
-            SetupField("access_token", "Access token (Developer Hub > your app > Authentication)",
-                       "the app's access token (or set INTERCOM_ACCESS_TOKEN)"),
+            SetupField(
+                "access_token",
+                "Access token (Developer Hub > your app > Authentication)",
+                "the app's access token (or set INTERCOM_ACCESS_TOKEN)",
+            ),
         ),
     )
 )

@@ -39,12 +39,20 @@ class IntercomConnector(base.Connector):
         scopes = f"give the app of {token} the 'Read admins' and 'Read conversations' permissions, then run again"
         search = {"query": {"field": "updated_at", "operator": ">", "value": 0}, "pagination": {"per_page": 1}}
         checks = [
-            ("admins and teams", lambda: (client.get("/admins"), client.get("/teams")), "readable (agent and team rows)"),
-            ("conversations", lambda: client.session.request("POST", client.url("/conversations/search"), json=search),
-             f"searchable (Intercom-Version {self.settings.api_version}), with statistics and ratings"),
+            (
+                "admins and teams",
+                lambda: (client.get("/admins"), client.get("/teams")),
+                "readable (agent and team rows)",
+            ),
+            (
+                "conversations",
+                lambda: client.session.request("POST", client.url("/conversations/search"), json=search),
+                f"searchable (Intercom-Version {self.settings.api_version}), with statistics and ratings",
+            ),
         ]
         return [signed_in] + [
-            probe(f"{self.label} {what}", call, fix=scopes, found=found, reach_fix=reach)[0] for what, call, found in checks
+            probe(f"{self.label} {what}", call, fix=scopes, found=found, reach_fix=reach)[0]
+            for what, call, found in checks
         ]
 
 

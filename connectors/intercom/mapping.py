@@ -48,7 +48,10 @@ def ticket_record(conversation: Mapping[str, Any], *, instance: str, link: Calla
     state = str(conversation.get("state") or ("open" if conversation.get("open") else "closed"))
     status = _STATE.get(state, TicketStatus.OPEN)
     created_at = utc_from_epoch(conversation["created_at"])
-    first_close, last_close = utc_from_epoch(statistics.get("first_close_at")), utc_from_epoch(statistics.get("last_close_at"))
+    first_close, last_close = (
+        utc_from_epoch(statistics.get("first_close_at")),
+        utc_from_epoch(statistics.get("last_close_at")),
+    )
     solved_at = (last_close or first_close) if status is TicketStatus.SOLVED else None
     contacts = (conversation.get("contacts") or {}).get("contacts") or []
     tags = tuple(str(tag.get("name")) for tag in (conversation.get("tags") or {}).get("tags") or () if tag.get("name"))
@@ -109,8 +112,16 @@ def rating_record(conversation: Mapping[str, Any], *, instance: str) -> Rating |
         return Rating(**common, state=RatingState.OFFERED, updated_at=offered_at)
     positive, score = normalize(RatingScale.ONE_TO_FIVE, rating["rating"])
     rated_at = utc_from_epoch(rating.get("updated_at")) or utc_from_epoch(rating.get("created_at")) or offered_at
-    return Rating(**common, state=RatingState.RECEIVED, rated_at=rated_at, score_raw=str(int(rating["rating"])),
-                  positive=positive, score=score, comment=rating.get("remark") or None, updated_at=rated_at)
+    return Rating(
+        **common,
+        state=RatingState.RECEIVED,
+        rated_at=rated_at,
+        score_raw=str(int(rating["rating"])),
+        positive=positive,
+        score=score,
+        comment=rating.get("remark") or None,
+        updated_at=rated_at,
+    )
 
 
 def agent_record(admin: Mapping[str, Any], *, instance: str) -> Agent:

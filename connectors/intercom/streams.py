@@ -65,9 +65,17 @@ class ConversationsStream(IntercomStream):
         request = PageRequest("POST", self.client.url("/conversations/search"), json=body)
         link = self.client.conversation_link
         for page in walk(self.client.session, request, paginator, items_path="conversations", what=self.what):
-            records = self.records(page.items, lambda c: [
-                record for record in (mapping.ticket_record(c, instance=self.instance, link=link),
-                                      mapping.rating_record(c, instance=self.instance)) if record is not None])
+            records = self.records(
+                page.items,
+                lambda c: [
+                    record
+                    for record in (
+                        mapping.ticket_record(c, instance=self.instance, link=link),
+                        mapping.rating_record(c, instance=self.instance),
+                    )
+                    if record is not None
+                ],
+            )
             updated = [int(r.updated_at.timestamp()) for r in records if isinstance(r, Ticket)]
             high = max(updated + ([high] if high is not None else []), default=None)
             resume = max(after, high - 1) if high is not None else after

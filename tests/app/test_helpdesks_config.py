@@ -45,14 +45,27 @@ def toml(project) -> dict:
     return tomllib.loads((project / "helpdesk-kpis.toml").read_text())
 
 
-def test_init_sets_up_the_three_helpdesks_from_flags_and_variables(project, freshdesk, intercom, helpscout,
-                                                                   monkeypatch, capsys):
+def test_init_sets_up_the_three_helpdesks_from_flags_and_variables(
+    project, freshdesk, intercom, helpscout, monkeypatch, capsys
+):
     monkeypatch.setenv("FRESHDESK_API_KEY", freshdesk.account.api_key)
     monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", intercom.workspace.token)
     monkeypatch.setenv("HELPSCOUT_APP_ID", helpscout.account.app_id)
     monkeypatch.setenv("HELPSCOUT_APP_SECRET", helpscout.account.app_secret)
-    code, out, err = run(capsys, "config", "init", "--no-input", "--freshdesk-domain", "acme",
-                         "--freshdesk-url", freshdesk.url, "--intercom-url", intercom.url, "--helpscout-url", helpscout.url)
+    code, out, err = run(
+        capsys,
+        "config",
+        "init",
+        "--no-input",
+        "--freshdesk-domain",
+        "acme",
+        "--freshdesk-url",
+        freshdesk.url,
+        "--intercom-url",
+        intercom.url,
+        "--helpscout-url",
+        helpscout.url,
+    )
     assert code == 0, err
     config = toml(project)
     assert config["connectors"] == {
@@ -73,8 +86,12 @@ def test_init_sets_up_the_three_helpdesks_from_flags_and_variables(project, fres
         assert secret not in out + err
 
     code, out, err = run(capsys, "config", "check")
-    for row in ("freshdesk:acme API key", "intercom:default access token", "helpscout:default app credentials",
-                "helpscout:default ratings"):
+    for row in (
+        "freshdesk:acme API key",
+        "intercom:default access token",
+        "helpscout:default app credentials",
+        "helpscout:default ratings",
+    ):
         assert row in out
     assert "signed in as ada@acme.test" in out
     code, out, err = run(capsys, "sync", "--no-alerts")

@@ -43,10 +43,21 @@ def world(project, clock, monkeypatch):
     helpscout = HelpScoutAccount(clock, app_id=HS_ID, app_secret=HS_SECRET)
     populate_helpscout(helpscout, conversations=30)
     monkeypatch.setattr(cli, "_now", lambda: datetime.fromtimestamp(int(clock.epoch()), tz=timezone.utc))
-    with FakeFreshdesk(freshdesk, clock) as fd, FakeIntercom(intercom, clock) as ic, FakeHelpScout(helpscout, clock) as hs:
-        for name, value in {"FRESHDESK_URL": fd.url, "FRESHDESK_DOMAIN": "acme", "FRESHDESK_API_KEY": FD_KEY,
-                            "INTERCOM_URL": ic.url, "INTERCOM_ACCESS_TOKEN": IC_TOKEN, "HELPSCOUT_URL": hs.url,
-                            "HELPSCOUT_APP_ID": HS_ID, "HELPSCOUT_APP_SECRET": HS_SECRET}.items():
+    with (
+        FakeFreshdesk(freshdesk, clock) as fd,
+        FakeIntercom(intercom, clock) as ic,
+        FakeHelpScout(helpscout, clock) as hs,
+    ):
+        for name, value in {
+            "FRESHDESK_URL": fd.url,
+            "FRESHDESK_DOMAIN": "acme",
+            "FRESHDESK_API_KEY": FD_KEY,
+            "INTERCOM_URL": ic.url,
+            "INTERCOM_ACCESS_TOKEN": IC_TOKEN,
+            "HELPSCOUT_URL": hs.url,
+            "HELPSCOUT_APP_ID": HS_ID,
+            "HELPSCOUT_APP_SECRET": HS_SECRET,
+        }.items():
             monkeypatch.setenv(name, value)
         yield {"fd": fd, "ic": ic, "hs": hs, "monkeypatch": monkeypatch}
 
@@ -138,7 +149,8 @@ def test_no_secret_reaches_output_or_logs(world, scenario, capsys, caplog):
 def test_connectors_and_their_sessions_never_show_a_secret_in_their_repr(world):
     connectors = AppContext().connectors()
     assert {c.source for c in connectors} == {"freshdesk", "intercom", "helpscout"}
-    text = "".join(repr(c.settings) + repr(vars(c)) + repr(vars(c.client)) + repr(c.client.session.auth)
-                   for c in connectors)
+    text = "".join(
+        repr(c.settings) + repr(vars(c)) + repr(vars(c.client)) + repr(c.client.session.auth) for c in connectors
+    )
     for secret in secret_forms([]):
         assert secret not in text

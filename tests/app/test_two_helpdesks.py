@@ -78,12 +78,16 @@ def test_one_digest_reports_both_helpdesks_teams_kept_apart(helpdesks, capsys):
     # (5), at stats.resolved_at.
     zendesk_solved = solved_in_window(
         zendesk.tickets.values(),
-        lambda t: (zendesk.metrics.get(t["id"]) or {}).get("solved_at") if t["status"] in ("solved", "closed") else None,
-        lambda t: t["status"] == "deleted" or "closed_by_merge" in t["tags"])
+        lambda t: (
+            (zendesk.metrics.get(t["id"]) or {}).get("solved_at") if t["status"] in ("solved", "closed") else None
+        ),
+        lambda t: t["status"] == "deleted" or "closed_by_merge" in t["tags"],
+    )
     freshdesk_solved = solved_in_window(
         freshdesk.tickets.values(),
         lambda t: t["stats"]["resolved_at"] if t["status"] in (4, 5) else None,
-        lambda t: t.get("deleted") or t.get("spam"))
+        lambda t: t.get("deleted") or t.get("spam"),
+    )
     expected = {}
     for gid, group in zendesk.groups.items():
         shared = group["name"] in {g["name"] for g in freshdesk.groups.values()}
@@ -92,8 +96,13 @@ def test_one_digest_reports_both_helpdesks_teams_kept_apart(helpdesks, capsys):
         expected[f"{group['name']} (freshdesk:acme)"] = freshdesk_solved.get(str(gid), 0)
     # Billing and Technical exist in both helpdesks: each source's team is its own row, named
     # with its source; Returns (Zendesk only) keeps its plain name.
-    assert set(expected) == {"Billing (zendesk:acme)", "Billing (freshdesk:acme)", "Technical (zendesk:acme)",
-                             "Technical (freshdesk:acme)", "Returns"}
+    assert set(expected) == {
+        "Billing (zendesk:acme)",
+        "Billing (freshdesk:acme)",
+        "Technical (zendesk:acme)",
+        "Technical (freshdesk:acme)",
+        "Returns",
+    }
     assert set(lines) >= set(expected), breakdown
     for name, count in expected.items():
         assert f"solved {count} " in lines[name], (name, lines[name])

@@ -11,7 +11,7 @@ from connectors.base import SyncOptions
 from connectors.freshdesk import FreshdeskConnector, FreshdeskSettings
 from connectors.freshdesk import streams as freshdesk_streams
 from kpis.errors import MalformedResponse, RunFailed
-from kpis.records import Agent, Membership, Priority, Rating, RatingScale, Team, Ticket, TicketStatus
+from kpis.records import Agent, Membership, Priority, RatingScale, Team, Ticket, TicketStatus
 from tests.fake_freshdesk import FakeFreshdesk, FreshdeskAccount, iso
 from tests.fake_freshdesk.data import SEVEN_POINT, THREE_POINT
 from tests.fake_zendesk import CompressedClock
@@ -58,12 +58,22 @@ def pull(conn, clock, only: str | None = None):
 def test_tickets_carry_first_reply_and_resolution_from_their_stats(fake, account, clock):
     billing = account.add_group("Billing")
     ada = account.add_agent("Ada Admin", [billing])
-    solved = account.add_ticket(created=at(0), agent=ada, group=billing, status=4, first_reply=at(45),
-                                resolved=at(240), priority=3)
-    reopened = account.add_ticket(created=at(0), agent=ada, group=billing, status=2, first_reply=at(10),
-                                  resolved=at(60), reopened=at(90), priority=2)
-    closed_again = account.add_ticket(created=at(0), agent=None, group=None, status=5, resolved=at(600),
-                                      reopened=at(300))
+    solved = account.add_ticket(
+        created=at(0), agent=ada, group=billing, status=4, first_reply=at(45), resolved=at(240), priority=3
+    )
+    reopened = account.add_ticket(
+        created=at(0),
+        agent=ada,
+        group=billing,
+        status=2,
+        first_reply=at(10),
+        resolved=at(60),
+        reopened=at(90),
+        priority=2,
+    )
+    closed_again = account.add_ticket(
+        created=at(0), agent=None, group=None, status=5, resolved=at(600), reopened=at(300)
+    )
     waiting = account.add_ticket(created=at(0), agent=ada, group=billing, status=6)
     tickets = {t.id: t for t in pull(connector(fake, account, clock), clock, "tickets")}
 
@@ -127,17 +137,25 @@ def test_groups_give_teams_and_memberships_and_agents_their_contact(fake, accoun
     ada = account.add_agent("Ada Admin", [billing, tech])
     gone = account.add_agent("Gus Gone", [tech], active=False)
     records = pull(connector(fake, account, clock), clock)
-    assert {(t.id, t.name) for t in records if isinstance(t, Team)} == {(str(billing), "Billing"), (str(tech), "Technical")}
+    assert {(t.id, t.name) for t in records if isinstance(t, Team)} == {
+        (str(billing), "Billing"),
+        (str(tech), "Technical"),
+    }
     assert {(m.agent_id, m.team_id) for m in records if isinstance(m, Membership)} == {
-        (str(ada), str(billing)), (str(ada), str(tech)), (str(gone), str(tech))}
+        (str(ada), str(billing)),
+        (str(ada), str(tech)),
+        (str(gone), str(tech)),
+    }
     agents = {a.id: a for a in records if isinstance(a, Agent)}
     assert (agents[str(ada)].email, agents[str(ada)].active) == ("ada@acme.test", True)
     assert agents[str(gone)].active is False
 
 
 def _tickets(account, count: int, *, same_second: bool = False) -> list[int]:
-    return [account.add_ticket(created=at(i), agent=None, group=None, updated=at(0 if same_second else i))
-            for i in range(count)]
+    return [
+        account.add_ticket(created=at(i), agent=None, group=None, updated=at(0 if same_second else i))
+        for i in range(count)
+    ]
 
 
 def test_every_page_re_anchors_on_the_last_ticket_read(account, clock):
@@ -180,7 +198,10 @@ def test_tickets_sharing_one_second_page_on_by_number_up_to_the_cap(account, clo
         # From the sync's start, re-anchored on the shared second, then pages 2 and 3 of it.
         calls = fake.requests_to("/tickets")
         assert [(c.params["updated_since"][0], c.params["page"][0]) for c in calls[1:]] == [
-            (iso(at(0) - 1), "1"), (iso(at(0) - 1), "2"), (iso(at(0) - 1), "3")]
+            (iso(at(0) - 1), "1"),
+            (iso(at(0) - 1), "2"),
+            (iso(at(0) - 1), "3"),
+        ]
         assert {r.id for r in records} == {str(i) for i in ids}
         monkeypatch.setattr(freshdesk_streams, "PAGE_CAP", 2)
         with pytest.raises(RunFailed, match=r"updated in the second after .* stops paging at page 2"):
@@ -206,7 +227,9 @@ def test_a_page_that_is_not_a_list_or_links_to_itself_is_malformed(fake, account
     fake.fail("reply", "GET /api/v2/groups", reply=Reply(200, {"groups": []}))
     with pytest.raises(MalformedResponse, match="Freshdesk acme sent a group page without a JSON list"):
         pull(connector(fake, account, clock), clock, "teams")
-    loop = Reply(200, [{"id": 1, "contact": {"name": "A"}}], {"Link": f'<{fake.url}/api/v2/agents?per_page=100>; rel="next"'})
+    loop = Reply(
+        200, [{"id": 1, "contact": {"name": "A"}}], {"Link": f'<{fake.url}/api/v2/agents?per_page=100>; rel="next"'}
+    )
     fake.fail("reply", "GET /api/v2/agents", reply=loop)
     with pytest.raises(MalformedResponse, match="points at itself"):
         pull(connector(fake, account, clock), clock, "agents")
@@ -218,8 +241,11 @@ def test_check_reports_the_key_the_role_and_an_unreachable_account(account, cloc
     with FakeFreshdesk(account, clock) as fake:
         good = connector(fake, account, clock).check()
         assert [(r.name, r.ok) for r in good] == [
-            ("freshdesk:acme API key", True), ("freshdesk:acme tickets", True),
-            ("freshdesk:acme satisfaction ratings", True), ("freshdesk:acme groups and agents", True)]
+            ("freshdesk:acme API key", True),
+            ("freshdesk:acme tickets", True),
+            ("freshdesk:acme satisfaction ratings", True),
+            ("freshdesk:acme groups and agents", True),
+        ]
         assert good[0].detail == "signed in as ada@acme.test"
         wrong = FreshdeskConnector("acme", FreshdeskSettings(url=fake.url, api_key="nope"), clock=clock).check()
         assert len(wrong) == 1 and not wrong[0].ok and wrong[0].fix == "check FRESHDESK_API_KEY"

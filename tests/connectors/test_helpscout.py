@@ -50,8 +50,14 @@ def pull(conn, clock, only=None):
 def test_first_reply_resolution_and_reopens_come_from_the_threads(fake, account, clock):
     billing = account.add_team("Billing")
     ada = account.add_user("Ada", "Admin", [billing])
-    cid = account.add_conversation(created=T0, user=ada, team=billing, replies=[T0 + 30 * MIN],
-                                   closes=[T0 + 90 * MIN, T0 + 200 * MIN], reopens=[T0 + 100 * MIN])
+    cid = account.add_conversation(
+        created=T0,
+        user=ada,
+        team=billing,
+        replies=[T0 + 30 * MIN],
+        closes=[T0 + 90 * MIN, T0 + 200 * MIN],
+        reopens=[T0 + 100 * MIN],
+    )
     waiting = account.add_conversation(created=T0, user=None)
     records = pull(connector(fake, account, clock), clock)
     tickets = {r.id: r for r in records if isinstance(r, Ticket)}
@@ -62,7 +68,13 @@ def test_first_reply_resolution_and_reopens_come_from_the_threads(fake, account,
     assert (t.assignee_id, t.group_id) == (str(ada), str(billing))
     assert t.url == f"https://secure.helpscout.net/conversation/{cid}/{10000 + cid}"
     w = tickets[str(waiting)]
-    assert (w.status, w.first_reply_minutes, w.replies, w.reopens, w.assignee_id) == (TicketStatus.OPEN, None, 0, 0, None)
+    assert (w.status, w.first_reply_minutes, w.replies, w.reopens, w.assignee_id) == (
+        TicketStatus.OPEN,
+        None,
+        0,
+        0,
+        None,
+    )
     assert {(m.agent_id, m.team_id) for m in records if isinstance(m, Membership)} == {(str(ada), str(billing))}
     assert {t.name for t in records if isinstance(t, Team)} == {"Billing"}
 
@@ -70,7 +82,7 @@ def test_first_reply_resolution_and_reopens_come_from_the_threads(fake, account,
 def test_happiness_ratings_great_okay_not_good(fake, account, clock):
     ada = account.add_user("Ada", "Admin", [])
     cids = [account.add_conversation(created=T0, user=ada, replies=[T0 + MIN], closes=[T0 + 2 * MIN]) for _ in range(3)]
-    for cid, rating_id in zip(cids, (1, 2, 3)):
+    for cid, rating_id in zip(cids, (1, 2, 3), strict=True):
         account.rate(cid, rating_id, at=T0 + 10 * MIN, comment="Well done!" if rating_id == 1 else "")
     ratings = {r.ticket_id: r for r in pull(connector(fake, account, clock), clock, "ratings") if isinstance(r, Rating)}
     great, okay, bad = (ratings[str(c)] for c in cids)

@@ -78,18 +78,33 @@ def _link(url: str) -> dict[str, str]:
 
 @responses.activate
 def test_link_header_pages_until_no_next_and_resume_from_the_saved_state(clock):
-    responses.get(f"{BASE}/t", json=[1, 2], headers=_link(f"{BASE}/t?page=2"), match=[matchers.query_param_matcher({"per_page": "2"})])
-    responses.get(f"{BASE}/t", json=[3, 4], headers=_link(f"{BASE}/t?page=3"), match=[matchers.query_param_matcher({"page": "2"})])
+    responses.get(
+        f"{BASE}/t",
+        json=[1, 2],
+        headers=_link(f"{BASE}/t?page=2"),
+        match=[matchers.query_param_matcher({"per_page": "2"})],
+    )
+    responses.get(
+        f"{BASE}/t", json=[3, 4], headers=_link(f"{BASE}/t?page=3"), match=[matchers.query_param_matcher({"page": "2"})]
+    )
     responses.get(f"{BASE}/t", json=[5], match=[matchers.query_param_matcher({"page": "3"})])
     s = api_session(service="Example", clock=clock)
     paginator = LinkHeaderPaginator()
     pages = []
     for page in walk(s, PageRequest("GET", f"{BASE}/t", {"per_page": 2}), paginator, items_path=None, what="ticket"):
         pages.append((page.items, paginator.state()))
-    assert pages == [([1, 2], {"next_url": f"{BASE}/t?page=2"}), ([3, 4], {"next_url": f"{BASE}/t?page=3"}),
-                     ([5], {"next_url": None})]
-    resumed = walk(s, PageRequest("GET", f"{BASE}/t", {"per_page": 2}), LinkHeaderPaginator(f"{BASE}/t?page=3"),
-                   items_path=None, what="ticket")
+    assert pages == [
+        ([1, 2], {"next_url": f"{BASE}/t?page=2"}),
+        ([3, 4], {"next_url": f"{BASE}/t?page=3"}),
+        ([5], {"next_url": None}),
+    ]
+    resumed = walk(
+        s,
+        PageRequest("GET", f"{BASE}/t", {"per_page": 2}),
+        LinkHeaderPaginator(f"{BASE}/t?page=3"),
+        items_path=None,
+        what="ticket",
+    )
     assert [p.items for p in resumed] == [[5]]
 
 
@@ -99,7 +114,9 @@ def test_a_next_link_to_the_same_page_stops_before_that_page_is_handed_on(clock)
     responses.get(f"{BASE}/t?page=2", json=[2], headers=_link(f"{BASE}/t?page=2"))
     s = api_session(service="Example acme", clock=clock)
     seen = []
-    with pytest.raises(MalformedResponse, match=r"Example acme sent a ticket page that points at itself .* pagination loop"):
+    with pytest.raises(
+        MalformedResponse, match=r"Example acme sent a ticket page that points at itself .* pagination loop"
+    ):
         for page in walk(s, PageRequest("GET", f"{BASE}/t"), LinkHeaderPaginator(), items_path=None, what="ticket"):
             seen.append(page.items)
     assert seen == [[1]]  # the looping page was never handed on (nothing of it is stored)
@@ -110,17 +127,28 @@ def test_a_cursor_in_the_body_is_sent_back_in_the_json_body_and_a_repeated_curso
     def body(cursor):
         return {"pagination": {"per_page": 2, **({"starting_after": cursor} if cursor else {})}}
 
-    responses.post(f"{BASE}/s", json={"items": [1, 2], "pages": {"next": {"starting_after": "c1"}}},
-                   match=[matchers.json_params_matcher(body(None))])
-    responses.post(f"{BASE}/s", json={"items": [3, 4], "pages": {"next": {"starting_after": "c2"}}},
-                   match=[matchers.json_params_matcher(body("c1"))])
-    responses.post(f"{BASE}/s", json={"items": [5], "pages": {"next": {"starting_after": "c2"}}},
-                   match=[matchers.json_params_matcher(body("c2"))])
+    responses.post(
+        f"{BASE}/s",
+        json={"items": [1, 2], "pages": {"next": {"starting_after": "c1"}}},
+        match=[matchers.json_params_matcher(body(None))],
+    )
+    responses.post(
+        f"{BASE}/s",
+        json={"items": [3, 4], "pages": {"next": {"starting_after": "c2"}}},
+        match=[matchers.json_params_matcher(body("c1"))],
+    )
+    responses.post(
+        f"{BASE}/s",
+        json={"items": [5], "pages": {"next": {"starting_after": "c2"}}},
+        match=[matchers.json_params_matcher(body("c2"))],
+    )
     s = api_session(service="Example", clock=clock)
     paginator = BodyCursorPaginator("pages.next.starting_after", body_path="pagination.starting_after")
     seen = []
     with pytest.raises(MalformedResponse, match="pagination loop"):
-        for page in walk(s, PageRequest("POST", f"{BASE}/s", json=body(None)), paginator, items_path="items", what="conversation"):
+        for page in walk(
+            s, PageRequest("POST", f"{BASE}/s", json=body(None)), paginator, items_path="items", what="conversation"
+        ):
             seen.append(page.items)
     assert seen == [[1, 2], [3, 4]]
 
@@ -128,12 +156,19 @@ def test_a_cursor_in_the_body_is_sent_back_in_the_json_body_and_a_repeated_curso
 @responses.activate
 def test_page_numbers_stop_at_the_total_the_body_names(clock):
     for n in (1, 2):
-        responses.get(f"{BASE}/c", json={"_embedded": {"conversations": [n]}, "page": {"number": n, "totalPages": 2}},
-                      match=[matchers.query_param_matcher({"page": str(n)})])
+        responses.get(
+            f"{BASE}/c",
+            json={"_embedded": {"conversations": [n]}, "page": {"number": n, "totalPages": 2}},
+            match=[matchers.query_param_matcher({"page": str(n)})],
+        )
     s = api_session(service="Example", clock=clock)
     paginator = PageNumberPaginator(total_pages_path="page.totalPages")
-    got = [(p.items, p.has_next) for p in walk(s, PageRequest("GET", f"{BASE}/c"), paginator,
-                                                 items_path="_embedded.conversations", what="conversation")]
+    got = [
+        (p.items, p.has_next)
+        for p in walk(
+            s, PageRequest("GET", f"{BASE}/c"), paginator, items_path="_embedded.conversations", what="conversation"
+        )
+    ]
     assert got == [([1], True), ([2], False)]
 
 
@@ -161,9 +196,15 @@ def test_api_key_and_bearer_auth_send_their_header_and_never_show_the_secret(clo
 
 def _token_endpoint(*tokens: str, expires_in: int = 7200) -> None:
     for token in tokens:
-        responses.post(f"{BASE}/oauth2/token", json={"token_type": "bearer", "access_token": token, "expires_in": expires_in},
-                       match=[matchers.urlencoded_params_matcher(
-                           {"grant_type": "client_credentials", "client_id": "app", "client_secret": "hs-s3cr3t"})])
+        responses.post(
+            f"{BASE}/oauth2/token",
+            json={"token_type": "bearer", "access_token": token, "expires_in": expires_in},
+            match=[
+                matchers.urlencoded_params_matcher(
+                    {"grant_type": "client_credentials", "client_id": "app", "client_secret": "hs-s3cr3t"}
+                )
+            ],
+        )
 
 
 def _oauth_session(clock):

@@ -51,21 +51,43 @@ def pull(conn, clock):
 def test_a_conversation_with_statistics_and_rating(fake, workspace, clock):
     billing = workspace.add_team("Billing")
     ada = workspace.add_admin("Ada Admin", [billing])
-    cid = workspace.add_conversation(created=T0, admin=ada, team=billing, state="closed", first_reply=T0 + 1800,
-                                     business_reply_seconds=600, closed=T0 + 4 * 3600, reopens=1, rating=4,
-                                     rated=T0 + 5 * 3600)
+    cid = workspace.add_conversation(
+        created=T0,
+        admin=ada,
+        team=billing,
+        state="closed",
+        first_reply=T0 + 1800,
+        business_reply_seconds=600,
+        closed=T0 + 4 * 3600,
+        reopens=1,
+        rating=4,
+        rated=T0 + 5 * 3600,
+    )
     open_one = workspace.add_conversation(created=T0, admin=None, team=billing)
     records = pull(connector(fake, workspace, clock), clock)
     tickets = {r.id: r for r in records if isinstance(r, Ticket)}
     t = tickets[cid]
-    assert (t.status, t.status_raw, t.solved_at) == (TicketStatus.SOLVED, "closed", datetime.fromtimestamp(T0 + 4 * 3600, timezone.utc))
+    assert (t.status, t.status_raw, t.solved_at) == (
+        TicketStatus.SOLVED,
+        "closed",
+        datetime.fromtimestamp(T0 + 4 * 3600, timezone.utc),
+    )
     assert (t.first_reply_minutes, t.first_reply_minutes_business) == (30, 10)
     assert (t.first_resolution_minutes, t.full_resolution_minutes, t.reopens, t.replies) == (240, 240, 1, None)
     assert (t.assignee_id, t.group_id) == (ada, billing)
     assert t.url == f"https://app.intercom.com/a/apps/abc123/conversations/{cid}"
-    assert (tickets[open_one].status, tickets[open_one].solved_at, tickets[open_one].assignee_id) == (TicketStatus.OPEN, None, None)
+    assert (tickets[open_one].status, tickets[open_one].solved_at, tickets[open_one].assignee_id) == (
+        TicketStatus.OPEN,
+        None,
+        None,
+    )
     [rating] = [r for r in records if isinstance(r, Rating)]
-    assert (rating.id, rating.ticket_id, rating.state, rating.scale) == (cid, cid, RatingState.RECEIVED, RatingScale.ONE_TO_FIVE)
+    assert (rating.id, rating.ticket_id, rating.state, rating.scale) == (
+        cid,
+        cid,
+        RatingState.RECEIVED,
+        RatingScale.ONE_TO_FIVE,
+    )
     assert (rating.score_raw, rating.positive, rating.score, rating.agent_id) == ("4", True, 0.75, ada)
     assert rating.rated_at == datetime.fromtimestamp(T0 + 5 * 3600, timezone.utc) and rating.comment == "thanks"
     assert {(m.agent_id, m.team_id) for m in records if isinstance(m, Membership)} == {(ada, billing)}
@@ -76,10 +98,12 @@ def test_a_conversation_with_statistics_and_rating(fake, workspace, clock):
 def test_fin_alone_counts_as_volume_only_and_a_handed_over_conversation_is_human(fake, workspace, clock):
     billing = workspace.add_team("Billing")
     ada = workspace.add_admin("Ada Admin", [billing])
-    alone = workspace.add_conversation(created=T0, admin=None, team=billing, state="closed", closed=T0 + 30,
-                                       rating=5, rated=T0 + 60, fin="resolved")
-    routed = workspace.add_conversation(created=T0, admin=ada, team=billing, state="closed", first_reply=T0 + 600,
-                                        closed=T0 + 1200, fin="routed")
+    alone = workspace.add_conversation(
+        created=T0, admin=None, team=billing, state="closed", closed=T0 + 30, rating=5, rated=T0 + 60, fin="resolved"
+    )
+    routed = workspace.add_conversation(
+        created=T0, admin=ada, team=billing, state="closed", first_reply=T0 + 600, closed=T0 + 1200, fin="routed"
+    )
     records = pull(connector(fake, workspace, clock), clock)
     tickets = {r.id: r for r in records if isinstance(r, Ticket)}
     t = tickets[alone]
@@ -100,11 +124,16 @@ def test_search_asks_updated_at_ascending_and_follows_starting_after(fake, works
     searches = fake.requests_to("/conversations/search", "POST")
     bodies = [json.loads(r.body) for r in searches]
     assert [len(p.records) for p in pages] == [2, 2, 1]
-    assert bodies[0]["query"] == {"operator": "AND", "value": [
-        {"field": "updated_at", "operator": ">", "value": int(since.timestamp()) - 1}]}
+    assert bodies[0]["query"] == {
+        "operator": "AND",
+        "value": [{"field": "updated_at", "operator": ">", "value": int(since.timestamp()) - 1}],
+    }
     assert bodies[0]["sort"] == {"field": "updated_at", "order": "ascending"}
     assert "starting_after" not in bodies[0]["pagination"]
-    assert bodies[1]["pagination"]["starting_after"] and bodies[1]["pagination"]["starting_after"] != bodies[2]["pagination"]["starting_after"]
+    assert (
+        bodies[1]["pagination"]["starting_after"]
+        and bodies[1]["pagination"]["starting_after"] != bodies[2]["pagination"]["starting_after"]
+    )
     # Cursors: one second before the newest updated_at read; the last one ends the pass.
     assert json.loads(pages[0].cursor) == {"after": T0 + 1 - 1, "high": T0 + 1}
     assert json.loads(pages[-1].cursor) == {"after": T0 + 4 - 1}
@@ -121,9 +150,11 @@ def test_a_429_waits_until_the_reset_intercom_announces(fake, workspace, clock):
 def test_check_reports_the_token_and_the_apps_permissions(fake, workspace, clock):
     workspace.add_admin("Ada Admin", [])
     good = connector(fake, workspace, clock).check()
-    assert [(r.name, r.ok) for r in good] == [("intercom:default access token", True),
-                                              ("intercom:default admins and teams", True),
-                                              ("intercom:default conversations", True)]
+    assert [(r.name, r.ok) for r in good] == [
+        ("intercom:default access token", True),
+        ("intercom:default admins and teams", True),
+        ("intercom:default conversations", True),
+    ]
     assert good[0].detail == "ada@acme.test in workspace Acme"
     wrong = connector(fake, workspace, clock, token="nope").check()
     assert len(wrong) == 1 and wrong[0].fix == "check INTERCOM_ACCESS_TOKEN" and "nope" not in wrong[0].detail
@@ -141,13 +172,37 @@ def test_report_counts_fin_in_volume_and_not_in_first_reply_or_csat(workspace, c
     ada = workspace.add_admin("Ada Admin", [billing])
     # 16 Nov 2026: two human conversations (replies after 20 and 40 minutes, one rated 5, one 2),
     # three Fin handled alone (one rated 5).
-    workspace.add_conversation(created=T0, admin=ada, team=billing, state="closed", first_reply=T0 + 1200,
-                               closed=T0 + 3600, rating=5, rated=T0 + 4000)
-    workspace.add_conversation(created=T0, admin=ada, team=billing, state="closed", first_reply=T0 + 2400,
-                               closed=T0 + 7200, rating=2, rated=T0 + 8000)
+    workspace.add_conversation(
+        created=T0,
+        admin=ada,
+        team=billing,
+        state="closed",
+        first_reply=T0 + 1200,
+        closed=T0 + 3600,
+        rating=5,
+        rated=T0 + 4000,
+    )
+    workspace.add_conversation(
+        created=T0,
+        admin=ada,
+        team=billing,
+        state="closed",
+        first_reply=T0 + 2400,
+        closed=T0 + 7200,
+        rating=2,
+        rated=T0 + 8000,
+    )
     for i in range(3):
-        workspace.add_conversation(created=T0 + i, admin=None, team=None, state="closed", closed=T0 + 60,
-                                   rating=5 if i == 0 else None, rated=T0 + 90 if i == 0 else None, fin="resolved")
+        workspace.add_conversation(
+            created=T0 + i,
+            admin=None,
+            team=None,
+            state="closed",
+            closed=T0 + 60,
+            rating=5 if i == 0 else None,
+            rated=T0 + 90 if i == 0 else None,
+            fin="resolved",
+        )
     with FakeIntercom(workspace, clock) as fake:
         monkeypatch.chdir(tmp_path)
         monkeypatch.delenv("HELPDESK_KPIS_CONFIG", raising=False)

@@ -22,8 +22,9 @@ PAGE_LIMIT = 300
 
 
 class FakeFreshdesk(FakeHttpServer):
-    def __init__(self, account: FreshdeskAccount, clock: Any, *, page_size: int = 100, per_minute: int = 700,
-                 admin: bool = True) -> None:
+    def __init__(
+        self, account: FreshdeskAccount, clock: Any, *, page_size: int = 100, per_minute: int = 700, admin: bool = True
+    ) -> None:
         super().__init__(clock, per_minute=per_minute)
         self.account = account
         #: Largest page served (Freshdesk: 100); lower it to get many pages of little data.
@@ -41,15 +42,22 @@ class FakeFreshdesk(FakeHttpServer):
 
     def refused(self, status: int) -> Reply:
         if status == 401:
-            return Reply(401, {"code": "invalid_credentials", "message": "You have to be logged in to perform this action."})
+            return Reply(
+                401, {"code": "invalid_credentials", "message": "You have to be logged in to perform this action."}
+            )
         return Reply(403, {"code": "access_denied", "message": "You are not authorized to perform this action."})
 
     def rate_limited(self, seconds: int) -> Reply:
-        return Reply(429, {"message": "You have exceeded the limit of requests per minute"}, {"Retry-After": str(seconds)})
+        return Reply(
+            429, {"message": "You have exceeded the limit of requests per minute"}, {"Retry-After": str(seconds)}
+        )
 
     def limit_headers(self, remaining: int) -> dict[str, str]:
-        return {"X-RateLimit-Total": str(self.per_minute), "X-RateLimit-Remaining": str(remaining),
-                "X-RateLimit-Used-CurrentRequest": "1"}
+        return {
+            "X-RateLimit-Total": str(self.per_minute),
+            "X-RateLimit-Remaining": str(remaining),
+            "X-RateLimit-Used-CurrentRequest": "1",
+        }
 
     def route(self, request: Request) -> Reply:
         a = self.account
@@ -98,7 +106,7 @@ class FakeFreshdesk(FakeHttpServer):
         page = int(request.param("page", "1"))
         if page > PAGE_LIMIT:
             return _invalid("page", f"You cannot access pages beyond {PAGE_LIMIT}")
-        chunk = items[(page - 1) * per_page: page * per_page]
+        chunk = items[(page - 1) * per_page : page * per_page]
         headers = {}
         if page * per_page < len(items) and page < PAGE_LIMIT:
             query = {k: v[0] for k, v in request.params.items()}
@@ -108,5 +116,7 @@ class FakeFreshdesk(FakeHttpServer):
 
 
 def _invalid(field: str, message: str) -> Reply:
-    return Reply(400, {"description": "Validation failed",
-                       "errors": [{"field": field, "message": message, "code": "invalid_value"}]})
+    return Reply(
+        400,
+        {"description": "Validation failed", "errors": [{"field": field, "message": message, "code": "invalid_value"}]},
+    )

@@ -23,8 +23,16 @@ HAL = "application/hal+json;charset=UTF-8"
 
 
 class FakeHelpScout(FakeHttpServer):
-    def __init__(self, account: HelpScoutAccount, clock: Any, *, page_size: int = 50, per_minute: int = 400,
-                 token_lifetime: int = 172800, reports: bool = True) -> None:
+    def __init__(
+        self,
+        account: HelpScoutAccount,
+        clock: Any,
+        *,
+        page_size: int = 50,
+        per_minute: int = 400,
+        token_lifetime: int = 172800,
+        reports: bool = True,
+    ) -> None:
         super().__init__(clock, per_minute=per_minute)
         self.account = account
         self.page_size = page_size
@@ -47,12 +55,19 @@ class FakeHelpScout(FakeHttpServer):
 
     def refused(self, status: int) -> Reply:
         if status == 401:
-            return Reply(401, {"error": "invalid_token", "error_description": "The access token is invalid or has expired"})
-        return Reply(403, {"message": "Access denied", "logRef": "abc#1", "_embedded": {"errors": []}}, content_type=HAL)
+            return Reply(
+                401, {"error": "invalid_token", "error_description": "The access token is invalid or has expired"}
+            )
+        return Reply(
+            403, {"message": "Access denied", "logRef": "abc#1", "_embedded": {"errors": []}}, content_type=HAL
+        )
 
     def rate_limited(self, seconds: int) -> Reply:
-        return Reply(429, {"message": "Rate limit exceeded"}, {"X-RateLimit-Retry-After": str(seconds),
-                                                               "X-RateLimit-Remaining-Minute": "0"})
+        return Reply(
+            429,
+            {"message": "Rate limit exceeded"},
+            {"X-RateLimit-Retry-After": str(seconds), "X-RateLimit-Remaining-Minute": "0"},
+        )
 
     def limit_headers(self, remaining: int) -> dict[str, str]:
         return {"X-RateLimit-Limit-Minute": str(self.per_minute), "X-RateLimit-Remaining-Minute": str(remaining)}
@@ -61,7 +76,10 @@ class FakeHelpScout(FakeHttpServer):
         a, path = self.account, request.path
         if path == "/v2/oauth2/token" and request.method == "POST":
             form = request.form()
-            if form.get("grant_type") != "client_credentials" or (form.get("client_id"), form.get("client_secret")) != (a.app_id, a.app_secret):
+            if form.get("grant_type") != "client_credentials" or (form.get("client_id"), form.get("client_secret")) != (
+                a.app_id,
+                a.app_secret,
+            ):
                 return Reply(401, {"error": "invalid_client", "error_description": "Bad client credentials"})
             token = f"hs-token-{next(self._counter)}"
             self.tokens[token] = self.clock.monotonic() + self.token_lifetime
@@ -86,8 +104,16 @@ class FakeHelpScout(FakeHttpServer):
             page = int(request.param("page", "1"))
             size = self.page_size
             pages = max(1, -(-len(rows) // size))
-            return Reply(200, {"facets": {}, "results": rows[(page - 1) * size: page * size], "page": page,
-                               "count": len(rows), "pages": pages})
+            return Reply(
+                200,
+                {
+                    "facets": {},
+                    "results": rows[(page - 1) * size : page * size],
+                    "page": page,
+                    "count": len(rows),
+                    "pages": pages,
+                },
+            )
         return Reply(404, {"message": "Not found"}, content_type=HAL)
 
     def _conversations(self, request: Request) -> Reply:
@@ -97,9 +123,14 @@ class FakeHelpScout(FakeHttpServer):
         chosen = [cid for cid, modified in a.modified.items() if int(modified) >= floor]
         chosen.sort(key=lambda cid: (a.modified[cid], cid), reverse=request.param("sortOrder", "desc") == "desc")
         embed = "threads" in request.param("embed", "")
-        return self._hal(request, "conversations", chosen,
-                         lambda cid: a.conversations[cid] if embed else
-                         {k: v for k, v in a.conversations[cid].items() if k != "_embedded"})
+        return self._hal(
+            request,
+            "conversations",
+            chosen,
+            lambda cid: (
+                a.conversations[cid] if embed else {k: v for k, v in a.conversations[cid].items() if k != "_embedded"}
+            ),
+        )
 
     def _hal(self, request: Request, key: str, items: list[Any], show: Any = None) -> Reply:
         page = int(request.param("page", "1"))
@@ -113,9 +144,10 @@ class FakeHelpScout(FakeHttpServer):
         links = {"self": link(page), "first": link(1), "last": link(total_pages)}
         if page < total_pages:
             links["next"] = link(page + 1)
-        shown = items[(page - 1) * size: page * size]
-        body = {"_embedded": {key: [show(item) for item in shown] if show else shown},
-                "page": {"size": size, "totalElements": len(items), "totalPages": total_pages, "number": page},
-                "_links": links}
+        shown = items[(page - 1) * size : page * size]
+        body = {
+            "_embedded": {key: [show(item) for item in shown] if show else shown},
+            "page": {"size": size, "totalElements": len(items), "totalPages": total_pages, "number": page},
+            "_links": links,
+        }
         return Reply(200, body, content_type=HAL)
-

@@ -21,13 +21,23 @@ WINDOW = 10
 
 
 def _errors(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Reply:
-    return Reply(status, {"type": "error.list", "request_id": "req-1", "errors": [{"code": code, "message": message}]},
-                 headers or {})
+    return Reply(
+        status,
+        {"type": "error.list", "request_id": "req-1", "errors": [{"code": code, "message": message}]},
+        headers or {},
+    )
 
 
 class FakeIntercom(FakeHttpServer):
-    def __init__(self, workspace: IntercomWorkspace, clock: Any, *, page_size: int = 150, per_minute: int = 1000,
-                 scopes: tuple[str, ...] = ("admins", "conversations")) -> None:
+    def __init__(
+        self,
+        workspace: IntercomWorkspace,
+        clock: Any,
+        *,
+        page_size: int = 150,
+        per_minute: int = 1000,
+        scopes: tuple[str, ...] = ("admins", "conversations"),
+    ) -> None:
         super().__init__(clock, per_minute=per_minute)
         self.workspace = workspace
         self.page_size = page_size
@@ -43,13 +53,19 @@ class FakeIntercom(FakeHttpServer):
 
     def rate_limited(self, seconds: int) -> Reply:
         reset = int(self.clock.epoch()) + seconds
-        return _errors(429, "rate_limit_exceeded", "Exceeded rate limit of 1000 in 10_seconds",
-                       {"X-RateLimit-Limit": str(self.per_minute), "X-RateLimit-Remaining": "0",
-                        "X-RateLimit-Reset": str(reset)})
+        return _errors(
+            429,
+            "rate_limit_exceeded",
+            "Exceeded rate limit of 1000 in 10_seconds",
+            {"X-RateLimit-Limit": str(self.per_minute), "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)},
+        )
 
     def limit_headers(self, remaining: int) -> dict[str, str]:
-        return {"X-RateLimit-Limit": str(self.per_minute), "X-RateLimit-Remaining": str(remaining),
-                "X-RateLimit-Reset": str(int(self.clock.epoch()) + WINDOW)}
+        return {
+            "X-RateLimit-Limit": str(self.per_minute),
+            "X-RateLimit-Remaining": str(remaining),
+            "X-RateLimit-Reset": str(int(self.clock.epoch()) + WINDOW),
+        }
 
     def route(self, request: Request) -> Reply:
         if not request.headers.get("Intercom-Version"):
@@ -83,14 +99,20 @@ class FakeIntercom(FakeHttpServer):
         start = 0
         if pagination.get("starting_after"):
             start = json.loads(base64.b64decode(pagination["starting_after"]))["offset"]
-        chunk = chosen[start:start + per_page]
+        chunk = chosen[start : start + per_page]
         total_pages = max(1, -(-len(chosen) // per_page))
-        pages: dict[str, Any] = {"type": "pages", "page": start // per_page + 1, "per_page": per_page,
-                                 "total_pages": total_pages}
+        pages: dict[str, Any] = {
+            "type": "pages",
+            "page": start // per_page + 1,
+            "per_page": per_page,
+            "total_pages": total_pages,
+        }
         if start + per_page < len(chosen):
             cursor = base64.b64encode(json.dumps({"offset": start + per_page}).encode()).decode()
             pages["next"] = {"page": start // per_page + 2, "starting_after": cursor}
-        return Reply(200, {"type": "conversation.list", "pages": pages, "total_count": len(chosen), "conversations": chunk})
+        return Reply(
+            200, {"type": "conversation.list", "pages": pages, "total_count": len(chosen), "conversations": chunk}
+        )
 
 
 def _conditions(query: dict[str, Any]) -> list:

@@ -58,8 +58,13 @@ def zendesk(tmp_path: Path) -> Iterator[Case]:
         def break_page() -> None:
             fake.fail("truncated", "cursor=")  # the second page of the ticket export
 
-        yield Case("zendesk", lambda: ZendeskConnector("acme", settings, clock=clock), _options(clock), break_page,
-                   fake.faults.clear)
+        yield Case(
+            "zendesk",
+            lambda: ZendeskConnector("acme", settings, clock=clock),
+            _options(clock),
+            break_page,
+            fake.faults.clear,
+        )
 
 
 @contextmanager
@@ -70,16 +75,20 @@ def files(tmp_path: Path) -> Iterator[Case]:
     folder = tmp_path / "imports"
     folder.mkdir()
     surveys = ["id,kind,value,answered_at,comment"] + [
-        f"s{i},{'nps' if i % 2 else 'ces'},{i % 7 + 1},2026-11-{1 + i % 20:02d},{'ok' if i % 3 else ''}" for i in range(23)
+        f"s{i},{'nps' if i % 2 else 'ces'},{i % 7 + 1},2026-11-{1 + i % 20:02d},{'ok' if i % 3 else ''}"
+        for i in range(23)
     ]
     accounts = ["id,name,started_at,ended_at,monthly_revenue"] + [
         f"a{i},Customer {i},2026-0{1 + i % 9}-01,{'2026-11-10' if i % 6 == 0 else ''},{40 + i}" for i in range(17)
     ]
     (folder / "surveys.csv").write_text("\n".join(surveys) + "\n")
     (folder / "accounts.csv").write_text("\n".join(accounts) + "\n")
-    (folder / "spend.jsonl").write_text("".join(f'{{"spent_at": "2026-11-0{1 + i}", "amount": {100 * i}}}\n' for i in range(8)))
-    settings = FileImportSettings(surveys=folder / "surveys.csv", accounts=folder / "accounts.csv",
-                                  retention_spend=folder / "spend.jsonl")
+    (folder / "spend.jsonl").write_text(
+        "".join(f'{{"spent_at": "2026-11-0{1 + i}", "amount": {100 * i}}}\n' for i in range(8))
+    )
+    settings = FileImportSettings(
+        surveys=folder / "surveys.csv", accounts=folder / "accounts.csv", retention_spend=folder / "spend.jsonl"
+    )
     good_accounts = (folder / "accounts.csv").read_text()
 
     def break_page() -> None:
@@ -92,7 +101,9 @@ def files(tmp_path: Path) -> Iterator[Case]:
     page_size = file_connector.PAGE_SIZE
     file_connector.PAGE_SIZE = 5
     try:
-        yield Case("file", lambda: FileImportConnector("imports", settings), _options(CompressedClock()), break_page, repair)
+        yield Case(
+            "file", lambda: FileImportConnector("imports", settings), _options(CompressedClock()), break_page, repair
+        )
     finally:
         file_connector.PAGE_SIZE = page_size
 
@@ -113,8 +124,13 @@ def freshdesk(tmp_path: Path) -> Iterator[Case]:
         def break_page() -> None:
             fake.fail("truncated", "GET /api/v2/tickets", skip=1)
 
-        yield Case("freshdesk", lambda: FreshdeskConnector("acme", settings, clock=clock), _options(clock), break_page,
-                   fake.faults.clear)
+        yield Case(
+            "freshdesk",
+            lambda: FreshdeskConnector("acme", settings, clock=clock),
+            _options(clock),
+            break_page,
+            fake.faults.clear,
+        )
 
 
 @contextmanager
@@ -131,8 +147,13 @@ def intercom(tmp_path: Path) -> Iterator[Case]:
         def break_page() -> None:
             fake.fail("truncated", "POST /conversations/search", skip=2)
 
-        yield Case("intercom", lambda: IntercomConnector("default", settings, clock=clock), _options(clock),
-                   break_page, fake.faults.clear)
+        yield Case(
+            "intercom",
+            lambda: IntercomConnector("default", settings, clock=clock),
+            _options(clock),
+            break_page,
+            fake.faults.clear,
+        )
 
 
 @contextmanager
@@ -149,8 +170,13 @@ def helpscout(tmp_path: Path) -> Iterator[Case]:
         def break_page() -> None:
             fake.fail("truncated", "GET /v2/conversations", skip=1)
 
-        yield Case("helpscout", lambda: HelpScoutConnector("default", settings, clock=clock), _options(clock),
-                   break_page, fake.faults.clear)
+        yield Case(
+            "helpscout",
+            lambda: HelpScoutConnector("default", settings, clock=clock),
+            _options(clock),
+            break_page,
+            fake.faults.clear,
+        )
 
 
 CASES: dict[str, Callable[[Path], Any]] = {

@@ -96,8 +96,9 @@ def test_a_malformed_page_stops_the_run_and_leaves_the_store_as_the_pages_before
     stopped = snapshot(store)
     # Mid-run: some pages were stored, and the store is exactly the reference store after that
     # many pages (the malformed page added nothing and moved no cursor).
-    stored_pages = next((n for n in range(len(done.snapshots), 0, -1)
-                         if not differences(done.snapshots[n - 1], stopped)), 0)
+    stored_pages = next(
+        (n for n in range(len(done.snapshots), 0, -1) if not differences(done.snapshots[n - 1], stopped)), 0
+    )
     assert 0 < stored_pages < len(done.pages), "the malformed page should come in the middle of the run"
     case.repair()
     run(store, case.make, case.options)
