@@ -13,6 +13,7 @@ Cursors are JSON, written with each page:
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -26,6 +27,8 @@ from connectors.http.paging import LinkHeaderPaginator, PageRequest, Paginator, 
 from connectors.items import records_of, utc_from_iso
 from kpis.errors import RunFailed
 from kpis.records import Record
+
+log = logging.getLogger(__name__)
 
 #: The largest page of every list endpoint. https://developers.freshdesk.com/api/#pagination
 PER_PAGE = 100
@@ -120,6 +123,8 @@ class TicketsStream(FreshdeskStream):
     name: ClassVar[str] = "tickets"
     what = "ticket"
     filter: ClassVar[str | None] = None
+    #: Deleted and spam tickets count for no KPI: their stats (extra API credits) are not asked for.
+    include: ClassVar[str | None] = "stats"
 
     def read(self, state: dict[str, Any], options: SyncOptions) -> Iterator[Page]:
         since = utc_from_iso(state["since"]) if "since" in state else options.since
@@ -129,13 +134,20 @@ class TicketsStream(FreshdeskStream):
             "order_by": "updated_at",
             "order_type": "asc",
             "per_page": PER_PAGE,
-            "include": "stats",
         }
+        if self.include:
+            params["include"] = self.include
         if self.filter:
             params["filter"] = self.filter
         request = PageRequest("GET", self.client.url("/tickets"), params)
         link = self.client.ticket_link
-        for page in walk(self.client.session, request, paginator, items_path=None, what=self.what):
+        # A filtered list refused (400) is left out with a warning rather than stop every sync.
+        refused = (400,) if self.filter else ()
+        walked = False
+        for page in walk(
+            self.client.session, request, paginator, items_path=None, what=self.what, accept_status=refused
+        ):
+            walked = True
             records = self.records(page.items, lambda t: mapping.ticket_record(t, instance=self.instance, link=link))
             high = max([r.updated_at for r in records] + ([high] if high else []), default=None)
             if page.has_next:
@@ -143,16 +155,23 @@ class TicketsStream(FreshdeskStream):
             else:
                 cursor = {"since": iso(max(since, high - ONE_SECOND) if high else since)}
             yield Page(records, json.dumps(cursor))
+        if not walked:
+            log.warning(
+                "Freshdesk %s refused the %s ticket list; those tickets stay as last synced", self.instance, self.filter
+            )
+            yield Page([], json.dumps({"since": iso(since)}))
 
 
 class DeletedTicketsStream(TicketsStream):
     name: ClassVar[str] = "deleted_tickets"
     filter = "deleted"
+    include = None
 
 
 class SpamTicketsStream(TicketsStream):
     name: ClassVar[str] = "spam_tickets"
     filter = "spam"
+    include = None
 
 
 class RatingsStream(FreshdeskStream):

@@ -258,3 +258,24 @@ def test_check_reports_the_key_the_role_and_an_unreachable_account(account, cloc
         url = fake.url
     gone = FreshdeskConnector("acme", FreshdeskSettings(url=url, api_key="k", timeout_seconds=2), clock=clock).check()
     assert not gone[0].ok and f"check that {url} (FRESHDESK_URL) is right and reachable" in gone[0].fix
+
+
+def test_an_account_refusing_the_deleted_filter_warns_and_the_sync_goes_on(fake, account, clock, caplog):
+    kept = account.add_ticket(created=at(0), agent=None, group=None)
+    fake.fail(
+        "reply",
+        "filter=deleted",
+        reply=Reply(
+            400,
+            {
+                "description": "Validation failed",
+                "errors": [{"field": "filter", "message": "not allowed with updated_since", "code": "invalid_value"}],
+            },
+        ),
+    )
+    with caplog.at_level("WARNING"):
+        tickets = [r for r in pull(connector(fake, account, clock), clock) if isinstance(r, Ticket)]
+    assert {t.id for t in tickets} == {str(kept)}
+    assert any("refused the deleted ticket list" in m for m in caplog.messages)
+    # The filtered lists ask for no stats: their tickets count for no KPI.
+    assert all("include" not in c.params for c in fake.requests_to("/tickets") if "filter" in c.params)
