@@ -83,7 +83,14 @@ def specs() -> list[ConnectorSpec]:
 _REGISTRY: dict[str, ConnectorSpec] = {}
 
 #: Modules whose import registers a built-in connector.
-BUILTIN_MODULES: tuple[str, ...] = ("connectors.sample", "connectors.zendesk", "connectors.files")
+BUILTIN_MODULES: tuple[str, ...] = (
+    "connectors.sample",
+    "connectors.zendesk",
+    "connectors.freshdesk",
+    "connectors.intercom",
+    "connectors.helpscout",
+    "connectors.files",
+)
 
 
 def register(spec: ConnectorSpec) -> ConnectorSpec:

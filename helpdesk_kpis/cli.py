@@ -99,6 +99,9 @@ def sync(
     since: Annotated[
         Optional[str], typer.Option(help="Start of a first or --full sync, YYYY-MM-DD (default: 90 days back).")
     ] = None,
+    skip_bad_rows: Annotated[
+        bool, typer.Option("--skip-bad-rows", help="Imported files: import the good rows, warn about the bad ones.")
+    ] = False,
     no_alerts: Annotated[
         bool, typer.Option("--no-alerts", help="Do not evaluate the [[alerts]] rules after the sync.")
     ] = False,
@@ -114,7 +117,9 @@ def sync(
         start = datetime.combine(parse_date(since, "--since"), datetime.min.time(), tzinfo=timezone.utc)
         if start >= now:
             raise ConfigError(f"--since {since} is not in the past")
-    connectors = app_ctx.connectors(only=connector)
+    # --skip-bad-rows does for this run what skip_bad_rows = true does in a [connectors.file] section.
+    overrides = {"file": {"skip_bad_rows": True}} if skip_bad_rows else None
+    connectors = app_ctx.connectors(only=connector, overrides=overrides)
     store = app_ctx.store()
     summary = run_sync(store, connectors, since=start, now=now, full=full, console=console)
     console.print(summary.line())

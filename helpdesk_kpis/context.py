@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from slack_sdk import WebClient
 
@@ -74,8 +75,11 @@ class AppContext:
     def slack_delivery(self, clock: Callable[[], datetime]) -> SlackDelivery:
         return SlackDelivery(self.slack_client(), DeliveryLog(self.store()), clock=clock)
 
-    def connectors(self, only: str | None = None) -> list[Connector]:
-        """The configured connector instances (``only``: a source, an instance or source:instance)."""
+    def connectors(
+        self, only: str | None = None, *, overrides: dict[str, dict[str, Any]] | None = None
+    ) -> list[Connector]:
+        """The configured connector instances (``only``: a source, an instance or source:instance);
+        ``overrides``: settings the command line gives every instance of a source."""
         sections = self.settings().connector_sections()
         for source, _instance, _values in sections:
             registry.spec_for(source)  # an unknown source in the TOML file is a config error
@@ -93,4 +97,8 @@ class AppContext:
                 f"no connector is configured; add a [connectors.<source>.<instance>] section to "
                 f"{self.settings().config_path} (see README), or try `helpdesk-kpis demo`"
             )
-        return [registry.build(source, instance, values) for source, instance, values in sections]
+        extra = overrides or {}
+        return [
+            registry.build(source, instance, {**values, **extra.get(source, {})})
+            for source, instance, values in sections
+        ]

@@ -48,7 +48,9 @@ class HelpdeskSetup:
     def __init__(self, asking: Asking) -> None:
         self.asking = asking
         self.options = asking.options
-        self._names: set[str] = set()
+        #: (source, instance) of the accounts set up so far: names are unique within a helpdesk,
+        #: as records are keyed by both (intercom:default and helpscout:default are two accounts).
+        self._names: set[tuple[str, str]] = set()
 
     def accounts(self) -> Iterator[Account]:
         """The accounts given by flags or variables, then (asked) any more."""
@@ -63,10 +65,14 @@ class HelpdeskSetup:
             for spec in given:
                 yield self._account(spec, self._given_values(spec))
             return
+        last = None
         for spec in given or [self._choose(specs)]:
+            last = spec
             yield self._account(spec, self._given_values(spec))
         while typer.confirm("Add another helpdesk account?", default=False):
-            yield self._account(self._choose(specs), {})
+            # A second account is most often another one of the same helpdesk.
+            last = self._choose(specs, default=last)
+            yield self._account(last, {})
 
     def teams(self, account: Account, now: datetime) -> list[Team]:
         """The account's teams (its ``teams`` stream), for a channel each; none when it cannot say."""
@@ -80,12 +86,13 @@ class HelpdeskSetup:
         self.asking.say(f"  {len(found)} team{'s' if len(found) != 1 else ''} found")
         return found
 
-    def _choose(self, specs: list[ConnectorSpec]) -> ConnectorSpec:
+    def _choose(self, specs: list[ConnectorSpec], default: ConnectorSpec | None = None) -> ConnectorSpec:
         if len(specs) == 1:
             return specs[0]
         sources = [spec.source for spec in specs]
+        first = default.source if default else "zendesk" if "zendesk" in sources else sources[0]
         while True:
-            chosen = typer.prompt(f"Helpdesk ({', '.join(sources)})", default=sources[0]).strip().lower()
+            chosen = typer.prompt(f"Helpdesk ({', '.join(sources)})", default=first).strip().lower()
             if chosen in sources:
                 return registry.spec_for(chosen)
             self.asking.say(f"  one of: {', '.join(sources)}")
@@ -110,7 +117,7 @@ class HelpdeskSetup:
             results, connector = self._try(spec, instance, values)
             failed = [r for r in results if r.failed]
             if connector is not None and not failed:
-                self._names.add(instance)
+                self._names.add((spec.source, instance))
                 return Account(spec, instance, values, connector)
             if not self.asking.interactive:
                 raise CredentialError(refusal(failed[0]))
@@ -146,12 +153,12 @@ class HelpdeskSetup:
 
     def _instance_name(self, spec: ConnectorSpec, values: dict[str, str]) -> str:
         derived = (spec.default_instance(values) if spec.default_instance else None) or spec.source
-        if derived not in self._names and _INSTANCE_NAME.match(derived):
+        if (spec.source, derived) not in self._names and _INSTANCE_NAME.match(derived):
             return derived
         while True:
             name = typer.prompt("A name for this account (letters, digits, dashes)", default=f"{derived}-2")
             name = name.strip().lower()
-            if _INSTANCE_NAME.match(name) and name not in self._names:
+            if _INSTANCE_NAME.match(name) and (spec.source, name) not in self._names:
                 return name
             self.asking.say("  use lower-case letters, digits and dashes, a name not used yet")
 

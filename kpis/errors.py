@@ -55,4 +55,5 @@ class RetryableError(HelpdeskKpisError):
 
 
 class MalformedResponse(RunFailed):
-    """A page from a vendor API could not be understood (HTML error page, truncated JSON...)."""
+    """A page from a vendor API (HTML error page, truncated JSON, a pagination loop...) or an
+    imported file (bad rows) could not be understood; nothing of it was stored."""

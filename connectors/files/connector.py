@@ -4,8 +4,10 @@ For what helpdesks do not hold (NPS and CES from survey tools, CSAT from other t
 accounts behind churn and lifetime value). Each configured file is one stream. A file is read
 whole and validated first: with any bad row nothing is imported and the run fails with every bad
 line listed, unless ``skip_bad_rows`` imports the good rows and warns about the others. The stream's
-cursor is the file's content hash, so an unchanged file is not read again; a changed file is
-re-imported whole (records are upserted, never duplicated; rows deleted from the file stay stored).
+cursor is the file's content hash (and, between the pages of one import, the next record to
+import), so an unchanged file is not read again, an import stopped midway resumes where it
+stopped, and a changed file is re-imported whole (records are upserted, never duplicated; rows
+deleted from the file stay stored).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from connectors.base import CheckResult, Connector, Page, Stream, SyncOptions
 from connectors.files.reader import file_format, read_rows
 from connectors.files.schemas import account_records, spend_records, survey_records
-from kpis.errors import ConfigError, RunFailed
+from kpis.errors import ConfigError, MalformedResponse
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 1000
@@ -53,23 +55,26 @@ class FileStream(Stream):
             raise ConfigError(f"[connectors.file.{self.instance}] {self.name}: no file at {self.path}")
         file_format(self.path)
         fingerprint = hashlib.sha256(self.path.read_bytes()).hexdigest()
-        if cursor and json.loads(cursor).get("sha256") == fingerprint:
+        saved = json.loads(cursor) if cursor else {}
+        same_file = saved.get("sha256") == fingerprint
+        if same_file and "next" not in saved:
             return  # unchanged since the last import
+        first = int(saved["next"]) if same_file else 0
         records, errors = self._validated()
         if errors and not self.skip_bad_rows:
             listed = "; ".join(errors[:SHOWN_ERRORS])
             more = f"; and {len(errors) - SHOWN_ERRORS} more" if len(errors) > SHOWN_ERRORS else ""
-            raise RunFailed(
+            raise MalformedResponse(
                 f"{self.path}: {len(errors)} bad row{'s' if len(errors) > 1 else ''}, nothing imported "
-                f"(fix them, or set skip_bad_rows = true to import the rest): {listed}{more}"
+                f"(fix them, or run sync --skip-bad-rows to import the rest): {listed}{more}"
             )
         for error in errors:
             log.warning("%s: skipped %s", self.path, error)
-        done = json.dumps({"sha256": fingerprint})
-        for start in range(0, max(len(records), 1), PAGE_SIZE):
-            last = start + PAGE_SIZE >= len(records)
-            # Only the last page records the file as imported: a stop midway re-imports it (idempotently).
-            yield Page(records[start:start + PAGE_SIZE], done if last else None)
+        for start in range(first, max(len(records), 1), PAGE_SIZE):
+            end = start + PAGE_SIZE
+            # Only the last page records the file as imported; the others, where to go on from.
+            state = {"sha256": fingerprint} if end >= len(records) else {"sha256": fingerprint, "next": end}
+            yield Page(records[start:end], json.dumps(state))
 
     def check(self, label: str) -> CheckResult:
         """The file exists, has a known format and every row parses (``config check``)."""

@@ -4,9 +4,10 @@ Two sources of knowledge:
 
 - **route limits** the vendor documents but does not announce in headers (Zendesk's incremental
   exports: 10 requests a minute), kept as a sliding window of the last requests on that route;
-- **rate-limit headers** on every response: ``ratelimit-remaining`` / ``ratelimit-reset`` (the IETF
-  draft names) or ``X-Rate-Limit-Remaining`` (Zendesk, per minute). When the remaining requests
-  fall to the reserve, the next request waits for the window to reset.
+- **rate-limit headers** on every response, read through the vendor's
+  :class:`~connectors.http.ratelimits.RateLimitHeaders` (``ratelimit-remaining`` /
+  ``ratelimit-reset``, ``X-RateLimit-Remaining`` / ``X-RateLimit-Reset``...). When the remaining
+  requests fall to the reserve, the next request waits for the window to reset.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from connectors.http.clock import Clock
+from connectors.http.ratelimits import RateLimitHeaders
 
 WINDOW_SECONDS = 60.0
 
@@ -30,9 +32,17 @@ class RouteLimit:
 
 
 class Pacer:
-    def __init__(self, clock: Clock, limits: Sequence[RouteLimit] = (), *, reserve: int = 2) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        limits: Sequence[RouteLimit] = (),
+        *,
+        headers: RateLimitHeaders | None = None,
+        reserve: int = 2,
+    ) -> None:
         self.clock = clock
         self.limits = tuple(limits)
+        self.headers = headers or RateLimitHeaders()
         self.reserve = reserve
         self._sent: dict[str, deque[float]] = {limit.name: deque(maxlen=limit.per_minute) for limit in self.limits}
         self._held_until = 0.0
@@ -55,22 +65,14 @@ class Pacer:
 
     def observe(self, headers: Mapping[str, str]) -> None:
         """Read the rate-limit headers of a response; hold further requests when none are left."""
-        remaining = _number(headers.get("ratelimit-remaining") or headers.get("x-rate-limit-remaining"))
+        remaining = self.headers.remaining_requests(headers)
         if remaining is None or remaining > self.reserve:
             return
-        reset = _number(headers.get("ratelimit-reset"))
-        # Without a reset time, the window is Zendesk's (and most vendors') minute.
-        hold = reset if reset is not None else WINDOW_SECONDS
+        reset = self.headers.reset_in(headers)
+        # Without a reset time, wait out the vendor's whole window (a minute for most).
+        hold = reset if reset is not None else self.headers.window_seconds
         self._held_until = max(self._held_until, self.clock.monotonic() + hold)
 
     def _limits_for(self, url: str) -> list[RouteLimit]:
         return [limit for limit in self.limits if limit.matches(url)]
 
-
-def _number(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        return float(value.strip())
-    except ValueError:
-        return None

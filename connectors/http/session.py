@@ -5,9 +5,11 @@ the one :class:`~connectors.http.retry.RetryPolicy`, and comes back as a 2xx res
 body has been checked (``response.payload``), or raises one of the project's errors:
 
 - 401 / 403: the vendor's ``refusal`` hook builds the :class:`CredentialError` naming the variable;
-- 429, 5xx, timeouts, dropped connections: retried, then :class:`RunFailed`;
+- 429, 5xx, timeouts, dropped connections: retried, then :class:`RunFailed`; a 429 waits exactly
+  what the response asks (``Retry-After``, or the vendor's own retry or reset header);
 - an HTML page or unparseable JSON where JSON was due: :class:`MalformedResponse`;
-- any other 4xx: :class:`RunFailed`, unless the call lists it in ``accept_status``.
+- any other 4xx: :class:`RunFailed`, unless the call lists it in ``accept_status`` (which may
+  list 403 too, for an endpoint a plan or a role may lack).
 
 A library handed this session never sees a 429 or a 5xx, so its own retry loop stays idle:
 there is one retry layer, not two stacked.
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -65,6 +66,10 @@ class ApiSession(requests.Session):
         response = self.request("GET", url, params=params, accept_status=accept_status)
         return response.payload if response.ok else None
 
+    def report_waits_to(self, on_wait: Callable[[float], None]) -> None:
+        """Send the seconds of every wait from now on to ``on_wait`` (the running stream's display)."""
+        self.waiter.on_wait = on_wait
+
     def _attempt(self, method: str, url: str, accept_status: Collection[int], *args: Any, **kwargs: Any) -> requests.Response:
         self.waiter.pace(self.pacer.delay_for(url))
         self.pacer.sent(url)
@@ -78,39 +83,22 @@ class ApiSession(requests.Session):
         self.pacer.observe(response.headers)
         status = response.status_code
         if status == 429:
-            raise RateLimited(f"{where}: rate limited (429)", retry_after=retry_after(response))
+            wait = self.pacer.headers.wait_after_refusal(response.headers)
+            raise RateLimited(f"{where}: rate limited (429)", retry_after=wait)
         if status >= 500:
-            raise RetryableError(f"{where} answered {status} {response.reason}", retry_after=retry_after(response))
+            wait = self.pacer.headers.wait_after_refusal(response.headers)
+            raise RetryableError(f"{where} answered {status} {response.reason}", retry_after=wait)
+        if status >= 400 and status in accept_status:
+            return response
         if status in (401, 403):
             raise self.refusal(response)
         if status >= 400:
-            if status in accept_status:
-                return response
             raise RunFailed(f"{where} answered {status} {response.reason}{_detail(response)}")
         response.payload = _json_body(response, where)  # type: ignore[attr-defined]
         return response
 
     def _default_refusal(self, response: requests.Response) -> HelpdeskKpisError:
         return CredentialError(f"{self.service} refused the credentials ({response.status_code}); check them and run again")
-
-
-def retry_after(response: requests.Response) -> float | None:
-    """Seconds the server asked us to wait: ``Retry-After`` as seconds or as an HTTP date.
-
-    A date is measured against the response's own ``Date`` header, so no local clock is read.
-    """
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, (parsedate_to_datetime(value) - parsedate_to_datetime(response.headers["Date"])).total_seconds())
-    except (KeyError, TypeError, ValueError):
-        return None
 
 
 def _json_body(response: requests.Response, where: str) -> Any:
@@ -139,6 +127,10 @@ def _detail(response: requests.Response) -> str:
         return ""
     if not isinstance(body, dict):
         return ""
-    parts = [body.get("error"), body.get("description")]
+    # Zendesk: error + description; Freshdesk: description + errors[].message; Intercom:
+    # errors[].message; Help Scout: message.
+    errors = body.get("errors")
+    first = errors[0] if isinstance(errors, list) and errors and isinstance(errors[0], dict) else {}
+    parts = [body.get("error"), body.get("description"), body.get("message"), first.get("message")]
     text = ": ".join(str(part) for part in parts if isinstance(part, str) and part)
     return f" ({text[:200]})" if text else ""

@@ -8,13 +8,13 @@
 
 from __future__ import annotations
 
+from connectors.checks import CHECK_ATTEMPTS, reason
 from connectors.zendesk.client import ZendeskClient
 from connectors.zendesk.streams import RatingsStream, SurveyResponsesStream
 from kpis.checks import CheckResult, shown_url
 from kpis.errors import CredentialError, HelpdeskKpisError
 
-#: A check answers a person waiting at a terminal: one retry of a fault, not a sync's six tries.
-CHECK_ATTEMPTS = 2
+__all__ = ["CHECK_ATTEMPTS", "check_zendesk"]
 
 
 def check_zendesk(label: str, client: ZendeskClient) -> list[CheckResult]:
@@ -26,7 +26,7 @@ def check_zendesk(label: str, client: ZendeskClient) -> list[CheckResult]:
         return [CheckResult(f"{label} credentials", False, f"{where} refused {settings.credential_variables}",
                             client.credential_fix())]
     except HelpdeskKpisError as error:
-        return [CheckResult(f"{label} connection", False, _reason(error), _reach_fix(client))]
+        return [CheckResult(f"{label} connection", False, reason(error), _reach_fix(client))]
     if user.get("id") is None:
         # Zendesk answers credentials it does not recognise with its anonymous user.
         return [CheckResult(f"{label} credentials", False, f"{where} did not recognise {settings.credential_variables}",
@@ -42,7 +42,7 @@ def check_zendesk(label: str, client: ZendeskClient) -> list[CheckResult]:
                                    f"{email} ({role}) may not read satisfaction ratings (403)", client.admin_fix()))
         return results
     except HelpdeskKpisError as error:
-        results.append(CheckResult(f"{label} satisfaction ratings", False, _reason(error), _reach_fix(client)))
+        results.append(CheckResult(f"{label} satisfaction ratings", False, reason(error), _reach_fix(client)))
         return results
     if role != "admin":
         results.append(CheckResult(f"{label} role", False,
@@ -54,7 +54,7 @@ def check_zendesk(label: str, client: ZendeskClient) -> list[CheckResult]:
     try:
         new = surveys.in_use()
     except HelpdeskKpisError as error:
-        results.append(CheckResult(f"{label} CSAT", False, _reason(error), _reach_fix(client)))
+        results.append(CheckResult(f"{label} CSAT", False, reason(error), _reach_fix(client)))
         return results
     results.append(CheckResult(f"{label} CSAT", True, _flavour(legacy, new)))
     return results
@@ -68,11 +68,6 @@ def _flavour(legacy: bool, new: bool) -> str:
     if new:
         return "CSAT surveys: 1-5 survey responses"
     return "no CSAT survey in use: csat will stay empty until one is turned on"
-
-
-def _reason(error: HelpdeskKpisError) -> str:
-    # The retry policy's words are for a sync ("stopped: everything synced so far is kept").
-    return str(error).split("; stopped:")[0]
 
 
 def _reach_fix(client: ZendeskClient) -> str:

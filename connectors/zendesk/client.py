@@ -10,7 +10,7 @@ creates itself).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -63,12 +63,6 @@ class ZendeskClient:
         )
         for api in (self.zenpy.users, self.zenpy.groups, self.zenpy.group_memberships):
             _serve_from(api, base.scheme, base.netloc, base.path)
-
-    # -- waits ------------------------------------------------------------------------------------
-
-    def report_waits_to(self, on_wait: Callable[[float], None]) -> None:
-        """Send the seconds of every wait from now on to ``on_wait`` (the running stream's display)."""
-        self.session.waiter.on_wait = on_wait
 
     # -- the session directly ---------------------------------------------------------------------
 

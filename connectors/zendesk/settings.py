@@ -7,13 +7,13 @@ records in ``env_prefix`` which variables the secrets came from, so that errors 
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from pydantic import Field, SecretStr, field_validator, model_validator
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from connectors.http.options import ApiOptions, http_url
 
 
-class ZendeskSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+class ZendeskSettings(ApiOptions):
+    """``overlap_minutes`` applies to ratings and survey responses."""
 
     #: ``acme`` for acme.zendesk.com.
     subdomain: str | None = None
@@ -22,18 +22,9 @@ class ZendeskSettings(BaseModel):
     email: str | None = None
     api_token: SecretStr | None = None
     oauth_token: SecretStr | None = None
-    #: Prefix of the variables the secrets come from (``ZENDESK_`` or ``ZENDESK_ACME_``), for messages.
     env_prefix: str = "ZENDESK_"
     #: Incremental exports allow 10 requests a minute (30 with the High Volume API add-on).
     export_requests_per_minute: int = Field(10, ge=1)
-    #: Seconds a sync may spend waiting on retries (429 Retry-After, 5xx and timeout backoff)
-    #: before it stops with its checkpoint kept.
-    wait_budget_seconds: float = Field(600.0, gt=0)
-    #: Seconds before an unanswered request counts as a timeout (and is retried).
-    timeout_seconds: float = Field(60.0, gt=0)
-    #: Ratings and survey responses re-read this far before the previous sync, so that changes
-    #: made while it ran are not missed (upserts make the overlap harmless).
-    overlap_minutes: int = Field(10, ge=0)
 
     @field_validator("subdomain")
     @classmethod
@@ -48,12 +39,7 @@ class ZendeskSettings(BaseModel):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
-            return None
-        parts = urlsplit(value.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"{value!r} is not an http(s) URL such as https://acme.zendesk.com")
-        return value.strip().rstrip("/")
+        return http_url(value, "https://acme.zendesk.com")
 
     @model_validator(mode="after")
     def _complete(self) -> ZendeskSettings:
@@ -67,10 +53,6 @@ class ZendeskSettings(BaseModel):
     @property
     def base_url(self) -> str:
         return self.url or f"https://{self.subdomain}.zendesk.com"
-
-    def variable(self, name: str) -> str:
-        """The environment variable holding ``name`` (``API_TOKEN``) for this instance."""
-        return f"{self.env_prefix}{name}"
 
     @property
     def uses_api_token(self) -> bool:

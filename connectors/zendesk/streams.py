@@ -26,9 +26,10 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from connectors.base import Page, Stream, SyncOptions
+from connectors.http.paging import BodyCursorPaginator, PageRequest, walk
+from connectors.items import records_of
 from connectors.zendesk import mapping
 from connectors.zendesk.client import ZendeskClient
-from kpis.errors import MalformedResponse
 from kpis.records import Record
 
 #: The export's largest page.
@@ -50,7 +51,7 @@ class ZendeskStream(Stream):
         return self.client.instance
 
     def pages(self, cursor: str | None, options: SyncOptions) -> Iterator[Page]:
-        self.client.report_waits_to(options.on_wait)
+        self.client.session.report_waits_to(options.on_wait)
         return self.read(json.loads(cursor) if cursor else {}, options)
 
     def read(self, state: dict[str, Any], options: SyncOptions) -> Iterator[Page]:
@@ -58,31 +59,11 @@ class ZendeskStream(Stream):
 
     def records(self, items: Sequence[Any], build: Callable[[Any], Record | None], what: str) -> list[Record]:
         """Map a page's items; one that cannot be read stops the sync with a clear line."""
-        records: list[Record] = []
-        for item in items:
-            try:
-                record = build(item)
-            except (KeyError, TypeError, ValueError, AttributeError) as error:
-                ident = item.get("id") if isinstance(item, dict) else None
-                raise MalformedResponse(
-                    f"Zendesk {self.instance} sent a {what} that cannot be read (id {ident}: "
-                    f"{type(error).__name__} {error}); stopped: everything synced so far is kept"
-                ) from None
-            if record is not None:
-                records.append(record)
-        return records
+        return records_of(items, build, service=f"Zendesk {self.instance}", what=what)
 
 
 def _epoch(value: datetime) -> int:
     return int(value.timestamp())
-
-
-def _items(page: Any, key: str, what: str, instance: str) -> list[Any]:
-    if not isinstance(page, dict) or not isinstance(page.get(key), list):
-        raise MalformedResponse(
-            f"Zendesk {instance} sent a {what} page without its {key!r} list; stopped: everything synced so far is kept"
-        )
-    return page[key]
 
 
 class TicketsStream(ZendeskStream):
@@ -95,27 +76,21 @@ class TicketsStream(ZendeskStream):
     path = "/incremental/tickets/cursor.json"
 
     def read(self, state: dict[str, Any], options: SyncOptions) -> Iterator[Page]:
-        after = state.get("after")
         params: dict[str, Any] = {"per_page": EXPORT_PAGE_SIZE, "include": "metric_sets"}
-        if after:
-            params["cursor"] = after
-        else:
+        if not state.get("after"):
             params["start_time"] = min(_epoch(options.since), _epoch(options.now) - EXPORT_MIN_AGE_SECONDS)
-        while True:
-            page = self.client.get(self.path, params)
-            tickets = _items(page, "tickets", "ticket export", self.instance)
-            metrics = mapping.metric_sets_by_ticket(page)
-            base_url = self.client.base_url
+        paginator = BodyCursorPaginator("after_cursor", param="cursor", end_path="end_of_stream",
+                                        replaces=("start_time",), cursor=state.get("after"))
+        request = PageRequest("GET", self.client.url(self.path), params)
+        base_url = self.client.base_url
+        for page in walk(self.client.session, request, paginator, items_path="tickets", what="ticket export"):
+            metrics = mapping.metric_sets_by_ticket(page.response.payload)
             records = self.records(
-                tickets,
+                page.items,
                 lambda t: mapping.ticket_record(t, metrics.get(t.get("id")), instance=self.instance, base_url=base_url),
                 "ticket",
             )
-            after = page.get("after_cursor") or after
-            yield Page(records, json.dumps({"after": after}) if after else None)
-            if page.get("end_of_stream") or not page.get("after_cursor"):
-                return
-            params = {"cursor": after, "per_page": EXPORT_PAGE_SIZE, "include": "metric_sets"}
+            yield Page(records, json.dumps({"after": paginator.cursor}) if paginator.cursor else None)
 
 
 class _CursorListStream(ZendeskStream):
@@ -134,22 +109,16 @@ class _CursorListStream(ZendeskStream):
         else:
             start = state.get("start_time", _epoch(options.since) * self.scale)
             pass_now, open_since = _epoch(options.now), None
-        while True:
-            params = self.params(start)
-            if after:
-                params["page[after]"] = after
-            # 404: the account does not have this kind of survey; the other kind is in use.
-            page = self.client.get(self.path, params, accept_status=(404,))
-            if page is None:
-                yield Page([], json.dumps({"start_time": start}))
-                return
-            items = _items(page, self.key, self.what, self.instance)
-            open_since = self.still_open(items, pass_now, open_since)
-            records = self.records(items, self.record, self.what)
-            meta = page.get("meta") or {}
-            after = meta.get("after_cursor")
-            if meta.get("has_more") and after:
-                state = {"start_time": start, "after": after, "pass_now": pass_now, "open_since": open_since}
+        paginator = BodyCursorPaginator("meta.after_cursor", param="page[after]", has_more_path="meta.has_more",
+                                        cursor=after)
+        request = PageRequest("GET", self.client.url(self.path), self.params(start))
+        # 404: the account does not have this kind of survey; the other kind is in use.
+        for page in walk(self.client.session, request, paginator, items_path=self.key, what=self.what,
+                         accept_status=(404,)):
+            open_since = self.still_open(page.items, pass_now, open_since)
+            records = self.records(page.items, self.record, self.what)
+            if page.has_next:
+                state = {"start_time": start, "after": paginator.cursor, "pass_now": pass_now, "open_since": open_since}
                 yield Page(records, json.dumps(state))
                 continue
             next_start = (pass_now - self.client.settings.overlap_minutes * 60) * self.scale
@@ -157,6 +126,8 @@ class _CursorListStream(ZendeskStream):
                 next_start = min(next_start, open_since)
             yield Page(records, json.dumps({"start_time": next_start}))
             return
+        # Answered 404: nothing to read; the next pass starts from the same time.
+        yield Page([], json.dumps({"start_time": start}))
 
     def params(self, start: int) -> dict[str, Any]:
         raise NotImplementedError

@@ -201,6 +201,7 @@ def test_a_second_account_is_added_through_the_prompts_and_same_named_teams_merg
                 ZENDESK_EMAIL,
                 ZENDESK_TOKEN,
                 "y",                # another helpdesk account
+                "",                 # of the same helpdesk (Zendesk)
                 eu.url,             # subdomain, or the full URL
                 "eu@acme.test",
                 "zd-eu-token-42",

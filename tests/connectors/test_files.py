@@ -138,3 +138,32 @@ def test_a_missing_file_or_an_unknown_format_is_a_config_error(project, capsys):
     configure(project, surveys="surveys.xlsx")
     code, _, err = sync(capsys)
     assert code == 2 and ".csv (with a header line) or .jsonl" in err
+
+
+def test_sync_skip_bad_rows_flag_imports_the_good_rows_for_this_run(project, capsys, caplog):
+    (project / "surveys.csv").write_text(SURVEYS_CSV + "n4,nps,11,2026-11-12,,,,\n")
+    configure(project, surveys="surveys.csv")
+    code, _, err = sync(capsys)
+    assert code == 1 and "run sync --skip-bad-rows to import the rest" in err
+    with caplog.at_level(logging.WARNING):
+        code = main(["sync", "--connector", "file", "--skip-bad-rows"])
+    assert code == 0
+    assert store(project).count(SurveyAnswer) == 5  # the 5 good NPS and CES rows; line 9 skipped
+    assert any("line 9: value 11 is outside 0..10" in message for message in caplog.messages)
+
+
+def test_business_kpis_appear_in_the_digest(project, capsys):
+    rows = ["id,started_at,ended_at,monthly_revenue"] + [
+        f"c{i},2026-01-01,{'2026-11-10' if i < 2 else ''},40" for i in range(20)]  # 2 of 20 leave in the window
+    (project / "accounts.csv").write_text("\n".join(rows) + "\n")
+    (project / "spend.csv").write_text("spent_at,amount\n2026-11-09,900\n2026-11-11,180\n")
+    configure(project, accounts="accounts.csv", retention_spend="spend.csv")
+    (project / "helpdesk-kpis.toml").write_text((project / "helpdesk-kpis.toml").read_text() + (
+        '\n[digest]\nkpis = ["churn_rate", "customer_retention_cost", "clv"]\n\n[kpis]\nclv_lifetime_months = 36\n'))
+    assert sync(capsys)[0] == 0
+    assert main(["digest", "--date", "2026-11-14", "--team", "overall", "--json"]) == 0
+    [overall] = json.loads(capsys.readouterr().out)
+    text = overall["message"]["text"]
+    # 8-14 Nov: 2 of 20 churned; 1,080 spent / 18 retained; 40 a month x 36 months.
+    assert "Churn rate 10.0%" in text and "Retention cost per customer 60.00" in text
+    assert "Customer lifetime value 1,440.00" in text

@@ -1,0 +1,47 @@
+"""The Freshdesk connector (requests on the shared HTTP plumbing). Importing this package
+registers it under the source name ``freshdesk``."""
+
+from __future__ import annotations
+
+from connectors.freshdesk.connector import FreshdeskConnector
+from connectors.freshdesk.settings import FRESHDESK_HOST, FreshdeskSettings
+from connectors.registry import ConnectorSpec, SetupField, register
+
+__all__ = ["SPEC", "FreshdeskConnector", "FreshdeskSettings"]
+
+
+def _build(instance: str, settings: FreshdeskSettings) -> FreshdeskConnector:
+    return FreshdeskConnector(instance, settings)
+
+
+def _default_instance(variables: dict[str, str]) -> str | None:
+    # FRESHDESK_DOMAIN or FRESHDESK_URL make a default instance, named after the domain.
+    domain = (variables.get("domain") or "").strip().lower().removeprefix("https://").rstrip("/")
+    if not (domain or variables.get("url")):
+        return None
+    return domain.removesuffix(FRESHDESK_HOST) or "default"
+
+
+SPEC = register(
+    ConnectorSpec(
+        source="freshdesk",
+        summary="Freshdesk: tickets with their stats, satisfaction ratings (3- and 7-point), agents and groups",
+        settings_model=FreshdeskSettings,
+        factory=_build,
+        env_prefix="FRESHDESK",
+        env_fields=("domain", "url", "api_key"),
+        default_instance=_default_instance,
+        title="Freshdesk",
+        setup=(
+            SetupField(
+                "domain", "Freshdesk domain (acme for acme.freshdesk.com)", "the account's domain", unless=("url",)
+            ),
+            SetupField("url", None, "the account's full base URL instead of the domain (a proxy)"),
+            SetupField(
+                "api_key",
+                "API key of an Administrator or Supervisor (Profile settings > Your API Key)",
+                "the agent's API key (or set FRESHDESK_API_KEY)",
+            ),
+        ),
+    )
+)

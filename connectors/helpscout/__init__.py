@@ -1,0 +1,42 @@
+"""The Help Scout connector (requests on the shared HTTP plumbing, OAuth2 client credentials).
+Importing this package registers it under the source name ``helpscout``."""
+
+from __future__ import annotations
+
+from connectors.helpscout.connector import HelpScoutConnector
+from connectors.helpscout.settings import HelpScoutSettings
+from connectors.registry import ConnectorSpec, SetupField, register
+
+__all__ = ["SPEC", "HelpScoutConnector", "HelpScoutSettings"]
+
+
+def _build(instance: str, settings: HelpScoutSettings) -> HelpScoutConnector:
+    return HelpScoutConnector(instance, settings)
+
+
+def _default_instance(variables: dict[str, str]) -> str | None:
+    # An app's credentials name no account: the default instance is "default".
+    return "default" if variables.get("app_id") or variables.get("app_secret") else None
+
+
+SPEC = register(
+    ConnectorSpec(
+        source="helpscout",
+        summary="Help Scout: conversations with their threads, happiness ratings (Plus and Pro), users and teams",
+        settings_model=HelpScoutSettings,
+        factory=_build,
+        env_prefix="HELPSCOUT",
+        env_fields=("app_id", "app_secret", "url"),
+        default_instance=_default_instance,
+        title="Help Scout",
+        setup=(
+            SetupField(
+                "app_id",
+                "App ID of an Account Owner's or Administrator's app (Your Profile > My Apps)",
+                "the app's App ID (or set HELPSCOUT_APP_ID)",
+            ),
+            SetupField("app_secret", "App Secret of that app", "the app's App Secret (or set HELPSCOUT_APP_SECRET)"),
+            SetupField("url", None, "the API's full base URL (a proxy)"),
+        ),
+    )
+)

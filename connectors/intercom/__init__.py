@@ -1,0 +1,49 @@
+"""The Intercom connector (requests on the shared HTTP plumbing). Importing this package
+registers it under the source name ``intercom``."""
+
+from __future__ import annotations
+
+from connectors.intercom.connector import IntercomConnector
+from connectors.intercom.settings import IntercomSettings
+from connectors.registry import ConnectorSpec, SetupField, register
+
+__all__ = ["SPEC", "IntercomConnector", "IntercomSettings"]
+
+
+def _build(instance: str, settings: IntercomSettings) -> IntercomConnector:
+    return IntercomConnector(instance, settings)
+
+
+def _default_instance(variables: dict[str, str]) -> str | None:
+    # An access token names no workspace: the default instance is "default" (records
+    # intercom:default:<id>); a named section gives another name.
+    return "default" if variables.get("access_token") else None
+
+
+SPEC = register(
+    ConnectorSpec(
+        source="intercom",
+        summary="Intercom: conversations with their statistics and ratings (1-5), admins and teams",
+        settings_model=IntercomSettings,
+        factory=_build,
+        env_prefix="INTERCOM",
+        env_fields=("access_token", "region", "url"),
+        default_instance=_default_instance,
+        title="Intercom",
+        setup=(
+            SetupField(
+                "region",
+                "Where your workspace is hosted (us, eu or au)",
+                "the workspace's region",
+                optional=True,
+                unless=("url",),
+            ),
+            SetupField("url", None, "the API's full base URL instead of the region (a proxy)"),
+            SetupField(
+                "access_token",
+                "Access token (Developer Hub > your app > Authentication)",
+                "the app's access token (or set INTERCOM_ACCESS_TOKEN)",
+            ),
+        ),
+    )
+)
