@@ -14,19 +14,19 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import requests
 
-from connectors.base import Page, Stream, SyncOptions
+from connectors.base import Page, SyncOptions
 from connectors.freshdesk import mapping
 from connectors.freshdesk.client import FreshdeskClient
 from connectors.http.paging import LinkHeaderPaginator, PageRequest, Paginator, walk
-from connectors.items import records_of, utc_from_iso
+from connectors.http.streams import ApiStream, iso
+from connectors.items import utc_from_iso
 from kpis.errors import RunFailed
-from kpis.records import Record
 
 log = logging.getLogger(__name__)
 
@@ -37,29 +37,8 @@ PAGE_CAP = 300
 ONE_SECOND = timedelta(seconds=1)
 
 
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class FreshdeskStream(Stream):
-    what: ClassVar[str]
-
-    def __init__(self, client: FreshdeskClient) -> None:
-        self.client = client
-
-    @property
-    def instance(self) -> str:
-        return self.client.instance
-
-    def pages(self, cursor: str | None, options: SyncOptions) -> Iterator[Page]:
-        self.client.session.report_waits_to(options.on_wait)
-        return self.read(json.loads(cursor) if cursor else {}, options)
-
-    def read(self, state: dict[str, Any], options: SyncOptions) -> Iterator[Page]:
-        raise NotImplementedError
-
-    def records(self, items: Sequence[Any], build: Callable[[Any], Any]) -> list[Record]:
-        return records_of(items, build, service=self.client.session.service, what=self.what)
+class FreshdeskStream(ApiStream):
+    client: FreshdeskClient
 
 
 class UpdatedSincePaginator(Paginator):

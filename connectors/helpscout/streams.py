@@ -13,43 +13,22 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-from connectors.base import Page, Stream, SyncOptions
+from connectors.base import Page, SyncOptions
 from connectors.helpscout import mapping
 from connectors.helpscout.client import HelpScoutClient
 from connectors.http.paging import PageNumberPaginator, PageRequest, walk
-from connectors.items import records_of, utc_from_iso
-from kpis.records import Record
+from connectors.http.streams import ApiStream, iso
+from connectors.items import utc_from_iso
 
 log = logging.getLogger(__name__)
 
 
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class HelpScoutStream(Stream):
-    what: ClassVar[str]
-
-    def __init__(self, client: HelpScoutClient) -> None:
-        self.client = client
-
-    @property
-    def instance(self) -> str:
-        return self.client.instance
-
-    def pages(self, cursor: str | None, options: SyncOptions) -> Iterator[Page]:
-        self.client.session.report_waits_to(options.on_wait)
-        return self.read(json.loads(cursor) if cursor else {}, options)
-
-    def read(self, state: dict[str, Any], options: SyncOptions) -> Iterator[Page]:
-        raise NotImplementedError
-
-    def records(self, items: Sequence[Any], build: Callable[[Any], Any]) -> list[Record]:
-        return records_of(items, build, service=self.client.session.service, what=self.what)
+class HelpScoutStream(ApiStream):
+    client: HelpScoutClient
 
 
 class _PassStream(HelpScoutStream):

@@ -11,40 +11,23 @@ are read again and updated in place.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from connectors.base import Page, Stream, SyncOptions
+from connectors.base import Page, SyncOptions
 from connectors.http.paging import BodyCursorPaginator, PageRequest, SinglePage, walk
+from connectors.http.streams import ApiStream
 from connectors.intercom import mapping
 from connectors.intercom.client import IntercomClient
-from connectors.items import records_of
-from kpis.records import Record, Ticket
+from kpis.records import Ticket
 
 #: The search endpoint's largest page.
 # https://developers.intercom.com/docs/references/rest-api/api.intercom.io/conversations/searchconversations
 PER_PAGE = 150
 
 
-class IntercomStream(Stream):
-    what: ClassVar[str]
-
-    def __init__(self, client: IntercomClient) -> None:
-        self.client = client
-
-    @property
-    def instance(self) -> str:
-        return self.client.instance
-
-    def pages(self, cursor: str | None, options: SyncOptions) -> Iterator[Page]:
-        self.client.session.report_waits_to(options.on_wait)
-        return self.read(json.loads(cursor) if cursor else {}, options)
-
-    def read(self, state: dict[str, Any], options: SyncOptions) -> Iterator[Page]:
-        raise NotImplementedError
-
-    def records(self, items: Sequence[Any], build: Callable[[Any], Any]) -> list[Record]:
-        return records_of(items, build, service=self.client.session.service, what=self.what)
+class IntercomStream(ApiStream):
+    client: IntercomClient
 
 
 class ConversationsStream(IntercomStream):
