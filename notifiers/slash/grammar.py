@@ -11,10 +11,9 @@ it): https://docs.slack.dev/interactivity/implementing-slash-commands#escaping
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Sequence
 
-from kpis.catalogue import HEADLINE, KPIS, resolve
+from kpis.catalogue import HEADLINE, resolve
 from kpis.errors import ConfigError
 from kpis.windows import parse_date
 from notifiers.slash.query import (
@@ -29,34 +28,28 @@ from notifiers.slash.query import (
     TeamsQuery,
     Usage,
 )
-
-HELP_WORDS = frozenset({"help", "?", "-h", "--help", "usage"})
-TEAM_WORDS = frozenset({"team"})
-AGENT_WORDS = frozenset({"agent", "user", "person"})
-ME_WORDS = frozenset({"me", "mine", "my", "myself"})
-ALL_WORDS = frozenset({"all", "everyone", "overall", "everything"})
-FILLER = frozenset({"for", "in", "of", "the", "over", "during", "kpi", "kpis", "show", "and", "please"})
-PUBLIC_WORDS = frozenset({"public", "share", "post"})
-_NAMED_PERIODS = {
-    "today": "today",
-    "yesterday": "yesterday",
-    "this-week": "this-week",
-    "thisweek": "this-week",
-    "week": "this-week",
-    "last-month": "last-month",
-    "lastmonth": "last-month",
-}
-_DAYS = re.compile(r"^(\d{1,4})d$")
-_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.\.?(\d{4}-\d{2}-\d{2})$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-_MAILTO = re.compile(r"^<mailto:([^|>]+)(?:\|[^>]*)?>$")
-# Escaped Slack tokens (<@U1|ann lee>) stay one word even when their label has spaces.
-_TOKEN = re.compile(r"<[^>]*>|\S+")
+from notifiers.slash.vocabulary import (
+    AGENT_WORDS,
+    ALL_WORDS,
+    DATE,
+    DAYS,
+    FILLER,
+    HELP,
+    HELP_WORDS,
+    MAILTO,
+    ME_WORDS,
+    MENTION,
+    NAMED_PERIODS,
+    PUBLIC_WORDS,
+    RANGE,
+    TEAM_WORDS,
+    TOKEN,
+    known_words,
+)
 
 
 def tokenize(text: str) -> list[str]:
-    return [token.strip(",;") for token in _TOKEN.findall(text) if token.strip(",;")]
+    return [token.strip(",;") for token in TOKEN.findall(text) if token.strip(",;")]
 
 
 def parse(text: str, team_names: Sequence[str] = ()) -> Query | Usage:
@@ -112,7 +105,7 @@ class _Parser:
             return self._team_after(i + 1)
         if word in AGENT_WORDS:
             return self._agent_after(i + 1)
-        mention = _MENTION.match(self.tokens[i])
+        mention = MENTION.match(self.tokens[i])
         if mention:
             return self._set_target(Target(Scope.AGENT, user_id=mention.group(1)), self.tokens[i], 1)
         if word in ME_WORDS:
@@ -158,15 +151,15 @@ class _Parser:
             if (word, following) == ("last", "week"):
                 return Usage("`last week` isn't a period yet.", "Try `/kpi 7d` or `/kpi this week`.")
             period, used = Period(f"{word}-{following}"), 2
-        elif word == "last" and following is not None and (following.isdigit() or _DAYS.match(following)):
+        elif word == "last" and following is not None and (following.isdigit() or DAYS.match(following)):
             return 1  # "last 7d", "last 30 days": the number carries the meaning
-        elif word in _NAMED_PERIODS:
-            period = Period(_NAMED_PERIODS[word])
+        elif word in NAMED_PERIODS:
+            period = Period(NAMED_PERIODS[word])
         elif word.isdigit() and following in ("d", "day", "days"):
             period, used = self._days(word, int(word))
-        elif _DAYS.match(word):
+        elif DAYS.match(word):
             period, used = self._days(word, int(word[:-1]))
-        elif _RANGE.match(word) or _DATE.match(word):
+        elif RANGE.match(word) or DATE.match(word):
             period = self._dates(word)
         if period is None:
             return None
@@ -189,7 +182,7 @@ class _Parser:
 
     @staticmethod
     def _dates(word: str) -> Period | Usage:
-        match = _RANGE.match(word)
+        match = RANGE.match(word)
         first_text, last_text = (match.group(1), match.group(2)) if match else (word, word)
         try:
             first, last = parse_date(first_text, "from"), parse_date(last_text, "to")
@@ -223,10 +216,10 @@ class _Parser:
         if start >= len(self.tokens):
             return Usage("`agent` needs someone to ask about.", "For example `/kpi agent @ann 30d`.")
         token = self.tokens[start]
-        mention = _MENTION.match(token)
+        mention = MENTION.match(token)
         if mention:
             return self._set_target(Target(Scope.AGENT, user_id=mention.group(1)), f"agent {token}", 2)
-        mailto = _MAILTO.match(token)
+        mailto = MAILTO.match(token)
         if mailto:
             return self._set_target(Target(Scope.AGENT, agent=mailto.group(1)), f"agent {mailto.group(1)}", 2)
         end = start
@@ -251,7 +244,7 @@ class _Parser:
         keywords = (
             FILLER | PUBLIC_WORDS | TEAM_WORDS | AGENT_WORDS | ME_WORDS | ALL_WORDS | {"teams", "breaches", "alerts"}
         )
-        if word in keywords or resolve(word) is not None or _MENTION.match(self.tokens[i]):
+        if word in keywords or resolve(word) is not None or MENTION.match(self.tokens[i]):
             return True
         saved = (self.period, list(self.understood))
         is_period = self._period_at(i) is not None
@@ -273,7 +266,7 @@ class _Parser:
                     f"I didn't understand “{' '.join(self.tokens[i:end])}”.",
                     f"Did you mean `{self._command(f'team {name}', self._rest_text(end))}`?",
                 )
-        vocabulary = _vocabulary(self.teams)
+        vocabulary = known_words(self.teams)
         close = difflib.get_close_matches(typed.lower(), vocabulary, n=1, cutoff=0.6)
         if close:
             fixed = close[0]
@@ -310,47 +303,6 @@ class _Parser:
             return Usage("`low-csat` lists one team's ratings.", "Try `/kpi low-csat billing`.")
         return KpiQuery(target=target, keys=keys, period=period, public=self.public)
 
-
-def _vocabulary(team_names: Sequence[str]) -> list[str]:
-    words = {
-        "teams",
-        "breaches",
-        "team",
-        "agent",
-        "me",
-        "all",
-        "public",
-        "help",
-        "today",
-        "yesterday",
-        "this week",
-        "last month",
-        "7d",
-        "30d",
-        "90d",
-    }
-    for spec in KPIS.values():
-        words.add(spec.key)
-        words.update(spec.aliases)
-    words.update(name.lower() for name in team_names)
-    return sorted(words)
-
-
-HELP = """\
-*`/kpi`: support KPIs where you ask*
-`/kpi` — your team's headline KPIs for the last 7 days
-`/kpi team billing` — a team (any case; `/kpi teams` lists them)
-`/kpi agent @ann` — one agent (team leads and admins), `/kpi me` — your own numbers
-`/kpi all` — every team side by side
-*KPIs:* add one or more keys or aliases: `csat`, `frt` (first reply), `fcr`, `backlog`, `sla`, \
-`resolution-time`, `reopens`, `nps`, `ces`, `css`... (default: the headline set)
-*Periods:* `today`, `yesterday`, `7d`, `30d` (any `Nd` up to 366), `this week`, `last month`, \
-`2026-11-01..2026-11-15` (both days included); default `7d`
-`/kpi low-csat [team]` — newest low ratings with comments and ticket links
-`/kpi breaches` — KPIs past their alert thresholds now
-`/kpi teams` — the teams you can ask about
-Add `public` to post the answer in the channel (team numbers only); otherwise only you see it.
-Example: `/kpi team billing csat frt 30d public`"""
 
 __all__ = [
     "HELP",
