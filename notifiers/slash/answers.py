@@ -8,8 +8,8 @@ Every way a command can go wrong ends in a polite one-line answer, never an exce
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -31,34 +31,12 @@ from notifiers.slash.access import (
 from notifiers.slash.agents import AgentIndex
 from notifiers.slash.blocks import Answer
 from notifiers.slash.breaches import Breach
+from notifiers.slash.command import Command
 from notifiers.slash.grammar import HELP, BreachesQuery, HelpQuery, KpiQuery, Period, Scope, TeamsQuery, Usage, parse
 from notifiers.slash.people import SlackPeople
 from notifiers.slash.snapshots import Snapshot, SnapshotCache
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Command:
-    """The fields of Slack's slash-command payload that matter here."""
-
-    user_id: str
-    text: str = ""
-    channel_id: str | None = None
-    channel_name: str | None = None
-
-    @classmethod
-    def from_payload(cls, payload: Mapping[str, object]) -> Command:
-        def field(name: str) -> str | None:
-            value = payload.get(name)
-            return value if isinstance(value, str) and value else None
-
-        return cls(
-            user_id=field("user_id") or "",
-            text=field("text") or "",
-            channel_id=field("channel_id"),
-            channel_name=field("channel_name"),
-        )
 
 
 class KpiCommands:

@@ -24,8 +24,9 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from notifiers.slash.answers import Command, KpiCommands
+from notifiers.slash.answers import KpiCommands
 from notifiers.slash.blocks import Answer
+from notifiers.slash.command import Command
 from notifiers.slash.replay import ReplayGuard
 
 log = logging.getLogger(__name__)
