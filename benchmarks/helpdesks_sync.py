@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
 
 def freshdesk(n: int, clock):
     from connectors.freshdesk import FreshdeskConnector, FreshdeskSettings
-    from tests.fake_freshdesk import FakeFreshdesk, FreshdeskAccount, populate
+    from tests.fakes.freshdesk import FakeFreshdesk, FreshdeskAccount, populate
 
     account = FreshdeskAccount(clock)
     populate(account, tickets=n, days=90)
@@ -43,7 +43,7 @@ def freshdesk(n: int, clock):
 
 def intercom(n: int, clock):
     from connectors.intercom import IntercomConnector, IntercomSettings
-    from tests.fake_intercom import FakeIntercom, IntercomWorkspace, populate
+    from tests.fakes.intercom import FakeIntercom, IntercomWorkspace, populate
 
     workspace = IntercomWorkspace(clock)
     populate(workspace, conversations=n, days=90)
@@ -57,7 +57,7 @@ def intercom(n: int, clock):
 
 def helpscout(n: int, clock):
     from connectors.helpscout import HelpScoutConnector, HelpScoutSettings
-    from tests.fake_helpscout import FakeHelpScout, HelpScoutAccount, populate
+    from tests.fakes.helpscout import FakeHelpScout, HelpScoutAccount, populate
 
     account = HelpScoutAccount(clock)
     populate(account, conversations=n, days=90)
@@ -76,10 +76,10 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=20_000)
     args = parser.parse_args()
 
-    from helpdesk_kpis.sync import run_sync
+    from helpdesk_kpis.jobs.sync import run_sync
     from kpis.records import Ticket
     from kpis.store import Store
-    from tests.fake_zendesk import CompressedClock
+    from tests.fakes.zendesk import CompressedClock
 
     print(
         f"{'helpdesk':<10} {'tickets':>8} {'requests':>9} {'read twice':>11} {'wall s':>7} {'tickets/s':>10} "

@@ -15,11 +15,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from connectors import registry
-from helpdesk_kpis.alerting import evaluate_alerts
-from helpdesk_kpis.digests import build_digests, default_day
-from helpdesk_kpis.rules import rules_from
-from helpdesk_kpis.settings import FileConfig
-from helpdesk_kpis.sync import run_sync
+from helpdesk_kpis.jobs.alerting import evaluate_alerts
+from helpdesk_kpis.jobs.team_digests import build_digests, default_day
+from helpdesk_kpis.jobs.rules import rules_from
+from helpdesk_kpis.settings.models import FileConfig
+from helpdesk_kpis.jobs.sync import run_sync
 from kpis.engine import KpiConfig
 from kpis.store import Store
 

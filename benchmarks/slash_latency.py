@@ -34,8 +34,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fakes.slack_api import TOKEN, FakeSlack  # noqa: E402 - the test fake, on 127.0.0.1
-from tests.fakes.slack_signing import SIGNING_SECRET, command_body, signed_headers  # noqa: E402
+from tests.fakes.slack.api import TOKEN, FakeSlack  # noqa: E402 - the test fake, on 127.0.0.1
+from tests.fakes.slack.signing import SIGNING_SECRET, command_body, signed_headers  # noqa: E402
 
 CLI = [sys.executable, "-m", "helpdesk_kpis.cli"]
 WORKING = "Working on it"

@@ -36,8 +36,8 @@ EXPORT_PAGE, LIST_PAGE, EXPORT_PER_MINUTE = 1000, 100, 10
 
 def serve(args: argparse.Namespace) -> None:
     """Child process: the fake Zendesk on a scaled clock; prints its URL, serves until killed."""
-    from tests.fake_zendesk import FakeZendesk, ScaledClock
-    from tests.fake_zendesk.synthetic import SyntheticAccount
+    from tests.fakes.zendesk import FakeZendesk, ScaledClock
+    from tests.fakes.zendesk.synthetic import SyntheticAccount
 
     clock = ScaledClock(args.speedup, args.origin)
     account = SyntheticAccount(args.tickets, end_epoch=int(clock.epoch()) - 3600)
@@ -53,9 +53,9 @@ def serve(args: argparse.Namespace) -> None:
 def run_sync(args: argparse.Namespace) -> None:
     """Child process: the real sync path (connector, run_sync, SQLite store); prints its figures."""
     from connectors.zendesk import ZendeskConnector, ZendeskSettings
-    from helpdesk_kpis.sync import run_sync as sync
+    from helpdesk_kpis.jobs.sync import run_sync as sync
     from kpis.store import Store
-    from tests.fake_zendesk import ScaledClock
+    from tests.fakes.zendesk import ScaledClock
 
     clock = ScaledClock(args.speedup, args.origin)
     settings = ZendeskSettings(url=args.url, email=EMAIL, api_token=TOKEN)
@@ -77,7 +77,7 @@ def run_sync(args: argparse.Namespace) -> None:
 
 
 def measure(tickets: int, speedup: float) -> dict:
-    from tests.fake_zendesk.synthetic import SyntheticAccount
+    from tests.fakes.zendesk.synthetic import SyntheticAccount
 
     origin = time.time()
     python = sys.executable

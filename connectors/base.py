@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 
-from kpis.checks import CheckResult
+from kpis.check_result import CheckResult
 from kpis.records import Record, Team
 
 __all__ = ["STREAM_ORDER", "CheckResult", "Connector", "Page", "Stream", "SyncOptions"]

@@ -16,14 +16,14 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from helpdesk_kpis import demo as demo_module
-from helpdesk_kpis import slack_runs
-from helpdesk_kpis.config_cli import config_app
+from helpdesk_kpis.jobs import demo as demo_module
+from helpdesk_kpis.jobs import slack_runs
+from helpdesk_kpis.admin.commands import config_app
 from helpdesk_kpis.context import AppContext
-from helpdesk_kpis.exporting import export_records
-from helpdesk_kpis.render import report_csv, report_table
-from helpdesk_kpis.reporting import build_report, kpi_keys
-from helpdesk_kpis.sync import run_sync
+from helpdesk_kpis.jobs.export import export_records
+from helpdesk_kpis.jobs.tables import report_csv, report_table
+from helpdesk_kpis.jobs.report import build_report, kpi_keys
+from helpdesk_kpis.jobs.sync import run_sync
 from kpis.errors import ConfigError, HelpdeskKpisError
 from kpis.windows import parse_date
 
@@ -206,7 +206,7 @@ def serve(
     port: Annotated[Optional[int], typer.Option(min=0, max=65535, help="Its port (default: [server] port, 3000).")] = None,
 ) -> None:
     """The /kpi slash-command endpoint plus the scheduler: syncs, alerts and each team's digest at its time."""
-    from helpdesk_kpis.serve import run_forever  # APScheduler is only needed here
+    from helpdesk_kpis.server.scheduler import run_forever  # APScheduler is only needed here
 
     _log_to_stderr()
     run_forever(ctx.obj, console=console, host=host, port=port)

@@ -17,11 +17,11 @@ from slack_sdk import WebClient
 from connectors import registry
 from connectors.base import Connector
 from helpdesk_kpis import redaction
-from helpdesk_kpis.settings import Settings, load_settings
+from helpdesk_kpis.settings.models import Settings, load_settings
 from kpis.engine import KpiConfig
 from kpis.errors import ConfigError
 from kpis.store import Store
-from kpis.store.delivery import DeliveryLog
+from kpis.store.sent_log import DeliveryLog
 from notifiers.delivery import SlackDelivery
 from notifiers.slack_client import make_client
 

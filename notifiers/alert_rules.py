@@ -18,7 +18,7 @@ from datetime import datetime
 from kpis.catalogue import KPIS, Kind
 from kpis.format import minutes
 from kpis.results import MetricValue, Report, ScopeRow
-from kpis.store.delivery import AlertState, fit_scope
+from kpis.store.sent_log import AlertState, fit_scope
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt,

@@ -14,7 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from kpis.results import Report
-from kpis.store.delivery import PENDING, AlertState, SentMessage, fit_scope
+from kpis.store.sent_log import PENDING, AlertState, SentMessage, fit_scope
 from kpis.windows import Window
 from notifiers.alert_messages import alert_message
 from notifiers.alert_rules import BREACH, AlertRule, Reading, Transition, advance, read

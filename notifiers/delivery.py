@@ -23,7 +23,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from kpis.errors import CredentialError, HelpdeskKpisError
-from kpis.store.delivery import DONE, PENDING, POSTED, SENDING, DeliveryLog, SentMessage
+from kpis.store.sent_log import DONE, PENDING, POSTED, SENDING, DeliveryLog, SentMessage
 from notifiers.blockkit import payload_hash
 from notifiers.chart import Chart
 from notifiers.slack_client import slack_errors

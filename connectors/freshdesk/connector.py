@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from connectors import base
-from connectors.checks import CHECK_ATTEMPTS, probe
+from connectors.probing import CHECK_ATTEMPTS, probe
 from connectors.freshdesk.client import FreshdeskClient
 from connectors.freshdesk.settings import FreshdeskSettings
 from connectors.freshdesk.streams import (

@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from connectors import base
-from connectors.checks import CHECK_ATTEMPTS, probe
+from connectors.probing import CHECK_ATTEMPTS, probe
 from connectors.helpscout.client import HelpScoutClient
 from connectors.helpscout.settings import HelpScoutSettings
 from connectors.helpscout.streams import ConversationsStream, RatingsStream, TeamsStream, UsersStream
 from connectors.http import clock as clocks
 from connectors.http.clock import Clock
-from kpis.checks import CheckResult
+from kpis.check_result import CheckResult
 
 
 class HelpScoutConnector(base.Connector):

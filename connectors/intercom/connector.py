@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from connectors import base
-from connectors.checks import CHECK_ATTEMPTS, probe
+from connectors.probing import CHECK_ATTEMPTS, probe
 from connectors.http import clock as clocks
 from connectors.http.clock import Clock
 from connectors.intercom.client import IntercomClient

@@ -22,8 +22,8 @@ import numpy as np
 from sqlalchemy import and_, union_all
 from sqlalchemy.engine import Connection
 
-from kpis.columnar import blocks
-from kpis.columnar import rows as packing
+from kpis.columnar import day_blocks as blocks
+from kpis.columnar import packing
 from kpis.columnar.keys import KeyCodes
 from kpis.columnar.layout import DAY, DTYPES, LOOKBACK_DAYS, NO_TIME, RATINGS, SURVEYS, TICKETS, padded
 from kpis.store.schema import LATE_RATING, LONG_LIVED_TICKET, ratings, tickets

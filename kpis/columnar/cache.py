@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from kpis.columnar import blocks
+from kpis.columnar import day_blocks as blocks
 from kpis.columnar.keys import KeyCodes
 from kpis.store import Store
 

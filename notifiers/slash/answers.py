@@ -17,7 +17,7 @@ from kpis.errors import ConfigError, HelpdeskKpisError
 from kpis.results import Report, ScopeRow
 from notifiers.blockkit import validate_message
 from notifiers.mrkdwn import escape
-from notifiers.slash import blocks
+from notifiers.slash import answer_blocks as blocks
 from notifiers.slash.access import (
     AccessPolicy,
     AgentDetail,
@@ -29,7 +29,7 @@ from notifiers.slash.access import (
     leads,
 )
 from notifiers.slash.agents import AgentIndex
-from notifiers.slash.blocks import Answer
+from notifiers.slash.answer_blocks import Answer
 from notifiers.slash.breaches import Breach
 from notifiers.slash.command import Command
 from notifiers.slash.grammar import HELP, BreachesQuery, HelpQuery, KpiQuery, Period, Scope, TeamsQuery, Usage, parse

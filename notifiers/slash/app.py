@@ -25,7 +25,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from notifiers.slash.answers import KpiCommands
-from notifiers.slash.blocks import Answer
+from notifiers.slash.answer_blocks import Answer
 from notifiers.slash.command import Command
 from notifiers.slash.replay import ReplayGuard
 

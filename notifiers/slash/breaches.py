@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from kpis.format import value_text
 from kpis.results import MetricValue
-from kpis.store.delivery import AlertState
+from kpis.store.sent_log import AlertState
 from notifiers.alert_rules import BREACHED, AlertRule, rule_text
 
 

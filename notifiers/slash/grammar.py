@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from kpis.catalogue import HEADLINE, resolve
 from kpis.errors import ConfigError
 from kpis.windows import parse_date
-from notifiers.slash.query import (
+from notifiers.slash.parsed import (
     MAX_DAYS,
     BreachesQuery,
     HelpQuery,

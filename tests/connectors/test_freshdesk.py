@@ -12,9 +12,9 @@ from connectors.freshdesk import FreshdeskConnector, FreshdeskSettings
 from connectors.freshdesk import streams as freshdesk_streams
 from kpis.errors import MalformedResponse, RunFailed
 from kpis.records import Agent, Membership, Priority, RatingScale, Team, Ticket, TicketStatus
-from tests.fake_freshdesk import FakeFreshdesk, FreshdeskAccount, iso
-from tests.fake_freshdesk.data import SEVEN_POINT, THREE_POINT
-from tests.fake_zendesk import CompressedClock
+from tests.fakes.freshdesk import FakeFreshdesk, FreshdeskAccount, iso
+from tests.fakes.freshdesk.data import SEVEN_POINT, THREE_POINT
+from tests.fakes.zendesk import CompressedClock
 from tests.fakes.http_fake import Reply
 
 T0 = datetime(2026, 11, 10, 9, 0, tzinfo=timezone.utc)

@@ -13,8 +13,8 @@ from connectors.base import SyncOptions
 from connectors.helpscout import HelpScoutConnector, HelpScoutSettings
 from kpis.errors import CredentialError
 from kpis.records import Membership, Rating, RatingScale, Team, Ticket, TicketStatus
-from tests.fake_helpscout import FakeHelpScout, HelpScoutAccount
-from tests.fake_zendesk import CompressedClock
+from tests.fakes.helpscout import FakeHelpScout, HelpScoutAccount
+from tests.fakes.zendesk import CompressedClock
 
 T0 = datetime(2026, 11, 16, 9, 0, tzinfo=timezone.utc).timestamp()
 MIN = 60

@@ -20,7 +20,7 @@ from connectors.http.paging import (
     walk,
 )
 from kpis.errors import CredentialError, MalformedResponse
-from tests.fake_zendesk import CompressedClock
+from tests.fakes.zendesk import CompressedClock
 
 BASE = "https://api.example.test"
 DATE = "Wed, 21 Oct 2026 07:28:00 GMT"

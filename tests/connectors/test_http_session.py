@@ -8,7 +8,7 @@ import responses
 
 from connectors.http import RouteLimit, api_session
 from kpis.errors import CredentialError, MalformedResponse, RunFailed
-from tests.fake_zendesk import CompressedClock
+from tests.fakes.zendesk import CompressedClock
 
 URL = "https://api.example.test/v1/items"
 

@@ -15,8 +15,8 @@ from connectors.intercom import IntercomConnector, IntercomSettings
 from helpdesk_kpis import cli
 from helpdesk_kpis.cli import main
 from kpis.records import Agent, Membership, Rating, RatingScale, RatingState, Team, Ticket, TicketStatus
-from tests.fake_intercom import FakeIntercom, IntercomWorkspace
-from tests.fake_zendesk import CompressedClock
+from tests.fakes.intercom import FakeIntercom, IntercomWorkspace
+from tests.fakes.zendesk import CompressedClock
 
 T0 = int(datetime(2026, 11, 16, 9, 0, tzinfo=timezone.utc).timestamp())
 

@@ -256,7 +256,7 @@ def test_blocks_of_another_format_are_rebuilt_not_misread(store):
 def test_a_write_racing_a_rebuild_leaves_the_day_stale(store, monkeypatch):
     records = base_records()
     write(store, *records.values())
-    from kpis.columnar import blocks
+    from kpis.columnar import day_blocks as blocks
 
     real_rebuild = blocks.rebuild
 

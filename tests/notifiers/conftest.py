@@ -9,7 +9,7 @@ import pytest
 from slack_sdk.http_retry import builtin_handlers, handler
 
 from notifiers.slack_client import make_client
-from tests.fakes.slack_api import TOKEN, FakeSlack
+from tests.fakes.slack.api import TOKEN, FakeSlack
 
 BILLING = "C0BILLING1"
 LEADS = "C0LEADS001"

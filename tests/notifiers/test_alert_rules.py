@@ -10,7 +10,7 @@ import pytest
 from slack_sdk.models.blocks import Block
 
 from kpis.results import MetricValue, ScopeRow
-from kpis.store.delivery import AlertState
+from kpis.store.sent_log import AlertState
 from kpis.windows import Window
 from notifiers.alert_messages import alert_message
 from notifiers.alert_rules import BREACH, RECOVERY, AlertRule, Reading, Transition, advance

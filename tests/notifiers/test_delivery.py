@@ -8,12 +8,12 @@ import pytest
 
 from kpis.errors import ConfigError, CredentialError, RunFailed
 from kpis.store import Store
-from kpis.store.delivery import DONE, PENDING, POSTED, SENDING, DeliveryLog, SentMessage
+from kpis.store.sent_log import DONE, PENDING, POSTED, SENDING, DeliveryLog, SentMessage
 from notifiers.blockkit import payload_hash
 from notifiers.chart import Chart
 from notifiers.delivery import DigestPost, SlackDelivery
 from notifiers.slack_client import make_client
-from tests.fakes.slack_api import Scripted
+from tests.fakes.slack.api import Scripted
 from tests.notifiers.conftest import BILLING
 
 DAY = date(2026, 11, 15)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from connectors.base import Connector, SyncOptions
-from tests.fake_zendesk import CompressedClock
+from tests.fakes.zendesk import CompressedClock
 
 
 @dataclass
@@ -47,7 +47,7 @@ def sample(tmp_path: Path) -> Iterator[Case]:
 @contextmanager
 def zendesk(tmp_path: Path) -> Iterator[Case]:
     from connectors.zendesk import ZendeskConnector, ZendeskSettings
-    from tests.fake_zendesk import Account, FakeZendesk, populate
+    from tests.fakes.zendesk import Account, FakeZendesk, populate
 
     clock = CompressedClock()
     account = Account(clock)
@@ -111,7 +111,7 @@ def files(tmp_path: Path) -> Iterator[Case]:
 @contextmanager
 def freshdesk(tmp_path: Path) -> Iterator[Case]:
     from connectors.freshdesk import FreshdeskConnector, FreshdeskSettings
-    from tests.fake_freshdesk import FakeFreshdesk, FreshdeskAccount, populate
+    from tests.fakes.freshdesk import FakeFreshdesk, FreshdeskAccount, populate
 
     clock = CompressedClock()
     account = FreshdeskAccount(clock)
@@ -136,7 +136,7 @@ def freshdesk(tmp_path: Path) -> Iterator[Case]:
 @contextmanager
 def intercom(tmp_path: Path) -> Iterator[Case]:
     from connectors.intercom import IntercomConnector, IntercomSettings
-    from tests.fake_intercom import FakeIntercom, IntercomWorkspace, populate
+    from tests.fakes.intercom import FakeIntercom, IntercomWorkspace, populate
 
     clock = CompressedClock()
     workspace = IntercomWorkspace(clock)
@@ -159,7 +159,7 @@ def intercom(tmp_path: Path) -> Iterator[Case]:
 @contextmanager
 def helpscout(tmp_path: Path) -> Iterator[Case]:
     from connectors.helpscout import HelpScoutConnector, HelpScoutSettings
-    from tests.fake_helpscout import FakeHelpScout, HelpScoutAccount, populate
+    from tests.fakes.helpscout import FakeHelpScout, HelpScoutAccount, populate
 
     clock = CompressedClock()
     account = HelpScoutAccount(clock)

@@ -31,8 +31,8 @@ from notifiers.slash.people import SlackPeople
 from notifiers.slash.server import create_asgi_app
 from notifiers.slash.snapshots import SnapshotCache
 from tests.fakes.asgi_server import ServerThread
-from tests.fakes.slack_api import TOKEN, FakeSlack
-from tests.fakes.slack_signing import SIGNING_SECRET
+from tests.fakes.slack.api import TOKEN, FakeSlack
+from tests.fakes.slack.signing import SIGNING_SECRET
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 UTC = ZoneInfo("UTC")

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from notifiers.slash.grammar import Usage, parse
-from tests.fakes.slack_signing import command_body, signed_headers
+from tests.fakes.slack.signing import command_body, signed_headers
 
 WORDS = st.sampled_from(
     [

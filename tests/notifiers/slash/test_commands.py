@@ -17,7 +17,7 @@ from notifiers.slash.breaches import Breach
 from notifiers.slash.app import WORKING
 from notifiers.slash.people import SlackPeople
 from notifiers.slash.snapshots import SnapshotCache
-from tests.fakes.slack_signing import command_body, signed_headers
+from tests.fakes.slack.signing import command_body, signed_headers
 from tests.notifiers.slash.conftest import NOW, POLICY, UTC
 
 

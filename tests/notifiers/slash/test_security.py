@@ -7,7 +7,7 @@ import time
 
 from slack_sdk.signature import SignatureVerifier
 
-from tests.fakes.slack_signing import SIGNING_SECRET, command_body, signed_headers, slack_signature
+from tests.fakes.slack.signing import SIGNING_SECRET, command_body, signed_headers, slack_signature
 
 # Slack's published known-answer example ("Verifying requests from Slack"), as python-slack-sdk tests it.
 KNOWN_BODY = (

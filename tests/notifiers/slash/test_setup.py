@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from helpdesk_kpis.cli import main
-from helpdesk_kpis.settings import FileConfig
-from kpis.store.delivery import AlertState
+from helpdesk_kpis.settings.models import FileConfig
+from kpis.store.sent_log import AlertState
 from notifiers.alert_rules import AlertRule
 from notifiers.slash.breaches import Breach, active_breaches
 

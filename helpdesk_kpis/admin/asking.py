@@ -1,0 +1,60 @@
+"""What every part of ``config init`` shares: the command line's answers, the variables it may
+read, and how it talks to the person at the terminal (or, with ``--no-input``, never asks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+
+from helpdesk_kpis.settings.variables import Variables
+from kpis.check_result import CheckResult
+
+
+@dataclass
+class InitOptions:
+    """What the command line gave; ``None`` where a flag was left out."""
+
+    #: "<source>.<field>" -> value, from --<source>-<field> flags.
+    given: dict[str, str] = field(default_factory=dict, repr=False)
+    #: source -> instance name, from --<source>-instance.
+    instance_names: dict[str, str] = field(default_factory=dict)
+    slack_bot_token: str | None = field(default=None, repr=False)
+    slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_api_url: str | None = None
+    timezone: str | None = None
+    leads_channel: str | None = None
+    channel_prefix: str = "kpi-"
+    teams: bool = True
+    force: bool = False
+    no_input: bool = False
+
+
+@dataclass
+class Asking:
+    options: InitOptions
+    console: Console
+    #: The environment, ``*_FILE`` and the secrets directory; not the ``.env`` this run may replace.
+    variables: Variables = field(default_factory=lambda: Variables.read(env_file=None))
+
+    @property
+    def interactive(self) -> bool:
+        return not self.options.no_input
+
+    def say(self, text: str) -> None:
+        self.console.print(text, highlight=False, markup=False)
+
+    def heading(self, text: str) -> None:
+        self.console.print(f"\n[bold]{text}[/]", highlight=False)
+
+    def give_up(self) -> NoReturn:
+        self.say("Nothing written.")
+        raise typer.Exit(1)
+
+
+def refusal(result: CheckResult) -> str:
+    """The one line a script sees for a credential that failed its check."""
+    fix = f"; {result.fix}" if result.fix else ""
+    return f"{result.name}: {result.detail}{fix}; nothing written"

@@ -1,0 +1,127 @@
+"""The ``helpdesk-kpis config`` commands: ``init``, ``check`` and ``show`` (README "Configuring connectors").
+
+``init``'s helpdesk flags are made from the connector specs: each :class:`SetupField` of a spec
+becomes ``--<source>-<field>``, plus ``--<source>-instance``, so a connector that lists its setup
+fields gets its flags and its place in the wizard without a line here.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import sys
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+
+from connectors import registry
+from helpdesk_kpis.admin.check import print_results, run_checks
+from helpdesk_kpis.admin.show import effective_rows, rows_table
+from helpdesk_kpis.context import AppContext
+from helpdesk_kpis.admin.asking import InitOptions
+from helpdesk_kpis.admin.wizard import Wizard
+
+config_app = typer.Typer(help="Write, check and show the configuration.", no_args_is_help=True)
+
+console = Console()
+
+
+def _config_init(ctx: typer.Context, **options: Any) -> None:
+    """Write helpdesk-kpis.toml and .env: asks for the helpdesk and Slack, checks each credential live,
+    proposes a Slack channel per helpdesk team. --no-input for scripts (secrets may come from the environment)."""
+    given: dict[str, str] = {}
+    instance_names: dict[str, str] = {}
+    for spec in _setup_specs():
+        for setup in spec.setup:
+            value = options.pop(_param(spec.source, setup.name))
+            if value:
+                given[f"{spec.source}.{setup.name}"] = value
+        name = options.pop(_param(spec.source, "instance"))
+        if name:
+            instance_names[spec.source] = name.strip().lower()
+    init = InitOptions(given=given, instance_names=instance_names, **options)
+    app_ctx: AppContext = ctx.obj
+    Wizard(init, console, config_path=app_ctx.config_path).run()
+
+
+def _setup_specs() -> list[registry.ConnectorSpec]:
+    return [spec for spec in registry.specs() if spec.setup]
+
+
+def _param(source: str, name: str) -> str:
+    return f"{source}_{name}".replace("-", "_")
+
+
+def _option(flag: str, help_text: str, annotation: Any = Optional[str], default: Any = None) -> inspect.Parameter:
+    name = flag.split("/")[0].lstrip("-").replace("-", "_")
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, default=default,
+        annotation=Annotated[annotation, typer.Option(flag, help=help_text, show_default=default not in (None, False))],
+    )
+
+
+def _init_signature() -> None:
+    """Give ``_config_init`` its options: the fixed ones and those of every connector's setup fields."""
+    params = [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)]
+    for spec in _setup_specs():
+        for setup in spec.setup:
+            variable = f" (or {spec.env_prefix}_{setup.name.upper()})" if spec.env_prefix else ""
+            flag = f"--{spec.source}-{setup.name.replace('_', '-')}"
+            params.append(_option(flag, f"{spec.name}: {setup.help}{variable}"))
+        params.append(_option(f"--{spec.source}-instance", f"{spec.name}: the account's name here"))
+    params += [
+        _option("--slack-bot-token", "Slack bot token xoxb-... (or SLACK_BOT_TOKEN)"),
+        _option("--slack-signing-secret", "Slack signing secret, for /kpi (or SLACK_SIGNING_SECRET)"),
+        _option("--slack-api-url", "Slack Web API base URL, for a proxy (or SLACK_API_URL)"),
+        _option("--timezone", "reporting time zone, an IANA name (default UTC)"),
+        _option("--leads-channel", "Slack channel of the leads' overall digest"),
+        _option("--channel-prefix", "proposed channel per team: #<prefix><team>", str, "kpi-"),
+        _option("--teams/--no-teams", "discover the helpdesk's teams and propose a channel each", bool, True),
+        _option("--force", "replace existing files without asking", bool, False),
+        _option("--no-input", "never ask: take everything from flags and variables (scripts)", bool, False),
+    ]
+    _config_init.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    _config_init.__annotations__ = {p.name: p.annotation for p in params}
+
+
+_init_signature()
+config_app.command("init")(_config_init)
+
+
+@config_app.command("check")
+def config_check(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+) -> None:
+    """Check every credential against its service: connectors, Slack, the store. Exit 0 only when all pass."""
+    app_ctx: AppContext = ctx.obj
+    results = run_checks(app_ctx)
+    if as_json:
+        rows = [{"name": r.name, "ok": r.ok, "skipped": r.skipped, "detail": r.detail, "fix": r.fix} for r in results]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
+    else:
+        print_results(results, console)
+    if any(r.failed for r in results):
+        raise typer.Exit(1)
+
+
+@config_app.command("show")
+def config_show(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")] = False,
+) -> None:
+    """Show the effective configuration, where each value comes from, secrets masked."""
+    app_ctx: AppContext = ctx.obj
+    settings = app_ctx.settings()
+    if app_ctx.config_path is not None:
+        config_source = "--config"
+    else:
+        found = settings.variables.find("HELPDESK_KPIS_CONFIG")
+        config_source = found.source("HELPDESK_KPIS_CONFIG") if found else "default"
+    rows = effective_rows(settings, config_source=config_source)
+    if as_json:
+        payload = [{"section": r.section, "setting": r.setting, "value": r.value, "source": r.source} for r in rows]
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        return
+    console.print(rows_table(rows))

@@ -1,0 +1,113 @@
+"""The Slack part of ``config init``: the bot token proved with ``auth.test`` (and its scopes
+shown), the signing secret, a channel per helpdesk team and the leads' channel."""
+
+from __future__ import annotations
+
+import re
+
+import typer
+
+from helpdesk_kpis import redaction
+from helpdesk_kpis.admin.check import print_results
+from helpdesk_kpis.admin.files import ConfigPlan, TeamPlan
+from helpdesk_kpis.admin.show import mask
+from helpdesk_kpis.admin.asking import Asking, refusal
+from kpis.errors import ConfigError, CredentialError
+from kpis.records import Team
+from notifiers.slack_verify import SIGNING_SECRET_FIX, check_token, looks_like_signing_secret
+from notifiers.slack_client import make_client
+
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+
+
+class SlackSetup:
+    def __init__(self, asking: Asking) -> None:
+        self.asking = asking
+        self.options = asking.options
+
+    def credentials(self, plan: ConfigPlan) -> str | None:
+        """Ask for, and prove, the bot token; put the Slack variables in the plan; the bot's name."""
+        self.asking.heading("Slack")
+        options, variables = self.options, self.asking.variables
+        api_url = options.slack_api_url or variables.get("SLACK_API_URL")
+        token = options.slack_bot_token or variables.get("SLACK_BOT_TOKEN")
+        if token:
+            self.asking.say(f"  bot token: {mask(token)}")
+        elif self.asking.interactive:
+            token = typer.prompt("Slack bot token (xoxb-...; blank to skip Slack for now)", default="",
+                                 hide_input=True, show_default=False).strip()
+        if not token:
+            self.asking.say("  Slack skipped: digests and alerts need SLACK_BOT_TOKEN (README: Slack)")
+            return None
+        while True:
+            redaction.protect([token], [api_url])
+            results, bot = check_token(make_client(token, api_url, retry_faults=False))
+            print_results(results, self.asking.console)
+            if bot is not None:
+                break
+            if not self.asking.interactive:
+                raise CredentialError(refusal(results[0]))
+            if not typer.confirm("Enter it again?", default=True):
+                self.asking.give_up()
+            token = typer.prompt("Slack bot token (xoxb-...)", hide_input=True).strip()
+        if any(r.failed for r in results):
+            self.asking.say("  config check fails until the app has these scopes; the token itself works")
+        plan.variables["SLACK_BOT_TOKEN"] = token
+        if api_url:
+            plan.variables["SLACK_API_URL"] = api_url
+        secret = self._signing_secret()
+        if secret:
+            plan.variables["SLACK_SIGNING_SECRET"] = secret
+        return bot.user
+
+    def _signing_secret(self) -> str | None:
+        secret = self.options.slack_signing_secret or self.asking.variables.get("SLACK_SIGNING_SECRET")
+        while True:
+            if not secret and self.asking.interactive:
+                secret = typer.prompt("Slack signing secret (for /kpi; blank to skip)", default="", hide_input=True,
+                                      show_default=False).strip()
+            redaction.protect([secret])
+            if not secret or looks_like_signing_secret(secret):
+                return secret or None
+            if not self.asking.interactive:
+                raise ConfigError(f"the Slack signing secret is not 32 hexadecimal characters: {SIGNING_SECRET_FIX}")
+            self.asking.say(f"  not 32 hexadecimal characters: {SIGNING_SECRET_FIX}")
+            secret = None
+
+    def channels(self, teams: list[Team]) -> list[TeamPlan]:
+        """A ``[[teams]]`` entry per helpdesk team (same-named teams of several accounts as one),
+        each with the proposed ``#<prefix><team>`` channel or the one given instead."""
+        merged: dict[str, TeamPlan] = {}
+        for team in sorted(teams, key=lambda t: (t.name.lower(), t.source, t.instance, t.id)):
+            key = team.name.strip().lower()
+            proposed = f"#{self.options.channel_prefix}{slug(team.name)}"
+            plan = merged.setdefault(key, TeamPlan(team.name.strip(), proposed))
+            plan.sources.append(f"{team.source}:{team.instance}:{team.id}")
+        if not merged:
+            return []
+        self.asking.heading("Teams (a digest per team, in its own channel)")
+        chosen: list[TeamPlan] = []
+        for plan in merged.values():
+            if not self.asking.interactive:
+                self.asking.say(f"  {plan.name}: {plan.channel}")
+            else:
+                question = f"Channel for {plan.name} ('-' to leave the team out)"
+                answer = typer.prompt(question, default=plan.channel).strip()
+                if answer == "-":
+                    continue
+                plan.channel = answer if answer.startswith("#") or _CHANNEL_ID.match(answer) else f"#{answer}"
+            chosen.append(plan)
+        return chosen
+
+    def leads_channel(self) -> str | None:
+        channel = self.options.leads_channel
+        if channel is None and self.asking.interactive:
+            channel = typer.prompt("Channel for the leads' overall digest (blank for none)", default="",
+                                   show_default=False).strip()
+        return channel or None
+
+
+def slug(name: str) -> str:
+    """A Slack channel name from a team name: lower case, dashes, short (Slack allows 80 characters)."""
+    text = re.sub(r"[^a-z0-9_-]+", "-", name.strip().lower()).strip("-")
+    return re.sub(r"-{2,}", "-", text)[:60] or "team"

@@ -1,0 +1,54 @@
+"""The `alerts` wiring: read the rules with the engine, advance their states, post the changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from helpdesk_kpis.jobs.rules import rule_reports, rule_windows, rules_from
+from helpdesk_kpis.settings.models import FileConfig
+from helpdesk_kpis.jobs.teams import mention_markup, reading_team, reporting_teams
+from kpis.engine import KpiConfig
+from kpis.query import load_kpi_data
+from kpis.store import Store
+from kpis.store.sent_log import DeliveryLog
+from notifiers.alert_rules import Reading
+from notifiers.alerts import AlertPlan, plan_alerts
+
+
+NO_CHANNEL = "(no channel configured)"
+
+
+def evaluate_alerts(
+    store: Store, config: FileConfig, kpi_config: KpiConfig, *, now: datetime, dry_run: bool = False
+) -> AlertPlan:
+    """What the rules read now and what would change; stores nothing.
+
+    A dry run shows readings that have no channel too (as going to :data:`NO_CHANNEL`).
+    """
+    rules = rules_from(config)
+    log = DeliveryLog(store)
+    if not rules:
+        return AlertPlan([], [], [], [], [])
+    zone = config.reporting.zone
+    windows = rule_windows(rules, as_of=now, zone=zone)
+    data = load_kpi_data(store, min(w.previous().start for w in windows.values()), max(w.end for w in windows.values()))
+    teams = reporting_teams(data, config)
+    reports = rule_reports(teams, rules, windows, now=now, config=kpi_config)
+    settings = {rule.id: rule for rule in config.alerts}
+
+    def channel_for(reading: Reading) -> str | None:
+        rule = settings[reading.rule.id]
+        team = teams.config_of(reading_team(reading))
+        channel = rule.channel or (team.channel if team else None) or config.digest.leads_channel
+        return channel or (NO_CHANNEL if dry_run else None)
+
+    def mention_for(reading: Reading) -> str | None:
+        team = teams.config_of(reading_team(reading))
+        return mention_markup(settings[reading.rule.id].mention, team.leads if team else [])
+
+    return plan_alerts(reports, log.alert_states(), now=now, zone=zone, channel_for=channel_for, mention_for=mention_for)
+
+
+def record_plan(store: Store, plan: AlertPlan) -> None:
+    """Store the new states with their announcements (the outbox), in one transaction."""
+    DeliveryLog(store).record_alerts(plan.states, plan.outbox)

@@ -1,0 +1,171 @@
+"""`digest` and `alerts` as runs: build, then print (dry run, JSON) or post, then one line each.
+
+Shared by the command line and the scheduler of ``serve``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime, timezone
+
+from rich.console import Console
+from rich.markup import escape as rich_escape
+from rich.table import Table
+
+from helpdesk_kpis.jobs.alerting import evaluate_alerts, record_plan
+from helpdesk_kpis.context import AppContext
+from helpdesk_kpis.jobs.team_digests import BuiltDigest, build_digests, default_day
+from helpdesk_kpis.jobs.rules import rules_from
+from helpdesk_kpis.jobs.preview import message_panel
+from kpis.errors import ConfigError, CredentialError, HelpdeskKpisError, RunFailed
+from kpis.format import value_text
+from notifiers.alert_rules import rule_text
+from notifiers.delivery import Outcome
+from notifiers.kpi_blocks import sample_text
+
+
+def clock() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def run_digests(
+    ctx: AppContext,
+    *,
+    day: date | None,
+    only: str | None,
+    now: datetime,
+    console: Console,
+    dry_run: bool = False,
+    as_json: bool = False,
+    force: bool = False,
+) -> list[Outcome]:
+    config = ctx.settings().config
+    day = day or default_day(now, config.reporting.zone)
+    preview = dry_run or as_json
+    if not preview and not config.teams:
+        raise ConfigError(
+            f"no teams to post digests for: add [[teams]] entries with name and channel to "
+            f"{ctx.settings().config_path} (README: Slack), or preview with --dry-run"
+        )
+    # Checked before any work: a missing token should not cost a whole computation first.
+    delivery = None if preview else ctx.slack_delivery(clock)
+    built = build_digests(ctx.store(), config, ctx.kpi_config(), rules_from(config), day=day, now=now, only=only,
+                          with_chart=not preview)
+    if as_json:
+        sys.stdout.write(json.dumps([_json(b) for b in built], ensure_ascii=False) + "\n")
+        return []
+    if dry_run:
+        show_digests(built, console)
+        return []
+    outcomes = []
+    for item in built:
+        try:
+            outcome = delivery.deliver_digest(item.post, force=force)
+        except CredentialError:
+            raise  # every other digest would be refused the same way
+        except HelpdeskKpisError as error:
+            outcome = Outcome(item.post.label, "failed", item.post.channel, error=error)
+        _report(outcome, console)
+        outcomes.append(outcome)
+    raise_failures(outcomes)
+    return outcomes
+
+
+def show_digests(built: Sequence[BuiltDigest], console: Console) -> None:
+    for item in built:
+        channel = item.target.channel or "(no channel: add it in [[teams]])"
+        console.print(message_panel(item.post.message, channel=channel, note=item.post.label))
+        if item.post.breakdown:
+            console.print(message_panel(item.post.breakdown, channel=f"{channel} · thread reply"))
+        if item.post.chart is not None:
+            console.print(f"[dim]chart in the thread: {rich_escape(item.post.chart.alt_text)}[/]")
+
+
+def _json(item: BuiltDigest) -> dict:
+    return {
+        "scope": item.target.scope,
+        "date": item.post.date_key,
+        "channel": item.target.channel,
+        "message": item.post.message,
+        "thread": [item.post.breakdown] if item.post.breakdown else [],
+    }
+
+
+def run_alerts(
+    ctx: AppContext, *, now: datetime, console: Console, dry_run: bool = False, as_json: bool = False
+) -> list[Outcome]:
+    config = ctx.settings().config
+    preview = dry_run or as_json
+    if not config.alerts:
+        console.print("no alert rules: add [[alerts]] to the config (README: Slack)")
+        return []
+    delivery = None if preview else ctx.slack_delivery(clock)
+    plan = evaluate_alerts(ctx.store(), config, ctx.kpi_config(), now=now, dry_run=preview)
+    if as_json:
+        rows = [{"channel": a.channel, "kind": a.transition.kind, "alert_id": a.alert_id, "message": a.message}
+                for a in plan.announcements]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
+        return []
+    if dry_run:
+        console.print(_readings_table(plan))
+        for a in plan.announcements:
+            console.print(message_panel(a.message, channel=a.channel, note=f"would post: {a.transition.kind}"))
+        if not plan.announcements:
+            console.print("nothing to post: no breach started or ended")
+        return []
+    record_plan(ctx.store(), plan)
+    outcomes = delivery.deliver_alerts()
+    for outcome in outcomes:
+        _report(outcome, console)
+    started = sum(1 for a in plan.announcements if a.transition.kind == "breach")
+    console.print(
+        f"alerts: {_count(len(config.alerts), 'rule')} read on {_count(len(plan.readings), 'scope')}; "
+        f"{_count(started, 'breach', 'breaches')} started, {len(plan.announcements) - started} recovered, "
+        f"{len(plan.unjudged)} with too few samples to judge",
+        highlight=False, soft_wrap=True,
+    )
+    if plan.unrouted:
+        names = ", ".join(sorted({f"{r.rule.id} ({r.row.name})" for r in plan.unrouted}))
+        console.print(f"not judged, no channel to post to: {rich_escape(names)}; set the rule's channel or "
+                      "[digest] leads_channel", highlight=False, soft_wrap=True)
+    raise_failures(outcomes)
+    return outcomes
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def _readings_table(plan) -> Table:  # noqa: ANN001
+    table = Table(title="Alert rules, as they read now", title_justify="left")
+    for column in ("rule", "scope", "value", "condition", "verdict"):
+        table.add_column(column)
+    changes = {(a.transition.reading.rule.id, a.transition.reading.scope): a.transition.kind for a in plan.announcements}
+    for reading in plan.readings:
+        verdict = reading.breaches()
+        text = "too few to judge" if verdict is None else "breached" if verdict else "ok"
+        change = changes.get((reading.rule.id, reading.scope))
+        if change:
+            text += f" (new {change}: would post)"
+        sample = sample_text(reading.metric)
+        table.add_row(reading.rule.id, reading.row.name, value_text(reading.metric) + (f" ({sample})" if sample else ""),
+                      rule_text(reading.rule), text)
+    return table
+
+
+def _report(outcome: Outcome, console: Console) -> None:
+    if outcome.error is None:  # failures are told once, together, by raise_failures
+        console.print(rich_escape(outcome.line()), highlight=False, soft_wrap=True)
+
+
+def raise_failures(outcomes: Sequence[Outcome]) -> None:
+    """After every delivery was tried: the failures as one line (exit 2 if any needs a config fix)."""
+    failed = [o for o in outcomes if o.error is not None]
+    if not failed:
+        return
+    line = "; ".join(o.line() for o in failed)
+    if any(isinstance(o.error, ConfigError) for o in failed):
+        raise ConfigError(line)
+    raise RunFailed(line)

@@ -1,0 +1,182 @@
+"""Wiring of the `/kpi` endpoint: settings in, a running HTTP server (uvicorn) out.
+
+``serve`` starts it next to the scheduler, in the same process (:func:`start_endpoint`). The
+endpoint reads the store the scheduler's syncs write (SQLite in WAL mode, or PostgreSQL), and
+computes KPIs only through ``kpis.query.load_kpi_data`` and ``kpis.engine.compute_report``,
+with the configured teams merged as the digests merge them (:mod:`helpdesk_kpis.jobs.teams`).
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import uvicorn
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackClientError
+from sqlalchemy import select
+from starlette.applications import Starlette
+
+from helpdesk_kpis.context import AppContext
+from helpdesk_kpis.jobs.rules import rules_from
+from helpdesk_kpis.jobs.slack_runs import clock as utc_clock
+from helpdesk_kpis.jobs.teams import reporting_teams
+from kpis.errors import ConfigError, CredentialError, RunFailed
+from kpis.query import load_kpi_data
+from kpis.store.sent_log import DeliveryLog
+from kpis.windows import window_for_period
+from notifiers.slack_client import make_client
+from notifiers.slash.access import AccessPolicy, TeamAccess
+from notifiers.slash.answers import KpiCommands
+from notifiers.slash.app import build_bolt_app
+from notifiers.slash.breaches import active_breaches
+from notifiers.slash.people import SlackPeople
+from notifiers.slash.server import create_asgi_app
+from notifiers.slash.snapshots import SnapshotCache
+
+log = logging.getLogger(__name__)
+
+#: The Web API calls of a command (users.info...) must fit in Slack's 3 seconds with the rest.
+LOOKUP_TIMEOUT_SECONDS = 3
+#: Warmed when the server starts: what most commands ask for.
+WARM_PERIODS = ("7d", "30d")
+WARM_SCOPES = ("team", "agent", "overall")
+
+
+@dataclass
+class SlashEndpoint:
+    app: Starlette
+    snapshots: SnapshotCache
+
+    def warm(self, now: datetime, zone) -> None:  # noqa: ANN001
+        windows = [window_for_period(period, now=now, zone=zone) for period in WARM_PERIODS]
+        self.snapshots.warm(windows, list(WARM_SCOPES))
+
+
+def build_endpoint(ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock) -> SlashEndpoint:
+    settings = ctx.settings()
+    env, config = settings.env, settings.config
+    if env.slack_signing_secret is None or not env.slack_signing_secret.get_secret_value().strip():
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET is not set: copy the app's Signing Secret (Basic Information › App Credentials) "
+            "into the environment or .env (README: Slash command)"
+        )
+    ctx.slack_client()  # the same clear error as the digests when SLACK_BOT_TOKEN is missing
+    client = make_client(env.slack_bot_token.get_secret_value(), env.slack_api_url, timeout=LOOKUP_TIMEOUT_SECONDS)
+    store = ctx.store()
+    policy = AccessPolicy(
+        teams=tuple(TeamAccess(t.name, frozenset(t.leads), t.channel) for t in config.teams),
+        admins=frozenset(config.slash.admins),
+        allowed_channels=None if config.slash.allowed_channels is None else frozenset(config.slash.allowed_channels),
+    )
+
+    def load(start: datetime, end: datetime):  # noqa: ANN202 - KpiData with the configured teams
+        return reporting_teams(load_kpi_data(store, start, end), config).team_data
+
+    snapshots = SnapshotCache(load, config=ctx.kpi_config(), ttl=config.slash.cache_seconds, clock=clock)
+    rules = {rule.id: rule for rule in rules_from(config)}
+    commands = KpiCommands(
+        policy=policy,
+        snapshots=snapshots,
+        zone=config.reporting.zone,
+        clock=clock,
+        people=SlackPeople(client, overrides=config.slash.users, ttl=config.slash.lookup_cache_seconds),
+        breaches=lambda: active_breaches(DeliveryLog(store).alert_states().values(), rules),
+    )
+    try:
+        bolt = build_bolt_app(
+            commands,
+            signing_secret=env.slack_signing_secret.get_secret_value(),
+            client=client,
+            command=config.slash.command,
+            inline_seconds=config.slash.inline_seconds,
+        )
+    except BoltError:
+        raise CredentialError(
+            "SLACK_BOT_TOKEN was refused by Slack (auth.test failed); reinstall the app and copy its Bot User OAuth "
+            "Token (xoxb-...)"
+        ) from None
+    except (SlackClientError, OSError) as error:
+        raise RunFailed(f"cannot reach the Slack Web API to check SLACK_BOT_TOKEN: {type(error).__name__}") from None
+
+    def healthy() -> bool:
+        with store.engine.connect() as connection:
+            connection.execute(select(1))
+        return True
+
+    app = create_asgi_app(bolt, healthy=healthy, max_body_bytes=config.slash.max_body_bytes)
+    return SlashEndpoint(app, snapshots)
+
+
+class RunningServer:
+    """uvicorn serving an ASGI app in a thread of this process (the scheduler keeps the main thread)."""
+
+    def __init__(self, app: Starlette, host: str, port: int) -> None:
+        self._socket = _listen(host, port)
+        self.port = self._socket.getsockname()[1]
+        config = uvicorn.Config(
+            app,
+            lifespan="off",
+            access_log=False,
+            server_header=False,
+            log_config=None,
+            timeout_graceful_shutdown=5,
+            timeout_keep_alive=30,
+        )
+        self.server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self._socket]}, name="slash-http", daemon=True
+        )
+
+    def start(self, timeout: float = 10.0) -> None:
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RunFailed("the /kpi HTTP server did not start; see the log above")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self._thread.join(timeout=10)
+        self._socket.close()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise ConfigError(
+            f"cannot listen on {host}:{port}: {error.strerror}; choose another with --port or [server] port"
+        ) from None
+    return sock
+
+
+def start_endpoint(
+    ctx: AppContext, *, host: str, port: int, clock: Callable[[], datetime] = utc_clock
+) -> RunningServer:
+    """Build the endpoint, start serving, and warm the common answers in the background."""
+    endpoint = build_endpoint(ctx, clock=clock)
+    server = RunningServer(endpoint.app, host, port)
+    server.start()
+    zone = ctx.settings().config.reporting.zone
+
+    def warm() -> None:
+        started = time.monotonic()
+        try:
+            endpoint.warm(clock(), zone)
+            log.info("/kpi answers for %s warmed in %.1fs", ", ".join(WARM_PERIODS), time.monotonic() - started)
+        except Exception as error:  # noqa: BLE001 - warming is an optimisation; commands load on demand
+            log.warning("warming the /kpi answers failed: %s", error)
+
+    threading.Thread(target=warm, name="slash-warm", daemon=True).start()
+    return server

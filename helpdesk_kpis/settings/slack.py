@@ -1,0 +1,294 @@
+"""The Slack sections of ``helpdesk-kpis.toml``: ``[[teams]]``, ``[digest]``, ``[[alerts]]``, ``[schedule]``,
+and for the `/kpi` command ``[slash]`` and ``[server]``.
+
+Part of :class:`helpdesk_kpis.settings.models.FileConfig`; see README "Slack". Every invalid value is a
+ValueError whose text names the fix; the settings loader turns it into one ConfigError line
+naming the key (``alerts.csat-floor.operator: ...``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime, time, timezone
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from kpis.catalogue import HEADLINE, Kind, resolve
+from kpis.errors import ConfigError
+from kpis.windows import window_for_period
+
+_PERIOD = re.compile(r"^\d{1,3}d$")
+_SLACK_MEMBER = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_SLACK_GROUP = re.compile(r"^S[A-Z0-9]{2,}$")
+_RULE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def _kpi_key(name: str) -> str:
+    spec = resolve(name)
+    if spec is None:
+        raise ValueError(f"unknown KPI {name!r}; use a key from the README such as csat, frt, fcr, backlog")
+    if spec.kind is Kind.LIST:
+        raise ValueError(f"{spec.key} is a list, not a number; pick a numeric KPI")
+    return spec.key
+
+
+def _clock_time(value: str) -> time:
+    try:
+        parsed = time.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is not a time of day; use HH:MM such as '09:00'") from None
+    return parsed.replace(second=0, microsecond=0)
+
+
+def slack_ids(values: list[str]) -> list[str]:
+    """Slack member ids (``U…``, ``W…``) or user-group ids (``S…``), as leads and admins are given."""
+    for value in values:
+        if not (_SLACK_MEMBER.match(value) or _SLACK_GROUP.match(value)):
+            raise ValueError(
+                f"{value!r} is not a Slack member id (U...) or user group id (S...); use ids like U024BE7LH "
+                "(profile, More, Copy member ID)"
+            )
+    return values
+
+
+class TeamConfig(BaseModel):
+    """``[[teams]]``: a digest team, its channel, and the helpdesk teams it covers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    channel: str = Field(min_length=1)
+    #: Helpdesk team ids (``source:instance:id``); absent: the helpdesk teams of the same name.
+    sources: list[str] | None = None
+    #: Slack member ids (U...) or user-group ids (S...) of the team's leads: they see the team's
+    #: agent-level numbers through `/kpi`, and ``mention = "leads"`` in a rule pings them.
+    leads: list[str] = Field(default_factory=list)
+    #: Local time (reporting time zone) of this team's digest; default ``[digest] time``.
+    digest_time: str | None = None
+    #: Headline KPIs of this team's digest; default ``[digest] kpis``.
+    kpis: list[str] | None = None
+
+    @field_validator("sources")
+    @classmethod
+    def _scoped_ids(cls, value: list[str] | None) -> list[str] | None:
+        for item in value or []:
+            if item.count(":") < 2:
+                raise ValueError(f"{item!r} is not a helpdesk team id; use source:instance:id, e.g. 'zendesk:acme:360001'")
+        return value
+
+    @field_validator("leads")
+    @classmethod
+    def _member_ids(cls, value: list[str]) -> list[str]:
+        return slack_ids(value)
+
+    @field_validator("digest_time")
+    @classmethod
+    def _time(cls, value: str | None) -> str | None:
+        return None if value is None else _clock_time(value).strftime("%H:%M")
+
+    @field_validator("kpis")
+    @classmethod
+    def _kpis(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else [_kpi_key(name) for name in value]
+
+
+class DigestConfig(BaseModel):
+    """``[digest]``: what every digest shows, when, and where the leads' overall digest goes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: Channel of the overall digest for leads; none: no overall digest.
+    leads_channel: str | None = None
+    #: Default local time of the digests (reporting time zone).
+    time: str = "09:00"
+    #: Days of the week the scheduler posts digests (cron style: "mon-fri", "*").
+    days: str = "*"
+    #: Window of the digest: N whole days ending with the digest's day.
+    period: str = "7d"
+    kpis: list[str] = Field(default_factory=lambda: list(HEADLINE))
+    #: Newest low-rated tickets listed (0 to leave them out).
+    low_rated: int = Field(default=5, ge=0, le=10)
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        return _clock_time(value).strftime("%H:%M")
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        if not _PERIOD.match(value.strip()) or int(value.strip()[:-1]) < 1:
+            raise ValueError(f"{value!r} is not a period of whole days; use Nd such as '1d' or '7d'")
+        return value.strip()
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        try:
+            CronTrigger(day_of_week=value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a set of weekdays; use e.g. 'mon-fri', 'mon,wed,fri' or '*'") from None
+        return value
+
+    @field_validator("kpis")
+    @classmethod
+    def _kpis(cls, value: list[str]) -> list[str]:
+        return [_kpi_key(name) for name in value]
+
+    @property
+    def period_days(self) -> int:
+        return int(self.period[:-1])
+
+
+class AlertRuleConfig(BaseModel):
+    """``[[alerts]]``: one threshold rule."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    kpi: str
+    scope: Literal["overall", "team", "every-team", "every-agent"] = "overall"
+    #: The team of a ``team`` rule; with ``every-agent``, only that team's agents.
+    team: str | None = None
+    operator: Literal["<", "<=", ">", ">="]
+    threshold: float
+    window: str = "7d"
+    min_sample: int | None = Field(default=None, ge=1)
+    channel: str | None = None
+    #: "@here", "@channel", "leads" (the team's leads), a member id (U...) or a user group id (S...).
+    mention: str | None = None
+    hysteresis: float = Field(default=0.0, ge=0)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not _RULE_ID.match(value):
+            raise ValueError(f"{value!r}: use up to 64 letters, digits, '-', '_' or '.'")
+        return value
+
+    @field_validator("kpi")
+    @classmethod
+    def _kpi(cls, value: str) -> str:
+        return _kpi_key(value)
+
+    @field_validator("window")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        try:
+            window_for_period(value, now=datetime(2000, 1, 1, tzinfo=timezone.utc), zone=ZoneInfo("UTC"))
+        except ConfigError as error:
+            raise ValueError(str(error)) from None
+        return value
+
+    @field_validator("mention")
+    @classmethod
+    def _mention(cls, value: str | None) -> str | None:
+        if value is None or value in ("@here", "@channel", "leads") or value.startswith("<"):
+            return value
+        if _SLACK_MEMBER.match(value) or _SLACK_GROUP.match(value):
+            return value
+        raise ValueError(f"{value!r}: use '@here', '@channel', 'leads', a member id (U...) or a user group id (S...)")
+
+    @model_validator(mode="after")
+    def _team_rule_names_a_team(self) -> AlertRuleConfig:
+        if self.scope == "team" and not self.team:
+            raise ValueError("a scope = 'team' rule needs team = '<team name>'")
+        if self.team and self.scope in ("overall", "every-team"):
+            raise ValueError(f"team is only for scope 'team' or 'every-agent', not {self.scope!r}")
+        return self
+
+
+class ScheduleConfig(BaseModel):
+    """``[schedule]``: what ``serve`` runs and how often."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sync_every_minutes: int = Field(default=15, ge=1, le=1440)
+    #: Evaluate the alert rules after every sync.
+    alerts_after_sync: bool = True
+    #: Post each team's digest at its time.
+    digests: bool = True
+
+
+def check_slack_sections(
+    teams: Sequence[TeamConfig], digest: DigestConfig, alerts: Sequence[AlertRuleConfig]
+) -> None:
+    """Checks across sections; each failure is one ValueError naming the key."""
+    seen: dict[str, str] = {}
+    for team in teams:
+        lowered = team.name.strip().lower()
+        if lowered in seen:
+            raise ValueError(f"teams: two teams are named {team.name!r}; names must be unique")
+        seen[lowered] = team.name
+    owner: dict[str, str] = {}
+    for team in teams:
+        for source in team.sources or []:
+            if source in owner:
+                raise ValueError(f"teams: {source!r} is in both {owner[source]!r} and {team.name!r}; give it to one")
+            owner[source] = team.name
+    ids: set[str] = set()
+    for rule in alerts:
+        if rule.id in ids:
+            raise ValueError(f"alerts: two rules have the id {rule.id!r}; ids must be unique")
+        ids.add(rule.id)
+        if rule.team and teams and rule.team.strip().lower() not in seen:
+            raise ValueError(
+                f"alerts.{rule.id}.team: no [[teams]] entry is named {rule.team!r}; teams: {', '.join(seen.values())}"
+            )
+        if rule.mention == "leads" and rule.scope == "overall":
+            raise ValueError(f"alerts.{rule.id}.mention: 'leads' needs a team scope; name a member or group instead")
+        team_channel = rule.scope in ("team", "every-team", "every-agent") and bool(teams)
+        if rule.channel is None and not team_channel and digest.leads_channel is None:
+            raise ValueError(
+                f"alerts.{rule.id}.channel: nowhere to post; set channel, or [digest] leads_channel"
+            )
+
+
+class SlashConfig(BaseModel):
+    """``[slash]``: the `/kpi` command (README "Slash command")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: The command as created in Slack (the manifest names it /kpi).
+    command: str = Field(default="/kpi", pattern=r"^/[a-z0-9_-]{1,31}$")
+    #: Slack member ids or user-group ids who may see everything, anywhere.
+    admins: list[str] = Field(default_factory=list)
+    #: Channels (IDs or names) where anyone may ask for team numbers; ["*"]: anywhere.
+    #: Unset: the teams' own channels.
+    allowed_channels: list[str] | None = None
+    #: Slack user ID -> the helpdesk agent (email or source:instance:id), when emails differ.
+    users: dict[str, str] = Field(default_factory=dict)
+    #: How long a command may compute before it is acknowledged and answered through response_url.
+    inline_seconds: float = Field(default=2.0, gt=0, le=2.5)
+    #: How old (seconds) KPI results may be before they are recomputed in the background.
+    cache_seconds: float = Field(default=60.0, ge=1)
+    #: How long a Slack user's email and group memberships are remembered (seconds).
+    lookup_cache_seconds: float = Field(default=3600.0, ge=0)
+    #: Largest request body accepted (bytes); a slash command is well under 8 KiB.
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=1024 * 1024)
+
+    @field_validator("admins")
+    @classmethod
+    def _admin_ids(cls, value: list[str]) -> list[str]:
+        return slack_ids(value)
+
+    @field_validator("users")
+    @classmethod
+    def _user_ids(cls, value: dict[str, str]) -> dict[str, str]:
+        slack_ids(list(value))
+        if any(user.startswith("S") for user in value):
+            raise ValueError("keys are Slack user IDs (U…), not user groups")
+        return value
+
+
+class ServerConfig(BaseModel):
+    """``[server]``: where `serve` listens for Slack."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = "0.0.0.0"
+    port: int = Field(default=3000, ge=1, le=65535)

@@ -1,0 +1,125 @@
+"""A fake Intercom REST API (2.14) on 127.0.0.1, speaking its wire format.
+
+``POST /conversations/search`` with the query language's ``updated_at`` comparisons (a single
+condition or an ``AND`` of them), ``sort`` and ``pagination`` (``per_page`` up to 150,
+``starting_after``), answering ``conversation.list`` with ``pages.next.starting_after`` while more
+remain; ``GET /me``, ``/admins``, ``/teams``; bearer auth; the ``Intercom-Version`` header required;
+``X-RateLimit-Limit`` / ``-Remaining`` / ``-Reset`` (an epoch second) on every answer and 429
+without ``Retry-After``; Intercom's ``error.list`` bodies.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from tests.fakes.intercom.data import IntercomWorkspace
+from tests.fakes.http_fake import FakeHttpServer, Reply, Request
+
+WINDOW = 10
+
+
+def _errors(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Reply:
+    return Reply(
+        status,
+        {"type": "error.list", "request_id": "req-1", "errors": [{"code": code, "message": message}]},
+        headers or {},
+    )
+
+
+class FakeIntercom(FakeHttpServer):
+    def __init__(
+        self,
+        workspace: IntercomWorkspace,
+        clock: Any,
+        *,
+        page_size: int = 150,
+        per_minute: int = 1000,
+        scopes: tuple[str, ...] = ("admins", "conversations"),
+    ) -> None:
+        super().__init__(clock, per_minute=per_minute)
+        self.workspace = workspace
+        self.page_size = page_size
+        self.scopes = scopes
+
+    def authenticated(self, request: Request) -> bool:
+        return request.headers.get("Authorization") == f"Bearer {self.workspace.token}"
+
+    def refused(self, status: int) -> Reply:
+        if status == 401:
+            return _errors(401, "unauthorized", "Access Token Invalid")
+        return _errors(403, "token_unauthorized", "The PAT is not authorized for this action.")
+
+    def rate_limited(self, seconds: int) -> Reply:
+        reset = int(self.clock.epoch()) + seconds
+        return _errors(
+            429,
+            "rate_limit_exceeded",
+            "Exceeded rate limit of 1000 in 10_seconds",
+            {"X-RateLimit-Limit": str(self.per_minute), "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)},
+        )
+
+    def limit_headers(self, remaining: int) -> dict[str, str]:
+        return {
+            "X-RateLimit-Limit": str(self.per_minute),
+            "X-RateLimit-Remaining": str(remaining),
+            "X-RateLimit-Reset": str(int(self.clock.epoch()) + WINDOW),
+        }
+
+    def route(self, request: Request) -> Reply:
+        if not request.headers.get("Intercom-Version"):
+            return _errors(400, "intercom_version_missing", "Intercom-Version header is required")
+        w = self.workspace
+        if request.method == "GET" and request.path == "/me":
+            admin = next(iter(w.admins.values()), {"id": "1", "email": "bot@acme.test"})
+            return Reply(200, {**admin, "app": {"type": "app", "id_code": w.app_id, "name": "Acme", "region": "US"}})
+        if request.method == "GET" and request.path in ("/admins", "/teams"):
+            if "admins" not in self.scopes:
+                return self.refused(403)
+            key = request.path[1:]
+            items = w.admins if key == "admins" else w.teams
+            return Reply(200, {"type": f"{key[:-1]}.list", key: [items[k] for k in sorted(items, key=int)]})
+        if request.method == "POST" and request.path == "/conversations/search":
+            if "conversations" not in self.scopes:
+                return self.refused(403)
+            return self._search(request.json())
+        return _errors(404, "not_found", "Resource Not Found")
+
+    def _search(self, body: dict[str, Any]) -> Reply:
+        try:
+            conditions = _conditions(body["query"])
+        except (KeyError, TypeError, ValueError) as error:
+            return _errors(400, "parameter_invalid", f"invalid query: {error}")
+        pagination = body.get("pagination") or {}
+        per_page = min(int(pagination.get("per_page", 20)), 150, self.page_size)
+        sort = body.get("sort") or {"field": "updated_at", "order": "descending"}
+        chosen = [c for c in self.workspace.conversations.values() if all(test(c) for test in conditions)]
+        chosen.sort(key=lambda c: (c[sort["field"]], int(c["id"])), reverse=sort.get("order") == "descending")
+        start = 0
+        if pagination.get("starting_after"):
+            start = json.loads(base64.b64decode(pagination["starting_after"]))["offset"]
+        chunk = chosen[start : start + per_page]
+        total_pages = max(1, -(-len(chosen) // per_page))
+        pages: dict[str, Any] = {
+            "type": "pages",
+            "page": start // per_page + 1,
+            "per_page": per_page,
+            "total_pages": total_pages,
+        }
+        if start + per_page < len(chosen):
+            cursor = base64.b64encode(json.dumps({"offset": start + per_page}).encode()).decode()
+            pages["next"] = {"page": start // per_page + 2, "starting_after": cursor}
+        return Reply(
+            200, {"type": "conversation.list", "pages": pages, "total_count": len(chosen), "conversations": chunk}
+        )
+
+
+def _conditions(query: dict[str, Any]) -> list:
+    if "value" in query and isinstance(query["value"], list):
+        if query.get("operator") != "AND":
+            raise ValueError("only AND of conditions is served")
+        return [test for part in query["value"] for test in _conditions(part)]
+    field, operator, value = query["field"], query["operator"], int(query["value"])
+    compare = {">": lambda x: x > value, "<": lambda x: x < value, "=": lambda x: x == value}[operator]
+    return [lambda c: compare(c[field])]

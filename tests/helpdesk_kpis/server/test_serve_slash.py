@@ -1,0 +1,145 @@
+"""`helpdesk-kpis serve` as an admin runs it: a real process, uvicorn on 127.0.0.1, hit over HTTP.
+
+The store holds a small hand-made helpdesk dated yesterday (Billing: 3 good ratings of 4, so CSAT
+75.0%; Bob Roy 1 of 2, 50.0%); Slack's Web API is the local fake.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import requests
+
+from kpis.store import Store
+from tests.fakes.slack.api import TOKEN, FakeSlack
+from tests.fakes.slack.signing import SIGNING_SECRET, command_body, signed_headers
+from tests.notifiers.slash import conftest as desk
+
+CONFIG = """
+[connectors.sample.tiny]
+tickets = 200
+days = 10
+
+[[teams]]
+name = "Billing"
+channel = "C0BILLING"
+sources = ["zendesk:acme:1"]
+leads = ["U0LENA"]
+
+[[teams]]
+name = "Returns"
+channel = "C0RETURNS"
+sources = ["zendesk:acme:2"]
+leads = ["S0RETLEADS"]
+
+[slash]
+admins = ["U0ADA"]
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _shift(records: list, days: int) -> list:
+    """The hand-made records moved so that their day is yesterday (UTC)."""
+    import dataclasses
+
+    out = []
+    for record in records:
+        changes = {
+            name: getattr(record, name) + timedelta(days=days)
+            for name in ("created_at", "updated_at", "solved_at", "offered_at", "rated_at")
+            if hasattr(record, name) and getattr(record, name) is not None
+        }
+        out.append(dataclasses.replace(record, **changes))
+    return out
+
+
+@pytest.fixture
+def server(tmp_path):
+    yesterday = datetime.now(timezone.utc).date() - timedelta(days=1)
+    store = Store.open(f"sqlite:///{tmp_path / 'kpis.db'}")
+    store.write_page("zendesk", "acme", "all", _shift(desk.records(), (yesterday - desk.NOW.date()).days + 3), None)
+    store.close()
+    (tmp_path / "helpdesk-kpis.toml").write_text(CONFIG)
+    with FakeSlack() as slack:
+        slack.users.update(desk.SLACK_USERS)
+        slack.groups["S0RETLEADS"] = ["U0RAJ"]
+        port = _free_port()
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'kpis.db'}",
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": slack.base_url,
+        }
+        env.pop("HELPDESK_KPIS_CONFIG", None)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "helpdesk_kpis.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if requests.get(url + "/healthz", timeout=1).status_code == 200:
+                        break
+                except requests.ConnectionError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    out, err = process.communicate(timeout=5)
+                    pytest.fail(f"serve did not come up (exit {process.returncode}):\n{out}\n{err}")
+                time.sleep(0.1)
+            yield url, slack, process
+        finally:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+
+
+def post(url: str, text: str, user: str, channel: str, slack: FakeSlack, *, secret: str = SIGNING_SECRET):
+    body = command_body(text, user_id=user, channel_id=channel, response_url=slack.response_url())
+    return requests.post(url + "/slack/events", data=body, headers=signed_headers(body, secret=secret), timeout=10)
+
+
+def test_serve_answers_signed_commands_over_http_and_stops_cleanly(server):
+    url, slack, process = server
+    assert requests.get(url + "/healthz", timeout=5).json() == {"status": "ok"}
+
+    team = post(url, "team billing csat 7d", "U0OTTO", "C0BILLING", slack)
+    assert team.status_code == 200
+    assert team.json()["response_type"] == "ephemeral"
+    assert "Billing" in team.json()["text"] and "CSAT _75.0% (n=4" in team.json()["text"]
+
+    bob = post(url, "agent <@U0BOB|bob> csat", "U0LENA", "D0DIRECT", slack)
+    assert "Bob Roy" in bob.json()["text"] and "50.0%" in bob.json()["text"]
+    assert post(url, "agent <@U0BOB|bob>", "U0RAJ", "D0DIRECT", slack).json()["text"].startswith("Sorry")
+
+    assert post(url, "team billing", "U0OTTO", "C0BILLING", slack, secret="forged").status_code == 401
+    assert requests.post(url + "/slack/events", data=b"x" * 100_000, timeout=10).status_code == 413
+    assert requests.get(url + "/slack/events", timeout=5).status_code == 405
+
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=15) == 0
+    err = process.stderr.read()
+    assert "/kpi denied" in err and "U0RAJ" in err  # the denial is logged with who asked what
+    assert SIGNING_SECRET not in err and TOKEN not in err
