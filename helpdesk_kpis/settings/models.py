@@ -15,6 +15,7 @@ there; nothing here ever prints a secret's value.
 from __future__ import annotations
 
 import tomllib
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,10 +42,14 @@ from kpis.errors import ConfigError
 DEFAULT_CONFIG_FILE = Path("helpdesk-kpis.toml")
 DEFAULT_DATABASE_URL = "sqlite:///helpdesk-kpis.db"
 
+#: The variables :func:`load_settings` read, handed to ``EnvSettings.settings_customise_sources``
+#: (a class method, which pydantic-settings calls with no way to pass them in).
+_reading: ContextVar[Variables] = ContextVar("variables being read")
+
 
 class EnvSettings(BaseSettings):
-    """Secrets and endpoints, from the variables of :mod:`helpdesk_kpis.settings.variables` (environment,
-    ``.env``, ``*_FILE``, secrets directory), handed in by :func:`load_settings`.
+    """Secrets and endpoints, from the sources of :mod:`helpdesk_kpis.settings.variables` (environment,
+    ``.env``, ``*_FILE``, secrets directory), read once by :func:`load_settings`.
 
     Every secret is a ``SecretStr``, the database URL included (it may carry a password).
     """
@@ -52,9 +57,11 @@ class EnvSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", hide_input_in_errors=True)
 
     @classmethod
-    def settings_customise_sources(cls, settings_cls, init_settings, **sources):  # noqa: ANN001, ANN206
-        # One resolver for every variable (connector instances too), so that origins can be told.
-        return (init_settings,)
+    def settings_customise_sources(cls, settings_cls, init_settings, **defaults):  # noqa: ANN001, ANN206, ARG003
+        # The sources load_settings read once (environment, .env, *_FILE, secrets directory), which serve
+        # connector instances too and keep each value's origin: pydantic-settings' defaults know neither.
+        variables = _reading.get(None) or Variables.read(settings_cls=settings_cls)
+        return (init_settings, *variables.sources)
 
     database_url: SecretStr = SecretStr(DEFAULT_DATABASE_URL)
     helpdesk_kpis_config: Path | None = None
@@ -165,7 +172,7 @@ class Settings:
     connector_origins: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     #: The TOML file as read (``config show`` tells set keys from defaults).
     toml: dict[str, Any] = field(default_factory=dict, repr=False)
-    variables: Variables = field(default_factory=lambda: Variables({}))
+    variables: Variables = field(default_factory=Variables)
     #: One-line warnings for the user (an ``.env`` readable by others).
     warnings: tuple[str, ...] = ()
 
@@ -190,7 +197,7 @@ class Settings:
 
 def load_settings(config_path: Path | None = None, *, env_file: Path | None = Path(".env")) -> Settings:
     """Read the environment, ``.env`` and the TOML file once; raise ConfigError on anything invalid."""
-    variables = Variables.read(env_file)
+    variables = Variables.read(env_file, settings_cls=EnvSettings)
     env = _load_env(variables)
     explicit = config_path or env.helpdesk_kpis_config
     path = explicit or DEFAULT_CONFIG_FILE
@@ -210,13 +217,15 @@ def load_settings(config_path: Path | None = None, *, env_file: Path | None = Pa
 
 
 def _load_env(variables: Variables) -> EnvSettings:
-    values = {name: found.value for name in EnvSettings.model_fields if (found := variables.find(name))}
+    token = _reading.set(variables)
     try:
-        return EnvSettings(**values)
+        return EnvSettings()
     except ValidationError as error:
         first = error.errors()[0]
         variable = str(first["loc"][0]).upper() if first["loc"] else "environment"
         raise ConfigError(f"{variable}: {first['msg']}") from None
+    finally:
+        _reading.reset(token)
 
 
 def _read_toml(path: Path, *, required: bool) -> dict[str, Any]:

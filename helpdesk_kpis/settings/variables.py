@@ -2,6 +2,11 @@
 file named by ``<VARIABLE>_FILE``, or a secrets directory -- read once, with the origin of each
 value kept so that ``config show`` can say where a setting came from.
 
+pydantic-settings does the reading (its environment, ``.env`` and secrets-directory sources); the
+sources below add two things it lacks: the origin of each value, and lookups by any variable name,
+because connector instances name theirs at run time (``ZENDESK_<INSTANCE>_API_TOKEN``). They are the
+settings sources of :class:`~helpdesk_kpis.settings.models.EnvSettings` and serve connector instances too.
+
 The order, first found wins:
 
 1. ``VARIABLE`` in the process environment, then in ``.env``;
@@ -16,11 +21,18 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from dotenv import dotenv_values
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SecretsSettingsSource,
+)
 
 from kpis.errors import ConfigError
 
@@ -40,79 +52,149 @@ class Found:
         return f"{self.origin} {variable}" if self.plain else self.origin
 
 
+class AnyVariables(BaseSettings):
+    """No fields: the settings class of variables looked up by name only (connector instances, the wizard)."""
+
+
+class _ByName:
+    """What every source here shares: ``find`` any variable by name; as a settings source, the fields'
+    variables (the field name upper-cased) found that way."""
+
+    def find(self, name: str) -> Found | None:
+        raise NotImplementedError
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:  # noqa: ARG002
+        found = self.find(field_name.upper())
+        return (None if found is None else found.value), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        # Not pydantic-settings' own loop: it would wrap a ConfigError (an unreadable *_FILE) in a SettingsError.
+        # A field an earlier source set is not looked up: first found wins, and a file behind it is never read.
+        fields = self.settings_cls.model_fields  # type: ignore[attr-defined]
+        unset = [name for name in fields if name not in self.current_state]
+        return {name: found.value for name in unset if (found := self.find(name.upper())) is not None}
+
+
+class Environment(_ByName, EnvSettingsSource):
+    """``VARIABLE`` in the process environment."""
+
+    def __init__(self, settings_cls: type[BaseSettings]) -> None:
+        super().__init__(settings_cls, case_sensitive=False, env_prefix="", env_ignore_empty=True)
+
+    def find(self, name: str) -> Found | None:
+        value = self.env_vars.get(name.lower())
+        return Found(value, "environment") if value else None
+
+    def __repr__(self) -> str:
+        return f"Environment({len(self.env_vars)} variables)"
+
+
+class DotEnv(_ByName, DotEnvSettingsSource):
+    """``VARIABLE`` in the ``.env`` file, when there is one."""
+
+    def __init__(self, settings_cls: type[BaseSettings], env_file: Path | None) -> None:
+        super().__init__(settings_cls, env_file=env_file, case_sensitive=False, env_prefix="", env_ignore_empty=True)
+        self.name = str(env_file) if env_file is not None else ".env"
+        warning = exposed_file_warning(env_file) if env_file is not None and env_file.is_file() else None
+        #: One-line warnings for the user (an ``.env`` readable by others).
+        self.warnings = [warning] if warning else []
+
+    def find(self, name: str) -> Found | None:
+        value = self.env_vars.get(name.lower())
+        return Found(value, self.name) if value else None
+
+    def __repr__(self) -> str:
+        return f"DotEnv({len(self.env_vars)} variables in {self.name})"
+
+
+class FilePointers(_ByName, PydanticBaseSettingsSource):
+    """``VARIABLE_FILE`` naming a file that holds the value (pydantic-settings has no such source)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], plain: tuple[_ByName, ...]) -> None:
+        super().__init__(settings_cls)
+        self._plain = plain
+
+    def find(self, name: str) -> Found | None:
+        variable = f"{name}_FILE"
+        pointer = _first(self._plain, variable)
+        if pointer is None:
+            return None
+        path = Path(pointer.value).expanduser()
+        return Found(_read_secret(path, variable), f"file {pointer.value} ({variable})", plain=False)
+
+    def __repr__(self) -> str:
+        return "FilePointers()"
+
+
+class SecretsDirectory(_ByName, SecretsSettingsSource):
+    """A file named ``VARIABLE`` (or ``variable``) in the folder ``HELPDESK_KPIS_SECRETS_DIR`` names."""
+
+    def __init__(self, settings_cls: type[BaseSettings], secrets_dir: Path | None) -> None:
+        super().__init__(settings_cls, secrets_dir=secrets_dir, case_sensitive=True, env_prefix="")
+
+    def find(self, name: str) -> Found | None:
+        if self.secrets_dir is None:
+            return None
+        for file_name in (name, name.lower()):
+            path = self.find_case_path(Path(self.secrets_dir), file_name, case_sensitive=True)
+            if path is not None and path.is_file():
+                return Found(_read_secret(path, SECRETS_DIR_VARIABLE), f"secrets directory file {path}", plain=False)
+        return None
+
+
 class Variables:
     """The variables visible to one command, resolved as the module docstring says."""
 
-    def __init__(
-        self,
-        environ: Mapping[str, str],
-        dotenv: Mapping[str, str] | None = None,
-        *,
-        env_file_name: str = ".env",
-    ) -> None:
-        self._environ = {k.upper(): v for k, v in environ.items()}
-        self._dotenv = {k.upper(): v for k, v in (dotenv or {}).items() if v is not None}
-        self._env_file_name = env_file_name
-        self.secrets_dir = self._secrets_dir()
+    def __init__(self, sources: tuple[_ByName, ...] = (), *, secrets_dir: Path | None = None,
+                 warnings: list[str] | None = None) -> None:
+        #: The settings sources, first found wins (``EnvSettings.settings_customise_sources`` returns them).
+        self.sources = sources
+        self.secrets_dir = secrets_dir
         #: One-line warnings for the user (an ``.env`` readable by others).
-        self.warnings: list[str] = []
+        self.warnings: list[str] = list(warnings or [])
+        #: Every variable looked up so far, with its value and origin: a file is read once, and
+        #: ``config show`` says where each value came from.
+        self._found: dict[str, Found | None] = {}
 
     @classmethod
-    def read(cls, env_file: Path | None = Path(".env")) -> Variables:
-        """The process environment, and the ``.env`` file when there is one."""
-        dotenv: dict[str, str] = {}
-        warnings: list[str] = []
-        if env_file is not None and env_file.is_file():
-            dotenv = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
-            warning = exposed_file_warning(env_file)
-            if warning:
-                warnings.append(warning)
-        variables = cls(os.environ, dotenv, env_file_name=str(env_file) if env_file else ".env")
-        variables.warnings.extend(warnings)
-        return variables
+    def read(cls, env_file: Path | None = Path(".env"), settings_cls: type[BaseSettings] = AnyVariables) -> Variables:
+        """The process environment, and the ``.env`` file when there is one, as sources of ``settings_cls``."""
+        environment = Environment(settings_cls)
+        dotenv = DotEnv(settings_cls, env_file)
+        plain = (environment, dotenv)
+        secrets_dir = _secrets_dir(_first(plain, SECRETS_DIR_VARIABLE))
+        sources = (*plain, FilePointers(settings_cls, plain), SecretsDirectory(settings_cls, secrets_dir))
+        return cls(sources, secrets_dir=secrets_dir, warnings=dotenv.warnings)
 
     def __repr__(self) -> str:
-        return f"Variables({len(self._environ)} in the environment, {len(self._dotenv)} in {self._env_file_name})"
-
-    def _plain(self, name: str) -> Found | None:
-        if self._environ.get(name):
-            return Found(self._environ[name], "environment")
-        if self._dotenv.get(name):
-            return Found(self._dotenv[name], self._env_file_name)
-        return None
-
-    def _secrets_dir(self) -> Path | None:
-        found = self._plain(SECRETS_DIR_VARIABLE)
-        if found is None:
-            return None
-        path = Path(found.value).expanduser()
-        if not path.is_dir():
-            raise ConfigError(
-                f"{SECRETS_DIR_VARIABLE}: no folder at {path}; point it at the folder holding one file per secret "
-                "(e.g. /run/secrets) or unset it"
-            )
-        return path
+        return f"Variables({', '.join(map(repr, self.sources))})"
 
     def find(self, name: str) -> Found | None:
         """``name``'s value and origin, or ``None`` when it is not set anywhere."""
         name = name.upper()
-        found = self._plain(name)
-        if found is not None:
-            return found
-        pointer = self._plain(f"{name}_FILE")
-        if pointer is not None:
-            return Found(_read_secret(Path(pointer.value).expanduser(), f"{name}_FILE"),
-                         f"file {pointer.value} ({name}_FILE)", plain=False)
-        if self.secrets_dir is not None:
-            for candidate in (self.secrets_dir / name, self.secrets_dir / name.lower()):
-                if candidate.is_file():
-                    return Found(_read_secret(candidate, SECRETS_DIR_VARIABLE), f"secrets directory file {candidate}",
-                                 plain=False)
-        return None
+        if name not in self._found:
+            self._found[name] = _first(self.sources, name)
+        return self._found[name]
 
     def get(self, name: str) -> str | None:
         found = self.find(name)
         return None if found is None else found.value
+
+
+def _first(sources: tuple[_ByName, ...], name: str) -> Found | None:
+    return next((found for source in sources if (found := source.find(name)) is not None), None)
+
+
+def _secrets_dir(found: Found | None) -> Path | None:
+    if found is None:
+        return None
+    path = Path(found.value).expanduser()
+    if not path.is_dir():
+        raise ConfigError(
+            f"{SECRETS_DIR_VARIABLE}: no folder at {path}; point it at the folder holding one file per secret "
+            "(e.g. /run/secrets) or unset it"
+        )
+    return path
 
 
 def _read_secret(path: Path, variable: str) -> str:
