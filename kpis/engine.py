@@ -187,7 +187,10 @@ def _metric(key: str, current: Raw, previous: Raw, code: int, config: KpiConfig)
     relative = kind is Kind.TIME or KPIS[key].unit == "money"
     change = stats.percent_change(value, before) if relative else stats.point_change(value, before)
     ci = None
-    if kind is Kind.RATE and current.k is not None and n and current.k[code] <= n:
+    if current.interval is not None:
+        low, high = (_number(bound[code]) for bound in current.interval)
+        ci = None if low is None or high is None else (low, high)
+    elif kind is Kind.RATE and current.k is not None and n and current.k[code] <= n:
         ci = stats.wilson(float(current.k[code]), n)
     return MetricValue(
         key,

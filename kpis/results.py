@@ -9,6 +9,10 @@ from kpis.catalogue import KPIS, Kind
 from kpis.windows import Window
 
 
+#: Scores that carry a 95% interval (every rate does): their JSON has ``ci_low``/``ci_high`` too.
+SCORES_WITH_INTERVAL = frozenset({"csss", "nps", "ces"})
+
+
 def _round(value: float | None, digits: int = 1) -> float | None:
     return None if value is None else round(value, digits)
 
@@ -46,7 +50,7 @@ class MetricValue:
             out.update({name: dict(split) for name, split in self.splits.items()})
             return out
         out = {"value": _round(self.value), "n": self.n}
-        if kind is Kind.RATE:
+        if kind is Kind.RATE or self.key in SCORES_WITH_INTERVAL:
             out.update(ci_low=_round(self.ci_low), ci_high=_round(self.ci_high))
         out.update(previous=_round(self.previous), change=_round(self.change))
         if self.band is not None or self.key in ("csat", "csss", "customer_success_score"):

@@ -34,11 +34,13 @@ class Span:
 @dataclass(frozen=True)
 class Raw:
     """One KPI for every group of one window: ``value`` (NaN where nothing could be measured),
-    the population ``n`` and, for rates, the successes ``k``."""
+    the population ``n``, for rates the successes ``k`` (the engine derives their Wilson interval)
+    and, for scores, their 95% interval as (low, high) arrays, NaN where there is none."""
 
     value: np.ndarray
     n: np.ndarray | None = None
     k: np.ndarray | None = None
+    interval: tuple[np.ndarray, np.ndarray] | None = None
     #: Per-group breakdowns (backlog by age and priority), keyed by split name then bucket.
     splits: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
 
