@@ -6,7 +6,6 @@ slash command -- calls :func:`compute_report`; nothing else computes a KPI.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -21,6 +20,7 @@ from kpis.compute.flow import flow_kpis
 from kpis.compute.satisfaction import low_rated, satisfaction_kpis
 from kpis.compute.speed import speed_kpis
 from kpis.dataset import PRIORITIES, KpiData
+from kpis.directory import closest, display_names
 from kpis.errors import ConfigError
 from kpis.results import MetricValue, Report, ScopeRow
 from kpis.windows import Window
@@ -125,32 +125,14 @@ def _grouping(data: KpiData, by: str) -> tuple[Grouping, list[tuple[str, str]]]:
     return Grouping(t.agent, r.agent, s.agent, len(d.agent_ids)), list(zip(d.agent_ids, names))
 
 
-def display_names(ids: Sequence[str], names: Sequence[str]) -> list[str]:
-    """Names as shown: a name used in two helpdesks (two "Billing" groups) gets its source added,
-    so that teams of different sources are never mixed up."""
-    sources: dict[str, set[str]] = {}
-    for scoped, name in zip(ids, names):
-        sources.setdefault(name.lower(), set()).add(scoped.rsplit(":", 1)[0])
-    return [
-        f"{name} ({scoped.rsplit(':', 1)[0]})" if len(sources[name.lower()]) > 1 else name
-        for scoped, name in zip(ids, names)
-    ]
-
-
 def _find_teams(data: KpiData, team: str) -> set[int]:
     """Every team whose name, shown name or id is ``team`` (case-insensitive)."""
     d = data.directory
-    wanted = team.strip().lower()
-    shown = display_names(d.team_ids, d.team_names)
-    found = {
-        code
-        for code, candidates in enumerate(zip(d.team_ids, d.team_names, shown))
-        if wanted in (c.lower() for c in candidates)
-    }
+    found = set(d.team_codes(team))
     if found:
         return found
-    close = difflib.get_close_matches(team, d.team_names, n=1, cutoff=0.5)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; teams: {', '.join(sorted(set(d.team_names))) or 'none synced yet'}"
+    close = closest(team, d.team_names, cutoff=0.5)
+    hint = f"; did you mean {close!r}?" if close else f"; teams: {', '.join(sorted(set(d.team_names))) or 'none synced yet'}"
     raise ConfigError(f"no team named {team!r}{hint}")
 
 

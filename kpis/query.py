@@ -23,13 +23,13 @@ from kpis.columnar.layout import RATINGS, SURVEYS, TICKETS, TIMES
 from kpis.dataset import (
     NO_TIME,
     AccountColumns,
-    Directory,
     KpiData,
     RatingColumns,
     SpendColumns,
     SurveyColumns,
     TicketColumns,
 )
+from kpis.directory import Directory, scoped_id
 from kpis.store import Store
 from kpis.store.schema import accounts, agents, memberships, retention_spend, teams
 
@@ -53,8 +53,7 @@ def load_kpi_data(
         codes = KeyCodes.load(connection)
         narrowed = None
         # Narrowed only when one team answers to the name (same-named teams of two helpdesks: read all).
-        if team is not None and (code := directory.find_team(team)) is not None and _one_team_named(directory, team):
-            key = directory.team_ids[code]
+        if team is not None and (key := directory.team_named(team)) is not None:
             narrowed = (key, codes.code(TEAM, key))
         parts = {kind: read_kind(connection, kind, first, last, codes, team=narrowed, use_stored=cached)
                  for kind in KINDS}
@@ -71,17 +70,12 @@ def load_kpi_data(
 def _directory(connection: Connection) -> Directory:
     d = Directory()
     for row in connection.execute(select(teams).order_by(teams.c.name, teams.c.id)):
-        d.team_code(f"{row.source}:{row.instance}:{row.id}", row.name)
+        d.team_code(scoped_id(row.source, row.instance, row.id), row.name)
     for row in connection.execute(select(agents).order_by(agents.c.name, agents.c.id)):
-        d.agent_code(f"{row.source}:{row.instance}:{row.id}", row.name, row.email)
+        d.agent_code(scoped_id(row.source, row.instance, row.id), row.name, row.email)
     for row in connection.execute(select(memberships)):
-        d.add_membership(f"{row.source}:{row.instance}:{row.agent_id}", f"{row.source}:{row.instance}:{row.team_id}")
+        d.add_membership(scoped_id(row.source, row.instance, row.agent_id), scoped_id(row.source, row.instance, row.team_id))
     return d
-
-
-def _one_team_named(directory: Directory, team: str) -> bool:
-    wanted = team.strip().lower()
-    return sum(wanted in (i.lower(), n.lower()) for i, n in zip(directory.team_ids, directory.team_names)) == 1
 
 
 def _has_unknown_codes(parts: dict[str, KindRows], codes: KeyCodes) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from kpis.catalogue import KPIS, Kind
+from kpis.directory import is_named
 from kpis.format import minutes
 from kpis.results import MetricValue, Report, ScopeRow
 from kpis.store.sent_log import AlertState, fit_scope
@@ -105,11 +106,9 @@ def scope_key(row: ScopeRow) -> str:
 def rows_for(rule: AlertRule, report: Report) -> list[ScopeRow]:
     """The rows of ``report`` (computed for ``rule.by``) that ``rule`` watches."""
     if rule.scope == "team" and rule.team is not None:
-        wanted = rule.team.strip().lower()
-        return [row for row in report.rows if wanted in (row.name.lower(), row.id.lower())]
+        return [row for row in report.rows if is_named(rule.team, row.name, row.id)]
     if rule.scope == "every-agent" and rule.team is not None:
-        wanted = rule.team.strip().lower()
-        return [row for row in report.rows if (row.team or "").lower() == wanted]
+        return [row for row in report.rows if is_named(rule.team, row.team)]
     return list(report.rows)
 
 

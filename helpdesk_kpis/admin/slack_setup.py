@@ -12,6 +12,7 @@ from helpdesk_kpis.admin.check import print_results
 from helpdesk_kpis.admin.files import ConfigPlan, TeamPlan
 from helpdesk_kpis.admin.show import mask
 from helpdesk_kpis.admin.asking import Asking, refusal
+from kpis.directory import name_key, scoped_id
 from kpis.errors import ConfigError, CredentialError
 from kpis.records import Team
 from notifiers.slack_verify import SIGNING_SECRET_FIX, check_token, looks_like_signing_secret
@@ -78,11 +79,11 @@ class SlackSetup:
         """A ``[[teams]]`` entry per helpdesk team (same-named teams of several accounts as one),
         each with the proposed ``#<prefix><team>`` channel or the one given instead."""
         merged: dict[str, TeamPlan] = {}
-        for team in sorted(teams, key=lambda t: (t.name.lower(), t.source, t.instance, t.id)):
-            key = team.name.strip().lower()
+        for team in sorted(teams, key=lambda t: (name_key(t.name), t.source, t.instance, t.id)):
+            key = name_key(team.name)
             proposed = f"#{self.options.channel_prefix}{slug(team.name)}"
             plan = merged.setdefault(key, TeamPlan(team.name.strip(), proposed))
-            plan.sources.append(f"{team.source}:{team.instance}:{team.id}")
+            plan.sources.append(scoped_id(team.source, team.instance, team.id))
         if not merged:
             return []
         self.asking.heading("Teams (a digest per team, in its own channel)")

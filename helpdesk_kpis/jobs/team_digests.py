@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from helpdesk_kpis.jobs.rules import rule_reports, rule_windows
 from helpdesk_kpis.settings.models import FileConfig
 from helpdesk_kpis.jobs.teams import ReportingTeams, reading_team, reporting_teams
+from kpis.directory import is_named
 from kpis.engine import KpiConfig, compute_report
 from kpis.errors import ConfigError
 from kpis.query import load_kpi_data
@@ -73,11 +74,7 @@ def digest_targets(config: FileConfig, teams: ReportingTeams, only: str | None =
         targets.append(DigestTarget("All teams", OVERALL_SCOPE, digest.leads_channel, tuple(digest.kpis), digest.time, None))
     if only is None:
         return targets
-    wanted = only.strip().lower()
-    chosen = [
-        t for t in targets
-        if wanted in (t.title.lower(), (t.team or "").lower()) or (wanted == "overall" and t.team is None)
-    ]
+    chosen = [t for t in targets if is_named(only, t.title, t.team) or (is_named(only, "overall") and t.team is None)]
     if not chosen:
         names = ", ".join([t.title for t in targets if t.team] + ["overall"])
         raise ConfigError(f"no digest for {only!r}; digests: {names}")

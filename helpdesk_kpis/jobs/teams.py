@@ -2,7 +2,7 @@
 
 A configured team covers the helpdesk teams listed in its ``sources`` (or, without sources, the
 helpdesk teams of the same name); several are merged before the engine runs
-(:func:`kpis.regroup.merge_teams`). Without any ``[[teams]]``, the helpdesk's own teams are used
+(:func:`kpis.directory.merge_teams`). Without any ``[[teams]]``, the helpdesk's own teams are used
 as they are (enough for dry runs and the demo; posting needs channels).
 """
 
@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 from helpdesk_kpis.settings.models import FileConfig, TeamConfig
 from kpis.dataset import KpiData
-from kpis.engine import display_names
+from kpis.directory import TeamGroup, groups_by_name, is_named, merge_teams
 from kpis.errors import ConfigError
-from kpis.regroup import TeamGroup, groups_by_name, merge_teams
 from notifiers.alert_rules import Reading
 
 
@@ -29,13 +28,11 @@ class ReportingTeams:
     def config_of(self, name: str | None) -> TeamConfig | None:
         if name is None:
             return None
-        wanted = name.strip().lower()
-        return next((team for team in self.configured if team.name.strip().lower() == wanted), None)
+        return next((team for team in self.configured if is_named(name, team.name)), None)
 
     def names(self) -> list[str]:
         """Team names as report rows show them (a name two helpdesks share carries its source)."""
-        directory = self.team_data.directory
-        return display_names(directory.team_ids, directory.team_names)
+        return self.team_data.directory.team_display_names()
 
 
 def reporting_teams(data: KpiData, config: FileConfig) -> ReportingTeams:
@@ -43,7 +40,7 @@ def reporting_teams(data: KpiData, config: FileConfig) -> ReportingTeams:
         return ReportingTeams(data, data, ())
     directory = data.directory
     known = set(directory.team_ids)
-    by_name = groups_by_name(data, [team.name for team in config.teams if not team.sources])
+    by_name = groups_by_name(directory, [team.name for team in config.teams if not team.sources])
     helpdesk_teams = ", ".join(f"{name} ({team_id})" for team_id, name in zip(directory.team_ids, directory.team_names))
     groups = []
     for team in config.teams:

@@ -18,6 +18,7 @@ from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kpis.catalogue import HEADLINE, Kind, resolve
+from kpis.directory import name_key
 from kpis.errors import ConfigError
 from kpis.windows import window_for_period
 
@@ -220,7 +221,7 @@ def check_slack_sections(
     """Checks across sections; each failure is one ValueError naming the key."""
     seen: dict[str, str] = {}
     for team in teams:
-        lowered = team.name.strip().lower()
+        lowered = name_key(team.name)
         if lowered in seen:
             raise ValueError(f"teams: two teams are named {team.name!r}; names must be unique")
         seen[lowered] = team.name
@@ -235,7 +236,7 @@ def check_slack_sections(
         if rule.id in ids:
             raise ValueError(f"alerts: two rules have the id {rule.id!r}; ids must be unique")
         ids.add(rule.id)
-        if rule.team and teams and rule.team.strip().lower() not in seen:
+        if rule.team and teams and name_key(rule.team) not in seen:
             raise ValueError(
                 f"alerts.{rule.id}.team: no [[teams]] entry is named {rule.team!r}; teams: {', '.join(seen.values())}"
             )

@@ -139,7 +139,7 @@ def pack_ratings(rows: list, codes: KeyCodes) -> Packed:
 _s = survey_answers.c
 _ANSWERED_TICKET = survey_answers.outerjoin(tickets, and_(_t.source == _s.source, _t.instance == _s.instance,
                                                           _t.id == _s.ticket_id))
-# CES "easy": the top two points of the scale once oriented so that higher means easier (kpis.dataset.is_easy).
+# CES "easy": the top two points of the scale once oriented so that higher means easier.
 _EASY = case((_s.higher_is_better, _s.value >= _s.scale_max - 1), else_=_s.value <= _s.scale_min + 1)
 _SURVEY_COLUMNS = (
     case((_s.kind == SurveyKind.NPS.value, 0), else_=1), _epoch(_s.answered_at), _s.value, _flag(_EASY),

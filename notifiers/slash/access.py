@@ -16,7 +16,6 @@ groups are resolved before the decision (:mod:`notifiers.slash.people`), so this
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 ANYWHERE = "*"
@@ -43,10 +42,6 @@ class AccessPolicy:
         if self.allowed_channels is not None:
             return frozenset(_channel_key(c) for c in self.allowed_channels)
         return frozenset(_channel_key(t.channel) for t in self.teams if t.channel)
-
-    def team(self, name: str) -> TeamAccess | None:
-        wanted = name.strip().lower()
-        return next((t for t in self.teams if t.name.lower() == wanted), None)
 
     def group_ids(self) -> frozenset[str]:
         """Every user-group ID named as a lead or admin (the only groups worth resolving)."""
@@ -174,13 +169,3 @@ def _channel_key(channel: str) -> str:
     if channel == ANYWHERE or (channel[:1] in ("C", "G", "D") and channel.isalnum() and channel.isupper()):
         return channel
     return channel.lstrip("#").lower()
-
-
-def policy_from(
-    teams: Iterable[TeamAccess], admins: Iterable[str], allowed_channels: Iterable[str] | None
-) -> AccessPolicy:
-    return AccessPolicy(
-        teams=tuple(teams),
-        admins=frozenset(admins),
-        allowed_channels=None if allowed_channels is None else frozenset(allowed_channels),
-    )

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
-
-from kpis.dataset import Directory
+from kpis.directory import Directory, closest, is_named, name_key
 from notifiers.mrkdwn import escape
 
 
@@ -14,11 +12,9 @@ class AgentIndex:
     def __init__(self, directory: Directory) -> None:
         self._d = directory
         self._by_id = {agent_id: code for code, agent_id in enumerate(directory.agent_ids)}
-        self._by_email = {email.strip().lower(): code for code, email in enumerate(directory.agent_emails) if email}
 
     def by_email(self, email: str) -> str | None:
-        code = self._by_email.get(email.strip().lower())
-        return None if code is None else self._d.agent_ids[code]
+        return self._d.agent_by_email(email)
 
     def by_key(self, key: str) -> str | None:
         """An override's value: ``source:instance:id`` or an email."""
@@ -31,15 +27,15 @@ class AgentIndex:
         if by_email:
             return by_email
         names = self._d.agent_names
-        exact = [code for code, name in enumerate(names) if name.lower() == typed.lower()]
+        exact = [code for code, name in enumerate(names) if is_named(typed, name)]
         if not exact:  # a first name alone, when only one agent has it
-            exact = [code for code, name in enumerate(names) if name.lower().split(" ")[0] == typed.lower()]
+            exact = [code for code, name in enumerate(names) if is_named(typed, name_key(name).split(" ")[0])]
         if len(exact) == 1:
             return self._d.agent_ids[exact[0]]
         if len(exact) > 1:
             return f"?Several agents are called “{escape(typed)}”; use their full name or email."
-        close = difflib.get_close_matches(typed, names, n=1, cutoff=0.6)
-        hint = f" Did you mean `/kpi agent {close[0]}`?" if close else ""
+        close = closest(typed, names, cutoff=0.6)
+        hint = f" Did you mean `/kpi agent {close}`?" if close else ""
         return f"?I couldn't find an agent called “{escape(typed)}”.{hint}"
 
     def email_of(self, agent_id: str) -> str | None:

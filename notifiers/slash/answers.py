@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from kpis.directory import is_named, name_key, named
 from kpis.errors import ConfigError, HelpdeskKpisError
 from kpis.results import Report, ScopeRow
 from notifiers.blockkit import validate_message
@@ -171,8 +172,8 @@ class KpiCommands:
             return decision
         overall = snapshot.report("overall")
         teams = snapshot.report("team")
-        known = {name.lower() for name in self.team_names}
-        rows = [row for row in teams.rows if not known or row.name.lower() in known]
+        known = {name_key(name) for name in self.team_names}
+        rows = [row for row in teams.rows if not known or name_key(row.name) in known]
         public, note = self._publicity(query, decision)
         return blocks.all_teams_answer(
             f"All teams · {query.period.text()}", overall, overall.rows[0], rows, query.keys, public=public, note=note
@@ -233,7 +234,7 @@ class KpiCommands:
                 name = team or breach.row_id or "?"
             else:
                 name, team = "Overall", None
-            if query.team is None or (team or "").lower() == query.team.lower():
+            if query.team is None or is_named(query.team, team):
                 found.append((breach, name, team))
         # Agent-level breaches are agent-level detail: only for their team's leads and the admins.
         visible = [
@@ -293,7 +294,7 @@ class KpiCommands:
         """The configured team of this name (helpdesk team names match case-insensitively)."""
         if team is None:
             return None
-        return next((name for name in self.team_names if name.lower() == team.lower()), None)
+        return named(team, self.team_names)
 
     def _own_team(self, caller: Caller, agents: AgentIndex) -> str | None:
         led = leads(self.policy, caller)
@@ -309,7 +310,7 @@ class KpiCommands:
 
 
 def _row_named(report: Report, name: str) -> ScopeRow | None:
-    return next((row for row in report.rows if row.name.lower() == name.lower()), None)
+    return next((row for row in report.rows if is_named(name, row.name)), None)
 
 
 def _describe(query: KpiQuery | BreachesQuery) -> str:

@@ -14,6 +14,7 @@ import difflib
 from collections.abc import Sequence
 
 from kpis.catalogue import HEADLINE, resolve
+from kpis.directory import closest, named
 from kpis.errors import ConfigError
 from kpis.windows import parse_date
 from notifiers.slash.parsed import (
@@ -204,9 +205,8 @@ class _Parser:
         while end < len(self.tokens) and not self._recognised(end):
             end += 1
         typed = " ".join(self.tokens[start:end]) or self.tokens[start]
-        close = difflib.get_close_matches(typed.lower(), [t.lower() for t in self.teams], n=1, cutoff=0.5)
-        if close:
-            name = next(t for t in self.teams if t.lower() == close[0])
+        name = closest(typed, self.teams, cutoff=0.5)
+        if name is not None:
             rest = self._rest_text(max(end, start + 1))
             return Usage(f"There's no team called “{typed}”.", f"Did you mean `{self._command(f'team {name}', rest)}`?")
         listed = ", ".join(self.teams) if self.teams else "none configured yet"
@@ -234,9 +234,9 @@ class _Parser:
         """The longest configured team name spelled by the words from ``start``."""
         for end in range(len(self.tokens), start, -1):
             typed = " ".join(self.lower[start:end])
-            for name in self.teams:
-                if typed == name.lower():
-                    return name, end - start
+            name = named(typed, self.teams)
+            if name is not None:
+                return name, end - start
         return None
 
     def _recognised(self, i: int) -> bool:
@@ -259,9 +259,8 @@ class _Parser:
             end += 1
         if end - i > 1:
             run = " ".join(self.lower[i:end])
-            close = difflib.get_close_matches(run, [t.lower() for t in self.teams], n=1, cutoff=0.5)
-            if close:
-                name = next(t for t in self.teams if t.lower() == close[0])
+            name = closest(run, self.teams, cutoff=0.5)
+            if name is not None:
                 return Usage(
                     f"I didn't understand “{' '.join(self.tokens[i:end])}”.",
                     f"Did you mean `{self._command(f'team {name}', self._rest_text(end))}`?",
@@ -270,8 +269,9 @@ class _Parser:
         close = difflib.get_close_matches(typed.lower(), vocabulary, n=1, cutoff=0.6)
         if close:
             fixed = close[0]
-            if fixed in {t.lower() for t in self.teams}:
-                fixed = "team " + next(t for t in self.teams if t.lower() == fixed)
+            team = named(fixed, self.teams)
+            if team is not None:
+                fixed = f"team {team}"
             return Usage(
                 f"I didn't understand “{typed}”.", f"Did you mean `{self._command(fixed, self._rest_text(i + 1))}`?"
             )

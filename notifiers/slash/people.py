@@ -25,6 +25,8 @@ from cachetools import TTLCache
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from kpis.directory import name_key
+
 log = logging.getLogger(__name__)
 
 #: Slack's answers for "no such user / not an email we know"; anything else is worth a warning.
@@ -64,7 +66,7 @@ class SlackPeople:
 
     def user_for_email(self, email: str) -> str | None:
         """The Slack user ID with this email, or None."""
-        key = email.strip().lower()
+        key = name_key(email)
         return self._cached(self._users, key, lambda: self._user_lookup(key))
 
     def groups_of(self, user_id: str, group_ids: Iterable[str]) -> frozenset[str]:
@@ -78,7 +80,7 @@ class SlackPeople:
         if response is None:
             return None
         email = (response.get("user") or {}).get("profile", {}).get("email")
-        return email.strip().lower() if email else None
+        return name_key(email) if email else None
 
     def _user_lookup(self, email: str) -> str | None:
         response = self._call("users.lookupByEmail", lambda: self._client.users_lookupByEmail(email=email))

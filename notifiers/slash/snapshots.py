@@ -22,7 +22,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
-from kpis.dataset import Directory, KpiData
+from kpis.dataset import KpiData
+from kpis.directory import Directory
 from kpis.engine import KpiConfig, compute_report
 from kpis.results import Report
 from kpis.windows import Window

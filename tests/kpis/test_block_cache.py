@@ -19,7 +19,7 @@ from connectors import registry
 from connectors.base import SyncOptions
 from kpis.columnar.cache import refresh
 from kpis.columnar.layout import FORMAT
-from kpis.dataset import from_records
+from tests.kpis.builders import from_records
 from kpis.engine import compute_report
 from kpis.query import load_kpi_data
 from kpis.records import (

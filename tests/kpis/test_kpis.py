@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kpis.dataset import from_records
+from tests.kpis.builders import from_records
 from kpis.engine import KpiConfig, compute_report
 from kpis.records import (
     Agent,

@@ -10,7 +10,7 @@ import pytest
 
 from connectors.base import SyncOptions
 from connectors.sample import SampleConnector, SampleSettings
-from kpis.dataset import from_records
+from tests.kpis.builders import from_records
 from kpis.engine import compute_report
 from kpis.query import load_kpi_data
 from kpis.records import Agent, Membership, Rating, SurveyAnswer, Team, Ticket

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kpis.dataset import from_records
+from tests.kpis.builders import from_records
 from kpis.engine import compute_report
-from kpis.regroup import TeamGroup, groups_by_name, merge_teams
+from kpis.directory import TeamGroup, groups_by_name, merge_teams
 from kpis.series import daily_reports
 from kpis.windows import Window
 from tests.notifiers import desk
@@ -41,7 +41,7 @@ def test_a_helpdesk_team_in_no_group_counts_overall_only_and_agents_take_the_gro
 
 def test_groups_by_name_matches_helpdesk_teams_case_insensitively():
     data = from_records(**desk.records())
-    assert groups_by_name(data, ["billing", "Nope"]) == {"billing": ("zendesk:acme:g1",), "Nope": ()}
+    assert groups_by_name(data.directory, ["billing", "Nope"]) == {"billing": ("zendesk:acme:g1",), "Nope": ()}
 
 
 def test_daily_series_is_one_engine_report_per_local_day():

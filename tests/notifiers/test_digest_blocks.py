@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import Block
 
 from kpis.catalogue import HEADLINE
-from kpis.dataset import from_records
+from tests.kpis.builders import from_records
 from kpis.engine import compute_report
 from kpis.records import Agent, Team
 from kpis.windows import Window

@@ -216,7 +216,7 @@ def test_without_teams_config_every_helpdesk_team_is_previewed_apart_even_with_s
     from helpdesk_kpis.jobs.team_digests import digest_targets
     from helpdesk_kpis.settings.models import FileConfig
     from helpdesk_kpis.jobs.teams import reporting_teams
-    from kpis.dataset import from_records
+    from tests.kpis.builders import from_records
     from kpis.records import Team
 
     teams = [Team("zendesk", "acme", "g1", "Billing"), Team("zendesk", "beta", "g9", "Billing")]
