@@ -9,7 +9,7 @@ core; the store's query layer builds them straight from SQL rows.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 from datetime import datetime
 
 import numpy as np
@@ -26,6 +26,7 @@ from kpis.records import (
     Team,
     Ticket,
 )
+from kpis.ticket_measures import TICKET_MEASURES
 
 NO_TIME = np.iinfo(np.int64).max  # "never": later than any window end
 PRIORITIES = ("low", "normal", "high", "urgent")  # code = index; -1 = no priority
@@ -92,22 +93,24 @@ class Directory:
             self.agent_teams[agent].append(team)
 
 
-@dataclass(frozen=True)
-class TicketColumns:
-    created: np.ndarray  # int64 epoch s
-    solved: np.ndarray  # int64 epoch s, NO_TIME when unsolved (latest solve)
-    team: np.ndarray  # int32 code, current group
-    agent: np.ndarray  # int32 code, current assignee
-    priority: np.ndarray  # int8 index into PRIORITIES, -1 none
-    excluded: np.ndarray  # bool: deleted, merged or spam
-    replies: np.ndarray  # float64, NaN unknown
-    reopens: np.ndarray  # float64, NaN unknown
-    first_reply: np.ndarray  # minutes, NaN: no public reply yet
-    first_reply_business: np.ndarray
-    first_resolution: np.ndarray
-    first_resolution_business: np.ndarray
-    full_resolution: np.ndarray
-    full_resolution_business: np.ndarray
+#: The ticket columns every KPI may use, whatever it measures; the measurements follow them.
+_TICKET_BASICS = (
+    "created",  # int64 epoch s
+    "solved",  # int64 epoch s, NO_TIME when unsolved (latest solve)
+    "team",  # int32 code, current group
+    "agent",  # int32 code, current assignee
+    "priority",  # int8 index into PRIORITIES, -1 none
+    "excluded",  # bool: deleted, merged or spam
+)
+# Derived from the one declaration of the measurements, so that adding one is one entry there.
+TicketColumns = make_dataclass(
+    "TicketColumns",
+    [(name, np.ndarray) for name in (*_TICKET_BASICS, *(m.name for m in TICKET_MEASURES))],
+    frozen=True,
+)
+TicketColumns.__module__ = __name__
+TicketColumns.__doc__ = """Tickets as columns: the basics, then each of ``TICKET_MEASURES`` (float64 minutes or
+counts, NaN where not measured)."""
 
 
 @dataclass(frozen=True)
@@ -209,14 +212,7 @@ def from_records(
         agent=np.array([agent_of(t.source, t.instance, t.assignee_id) for t in tickets], dtype=np.int32),
         priority=np.array([PRIORITIES.index(t.priority.value) if t.priority else -1 for t in tickets], dtype=np.int8),
         excluded=np.array([t.excluded for t in tickets], dtype=bool),
-        replies=np.array([_f(t.replies) for t in tickets]),
-        reopens=np.array([_f(t.reopens) for t in tickets]),
-        first_reply=np.array([_f(t.first_reply_minutes) for t in tickets]),
-        first_reply_business=np.array([_f(t.first_reply_minutes_business) for t in tickets]),
-        first_resolution=np.array([_f(t.first_resolution_minutes) for t in tickets]),
-        first_resolution_business=np.array([_f(t.first_resolution_minutes_business) for t in tickets]),
-        full_resolution=np.array([_f(t.full_resolution_minutes) for t in tickets]),
-        full_resolution_business=np.array([_f(t.full_resolution_minutes_business) for t in tickets]),
+        **{m.name: np.array([_f(getattr(t, m.record)) for t in tickets]) for m in TICKET_MEASURES},
     )
 
     ratings = list(ratings)
