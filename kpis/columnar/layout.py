@@ -12,14 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from kpis.dataset import NO_TIME
-from kpis.ticket_measures import TICKET_MEASURES
 from kpis.store.schema import LONG_LIVED_SECONDS
 from kpis.store.staleness import DAY, RATINGS, SURVEYS, TICKETS
+from kpis.ticket_measures import TICKET_MEASURES
 
 FORMAT = 1
 
-
-# team/agent: codes of the store's key dictionary (kpi_keys), -1 for none; NO_TIME for "never".
+# team/agent: codes of the store's key dictionary (kpi_keys), -1 for none; NO_TIME for "never"; then the
+# ticket measurements, in their declared order.
 TICKET = np.dtype([
     ("created", "<i8"), ("solved", "<i8"), ("team", "<i4"), ("agent", "<i4"), ("priority", "i1"),
     ("excluded", "?"), *((m.name, "<f8") for m in TICKET_MEASURES),
