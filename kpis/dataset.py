@@ -7,32 +7,35 @@ for "not measured"; team and agent are integer codes into :class:`~kpis.director
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 
 import numpy as np
 
 from kpis.directory import Directory
+from kpis.ticket_measures import TICKET_MEASURES
 
 NO_TIME = np.iinfo(np.int64).max  # "never": later than any window end
 PRIORITIES = ("low", "normal", "high", "urgent")  # code = index; -1 = no priority
 
 
-@dataclass(frozen=True)
-class TicketColumns:
-    created: np.ndarray  # int64 epoch s
-    solved: np.ndarray  # int64 epoch s, NO_TIME when unsolved (latest solve)
-    team: np.ndarray  # int32 code, current group
-    agent: np.ndarray  # int32 code, current assignee
-    priority: np.ndarray  # int8 index into PRIORITIES, -1 none
-    excluded: np.ndarray  # bool: deleted, merged or spam
-    replies: np.ndarray  # float64, NaN unknown
-    reopens: np.ndarray  # float64, NaN unknown
-    first_reply: np.ndarray  # minutes, NaN: no public reply yet
-    first_reply_business: np.ndarray
-    first_resolution: np.ndarray
-    first_resolution_business: np.ndarray
-    full_resolution: np.ndarray
-    full_resolution_business: np.ndarray
+#: The ticket columns every KPI may use, whatever it measures; the measurements follow them.
+_TICKET_BASICS = (
+    "created",  # int64 epoch s
+    "solved",  # int64 epoch s, NO_TIME when unsolved (latest solve)
+    "team",  # int32 code, current group
+    "agent",  # int32 code, current assignee
+    "priority",  # int8 index into PRIORITIES, -1 none
+    "excluded",  # bool: deleted, merged or spam
+)
+# Derived from the one declaration of the measurements, so that adding one is one entry there.
+TicketColumns = make_dataclass(
+    "TicketColumns",
+    [(name, np.ndarray) for name in (*_TICKET_BASICS, *(m.name for m in TICKET_MEASURES))],
+    frozen=True,
+)
+TicketColumns.__module__ = __name__
+TicketColumns.__doc__ = """Tickets as columns: the basics, then each of ``TICKET_MEASURES`` (float64 minutes or
+counts, NaN where not measured)."""
 
 
 @dataclass(frozen=True)

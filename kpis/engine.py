@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 import numpy as np
 
 from kpis import stats
-from kpis.catalogue import KPIS, Kind, band
+from kpis.catalogue import KPIS, Kind
 from kpis.compute.business import business_kpis
 from kpis.compute.common import Grouping, Raw, Span, TicketPopulations
 from kpis.compute.flow import flow_kpis
@@ -166,8 +166,7 @@ def _metric(key: str, current: Raw, previous: Raw, code: int, config: KpiConfig)
     if kind is Kind.COUNT:
         splits = {name: {bucket: int(a[code]) for bucket, a in split.items()} for name, split in current.splits.items()}
         return MetricValue(key, value, before, stats.percent_change(value, before), splits=splits)
-    relative = kind is Kind.TIME or KPIS[key].unit == "money"
-    change = stats.percent_change(value, before) if relative else stats.point_change(value, before)
+    change = stats.percent_change(value, before) if KPIS[key].relative_change else stats.point_change(value, before)
     ci = None
     if current.interval is not None:
         low, high = (_number(bound[code]) for bound in current.interval)
@@ -182,7 +181,7 @@ def _metric(key: str, current: Raw, previous: Raw, code: int, config: KpiConfig)
         n=n,
         ci_low=ci[0] if ci else None,
         ci_high=ci[1] if ci else None,
-        band=band(key, value),
+        band=KPIS[key].band(value),
         insufficient_data=n is None or n < config.min_sample,
     )
 

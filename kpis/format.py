@@ -5,7 +5,7 @@ Changes are written out with their sign and unit ("+2.5 pp", "-17.6%"), never co
 
 from __future__ import annotations
 
-from kpis.catalogue import KPIS, Kind
+from kpis.catalogue import KPIS, ChangeUnit, Display
 from kpis.results import MetricValue
 
 DASH = "–"
@@ -23,32 +23,35 @@ def minutes(value: float) -> str:
 def value_text(metric: MetricValue) -> str:
     if metric.value is None:
         return DASH
-    kind = KPIS[metric.key].kind
-    if KPIS[metric.key].unit == "money":
-        return f"{metric.value:,.2f}"
-    if kind is Kind.RATE or metric.key == "csss":
-        return f"{metric.value:.1f}%"
-    if kind is Kind.TIME:
-        return minutes(metric.value)
-    if kind is Kind.COUNT:
-        return f"{int(metric.value):,}"
-    if metric.key == "nps":
-        return f"{metric.value:+.0f}"
-    return f"{metric.value:.1f}"
+    return number_text(KPIS[metric.key].display, metric.value)
+
+
+def number_text(display: Display, value: float) -> str:
+    """``value`` written the way the catalogue says its KPI is written."""
+    if display is Display.MONEY:
+        return f"{value:,.2f}"
+    if display is Display.PERCENT:
+        return f"{value:.1f}%"
+    if display is Display.MINUTES:
+        return minutes(value)
+    if display is Display.COUNT:
+        return f"{int(value):,}"
+    if display is Display.SIGNED:
+        return f"{value:+.0f}"
+    return f"{value:.1f}"
 
 
 def change_text(metric: MetricValue, *, compact: bool = False) -> str:
     """"+2.5 pp" for rates, "+3.0 pts" for scores, "-17.6%" for counts and times."""
     if metric.change is None:
         return "new" if metric.previous is None and metric.value is not None else DASH
-    kind = KPIS[metric.key].kind
+    unit = KPIS[metric.key].change_unit
     space = "" if compact else " "
     # Compact (narrow tables): whole numbers once a change reaches 10, where a decimal adds nothing.
     number = f"{metric.change:+.0f}" if compact and abs(metric.change) >= 10 else f"{metric.change:+.1f}"
-    if kind in (Kind.RATE, Kind.SCORE) and KPIS[metric.key].unit != "money":
-        unit = "pp" if kind is Kind.RATE or metric.key == "csss" else "pts"
-        return f"{number}{space}{unit}"
-    return f"{number}%"
+    if unit is ChangeUnit.PERCENT:
+        return f"{number}%"
+    return f"{number}{space}{unit.value}"
 
 
 def is_worse(metric: MetricValue) -> bool | None:

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from kpis.columnar.assemble import KindRows, read_kind
 from kpis.columnar.cache import store_rebuilt
 from kpis.columnar.keys import AGENT, TEAM, KeyCodes
-from kpis.columnar.layout import RATINGS, SURVEYS, TICKETS, TIMES
+from kpis.columnar.layout import RATINGS, SURVEYS, TICKETS
 from kpis.dataset import (
     NO_TIME,
     AccountColumns,
@@ -32,6 +32,7 @@ from kpis.dataset import (
 from kpis.directory import Directory, scoped_id
 from kpis.store import Store
 from kpis.store.schema import accounts, agents, memberships, retention_spend, teams
+from kpis.ticket_measures import TICKET_MEASURES
 
 KINDS = (TICKETS, RATINGS, SURVEYS)
 
@@ -118,7 +119,7 @@ def _kpi_data(
     t = parts[TICKETS].columns
     ticket_columns = TicketColumns(
         t["created"], t["solved"], mapped(t, TEAM), mapped(t, AGENT), t["priority"], t["excluded"],
-        t["replies"], t["reopens"], *(t[name] for name in TIMES),
+        **{m.name: t[m.name] for m in TICKET_MEASURES},
     )
     r = parts[RATINGS].columns
     details: list = [None] * len(parts[RATINGS])

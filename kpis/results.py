@@ -53,7 +53,7 @@ class MetricValue:
         if kind is Kind.RATE or self.key in SCORES_WITH_INTERVAL:
             out.update(ci_low=_round(self.ci_low), ci_high=_round(self.ci_high))
         out.update(previous=_round(self.previous), change=_round(self.change))
-        if self.band is not None or self.key in ("csat", "csss", "customer_success_score"):
+        if self.band is not None or KPIS[self.key].bands is not None:
             out["band"] = self.band
         out["insufficient_data"] = self.insufficient_data
         return out

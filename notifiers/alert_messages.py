@@ -19,8 +19,6 @@ from notifiers.mrkdwn import escape, fit_lines, link, shorten
 from notifiers.when import days_text, duration_text, moment_text, span_text
 
 ALERT_EVENT = "kpi_alert_posted"
-#: KPIs whose breach is explained by the low ratings behind it.
-SATISFACTION_KPIS = ("csat", "csss", "customer_success_score")
 LOW_RATED_LINKS = 5
 
 _CROSSED = {"<": "is below", "<=": "is at or below", ">": "is above", ">=": "is at or above"}
@@ -67,7 +65,7 @@ def alert_message(
     )
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=body))]
     low = reading.row.metrics.get("low_rated")
-    if rule.kpi in SATISFACTION_KPIS and low is not None and low.items:
+    if KPIS[rule.kpi].explained_by_low_ratings and low is not None and low.items:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=_low_rated_links(low.items, window))))
     blocks.append(
         ContextBlock(

@@ -76,17 +76,6 @@ def compact_line(row: ScopeRow, keys: Sequence[str]) -> str:
         value = value_with_sample(metric) if metric.value is not None else DASH
         if metric.insufficient_data and metric.value is not None:
             value = f"_{value}_"
-        parts.append(f"{SHORT_LABELS.get(key, KPIS[key].label)} {value}" + (f" ({change})" if change != DASH else ""))
+        parts.append(f"{KPIS[key].inline_label} {value}" + (f" ({change})" if change != DASH else ""))
     return " · ".join(parts)
 
-
-#: Labels short enough for one-line rows (a phone shows about 40 characters a line).
-SHORT_LABELS = {
-    "csat": "CSAT",
-    "first_reply_time_median": "reply",
-    "full_resolution_time_median": "resolve",
-    "fcr_rate": "FCR",
-    "backlog": "backlog",
-    "tickets_created": "new",
-    "tickets_solved": "solved",
-}

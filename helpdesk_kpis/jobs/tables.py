@@ -13,16 +13,6 @@ from kpis.catalogue import KPIS, Kind
 from kpis.format import change_text, is_worse, value_text
 from kpis.results import Report
 
-SHORT = {
-    "csat": "CSAT",
-    "first_reply_time_median": "Reply",
-    "full_resolution_time_median": "Resolve",
-    "fcr_rate": "FCR",
-    "backlog": "Backlog",
-    "tickets_created": "New",
-    "tickets_solved": "Solved",
-}
-
 
 def report_table(report: Report, keys: Sequence[str], title: str | None = None) -> Table:
     """One row per scope row; each cell the value over its change. Fits 80 columns with 7 KPIs."""
@@ -32,7 +22,7 @@ def report_table(report: Report, keys: Sequence[str], title: str | None = None) 
     scope = report.rows[0].scope if report.rows else "team"
     table.add_column(scope.capitalize(), min_width=8, overflow="ellipsis", no_wrap=True)
     for key in keys:
-        table.add_column(SHORT.get(key, KPIS[key].label), justify="right", no_wrap=True)
+        table.add_column(KPIS[key].short_label or KPIS[key].label, justify="right", no_wrap=True)
     for row in report.rows:
         name = Text(row.name)
         if row.team:

@@ -14,17 +14,15 @@ import numpy as np
 from kpis.dataset import NO_TIME
 from kpis.store.schema import LONG_LIVED_SECONDS
 from kpis.store.staleness import DAY, RATINGS, SURVEYS, TICKETS
+from kpis.ticket_measures import TICKET_MEASURES
 
 FORMAT = 1
 
-#: Minutes, NaN where not measured; replies/reopens NaN where the helpdesk does not say.
-TIMES = ("first_reply", "first_reply_business", "first_resolution", "first_resolution_business",
-         "full_resolution", "full_resolution_business")
-
-# team/agent: codes of the store's key dictionary (kpi_keys), -1 for none; NO_TIME for "never".
+# team/agent: codes of the store's key dictionary (kpi_keys), -1 for none; NO_TIME for "never"; then the
+# ticket measurements, in their declared order.
 TICKET = np.dtype([
     ("created", "<i8"), ("solved", "<i8"), ("team", "<i4"), ("agent", "<i4"), ("priority", "i1"),
-    ("excluded", "?"), ("replies", "<f8"), ("reopens", "<f8"), *((name, "<f8") for name in TIMES),
+    ("excluded", "?"), *((m.name, "<f8") for m in TICKET_MEASURES),
 ])
 # detail: index of the rating's entry in its block's details list (low-rated candidates), else -1.
 RATING = np.dtype([
@@ -76,4 +74,4 @@ def from_bytes(data: bytes, rows: int, dtype: np.dtype, *only: str) -> dict[str,
 
 
 __all__ = ["DAY", "DTYPES", "FORMAT", "LOOKBACK_DAYS", "NO_TIME", "RATING", "RATINGS", "SURVEY", "SURVEYS",
-           "TICKET", "TICKETS", "TIMES", "byte_ranges", "from_bytes", "padded", "stored_size", "to_bytes"]
+           "TICKET", "TICKETS", "byte_ranges", "from_bytes", "padded", "stored_size", "to_bytes"]

@@ -18,10 +18,11 @@ from sqlalchemy import BigInteger, Integer, and_, case, func, literal, or_, sele
 from sqlalchemy.sql import ColumnElement, Select
 
 from kpis.columnar.keys import AGENT, TEAM, KeyCodes
-from kpis.columnar.layout import NO_TIME, RATING, SURVEY, TICKET, TIMES
+from kpis.columnar.layout import NO_TIME, RATING, SURVEY, TICKET
 from kpis.dataset import PRIORITIES
 from kpis.records import RatingState, SurveyKind
 from kpis.store.schema import ratings, survey_answers, tickets
+from kpis.ticket_measures import TICKET_MEASURES
 
 
 @dataclass
@@ -50,9 +51,7 @@ _EXCLUDED = or_(_t.is_deleted, _t.is_merged, _t.is_spam)
 _TICKET_COLUMNS = (
     _epoch(_t.created_at), _epoch(_t.solved_at, never=True), _t.source, _t.instance, _t.group_id, _t.assignee_id,
     case({name: code for code, name in enumerate(PRIORITIES)}, value=_t.priority, else_=-1),
-    _flag(_EXCLUDED), _t.replies, _t.reopens,
-    _t.first_reply_minutes, _t.first_reply_minutes_business, _t.first_resolution_minutes,
-    _t.first_resolution_minutes_business, _t.full_resolution_minutes, _t.full_resolution_minutes_business,
+    _flag(_EXCLUDED), *(_t[m.record] for m in TICKET_MEASURES),
 )
 _TICKET_ORDER = (_t.created_at, _t.source, _t.instance, _t.id)
 
@@ -73,7 +72,7 @@ def in_ticket_order(rows: list) -> list:
 def pack_tickets(rows: list, codes: KeyCodes) -> Packed:
     a = np.zeros(len(rows), TICKET)
     if rows:
-        created, solved, source, instance, team, agent, priority, excluded, replies, reopens, *times = zip(*rows)
+        created, solved, source, instance, team, agent, priority, excluded, *measured = zip(*rows)
         a["created"] = created
         a["solved"] = solved
         a["team"] = codes.codes(TEAM, source, instance, team)
@@ -81,10 +80,8 @@ def pack_tickets(rows: list, codes: KeyCodes) -> Packed:
         a["priority"] = priority
         a["excluded"] = excluded
         # None (not measured) becomes NaN in a float conversion.
-        a["replies"] = np.array(replies, dtype=np.float64)
-        a["reopens"] = np.array(reopens, dtype=np.float64)
-        for name, values in zip(TIMES, times):
-            a[name] = np.array(values, dtype=np.float64)
+        for measure, values in zip(TICKET_MEASURES, measured):
+            a[measure.name] = np.array(values, dtype=np.float64)
     return Packed(a)
 
 

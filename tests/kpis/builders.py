@@ -33,6 +33,7 @@ from kpis.records import (
     Team,
     Ticket,
 )
+from kpis.ticket_measures import TICKET_MEASURES
 
 
 def epoch(value: datetime | None) -> int:
@@ -77,14 +78,7 @@ def from_records(
         agent=np.array([agent_of(t.source, t.instance, t.assignee_id) for t in tickets], dtype=np.int32),
         priority=np.array([PRIORITIES.index(t.priority.value) if t.priority else -1 for t in tickets], dtype=np.int8),
         excluded=np.array([t.excluded for t in tickets], dtype=bool),
-        replies=np.array([_f(t.replies) for t in tickets]),
-        reopens=np.array([_f(t.reopens) for t in tickets]),
-        first_reply=np.array([_f(t.first_reply_minutes) for t in tickets]),
-        first_reply_business=np.array([_f(t.first_reply_minutes_business) for t in tickets]),
-        first_resolution=np.array([_f(t.first_resolution_minutes) for t in tickets]),
-        first_resolution_business=np.array([_f(t.first_resolution_minutes_business) for t in tickets]),
-        full_resolution=np.array([_f(t.full_resolution_minutes) for t in tickets]),
-        full_resolution_business=np.array([_f(t.full_resolution_minutes_business) for t in tickets]),
+        **{m.name: np.array([_f(getattr(t, m.record)) for t in tickets]) for m in TICKET_MEASURES},
     )
 
     ratings = list(ratings)
