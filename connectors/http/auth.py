@@ -106,7 +106,7 @@ class ClientCredentials(AuthBase):
         return self._token
 
     def _fetch(self) -> None:
-        response = self._session.request(
+        body = self._session.page(
             "POST",
             self.token_url,
             data={
@@ -115,8 +115,7 @@ class ClientCredentials(AuthBase):
                 "client_secret": self._client_secret,
             },
             auth=_NoAuth(),
-        )
-        body = response.payload  # type: ignore[attr-defined]
+        ).body
         token = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not token:
             raise MalformedResponse(

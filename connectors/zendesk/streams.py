@@ -71,7 +71,7 @@ class TicketsStream(ZendeskStream):
         request = PageRequest("GET", self.client.url(self.path), params)
         base_url = self.client.base_url
         for page in walk(self.client.session, request, paginator, items_path="tickets", what="ticket export"):
-            metrics = mapping.metric_sets_by_ticket(page.response.payload)
+            metrics = mapping.metric_sets_by_ticket(page.answer.body)
             records = self.records(
                 page.items,
                 lambda t: mapping.ticket_record(t, metrics.get(t.get("id")), instance=self.instance, base_url=base_url),
