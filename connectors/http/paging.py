@@ -29,9 +29,7 @@ import requests
 
 from connectors.http.page import ApiPage
 from connectors.http.session import ApiSession
-from kpis.errors import MalformedResponse
-
-STOPPED = "stopped: everything synced so far is kept and the next run resumes"
+from connectors.errors import MalformedResponse, stopped
 
 
 @dataclass
@@ -224,17 +222,19 @@ def walk(
         items = payload if items_path is None else dig(payload, items_path)
         if not isinstance(items, list):
             where = "a JSON list" if items_path is None else f"its {items_path!r} list"
-            raise MalformedResponse(f"{session.service} sent a {what} page without {where}; {STOPPED}")
+            reason = f"{session.service} sent a {what} page without {where}"
+            raise MalformedResponse(stopped(reason), reason=reason)
         paginator.update_state(answer, items)
         following = copy.deepcopy(request)
         if paginator.has_next_page:
             paginator.update_request(following)
             if following.identity() == request.identity():
-                raise MalformedResponse(
+                reason = (
                     f"{session.service} sent a {what} page that points at itself as the next page "
                     f"({urlsplit(request.url).path}, {json.dumps(paginator.state(), default=str)[:120]}): a pagination "
-                    f"loop; {STOPPED}"
+                    "loop"
                 )
+                raise MalformedResponse(stopped(reason), reason=reason)
         yield FetchedPage(items, answer, paginator.has_next_page)
         if not paginator.has_next_page:
             return

@@ -26,9 +26,10 @@ import requests
 
 from connectors.http.pacing import Pacer
 from connectors.http.page import ApiPage
-from connectors.http.retry import RateLimited, RetryPolicy
+from connectors.errors import MalformedResponse, RateLimited, RetryableError, stopped
+from connectors.http.retry import RetryPolicy
 from connectors.http.waiting import Waiter
-from kpis.errors import CredentialError, HelpdeskKpisError, MalformedResponse, RetryableError, RunFailed
+from kpis.errors import CredentialError, HelpdeskKpisError, RunFailed
 
 Refusal = Callable[[requests.Response], HelpdeskKpisError]
 
@@ -117,17 +118,13 @@ def _json_body(response: requests.Response, where: str) -> Any:
         return None
     content_type = response.headers.get("Content-Type", "")
     if "html" in content_type.lower():
-        raise MalformedResponse(
-            f"{where} answered an HTML page instead of JSON (a proxy or maintenance page?); stopped: "
-            "everything synced so far is kept and the next run resumes"
-        )
+        reason = f"{where} answered an HTML page instead of JSON (a proxy or maintenance page?)"
+        raise MalformedResponse(stopped(reason), reason=reason)
     try:
         return json.loads(response.content)
     except ValueError as error:
-        raise MalformedResponse(
-            f"{where} answered malformed JSON ({error.args[0] if error.args else error}, "
-            f"{len(response.content):,} bytes); stopped: everything synced so far is kept and the next run resumes"
-        ) from None
+        reason = f"{where} answered malformed JSON ({error.args[0] if error.args else error}, {len(response.content):,} bytes)"
+        raise MalformedResponse(stopped(reason), reason=reason) from None
 
 
 def _detail(response: requests.Response) -> str:
