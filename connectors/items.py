@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from kpis.errors import MalformedResponse
+from connectors.errors import MalformedResponse
 
 T = TypeVar("T")
 
@@ -25,10 +25,8 @@ def records_of(items: Iterable[Any], build: Callable[[Any], T | list[T] | None],
             record = build(item)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             ident = item.get("id") if isinstance(item, dict) else None
-            raise MalformedResponse(
-                f"{service} sent a {what} that cannot be read (id {ident}: {type(error).__name__} {error}); "
-                "stopped: everything synced so far is kept"
-            ) from None
+            reason = f"{service} sent a {what} that cannot be read (id {ident}: {type(error).__name__} {error})"
+            raise MalformedResponse(f"{reason}; stopped: everything synced so far is kept", reason=reason) from None
         if isinstance(record, list):
             records.extend(record)
         elif record is not None:

@@ -36,5 +36,5 @@ def probe(
 
 
 def reason(error: HelpdeskKpisError) -> str:
-    """An error's line without the retry policy's words for a sync ("stopped: everything synced...")."""
-    return str(error).split("; stopped:")[0]
+    """An error's line without the words a sync adds ("stopped: everything synced..."): its ``reason``."""
+    return getattr(error, "reason", None) or str(error)

@@ -2,7 +2,8 @@
 
 Each connector module registers a :class:`ConnectorSpec`: its source name, the pydantic model
 of one instance's settings (TOML section ``[connectors.<source>.<instance>]`` plus secrets the
-wiring package fills in from the environment), and a factory. A spec may also list the
+wiring package fills in from the environment), and the connector class, built as
+``connector(instance, settings)``. A spec may also list the
 :class:`SetupField` values ``config init`` asks for, which is all a connector needs to appear in
 the setup wizard: the wizard builds the connector from them, runs its ``check()`` live, and
 proposes a Slack channel for each team its ``teams`` stream finds.
@@ -49,7 +50,8 @@ class ConnectorSpec:
     source: str
     summary: str
     settings_model: type[BaseModel]
-    factory: Callable[[str, Any], Connector]
+    #: Built as ``connector(instance, settings)``.
+    connector: type[Connector]
     #: Secrets and endpoints come from the environment: ``<PREFIX>_<FIELD>`` for the default
     #: instance, ``<PREFIX>_<INSTANCE>_<FIELD>`` for a named one (the wiring package reads them).
     env_prefix: str | None = None
@@ -122,7 +124,7 @@ def build(source: str, instance: str, values: dict[str, Any]) -> Connector:
         # pydantic prefixes a validator's own message with "Value error, ".
         message = first["msg"].removeprefix("Value error, ")
         raise ConfigError(f"[connectors.{source}.{instance}]{where}: {message}") from None
-    return spec.factory(instance, settings)
+    return spec.connector(instance, settings)  # type: ignore[call-arg]
 
 
 def _load_builtin() -> None:

@@ -4,8 +4,6 @@ The CLI maps them to exit codes and prints ``str(error)`` as the one line a user
 here ever carries a secret (messages name the *variable* that holds a secret, never its value).
 
 - :class:`ConfigError` -- fix the configuration (or the command line), then run again. Exit 2.
-- :class:`RetryableError` -- a transient fault (rate limit, 5xx, timeout, dropped connection);
-  the retry policy handles these and turns exhaustion into :class:`RunFailed`.
 - :class:`RunFailed` -- this run cannot finish; whatever was stored stays stored and the next run
   resumes. Exit 1.
 """
@@ -42,18 +40,3 @@ class RunFailed(HelpdeskKpisError):
 class StoreBusy(RunFailed):
     """Another process holds the store's write lock for longer than we are willing to wait."""
 
-
-class RetryableError(HelpdeskKpisError):
-    """A fault worth retrying: rate limited, server error, timeout, dropped connection.
-
-    ``retry_after`` is the number of seconds the server asked us to wait, when it said so.
-    """
-
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class MalformedResponse(RunFailed):
-    """A page from a vendor API (HTML error page, truncated JSON, a pagination loop...) or an
-    imported file (bad rows) could not be understood; nothing of it was stored."""

@@ -8,7 +8,7 @@ SPEC = register(
         source="file",
         summary="Survey answers (NPS, CES, CSAT), accounts and retention spend from CSV or JSON Lines files",
         settings_model=FileImportSettings,
-        factory=FileImportConnector,
+        connector=FileImportConnector,
     )
 )
 

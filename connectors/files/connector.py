@@ -24,7 +24,8 @@ from pydantic import BaseModel, ConfigDict
 from connectors.base import CheckResult, Connector, Page, Stream, SyncOptions
 from connectors.files.reader import file_format, read_rows
 from connectors.files.schemas import account_records, spend_records, survey_records
-from kpis.errors import ConfigError, MalformedResponse
+from connectors.errors import MalformedResponse
+from kpis.errors import ConfigError
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 1000

@@ -10,10 +10,6 @@ from connectors.registry import ConnectorSpec, SetupField, register
 __all__ = ["SPEC", "FreshdeskConnector", "FreshdeskSettings"]
 
 
-def _build(instance: str, settings: FreshdeskSettings) -> FreshdeskConnector:
-    return FreshdeskConnector(instance, settings)
-
-
 def _default_instance(variables: dict[str, str]) -> str | None:
     # FRESHDESK_DOMAIN or FRESHDESK_URL make a default instance, named after the domain.
     domain = (variables.get("domain") or "").strip().lower().removeprefix("https://").rstrip("/")
@@ -27,7 +23,7 @@ SPEC = register(
         source="freshdesk",
         summary="Freshdesk: tickets with their stats, satisfaction ratings (3- and 7-point), agents and groups",
         settings_model=FreshdeskSettings,
-        factory=_build,
+        connector=FreshdeskConnector,
         env_prefix="FRESHDESK",
         env_fields=("domain", "url", "api_key"),
         default_instance=_default_instance,

@@ -18,11 +18,10 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
-import requests
-
 from connectors.base import Page, SyncOptions
 from connectors.freshdesk import mapping
 from connectors.freshdesk.client import FreshdeskClient
+from connectors.http.page import ApiPage
 from connectors.http.paging import LinkHeaderPaginator, PageRequest, Paginator, walk
 from connectors.http.streams import ApiStream, iso
 from connectors.items import utc_from_iso
@@ -59,8 +58,8 @@ class UpdatedSincePaginator(Paginator):
     def init_request(self, request: PageRequest) -> None:
         self.update_request(request)
 
-    def update_state(self, response: requests.Response, items: Sequence[Any]) -> None:
-        self._links.update_state(response, items)
+    def update_state(self, page: ApiPage, items: Sequence[Any]) -> None:
+        self._links.update_state(page, items)
         self.has_next_page = self._links.has_next_page
         if not self.has_next_page:
             return

@@ -10,10 +10,6 @@ from connectors.registry import ConnectorSpec, SetupField, register
 __all__ = ["SPEC", "HelpScoutConnector", "HelpScoutSettings"]
 
 
-def _build(instance: str, settings: HelpScoutSettings) -> HelpScoutConnector:
-    return HelpScoutConnector(instance, settings)
-
-
 def _default_instance(variables: dict[str, str]) -> str | None:
     # An app's credentials name no account: the default instance is "default".
     return "default" if variables.get("app_id") or variables.get("app_secret") else None
@@ -24,7 +20,7 @@ SPEC = register(
         source="helpscout",
         summary="Help Scout: conversations with their threads, happiness ratings (Plus and Pro), users and teams",
         settings_model=HelpScoutSettings,
-        factory=_build,
+        connector=HelpScoutConnector,
         env_prefix="HELPSCOUT",
         env_fields=("app_id", "app_secret", "url"),
         default_instance=_default_instance,

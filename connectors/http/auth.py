@@ -17,7 +17,7 @@ import requests
 from requests.auth import AuthBase, _basic_auth_str
 
 from connectors.http.clock import Clock
-from kpis.errors import MalformedResponse
+from connectors.errors import MalformedResponse, stopped
 
 if TYPE_CHECKING:
     from connectors.http.session import ApiSession
@@ -106,7 +106,7 @@ class ClientCredentials(AuthBase):
         return self._token
 
     def _fetch(self) -> None:
-        response = self._session.request(
+        body = self._session.page(
             "POST",
             self.token_url,
             data={
@@ -115,14 +115,11 @@ class ClientCredentials(AuthBase):
                 "client_secret": self._client_secret,
             },
             auth=_NoAuth(),
-        )
-        body = response.payload  # type: ignore[attr-defined]
+        ).body
         token = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not token:
-            raise MalformedResponse(
-                f"{self._session.service}: the token endpoint answered without an access_token; stopped: "
-                "everything synced so far is kept and the next run resumes"
-            )
+            reason = f"{self._session.service}: the token endpoint answered without an access_token"
+            raise MalformedResponse(stopped(reason), reason=reason)
         try:
             lifetime = float(body.get("expires_in") or 0)
         except (TypeError, ValueError):

@@ -27,10 +27,9 @@ from urllib.parse import urlsplit
 
 import requests
 
+from connectors.http.page import ApiPage
 from connectors.http.session import ApiSession
-from kpis.errors import MalformedResponse
-
-STOPPED = "stopped: everything synced so far is kept and the next run resumes"
+from connectors.errors import MalformedResponse, stopped
 
 
 @dataclass
@@ -53,7 +52,7 @@ class Paginator(ABC):
         """Point the first request at the saved position, when resuming (default: as it is)."""
 
     @abstractmethod
-    def update_state(self, response: requests.Response, items: Sequence[Any]) -> None:
+    def update_state(self, page: ApiPage, items: Sequence[Any]) -> None:
         """Read where the next page is from a response and its items."""
 
     @abstractmethod
@@ -78,8 +77,8 @@ class LinkHeaderPaginator(Paginator):
         if self.next_url:
             request.url, request.params = self.next_url, {}
 
-    def update_state(self, response: requests.Response, items: Sequence[Any]) -> None:
-        self.next_url = response.links.get("next", {}).get("url")
+    def update_state(self, page: ApiPage, items: Sequence[Any]) -> None:
+        self.next_url = page.links.get("next", {}).get("url")
         self.has_next_page = bool(self.next_url)
 
     def update_request(self, request: PageRequest) -> None:
@@ -119,8 +118,8 @@ class BodyCursorPaginator(Paginator):
         if self.cursor is not None:
             self.update_request(request)
 
-    def update_state(self, response: requests.Response, items: Sequence[Any]) -> None:
-        payload = response.payload  # type: ignore[attr-defined]
+    def update_state(self, page: ApiPage, items: Sequence[Any]) -> None:
+        payload = page.body
         cursor = dig(payload, self.cursor_path)
         more = True if self.has_more_path is None else bool(dig(payload, self.has_more_path))
         if self.end_path is not None and dig(payload, self.end_path):
@@ -161,11 +160,11 @@ class PageNumberPaginator(Paginator):
     def init_request(self, request: PageRequest) -> None:
         request.params[self.param] = self.page
 
-    def update_state(self, response: requests.Response, items: Sequence[Any]) -> None:
+    def update_state(self, page: ApiPage, items: Sequence[Any]) -> None:
         if self.total_pages_path is None:
             self.has_next_page = bool(items)
         else:
-            total = dig(response.payload, self.total_pages_path)  # type: ignore[attr-defined]
+            total = dig(page.body, self.total_pages_path)
             self.has_next_page = isinstance(total, int) and self.page < total
         if self.has_next_page:
             self.page += 1
@@ -182,7 +181,7 @@ class SinglePage(Paginator):
 
     has_next_page = False
 
-    def update_state(self, response: requests.Response, items: Sequence[Any]) -> None:
+    def update_state(self, page: ApiPage, items: Sequence[Any]) -> None:
         return None
 
     def update_request(self, request: PageRequest) -> None:
@@ -195,7 +194,7 @@ class SinglePage(Paginator):
 @dataclass(frozen=True, slots=True)
 class FetchedPage:
     items: list[Any]
-    response: requests.Response
+    answer: ApiPage
     #: Whether another page follows (the paginator's verdict after this page).
     has_next: bool
 
@@ -214,27 +213,29 @@ def walk(
     An answer with a status in ``accept_status`` (an endpoint the plan lacks) ends the walk empty."""
     paginator.init_request(request)
     while True:
-        response = session.request(
+        answer = session.page(
             request.method, request.url, params=request.params or None, json=request.json, accept_status=accept_status
         )
-        if not response.ok:
+        if not answer.ok:
             return
-        payload = response.payload  # type: ignore[attr-defined]
+        payload = answer.body
         items = payload if items_path is None else dig(payload, items_path)
         if not isinstance(items, list):
             where = "a JSON list" if items_path is None else f"its {items_path!r} list"
-            raise MalformedResponse(f"{session.service} sent a {what} page without {where}; {STOPPED}")
-        paginator.update_state(response, items)
+            reason = f"{session.service} sent a {what} page without {where}"
+            raise MalformedResponse(stopped(reason), reason=reason)
+        paginator.update_state(answer, items)
         following = copy.deepcopy(request)
         if paginator.has_next_page:
             paginator.update_request(following)
             if following.identity() == request.identity():
-                raise MalformedResponse(
+                reason = (
                     f"{session.service} sent a {what} page that points at itself as the next page "
                     f"({urlsplit(request.url).path}, {json.dumps(paginator.state(), default=str)[:120]}): a pagination "
-                    f"loop; {STOPPED}"
+                    "loop"
                 )
-        yield FetchedPage(items, response, paginator.has_next_page)
+                raise MalformedResponse(stopped(reason), reason=reason)
+        yield FetchedPage(items, answer, paginator.has_next_page)
         if not paginator.has_next_page:
             return
         request = following

@@ -18,15 +18,11 @@ from typing import TypeVar
 import tenacity
 
 from connectors.http.waiting import Waiter
-from kpis.errors import RetryableError, RunFailed
+from connectors.errors import RateLimited, RetriesExhausted, RetryableError, stopped
 
 T = TypeVar("T")
 
-RESUMES = "everything synced so far is kept and the next run resumes"
-
-
-class RateLimited(RetryableError):
-    """A 429: retried for as long as the wait budget allows, whatever the number of attempts."""
+__all__ = ["RateLimited", "RetryPolicy"]
 
 
 class RetryPolicy:
@@ -68,8 +64,10 @@ class RetryPolicy:
     def _give_up(self, state: tenacity.RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
         if state.upcoming_sleep > self.waiter.budget_left:
-            raise RunFailed(
+            reason = (
                 f"{error}; waiting {state.upcoming_sleep:.0f}s more would pass the wait budget "
-                f"({self.waiter.budget_seconds:.0f}s, {self.waiter.retry_waited:.0f}s used); stopped: {RESUMES}"
-            ) from None
-        raise RunFailed(f"{error}, {state.attempt_number} attempts in a row; stopped: {RESUMES}") from None
+                f"({self.waiter.budget_seconds:.0f}s, {self.waiter.retry_waited:.0f}s used)"
+            )
+            raise RetriesExhausted(stopped(reason), reason=reason) from None
+        reason = f"{error}, {state.attempt_number} attempts in a row"
+        raise RetriesExhausted(stopped(reason), reason=reason) from None

@@ -2,7 +2,7 @@
 
 Every request through it -- ours, or a client library's such as zenpy's -- is paced, retried by
 the one :class:`~connectors.http.retry.RetryPolicy`, and comes back as a 2xx response whose JSON
-body has been checked (``response.payload``), or raises one of the project's errors:
+body has been checked (:meth:`ApiSession.page` hands on an :class:`ApiPage` with it), or raises one of the project's errors:
 
 - 401 / 403: the vendor's ``refusal`` hook builds the :class:`CredentialError` naming the variable;
 - 429, 5xx, timeouts, dropped connections: retried, then :class:`RunFailed`; a 429 waits exactly
@@ -25,9 +25,11 @@ from urllib.parse import urlsplit
 import requests
 
 from connectors.http.pacing import Pacer
-from connectors.http.retry import RateLimited, RetryPolicy
+from connectors.http.page import ApiPage
+from connectors.errors import MalformedResponse, RateLimited, RetryableError, stopped
+from connectors.http.retry import RetryPolicy
 from connectors.http.waiting import Waiter
-from kpis.errors import CredentialError, HelpdeskKpisError, MalformedResponse, RetryableError, RunFailed
+from kpis.errors import CredentialError, HelpdeskKpisError, RunFailed
 
 Refusal = Callable[[requests.Response], HelpdeskKpisError]
 
@@ -58,19 +60,29 @@ class ApiSession(requests.Session):
     def request(  # type: ignore[override]
         self, method: str, url: str, *args: Any, accept_status: Collection[int] = (), **kwargs: Any
     ) -> requests.Response:
+        return self._answer(method, url, accept_status, *args, **kwargs)[0]
+
+    def page(self, method: str, url: str, *, accept_status: Collection[int] = (), **kwargs: Any) -> ApiPage:
+        """The answer to one request with its checked JSON body (``None`` for an accepted error status)."""
+        return ApiPage.of(*self._answer(method, url, accept_status, **kwargs))
+
+    def _answer(
+        self, method: str, url: str, accept_status: Collection[int], *args: Any, **kwargs: Any
+    ) -> tuple[requests.Response, Any]:
         kwargs.setdefault("timeout", self.timeout)
         return self.policy.call(lambda: self._attempt(method, url, accept_status, *args, **kwargs))
 
     def get_json(self, url: str, *, params: dict[str, Any] | None = None, accept_status: Collection[int] = ()) -> Any:
         """GET ``url`` and return its JSON body (``None`` for an accepted non-2xx status)."""
-        response = self.request("GET", url, params=params, accept_status=accept_status)
-        return response.payload if response.ok else None
+        return self.page("GET", url, params=params, accept_status=accept_status).body
 
     def report_waits_to(self, on_wait: Callable[[float], None]) -> None:
         """Send the seconds of every wait from now on to ``on_wait`` (the running stream's display)."""
         self.waiter.on_wait = on_wait
 
-    def _attempt(self, method: str, url: str, accept_status: Collection[int], *args: Any, **kwargs: Any) -> requests.Response:
+    def _attempt(
+        self, method: str, url: str, accept_status: Collection[int], *args: Any, **kwargs: Any
+    ) -> tuple[requests.Response, Any]:
         self.waiter.pace(self.pacer.delay_for(url))
         self.pacer.sent(url)
         where = f"{self.service} {method} {urlsplit(url).path}"
@@ -89,13 +101,13 @@ class ApiSession(requests.Session):
             wait = self.pacer.headers.wait_after_refusal(response.headers)
             raise RetryableError(f"{where} answered {status} {response.reason}", retry_after=wait)
         if status >= 400 and status in accept_status:
-            return response
+            return response, None
         if status in (401, 403):
             raise self.refusal(response)
         if status >= 400:
             raise RunFailed(f"{where} answered {status} {response.reason}{_detail(response)}")
-        response.payload = _json_body(response, where)  # type: ignore[attr-defined]
-        return response
+        # Checked here for zenpy's requests too: it would choke on a proxy's HTML page less clearly.
+        return response, _json_body(response, where)
 
     def _default_refusal(self, response: requests.Response) -> HelpdeskKpisError:
         return CredentialError(f"{self.service} refused the credentials ({response.status_code}); check them and run again")
@@ -106,17 +118,13 @@ def _json_body(response: requests.Response, where: str) -> Any:
         return None
     content_type = response.headers.get("Content-Type", "")
     if "html" in content_type.lower():
-        raise MalformedResponse(
-            f"{where} answered an HTML page instead of JSON (a proxy or maintenance page?); stopped: "
-            "everything synced so far is kept and the next run resumes"
-        )
+        reason = f"{where} answered an HTML page instead of JSON (a proxy or maintenance page?)"
+        raise MalformedResponse(stopped(reason), reason=reason)
     try:
         return json.loads(response.content)
     except ValueError as error:
-        raise MalformedResponse(
-            f"{where} answered malformed JSON ({error.args[0] if error.args else error}, "
-            f"{len(response.content):,} bytes); stopped: everything synced so far is kept and the next run resumes"
-        ) from None
+        reason = f"{where} answered malformed JSON ({error.args[0] if error.args else error}, {len(response.content):,} bytes)"
+        raise MalformedResponse(stopped(reason), reason=reason) from None
 
 
 def _detail(response: requests.Response) -> str:

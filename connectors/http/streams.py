@@ -1,4 +1,4 @@
-"""The stream base of the HTTP connectors (Freshdesk, Intercom, Help Scout).
+"""The stream base of the HTTP connectors (Zendesk, Freshdesk, Intercom, Help Scout).
 
 A stream holds its vendor client (``instance`` and the shared ``session``), reports the session's
 rate-limit waits to the sync's progress, keeps its cursor as JSON state, and turns vendor items

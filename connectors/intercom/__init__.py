@@ -10,10 +10,6 @@ from connectors.registry import ConnectorSpec, SetupField, register
 __all__ = ["SPEC", "IntercomConnector", "IntercomSettings"]
 
 
-def _build(instance: str, settings: IntercomSettings) -> IntercomConnector:
-    return IntercomConnector(instance, settings)
-
-
 def _default_instance(variables: dict[str, str]) -> str | None:
     # An access token names no workspace: the default instance is "default" (records
     # intercom:default:<id>); a named section gives another name.
@@ -25,7 +21,7 @@ SPEC = register(
         source="intercom",
         summary="Intercom: conversations with their statistics and ratings (1-5), admins and teams",
         settings_model=IntercomSettings,
-        factory=_build,
+        connector=IntercomConnector,
         env_prefix="INTERCOM",
         env_fields=("access_token", "region", "url"),
         default_instance=_default_instance,

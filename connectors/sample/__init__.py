@@ -11,15 +11,11 @@ from connectors.sample.settings import SampleSettings
 __all__ = ["SPEC", "SampleConnector", "SampleHelpdesk", "SampleSettings"]
 
 
-def _build(instance: str, settings: SampleSettings) -> SampleConnector:
-    return SampleConnector(instance, settings)
-
-
 SPEC = register(
     ConnectorSpec(
         source="sample",
         summary="a synthetic helpdesk with realistic teams, agents, tickets and ratings; no credentials needed",
         settings_model=SampleSettings,
-        factory=_build,
+        connector=SampleConnector,
     )
 )

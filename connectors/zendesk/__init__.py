@@ -10,10 +10,6 @@ from connectors.zendesk.settings import ZendeskSettings
 __all__ = ["SPEC", "ZendeskConnector", "ZendeskSettings"]
 
 
-def _build(instance: str, settings: ZendeskSettings) -> ZendeskConnector:
-    return ZendeskConnector(instance, settings)
-
-
 def _default_instance(variables: dict[str, str]) -> str | None:
     # ZENDESK_SUBDOMAIN or ZENDESK_URL make a default instance, named after the subdomain.
     if not (variables.get("subdomain") or variables.get("url")):
@@ -30,7 +26,7 @@ SPEC = register(
         source="zendesk",
         summary="Zendesk Support: tickets with their metrics, CSAT (legacy and new), agents and groups",
         settings_model=ZendeskSettings,
-        factory=_build,
+        connector=ZendeskConnector,
         env_prefix="ZENDESK",
         env_fields=("subdomain", "url", "email", "api_token", "oauth_token"),
         default_instance=_default_instance,

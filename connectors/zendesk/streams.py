@@ -21,13 +21,13 @@ cannot resume ratings from ``page[after]``, and it has no survey responses API.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, ClassVar
 
-from connectors.base import Page, Stream, SyncOptions
+from connectors.base import Page, SyncOptions
 from connectors.http.paging import BodyCursorPaginator, PageRequest, walk
-from connectors.items import records_of
+from connectors.http.streams import ApiStream
 from connectors.zendesk import mapping
 from connectors.zendesk.client import ZendeskClient
 from kpis.records import Record
@@ -42,24 +42,10 @@ LIST_PAGE_SIZE = 100
 EXPORT_MIN_AGE_SECONDS = 60
 
 
-class ZendeskStream(Stream):
-    def __init__(self, client: ZendeskClient) -> None:
-        self.client = client
+class ZendeskStream(ApiStream):
+    """A stream of one Zendesk instance: the shared HTTP stream base on a :class:`ZendeskClient`."""
 
-    @property
-    def instance(self) -> str:
-        return self.client.instance
-
-    def pages(self, cursor: str | None, options: SyncOptions) -> Iterator[Page]:
-        self.client.session.report_waits_to(options.on_wait)
-        return self.read(json.loads(cursor) if cursor else {}, options)
-
-    def read(self, state: dict[str, Any], options: SyncOptions) -> Iterator[Page]:
-        raise NotImplementedError
-
-    def records(self, items: Sequence[Any], build: Callable[[Any], Record | None], what: str) -> list[Record]:
-        """Map a page's items; one that cannot be read stops the sync with a clear line."""
-        return records_of(items, build, service=f"Zendesk {self.instance}", what=what)
+    client: ZendeskClient
 
 
 def _epoch(value: datetime) -> int:
@@ -73,6 +59,7 @@ class TicketsStream(ZendeskStream):
     """
 
     name: ClassVar[str] = "tickets"
+    what = "ticket"
     path = "/incremental/tickets/cursor.json"
 
     def read(self, state: dict[str, Any], options: SyncOptions) -> Iterator[Page]:
@@ -84,11 +71,10 @@ class TicketsStream(ZendeskStream):
         request = PageRequest("GET", self.client.url(self.path), params)
         base_url = self.client.base_url
         for page in walk(self.client.session, request, paginator, items_path="tickets", what="ticket export"):
-            metrics = mapping.metric_sets_by_ticket(page.response.payload)
+            metrics = mapping.metric_sets_by_ticket(page.answer.body)
             records = self.records(
                 page.items,
                 lambda t: mapping.ticket_record(t, metrics.get(t.get("id")), instance=self.instance, base_url=base_url),
-                "ticket",
             )
             yield Page(records, json.dumps({"after": paginator.cursor}) if paginator.cursor else None)
 
@@ -98,7 +84,6 @@ class _CursorListStream(ZendeskStream):
 
     path: ClassVar[str]
     key: ClassVar[str]
-    what: ClassVar[str]
     #: Start times in this many units per second (1, or 1000 for epoch milliseconds).
     scale: ClassVar[int] = 1
 
@@ -116,7 +101,7 @@ class _CursorListStream(ZendeskStream):
         for page in walk(self.client.session, request, paginator, items_path=self.key, what=self.what,
                          accept_status=(404,)):
             open_since = self.still_open(page.items, pass_now, open_since)
-            records = self.records(page.items, self.record, self.what)
+            records = self.records(page.items, self.record)
             if page.has_next:
                 state = {"start_time": start, "after": paginator.cursor, "pass_now": pass_now, "open_since": open_since}
                 yield Page(records, json.dumps(state))
@@ -196,9 +181,7 @@ class _DirectoryStream(ZendeskStream):
     """A small list read whole on every sync, as one page (no cursor: nothing to resume)."""
 
     def read(self, state: dict[str, Any], options: SyncOptions) -> Iterator[Page]:
-        yield Page(self.records(list(self.fetch()), self.record, self.what), None)
-
-    what: ClassVar[str]
+        yield Page(self.records(list(self.fetch()), self.record), None)
 
     def fetch(self) -> Iterator[dict[str, Any]]:
         raise NotImplementedError

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from kpis.records import Ticket
 from kpis.store import schema
-from kpis.store.connection import create_store_engine, describe, parse_url, translate_operational_errors
+from kpis.store.connection import create_store_engine, parse_url, translate_operational_errors
 from kpis.store.migrate import upgrade_to_head
 from kpis.store.rows import TABLE_OF, record_to_row, row_to_record
 from kpis.store.staleness import mark_stale
@@ -42,10 +42,6 @@ class Store:
         with store.errors(), engine.begin() as connection:
             upgrade_to_head(connection)
         return store
-
-    @property
-    def location(self) -> str:
-        return describe(self._url)
 
     @property
     def dialect(self) -> str:

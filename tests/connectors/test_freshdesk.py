@@ -10,7 +10,8 @@ import pytest
 from connectors.base import SyncOptions
 from connectors.freshdesk import FreshdeskConnector, FreshdeskSettings
 from connectors.freshdesk import streams as freshdesk_streams
-from kpis.errors import MalformedResponse, RunFailed
+from connectors.errors import MalformedResponse
+from kpis.errors import RunFailed
 from kpis.records import Agent, Membership, Priority, RatingScale, Team, Ticket, TicketStatus
 from tests.fakes.freshdesk import FakeFreshdesk, FreshdeskAccount, iso
 from tests.fakes.freshdesk.data import SEVEN_POINT, THREE_POINT

@@ -19,7 +19,8 @@ from connectors.http.paging import (
     PageRequest,
     walk,
 )
-from kpis.errors import CredentialError, MalformedResponse
+from connectors.errors import MalformedResponse
+from kpis.errors import CredentialError
 from tests.fakes.zendesk import CompressedClock
 
 BASE = "https://api.example.test"

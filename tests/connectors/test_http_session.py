@@ -7,7 +7,8 @@ import requests
 import responses
 
 from connectors.http import RouteLimit, api_session
-from kpis.errors import CredentialError, MalformedResponse, RunFailed
+from connectors.errors import MalformedResponse
+from kpis.errors import CredentialError, RunFailed
 from tests.fakes.zendesk import CompressedClock
 
 URL = "https://api.example.test/v1/items"

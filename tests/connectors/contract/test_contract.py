@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from kpis.errors import MalformedResponse
+from connectors.errors import MalformedResponse
 from kpis.records import RECORD_TYPES
 from kpis.store import Store
 from tests.connectors.contract.cases import CASES, Case
