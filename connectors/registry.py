@@ -2,7 +2,7 @@
 
 Each connector module registers a :class:`ConnectorSpec`: its source name, the pydantic model
 of one instance's settings (TOML section ``[connectors.<source>.<instance>]`` plus secrets the
-wiring package fills in from the environment), and a factory. A spec may also list the
+wiring package fills in from the environment), and its connector class. A spec may also list the
 :class:`SetupField` values ``config init`` asks for, which is all a connector needs to appear in
 the setup wizard: the wizard builds the connector from them, runs its ``check()`` live, and
 proposes a Slack channel for each team its ``teams`` stream finds.
@@ -18,6 +18,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from connectors.base import Connector
+from connectors.lazy import resolve
 from kpis.errors import ConfigError
 
 
@@ -49,7 +50,10 @@ class ConnectorSpec:
     source: str
     summary: str
     settings_model: type[BaseModel]
-    factory: Callable[[str, Any], Connector]
+    #: Makes a connector from an instance's name and settings: the connector class, or its
+    #: ``"module:Class"`` path, imported on first use so that listing the connectors (every start of
+    #: the command line) imports no connector's HTTP stack.
+    factory: Callable[[str, Any], Connector] | str
     #: Secrets and endpoints come from the environment: ``<PREFIX>_<FIELD>`` for the default
     #: instance, ``<PREFIX>_<INSTANCE>_<FIELD>`` for a named one (the wiring package reads them).
     env_prefix: str | None = None
@@ -122,7 +126,8 @@ def build(source: str, instance: str, values: dict[str, Any]) -> Connector:
         # pydantic prefixes a validator's own message with "Value error, ".
         message = first["msg"].removeprefix("Value error, ")
         raise ConfigError(f"[connectors.{source}.{instance}]{where}: {message}") from None
-    return spec.factory(instance, settings)
+    factory = resolve(spec.factory) if isinstance(spec.factory, str) else spec.factory
+    return factory(instance, settings)
 
 
 def _load_builtin() -> None:

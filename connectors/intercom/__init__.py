@@ -3,15 +3,11 @@ registers it under the source name ``intercom``."""
 
 from __future__ import annotations
 
-from connectors.intercom.connector import IntercomConnector
 from connectors.intercom.settings import IntercomSettings
+from connectors.lazy import lazy_attributes
 from connectors.registry import ConnectorSpec, SetupField, register
 
 __all__ = ["SPEC", "IntercomConnector", "IntercomSettings"]
-
-
-def _build(instance: str, settings: IntercomSettings) -> IntercomConnector:
-    return IntercomConnector(instance, settings)
 
 
 def _default_instance(variables: dict[str, str]) -> str | None:
@@ -25,7 +21,7 @@ SPEC = register(
         source="intercom",
         summary="Intercom: conversations with their statistics and ratings (1-5), admins and teams",
         settings_model=IntercomSettings,
-        factory=_build,
+        factory="connectors.intercom.connector:IntercomConnector",
         env_prefix="INTERCOM",
         env_fields=("access_token", "region", "url"),
         default_instance=_default_instance,
@@ -47,3 +43,6 @@ SPEC = register(
         ),
     )
 )
+
+# The connector class brings in its HTTP stack: imported when first used (connectors.lazy).
+__getattr__ = lazy_attributes(__name__, SPEC.factory)

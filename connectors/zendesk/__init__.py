@@ -3,15 +3,11 @@ under the source name ``zendesk``."""
 
 from __future__ import annotations
 
+from connectors.lazy import lazy_attributes
 from connectors.registry import ConnectorSpec, SetupField, register
-from connectors.zendesk.connector import ZendeskConnector
 from connectors.zendesk.settings import ZendeskSettings
 
 __all__ = ["SPEC", "ZendeskConnector", "ZendeskSettings"]
-
-
-def _build(instance: str, settings: ZendeskSettings) -> ZendeskConnector:
-    return ZendeskConnector(instance, settings)
 
 
 def _default_instance(variables: dict[str, str]) -> str | None:
@@ -30,7 +26,7 @@ SPEC = register(
         source="zendesk",
         summary="Zendesk Support: tickets with their metrics, CSAT (legacy and new), agents and groups",
         settings_model=ZendeskSettings,
-        factory=_build,
+        factory="connectors.zendesk.connector:ZendeskConnector",
         env_prefix="ZENDESK",
         env_fields=("subdomain", "url", "email", "api_token", "oauth_token"),
         default_instance=_default_instance,
@@ -47,3 +43,6 @@ SPEC = register(
         ),
     )
 )
+
+# The connector class brings in its HTTP stack: imported when first used (connectors.lazy).
+__getattr__ = lazy_attributes(__name__, SPEC.factory)
