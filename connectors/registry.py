@@ -19,6 +19,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from connectors.base import Connector
+from connectors.lazy import resolve
 from kpis.errors import ConfigError
 
 
@@ -50,8 +51,10 @@ class ConnectorSpec:
     source: str
     summary: str
     settings_model: type[BaseModel]
-    #: Built as ``connector(instance, settings)``.
-    connector: type[Connector]
+    #: The connector class, built as ``connector(instance, settings)``; or its ``"module:Class"``
+    #: path, imported on first use so that listing the connectors (every start of the command line)
+    #: imports no connector's HTTP stack.
+    connector: type[Connector] | str
     #: Secrets and endpoints come from the environment: ``<PREFIX>_<FIELD>`` for the default
     #: instance, ``<PREFIX>_<INSTANCE>_<FIELD>`` for a named one (the wiring package reads them).
     env_prefix: str | None = None
@@ -124,7 +127,8 @@ def build(source: str, instance: str, values: dict[str, Any]) -> Connector:
         # pydantic prefixes a validator's own message with "Value error, ".
         message = first["msg"].removeprefix("Value error, ")
         raise ConfigError(f"[connectors.{source}.{instance}]{where}: {message}") from None
-    return spec.connector(instance, settings)  # type: ignore[call-arg]
+    connector = resolve(spec.connector) if isinstance(spec.connector, str) else spec.connector
+    return connector(instance, settings)  # type: ignore[call-arg]
 
 
 def _load_builtin() -> None:

@@ -2,6 +2,10 @@
 
 Exit codes: 0 success, 1 a run that failed, 2 bad usage or configuration -- always with one line
 saying what is wrong and what to do, never a traceback for an expected failure.
+
+Each command imports what it runs inside its body: the jobs pull in SQLAlchemy, numpy, matplotlib,
+Slack's SDKs and every connector's HTTP stack, which ``--help`` and ``config show`` do not need
+and which would otherwise cost over a second at every start.
 """
 
 from __future__ import annotations
@@ -16,14 +20,8 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from helpdesk_kpis.jobs import demo as demo_module
-from helpdesk_kpis.jobs import slack_runs
 from helpdesk_kpis.admin.commands import config_app
 from helpdesk_kpis.context import AppContext
-from helpdesk_kpis.jobs.export import export_records
-from helpdesk_kpis.jobs.tables import report_csv, report_table
-from helpdesk_kpis.jobs.report import build_report, kpi_keys
-from helpdesk_kpis.jobs.sync import run_sync
 from kpis.errors import ConfigError, HelpdeskKpisError
 from kpis.windows import parse_date
 
@@ -86,6 +84,8 @@ def demo(
     tickets: Annotated[int, typer.Option(min=100, help="How many sample tickets to generate.")] = 6000,
 ) -> None:
     """Try it with no credentials: a sample helpdesk, synced into a fresh store, with its KPIs."""
+    from helpdesk_kpis.jobs import demo as demo_module
+
     demo_module.run(out=out, tickets=tickets, now=_now(), console=console)
 
 
@@ -110,6 +110,9 @@ def sync(
 
     Then, when [[alerts]] rules are configured, evaluates them and posts what changed.
     """
+    from helpdesk_kpis.jobs import slack_runs
+    from helpdesk_kpis.jobs.sync import run_sync
+
     app_ctx: AppContext = ctx.obj
     now = _now()
     start = now - timedelta(days=90)
@@ -142,6 +145,9 @@ def report(
     ] = None,
 ) -> None:
     """The KPIs of a window, with the previous window's values and the change."""
+    from helpdesk_kpis.jobs.report import build_report, kpi_keys
+    from helpdesk_kpis.jobs.tables import report_csv, report_table
+
     app_ctx: AppContext = ctx.obj
     result = build_report(app_ctx, period=period, first=from_, last=to, by=by.value, team=team, now=_now())
     if fmt is ReportFormat.json:
@@ -165,6 +171,8 @@ def export(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
 ) -> None:
     """Normalized records, for BI tools."""
+    from helpdesk_kpis.jobs.export import export_records
+
     store = ctx.obj.store()
     if output is None:
         export_records(store, kind.value, fmt.value, sys.stdout)
@@ -184,6 +192,8 @@ def digest(
     force: Annotated[bool, typer.Option("--force", help="Post again even if this day's digest was posted.")] = False,
 ) -> None:
     """Build and post the daily team digests (and the leads' overall digest) to Slack."""
+    from helpdesk_kpis.jobs import slack_runs
+
     day = parse_date(date, "--date") if date is not None else None
     slack_runs.run_digests(ctx.obj, day=day, only=team, now=_now(), console=console, dry_run=dry_run,
                            as_json=as_json, force=force)
@@ -196,6 +206,8 @@ def alerts(
     as_json: Annotated[bool, typer.Option("--json", help="Print the raw Slack payloads (implies --dry-run).")] = False,
 ) -> None:
     """Evaluate the threshold rules and post breaches that start and end."""
+    from helpdesk_kpis.jobs import slack_runs
+
     slack_runs.run_alerts(ctx.obj, now=_now(), console=console, dry_run=dry_run, as_json=as_json)
 
 
@@ -206,7 +218,7 @@ def serve(
     port: Annotated[Optional[int], typer.Option(min=0, max=65535, help="Its port (default: [server] port, 3000).")] = None,
 ) -> None:
     """The /kpi slash-command endpoint plus the scheduler: syncs, alerts and each team's digest at its time."""
-    from helpdesk_kpis.server.scheduler import run_forever  # APScheduler is only needed here
+    from helpdesk_kpis.server.scheduler import run_forever
 
     _log_to_stderr()
     run_forever(ctx.obj, console=console, host=host, port=port)

@@ -1,6 +1,8 @@
 """What one CLI invocation holds: its settings, read once and lazily, and the store opened from them.
 
-Lazily, so that `demo` (which needs no configuration at all) never trips over a broken one.
+Lazily, so that `demo` (which needs no configuration at all) never trips over a broken one. The
+store, Slack and the connectors are imported only by the method that makes them, so that a command
+needing none of them (``config show``) does not pay for SQLAlchemy, Slack's SDK or any HTTP stack.
 """
 
 from __future__ import annotations
@@ -10,20 +12,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_sdk import WebClient
-
-from connectors import registry
-from connectors.base import Connector
 from helpdesk_kpis import redaction
-from helpdesk_kpis.settings.models import Settings, load_settings
-from kpis.engine import KpiConfig
 from kpis.errors import ConfigError
-from kpis.store import Store
-from kpis.store.sent_log import DeliveryLog
-from notifiers.delivery import SlackDelivery
-from notifiers.slack_client import make_client
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
+    from connectors.base import Connector
+    from helpdesk_kpis.settings.models import Settings
+    from kpis.engine import KpiConfig
+    from kpis.store import Store
+    from notifiers.delivery import SlackDelivery
 
 
 def _to_stderr(line: str) -> None:
@@ -40,6 +41,8 @@ class AppContext:
 
     def settings(self) -> Settings:
         if self._settings is None:
+            from helpdesk_kpis.settings.models import load_settings
+
             self._settings = load_settings(self.config_path)
             secrets, urls = self._settings.secrets_and_urls()
             redaction.protect(secrets, urls)
@@ -49,10 +52,14 @@ class AppContext:
 
     def store(self) -> Store:
         if self._store is None:
+            from kpis.store import Store
+
             self._store = Store.open(self.settings().env.database_url.get_secret_value())
         return self._store
 
     def kpi_config(self) -> KpiConfig:
+        from kpis.engine import KpiConfig
+
         config = self.settings().config
         return KpiConfig(
             min_sample=config.reporting.min_sample,
@@ -64,6 +71,8 @@ class AppContext:
 
     def slack_client(self) -> WebClient:
         """The Slack Web API client; posting without SLACK_BOT_TOKEN is a configuration error."""
+        from notifiers.slack_client import make_client
+
         env = self.settings().env
         if env.slack_bot_token is None or not env.slack_bot_token.get_secret_value().strip():
             raise ConfigError(
@@ -73,6 +82,9 @@ class AppContext:
         return make_client(env.slack_bot_token.get_secret_value(), env.slack_api_url)
 
     def slack_delivery(self, clock: Callable[[], datetime]) -> SlackDelivery:
+        from kpis.store.sent_log import DeliveryLog
+        from notifiers.delivery import SlackDelivery
+
         return SlackDelivery(self.slack_client(), DeliveryLog(self.store()), clock=clock)
 
     def connectors(
@@ -80,6 +92,8 @@ class AppContext:
     ) -> list[Connector]:
         """The configured connector instances (``only``: a source, an instance or source:instance);
         ``overrides``: settings the command line gives every instance of a source."""
+        from connectors import registry
+
         sections = self.settings().connector_sections()
         for source, _instance, _values in sections:
             registry.spec_for(source)  # an unknown source in the TOML file is a config error

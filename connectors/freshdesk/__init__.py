@@ -3,8 +3,8 @@ registers it under the source name ``freshdesk``."""
 
 from __future__ import annotations
 
-from connectors.freshdesk.connector import FreshdeskConnector
 from connectors.freshdesk.settings import FRESHDESK_HOST, FreshdeskSettings
+from connectors.lazy import lazy_attributes
 from connectors.registry import ConnectorSpec, SetupField, register
 
 __all__ = ["SPEC", "FreshdeskConnector", "FreshdeskSettings"]
@@ -23,7 +23,7 @@ SPEC = register(
         source="freshdesk",
         summary="Freshdesk: tickets with their stats, satisfaction ratings (3- and 7-point), agents and groups",
         settings_model=FreshdeskSettings,
-        connector=FreshdeskConnector,
+        connector="connectors.freshdesk.connector:FreshdeskConnector",
         env_prefix="FRESHDESK",
         env_fields=("domain", "url", "api_key"),
         default_instance=_default_instance,
@@ -41,3 +41,6 @@ SPEC = register(
         ),
     )
 )
+
+# The connector class brings in its HTTP stack: imported when first used (connectors.lazy).
+__getattr__ = lazy_attributes(__name__, SPEC.connector)

@@ -3,8 +3,8 @@ Importing this package registers it under the source name ``helpscout``."""
 
 from __future__ import annotations
 
-from connectors.helpscout.connector import HelpScoutConnector
 from connectors.helpscout.settings import HelpScoutSettings
+from connectors.lazy import lazy_attributes
 from connectors.registry import ConnectorSpec, SetupField, register
 
 __all__ = ["SPEC", "HelpScoutConnector", "HelpScoutSettings"]
@@ -20,7 +20,7 @@ SPEC = register(
         source="helpscout",
         summary="Help Scout: conversations with their threads, happiness ratings (Plus and Pro), users and teams",
         settings_model=HelpScoutSettings,
-        connector=HelpScoutConnector,
+        connector="connectors.helpscout.connector:HelpScoutConnector",
         env_prefix="HELPSCOUT",
         env_fields=("app_id", "app_secret", "url"),
         default_instance=_default_instance,
@@ -36,3 +36,6 @@ SPEC = register(
         ),
     )
 )
+
+# The connector class brings in its HTTP stack: imported when first used (connectors.lazy).
+__getattr__ = lazy_attributes(__name__, SPEC.connector)

@@ -10,15 +10,25 @@ per scheme (:mod:`connectors.http.auth`); one paginator abstraction with a loop 
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-from requests.auth import AuthBase
+from typing import TYPE_CHECKING
 
 from connectors.http.clock import Clock, SystemClock, default_clock
 from connectors.http.pacing import Pacer, RouteLimit
 from connectors.http.ratelimits import RateLimitHeaders
-from connectors.http.retry import RetryPolicy
-from connectors.http.session import ApiSession, Refusal
 from connectors.http.waiting import Waiter
+from connectors.lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from requests.auth import AuthBase
+
+    from connectors.http.retry import RetryPolicy
+    from connectors.http.session import ApiSession, Refusal
+
+# requests and tenacity are imported when first used: the connectors' settings models import
+# connectors.http.options at every start of the command line, which needs neither.
+__getattr__ = lazy_attributes(
+    __name__, "connectors.http.retry:RetryPolicy", "connectors.http.session:ApiSession", "connectors.http.session:Refusal"
+)
 
 __all__ = [
     "ApiSession",
@@ -52,6 +62,9 @@ def api_session(
 
     ``headers`` are sent with every request (Intercom's ``Intercom-Version``, say).
     """
+    from connectors.http.retry import RetryPolicy
+    from connectors.http.session import ApiSession
+
     waiter = Waiter(clock, budget_seconds=wait_budget_seconds)
     session = ApiSession(
         service=service,

@@ -3,8 +3,8 @@ registers it under the source name ``intercom``."""
 
 from __future__ import annotations
 
-from connectors.intercom.connector import IntercomConnector
 from connectors.intercom.settings import IntercomSettings
+from connectors.lazy import lazy_attributes
 from connectors.registry import ConnectorSpec, SetupField, register
 
 __all__ = ["SPEC", "IntercomConnector", "IntercomSettings"]
@@ -21,7 +21,7 @@ SPEC = register(
         source="intercom",
         summary="Intercom: conversations with their statistics and ratings (1-5), admins and teams",
         settings_model=IntercomSettings,
-        connector=IntercomConnector,
+        connector="connectors.intercom.connector:IntercomConnector",
         env_prefix="INTERCOM",
         env_fields=("access_token", "region", "url"),
         default_instance=_default_instance,
@@ -43,3 +43,6 @@ SPEC = register(
         ),
     )
 )
+
+# The connector class brings in its HTTP stack: imported when first used (connectors.lazy).
+__getattr__ = lazy_attributes(__name__, SPEC.connector)

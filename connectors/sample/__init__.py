@@ -3,9 +3,8 @@ tests and benchmarks). Importing this package registers it under the source name
 
 from __future__ import annotations
 
+from connectors.lazy import lazy_attributes
 from connectors.registry import ConnectorSpec, register
-from connectors.sample.connector import SampleConnector
-from connectors.sample.generator import SampleHelpdesk
 from connectors.sample.settings import SampleSettings
 
 __all__ = ["SPEC", "SampleConnector", "SampleHelpdesk", "SampleSettings"]
@@ -16,6 +15,9 @@ SPEC = register(
         source="sample",
         summary="a synthetic helpdesk with realistic teams, agents, tickets and ratings; no credentials needed",
         settings_model=SampleSettings,
-        connector=SampleConnector,
+        connector="connectors.sample.connector:SampleConnector",
     )
 )
+
+# The connector and its generator bring in numpy: imported when first used (connectors.lazy).
+__getattr__ = lazy_attributes(__name__, SPEC.connector, "connectors.sample.generator:SampleHelpdesk")

@@ -3,8 +3,8 @@ under the source name ``zendesk``."""
 
 from __future__ import annotations
 
+from connectors.lazy import lazy_attributes
 from connectors.registry import ConnectorSpec, SetupField, register
-from connectors.zendesk.connector import ZendeskConnector
 from connectors.zendesk.settings import ZendeskSettings
 
 __all__ = ["SPEC", "ZendeskConnector", "ZendeskSettings"]
@@ -26,7 +26,7 @@ SPEC = register(
         source="zendesk",
         summary="Zendesk Support: tickets with their metrics, CSAT (legacy and new), agents and groups",
         settings_model=ZendeskSettings,
-        connector=ZendeskConnector,
+        connector="connectors.zendesk.connector:ZendeskConnector",
         env_prefix="ZENDESK",
         env_fields=("subdomain", "url", "email", "api_token", "oauth_token"),
         default_instance=_default_instance,
@@ -43,3 +43,6 @@ SPEC = register(
         ),
     )
 )
+
+# The connector class brings in its HTTP stack: imported when first used (connectors.lazy).
+__getattr__ = lazy_attributes(__name__, SPEC.connector)

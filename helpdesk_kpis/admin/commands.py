@@ -3,6 +3,9 @@
 ``init``'s helpdesk flags are made from the connector specs: each :class:`SetupField` of a spec
 becomes ``--<source>-<field>``, plus ``--<source>-instance``, so a connector that lists its setup
 fields gets its flags and its place in the wizard without a line here.
+
+The commands import their workings (the wizard, the checks, the table) when they run: building
+this command group happens at every start, ``--help`` included.
 """
 
 from __future__ import annotations
@@ -16,11 +19,7 @@ import typer
 from rich.console import Console
 
 from connectors import registry
-from helpdesk_kpis.admin.check import print_results, run_checks
-from helpdesk_kpis.admin.show import effective_rows, rows_table
 from helpdesk_kpis.context import AppContext
-from helpdesk_kpis.admin.asking import InitOptions
-from helpdesk_kpis.admin.wizard import Wizard
 
 config_app = typer.Typer(help="Write, check and show the configuration.", no_args_is_help=True)
 
@@ -30,6 +29,9 @@ console = Console()
 def _config_init(ctx: typer.Context, **options: Any) -> None:
     """Write helpdesk-kpis.toml and .env: asks for the helpdesk and Slack, checks each credential live,
     proposes a Slack channel per helpdesk team. --no-input for scripts (secrets may come from the environment)."""
+    from helpdesk_kpis.admin.asking import InitOptions
+    from helpdesk_kpis.admin.wizard import Wizard
+
     given: dict[str, str] = {}
     instance_names: dict[str, str] = {}
     for spec in _setup_specs():
@@ -95,6 +97,8 @@ def config_check(
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
 ) -> None:
     """Check every credential against its service: connectors, Slack, the store. Exit 0 only when all pass."""
+    from helpdesk_kpis.admin.check import print_results, run_checks
+
     app_ctx: AppContext = ctx.obj
     results = run_checks(app_ctx)
     if as_json:
@@ -112,6 +116,8 @@ def config_show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")] = False,
 ) -> None:
     """Show the effective configuration, where each value comes from, secrets masked."""
+    from helpdesk_kpis.admin.show import effective_rows, rows_table
+
     app_ctx: AppContext = ctx.obj
     settings = app_ctx.settings()
     if app_ctx.config_path is not None:

@@ -7,6 +7,7 @@ when it is long enough for them to give nothing away; the database URL shows wit
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,12 +20,15 @@ from helpdesk_kpis.settings.instances import TOML_ORIGIN
 from helpdesk_kpis.settings.models import Settings
 from helpdesk_kpis.settings.variables import SECRETS_DIR_VARIABLE
 from kpis.check_result import shown_url
-from kpis.store.connection import describe, parse_url
 
 MASK = "••••"
 #: Secrets shorter than this are fully masked: four of their characters would be too many.
 SHOW_TAIL_FROM = 16
 DEFAULT = "default"
+#: A SQLite URL (the default store) holds no credentials, and when its path has only characters
+#: SQLAlchemy does not escape, SQLAlchemy renders it unchanged: it is shown as it is, without
+#: importing SQLAlchemy, which would take most of the command's time.
+_PLAIN_SQLITE_URL = re.compile(r"sqlite:///[A-Za-z0-9_.~ +/-]*")
 
 
 def mask(secret: str | SecretStr | None) -> str:
@@ -78,6 +82,10 @@ def _environment(settings: Settings) -> list[Row]:
 
 
 def _database_url(url: str) -> str:
+    if _PLAIN_SQLITE_URL.fullmatch(url):
+        return url
+    from kpis.store.connection import describe, parse_url
+
     try:
         return describe(parse_url(url))
     except Exception:  # noqa: BLE001 - an unparsable URL may still hold a password: mask it all

@@ -1,0 +1,24 @@
+"""`helpdesk-kpis --help` must not import what only the commands use: those imports took over a
+second at every start before they were deferred, and nothing else would notice them coming back."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("matplotlib", "numpy", "sqlalchemy", "slack_bolt", "zenpy")
+
+PROBE = f"""
+import contextlib, io, sys
+from helpdesk_kpis.cli import main
+with contextlib.redirect_stdout(io.StringIO()) as shown:
+    code = main(["--help"])
+assert code == 0 and "config" in shown.getvalue(), (code, shown.getvalue())
+print(" ".join(name for name in {HEAVY!r} if name in sys.modules))
+"""
+
+
+def test_help_imports_no_heavy_library():
+    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
