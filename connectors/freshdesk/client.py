@@ -4,19 +4,33 @@ Freshdesk's rate-limit headers, the API's URLs, and refusals that name the varia
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
-
-import requests
 
 from connectors.freshdesk.settings import FreshdeskSettings
 from connectors.http import ApiSession, Clock, RateLimitHeaders, api_session
 from connectors.http.auth import ApiKeyAuth
-from kpis.errors import CredentialError, HelpdeskKpisError
+from connectors.http.refusals import RefusalTexts
 
 API = "/api/v2"
 #: Per-minute limits by plan, announced on every response; a 429 carries Retry-After.
 # https://developers.freshdesk.com/api/#ratelimit
 RATE_LIMITS = RateLimitHeaders(remaining=("x-ratelimit-remaining",))
+# https://developers.freshdesk.com/api/#authentication and #error (401 / 403)
+REFUSALS = RefusalTexts(
+    unauthorized=(
+        "{who} refused the API key (401 Unauthorized): check {key} (your profile settings in Freshdesk show Your API Key)"
+    ),
+    forbidden=(
+        "{who} denied access to {what} (403 Forbidden): set {key} to the API key of an agent with the "
+        "Administrator or Supervisor role"
+    ),
+    areas=(
+        ("satisfaction_ratings", "satisfaction ratings"),
+        ("surveys", "surveys"),
+        ("tickets", "tickets"),
+        ("groups", "groups"),
+        ("agents", "agents"),
+    ),
+)
 
 
 class FreshdeskClient:
@@ -30,7 +44,7 @@ class FreshdeskClient:
             clock=clock,
             rate_limits=RATE_LIMITS,
             wait_budget_seconds=settings.wait_budget_seconds,
-            refusal=self._refusal,
+            refusal=REFUSALS.bind(who=f"Freshdesk {instance}", key=settings.variable("API_KEY")),
             timeout=settings.timeout_seconds,
             max_attempts=max_attempts,
             # https://developers.freshdesk.com/api/#authentication
@@ -46,30 +60,3 @@ class FreshdeskClient:
 
     def ticket_link(self, ticket_id: Any) -> str:
         return f"{self.base_url}/a/tickets/{ticket_id}"
-
-    def _refusal(self, response: requests.Response) -> HelpdeskKpisError:
-        key = self.settings.variable("API_KEY")
-        who = f"Freshdesk {self.instance}"
-        if response.status_code == 401:
-            return CredentialError(
-                f"{who} refused the API key (401 Unauthorized): check {key} (your profile settings in Freshdesk "
-                "show Your API Key)"
-            )
-        what = _what(urlsplit(response.url).path)
-        return CredentialError(
-            f"{who} denied access to {what} (403 Forbidden): set {key} to the API key of an agent with the "
-            "Administrator or Supervisor role"
-        )
-
-
-def _what(path: str) -> str:
-    for fragment, name in (
-        ("satisfaction_ratings", "satisfaction ratings"),
-        ("surveys", "surveys"),
-        ("tickets", "tickets"),
-        ("groups", "groups"),
-        ("agents", "agents"),
-    ):
-        if fragment in path:
-            return name
-    return "this endpoint"

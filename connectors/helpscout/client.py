@@ -5,19 +5,27 @@ when refused), Help Scout's rate-limit headers, and refusals naming the variable
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
-
-import requests
 
 from connectors.helpscout.settings import HelpScoutSettings
 from connectors.http import ApiSession, Clock, RateLimitHeaders, api_session
 from connectors.http.auth import ClientCredentials
-from kpis.errors import CredentialError, HelpdeskKpisError
+from connectors.http.refusals import RefusalTexts
 
 API = "/v2"
 #: 400 requests a minute per account; a 429 says how long in X-RateLimit-Retry-After.
 # https://developer.helpscout.com/mailbox-api/overview/rate-limiting/
 RATE_LIMITS = RateLimitHeaders(remaining=("x-ratelimit-remaining-minute",), retry_after=("x-ratelimit-retry-after",))
+
+# https://developer.helpscout.com/mailbox-api/overview/errors/ -- a refusal from the token endpoint
+# is about the app's credentials whatever its status; a 403 elsewhere means the app's user lacks the role.
+REFUSALS = RefusalTexts(
+    unauthorized="{who} refused the app's credentials ({status}): check {names} (Your Profile > My Apps in Help Scout)",
+    forbidden=(
+        "{who} denied access to {path} (403 Forbidden): the app acts as the user who created it; set {names} to an "
+        "app of an Account Owner or Administrator"
+    ),
+    credential_paths=("/oauth2/token",),
+)
 
 
 class HelpScoutClient:
@@ -31,7 +39,7 @@ class HelpScoutClient:
             clock=clock,
             rate_limits=RATE_LIMITS,
             wait_budget_seconds=settings.wait_budget_seconds,
-            refusal=self._refusal,
+            refusal=REFUSALS.bind(who=f"Help Scout {instance}", names=settings.credential_variables),
             timeout=settings.timeout_seconds,
             max_attempts=max_attempts,
         )
@@ -56,17 +64,4 @@ class HelpScoutClient:
             f"https://secure.helpscout.net/conversation/{conversation['id']}/{conversation.get('number') or ''}".rstrip(
                 "/"
             )
-        )
-
-    def _refusal(self, response: requests.Response) -> HelpdeskKpisError:
-        who = f"Help Scout {self.instance}"
-        names = self.settings.credential_variables
-        if urlsplit(response.url).path.endswith("/oauth2/token") or response.status_code == 401:
-            return CredentialError(
-                f"{who} refused the app's credentials ({response.status_code}): check {names} "
-                "(Your Profile > My Apps in Help Scout)"
-            )
-        return CredentialError(
-            f"{who} denied access to {urlsplit(response.url).path} (403 Forbidden): the app acts as the user "
-            f"who created it; set {names} to an app of an Account Owner or Administrator"
         )

@@ -4,20 +4,30 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
-
-import requests
 
 from connectors.http import ApiSession, Clock, RateLimitHeaders, api_session
 from connectors.http.auth import BearerToken
+from connectors.http.refusals import RefusalTexts
 from connectors.intercom.settings import IntercomSettings
-from kpis.errors import CredentialError, HelpdeskKpisError
 
 #: Limits are per minute, spread over 10-second windows; every answer says what is left and when
 #: the window resets (an epoch second); a 429 says no more than that.
 # https://developers.intercom.com/docs/references/rest-api/errors/rate-limiting
 RATE_LIMITS = RateLimitHeaders(remaining=("x-ratelimit-remaining",), reset_at=("x-ratelimit-reset",), window_seconds=10)
 APP_URL = "https://app.intercom.com"
+
+# https://developers.intercom.com/docs/references/rest-api/errors/error-codes
+REFUSALS = RefusalTexts(
+    unauthorized=(
+        "{who} refused the access token (401 Unauthorized): check {token} (Developer Hub > your app > Authentication)"
+    ),
+    forbidden=(
+        "{who} denied access to {what} (403 Forbidden): give the app of {token} the 'Read admins' and "
+        "'Read conversations' permissions (Developer Hub > your app > Authentication)"
+    ),
+    areas=(("/admins", "admins and teams"), ("/teams", "admins and teams")),
+    other_area="conversations",
+)
 
 
 class IntercomClient:
@@ -31,7 +41,7 @@ class IntercomClient:
             clock=clock,
             rate_limits=RATE_LIMITS,
             wait_budget_seconds=settings.wait_budget_seconds,
-            refusal=self._refusal,
+            refusal=REFUSALS.bind(who=f"Intercom {instance}", token=settings.variable("ACCESS_TOKEN")),
             timeout=settings.timeout_seconds,
             max_attempts=max_attempts,
             auth=BearerToken(settings.access_token.get_secret_value()),
@@ -55,18 +65,3 @@ class IntercomClient:
         if self._app_id is None:
             self._app_id = str((self.me().get("app") or {}).get("id_code") or "")
         return f"{APP_URL}/a/apps/{self._app_id}/conversations/{conversation_id}"
-
-    def _refusal(self, response: requests.Response) -> HelpdeskKpisError:
-        token = self.settings.variable("ACCESS_TOKEN")
-        who = f"Intercom {self.instance}"
-        if response.status_code == 401:
-            return CredentialError(
-                f"{who} refused the access token (401 Unauthorized): check {token} (Developer Hub > your app > "
-                "Authentication)"
-            )
-        path = urlsplit(response.url).path
-        what = "admins and teams" if path.startswith(("/admins", "/teams")) else "conversations"
-        return CredentialError(
-            f"{who} denied access to {what} (403 Forbidden): give the app of {token} the 'Read admins' and "
-            "'Read conversations' permissions (Developer Hub > your app > Authentication)"
-        )

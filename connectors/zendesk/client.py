@@ -14,17 +14,29 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
 from zenpy import Zenpy
 
 from connectors.http import ApiSession, Clock, RouteLimit, api_session
+from connectors.http.refusals import RefusalTexts
 from connectors.zendesk.settings import ZendeskSettings
-from kpis.errors import CredentialError, HelpdeskKpisError
 
 API = "/api/v2"
 #: Incremental exports have their own limit: 10 requests a minute, 30 with High Volume API.
 # https://developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/#rate-limits
 EXPORT_PREFIX = f"{API}/incremental/"
+# https://developer.zendesk.com/api-reference/introduction/security-and-auth/
+REFUSALS = RefusalTexts(
+    unauthorized="{who} refused the credentials (401 Unauthorized): {credential_fix}",
+    forbidden="{who} denied access to {what} (403 Forbidden): reading {what} needs an admin; {admin_fix}",
+    areas=(
+        ("satisfaction_ratings", "satisfaction ratings"),
+        ("survey_responses", "CSAT survey responses"),
+        ("incremental", "incremental exports"),
+        ("group_memberships", "group memberships"),
+        ("groups", "groups"),
+        ("users", "users"),
+    ),
+)
 
 
 class ZendeskClient:
@@ -46,7 +58,9 @@ class ZendeskClient:
                 ),
             ),
             wait_budget_seconds=settings.wait_budget_seconds,
-            refusal=self._refusal,
+            refusal=REFUSALS.bind(
+                who=f"Zendesk {instance}", credential_fix=self.credential_fix(), admin_fix=self.admin_fix()
+            ),
             timeout=settings.timeout_seconds,
             max_attempts=max_attempts,
         )
@@ -114,29 +128,6 @@ class ZendeskClient:
         if s.uses_api_token:
             return f"set {s.variable('EMAIL')} to an admin's email and {s.variable('API_TOKEN')} to an API token"
         return f"set {s.variable('OAUTH_TOKEN')} to an admin's OAuth token with the read scope"
-
-    def _refusal(self, response: requests.Response) -> HelpdeskKpisError:
-        who = f"Zendesk {self.instance}"
-        if response.status_code == 401:
-            return CredentialError(f"{who} refused the credentials (401 Unauthorized): {self.credential_fix()}")
-        what = _what(urlsplit(response.url).path)
-        return CredentialError(
-            f"{who} denied access to {what} (403 Forbidden): reading {what} needs an admin; {self.admin_fix()}"
-        )
-
-
-def _what(path: str) -> str:
-    for fragment, name in (
-        ("satisfaction_ratings", "satisfaction ratings"),
-        ("survey_responses", "CSAT survey responses"),
-        ("incremental", "incremental exports"),
-        ("group_memberships", "group memberships"),
-        ("groups", "groups"),
-        ("users", "users"),
-    ):
-        if fragment in path:
-            return name
-    return "this endpoint"
 
 
 def _serve_from(api: Any, scheme: str, netloc: str, path: str) -> None:
