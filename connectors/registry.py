@@ -14,13 +14,15 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic import BaseModel, SecretStr, ValidationError
 
-from connectors.base import Connector
 from connectors.lazy import resolve
 from kpis.errors import ConfigError
+
+if TYPE_CHECKING:  # the connector base brings the record types, which listing the specs never needs
+    from connectors.base import Connector
 
 
 @dataclass(frozen=True, slots=True)

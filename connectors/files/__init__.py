@@ -1,6 +1,7 @@
 """The `file` connector: survey answers, accounts and retention spend imported from CSV or JSON Lines."""
 
-from connectors.files.connector import FileImportConnector, FileImportSettings
+from connectors.files.settings import FileImportSettings
+from connectors.lazy import lazy_attributes
 from connectors.registry import ConnectorSpec, register
 
 SPEC = register(
@@ -8,8 +9,10 @@ SPEC = register(
         source="file",
         summary="Survey answers (NPS, CES, CSAT), accounts and retention spend from CSV or JSON Lines files",
         settings_model=FileImportSettings,
-        connector=FileImportConnector,
+        connector="connectors.files.connector:FileImportConnector",
     )
 )
 
 __all__ = ["SPEC", "FileImportConnector", "FileImportSettings"]
+
+__getattr__ = lazy_attributes(__name__, SPEC.connector)  # type: ignore[arg-type]

@@ -19,11 +19,10 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
-
 from connectors.base import CheckResult, Connector, Page, Stream, SyncOptions
 from connectors.files.reader import file_format, read_rows
 from connectors.files.schemas import account_records, spend_records, survey_records
+from connectors.files.settings import FileImportSettings
 from connectors.errors import MalformedResponse
 from kpis.errors import ConfigError
 
@@ -32,17 +31,6 @@ PAGE_SIZE = 1000
 SHOWN_ERRORS = 5
 
 RowParser = Callable[[dict[str, Any], str, int], list[Any]]
-
-
-class FileImportSettings(BaseModel):
-    """``[connectors.file.<instance>]``: paths are relative to the working directory."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    surveys: Path | None = None
-    accounts: Path | None = None
-    retention_spend: Path | None = None
-    skip_bad_rows: bool = False
 
 
 class FileStream(Stream):

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class ApiOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, defer_build=True)
 
     #: Seconds a sync may spend waiting on retries (429 Retry-After, 5xx and timeout backoff)
     #: before it stops with its checkpoint kept.

@@ -5,7 +5,8 @@ becomes ``--<source>-<field>``, plus ``--<source>-instance``, so a connector tha
 fields gets its flags and its place in the wizard without a line here.
 
 The commands import their workings (the wizard, the checks, the table) when they run: building
-this command group happens at every start, ``--help`` included.
+this command group happens at every start, ``--help`` included. For the same reason ``init`` itself
+is made when it is asked for (:class:`_ConfigGroup`): its flags need every connector's settings model.
 """
 
 from __future__ import annotations
@@ -15,13 +16,34 @@ import json
 import sys
 from typing import Annotated, Any, Optional
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
-from connectors import registry
 from helpdesk_kpis.context import AppContext
 
-config_app = typer.Typer(help="Write, check and show the configuration.", no_args_is_help=True)
+if TYPE_CHECKING:
+    import click
+
+    from connectors.registry import ConnectorSpec
+
+
+class _ConfigGroup(TyperGroup):
+    """The ``config`` group, whose ``init`` is built on first lookup: listing the commands (``--help``)
+    then imports no connector's settings."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return ["init", *(name for name in super().list_commands(ctx) if name != "init")]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name == "init" and "init" not in self.commands:
+            self.add_command(_init_command(self.rich_markup_mode), "init")
+        return super().get_command(ctx, cmd_name)
+
+
+config_app = typer.Typer(help="Write, check and show the configuration.", no_args_is_help=True, cls=_ConfigGroup)
 
 console = Console()
 
@@ -47,7 +69,9 @@ def _config_init(ctx: typer.Context, **options: Any) -> None:
     Wizard(init, console, config_path=app_ctx.config_path).run()
 
 
-def _setup_specs() -> list[registry.ConnectorSpec]:
+def _setup_specs() -> list[ConnectorSpec]:
+    from connectors import registry
+
     return [spec for spec in registry.specs() if spec.setup]
 
 
@@ -87,8 +111,13 @@ def _init_signature() -> None:
     _config_init.__annotations__ = {p.name: p.annotation for p in params}
 
 
-_init_signature()
-config_app.command("init")(_config_init)
+def _init_command(rich_markup_mode: Any) -> click.Command:
+    from typer.main import get_command_from_info
+    from typer.models import CommandInfo
+
+    _init_signature()
+    info = CommandInfo(name="init", callback=_config_init)
+    return get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=rich_markup_mode)
 
 
 @config_app.command("check")

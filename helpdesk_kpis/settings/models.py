@@ -74,7 +74,7 @@ class EnvSettings(BaseSettings):
 
 
 class ReportingConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     #: IANA time zone in which windows are whole days ("Europe/Berlin").
     timezone: str = "UTC"
@@ -96,7 +96,7 @@ class ReportingConfig(BaseModel):
 
 
 class SlaConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     #: First reply target in hours per priority; a ticket without priority uses ``default``.
     first_reply_hours: dict[str, float] = Field(default_factory=dict)
@@ -116,7 +116,7 @@ class SlaConfig(BaseModel):
 class KpisConfig(BaseModel):
     """``[kpis]``: the tunable parts of the KPI definitions."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     #: Components of customer_success_score and their weights (normalized to sum 1).
     success_weights: dict[str, float] = Field(
@@ -139,7 +139,7 @@ class KpisConfig(BaseModel):
 class FileConfig(BaseModel):
     """The structure of ``helpdesk-kpis.toml``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     reporting: ReportingConfig = Field(default_factory=ReportingConfig)
     sla: SlaConfig = Field(default_factory=SlaConfig)

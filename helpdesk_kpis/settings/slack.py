@@ -14,7 +14,6 @@ from datetime import datetime, time, timezone
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kpis.catalogue import HEADLINE, Kind, resolve
@@ -59,7 +58,7 @@ def slack_ids(values: list[str]) -> list[str]:
 class TeamConfig(BaseModel):
     """``[[teams]]``: a digest team, its channel, and the helpdesk teams it covers."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str = Field(min_length=1)
     channel: str = Field(min_length=1)
@@ -100,7 +99,7 @@ class TeamConfig(BaseModel):
 class DigestConfig(BaseModel):
     """``[digest]``: what every digest shows, when, and where the leads' overall digest goes."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     #: Channel of the overall digest for leads; none: no overall digest.
     leads_channel: str | None = None
@@ -130,6 +129,8 @@ class DigestConfig(BaseModel):
     @classmethod
     def _days(cls, value: str) -> str:
         try:
+            from apscheduler.triggers.cron import CronTrigger  # the scheduler's own parser, loaded only to check
+
             CronTrigger(day_of_week=value)
         except ValueError:
             raise ValueError(f"{value!r} is not a set of weekdays; use e.g. 'mon-fri', 'mon,wed,fri' or '*'") from None
@@ -148,7 +149,7 @@ class DigestConfig(BaseModel):
 class AlertRuleConfig(BaseModel):
     """``[[alerts]]``: one threshold rule."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str
     kpi: str
@@ -206,7 +207,7 @@ class AlertRuleConfig(BaseModel):
 class ScheduleConfig(BaseModel):
     """``[schedule]``: what ``serve`` runs and how often."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     sync_every_minutes: int = Field(default=15, ge=1, le=1440)
     #: Evaluate the alert rules after every sync.
@@ -252,7 +253,7 @@ def check_slack_sections(
 class SlashConfig(BaseModel):
     """``[slash]``: the `/kpi` command (README "Slash command")."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     #: The command as created in Slack (the manifest names it /kpi).
     command: str = Field(default="/kpi", pattern=r"^/[a-z0-9_-]{1,31}$")
@@ -289,7 +290,7 @@ class SlashConfig(BaseModel):
 class ServerConfig(BaseModel):
     """``[server]``: where `serve` listens for Slack."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=1, le=65535)
