@@ -36,4 +36,8 @@ def http_url(value: str | None, example: str) -> str | None:
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"{value!r} is not an http(s) URL such as {example}")
+    try:
+        parts.port  # noqa: B018 - urllib checks the port only when asked: 0..65535 and digits
+    except ValueError:
+        raise ValueError(f"{value!r} has no valid port (a number from 1 to 65535); use a URL such as {example}") from None
     return value.strip().rstrip("/")

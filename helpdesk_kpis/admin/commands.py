@@ -145,7 +145,7 @@ def config_show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the settings as JSON.")] = False,
 ) -> None:
     """Show the effective configuration, where each value comes from, secrets masked."""
-    from helpdesk_kpis.admin.show import effective_rows, rows_table
+    from helpdesk_kpis.admin.show import INVALID, effective_rows, rows_table
 
     app_ctx: AppContext = ctx.obj
     settings = app_ctx.settings()
@@ -158,5 +158,15 @@ def config_show(
     if as_json:
         payload = [{"section": r.section, "setting": r.setting, "value": r.value, "source": r.source} for r in rows]
         sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
-        return
-    console.print(rows_table(rows))
+    else:
+        console.print(rows_table(rows))
+    invalid = [r for r in rows if r.setting == INVALID]
+    if invalid:
+        # Shown in full above, so the admin sees everything; the exit code tells scripts it is not usable.
+        first = invalid[0]
+        more = f" (and {len(invalid) - 1} more)" if len(invalid) > 1 else ""
+        Console(stderr=True).print(
+            f"error: {first.section}: {first.value}{more}; the configuration is not usable until it is fixed",
+            markup=False, highlight=False, soft_wrap=True,
+        )
+        raise typer.Exit(2)

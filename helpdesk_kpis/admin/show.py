@@ -37,6 +37,10 @@ def mask(secret: str | SecretStr | None) -> str:
     return MASK + value[-4:] if len(value) >= SHOW_TAIL_FROM else MASK
 
 
+#: The row that says a section's values are refused, with the reason as its value.
+INVALID = "(invalid)"
+
+
 @dataclass(frozen=True)
 class Row:
     section: str
@@ -112,10 +116,10 @@ def _instance(settings: Settings, source: str, instance: str, values: dict[str, 
         else:
             value = spec.settings_model.model_fields[name].default
         origin = origins.get(name)
-        source_text = settings.config_path.name if origin == TOML_ORIGIN else origin or DEFAULT
+        source_text = (origin or DEFAULT).replace(TOML_ORIGIN, settings.config_path.name, 1) if origin and origin.startswith(TOML_ORIGIN) else origin or DEFAULT
         rows.append(Row(section, name, _shown(value), source_text))
     if problem:
-        rows.append(Row(section, "(invalid)", problem, "config check / sync will refuse it"))
+        rows.append(Row(section, INVALID, problem, "config check / sync will refuse it"))
     return rows
 
 

@@ -4,7 +4,8 @@ Each connector spec names its environment prefix and the fields that may come fr
 unprefixed variables (ZENDESK_SUBDOMAIN, ZENDESK_API_TOKEN...) make the default instance when the
 spec says they name one (Zendesk: after its subdomain). Each ``[connectors.<source>.<name>]``
 section is an instance; its variables are ``<PREFIX>_<NAME>_<FIELD>`` (NAME upper-cased, dashes
-as underscores). A section named like the default instance adds options to it. Any variable may
+as underscores). A section named like the default instance adds options to it, and its values
+win over the unprefixed variables; ``<PREFIX>_<NAME>_<FIELD>`` wins over both. Any variable may
 also come from a file (``<VARIABLE>_FILE``, a secrets directory: :mod:`helpdesk_kpis.settings.variables`).
 
 Secrets (the spec's ``SecretStr`` fields) come from variables only: a secret written in the TOML
@@ -21,6 +22,8 @@ from helpdesk_kpis.settings.variables import Variables
 from kpis.errors import ConfigError
 
 TOML_ORIGIN = "TOML"
+#: Joins a TOML origin to the variable it overrides: "TOML, over environment ZENDESK_URL".
+OVER = ", over "
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,14 @@ def connector_instances(sections: dict[str, dict[str, dict[str, Any]]], variable
             unprefixed, unprefixed_origins = _prefixed(variables, f"{spec.env_prefix}_", spec.env_fields)
             default = spec.default_instance(unprefixed) if spec.default_instance else None
             if default is not None:
-                instances[default] = {**unprefixed, **instances.get(default, {})}
+                # The TOML section of the default instance wins over its unprefixed variables (which
+                # may be set for another purpose, a shell profile...); the instance's own prefixed
+                # variables win over both. config show names what a TOML value overrides.
+                section = instances.get(default, {})
+                instances[default] = {**unprefixed, **section}
                 origins[default] = {**unprefixed_origins, **origins.get(default, {})}
+                for name in unprefixed.keys() & section.keys():
+                    origins[default][name] = f"{TOML_ORIGIN}{OVER}{unprefixed_origins[name]}"
                 prefixes[default] = f"{spec.env_prefix}_"
             for name in instances:
                 own, own_origins = _prefixed(variables, instance_prefix(spec.env_prefix, name), spec.env_fields)

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from connectors import registry
+from connectors.http.options import http_url
 from helpdesk_kpis.settings.instances import connector_instances
 from helpdesk_kpis.settings.slack import (
     AlertRuleConfig,
@@ -71,6 +72,13 @@ class EnvSettings(BaseSettings):
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_api_url: str | None = None
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _slack_api_url(cls, value: str | None) -> str | None:
+        # The Web API base URL, for a proxy or a local stand-in; without a scheme urllib would refuse
+        # every call later with "unknown url type".
+        return http_url(value, "https://slack.com/api/")
 
 
 class ReportingConfig(BaseModel):
@@ -241,6 +249,11 @@ def _read_toml(path: Path, *, required: bool) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        # TOML is UTF-8 by definition (https://toml.io/en/v1.0.0#spec); a file saved as Latin-1 or UTF-16 fails here.
+        raise ConfigError(
+            f"{path} is not UTF-8 text (byte {error.start}: {error.reason}); save it as UTF-8 and run again"
+        ) from None
     except OSError as error:
         raise ConfigError(f"cannot read {path}: {error.strerror}") from None
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 
 from kpis.errors import ConfigError, RunFailed, StoreBusy
 
@@ -95,6 +95,15 @@ def translate_operational_errors(url: URL) -> Iterator[None]:
         if url.get_backend_name() == "postgresql":
             raise RunFailed(f"cannot reach the PostgreSQL store {where}: {_first_line(error.orig)}") from None
         raise RunFailed(f"the store {where} failed: {_first_line(error.orig)}") from None
+    except DatabaseError as error:
+        # SQLite answers "file is not a database" for a file of any other kind (a text file, a copy
+        # cut short, an encrypted database): the path is wrong, not the run.
+        if url.get_backend_name() == "sqlite" and "not a database" in str(error.orig).lower():
+            raise ConfigError(
+                f"the store {describe(url)} is not a SQLite database (file is not a database); "
+                "point DATABASE_URL at the store's file, or at a new path for a new store"
+            ) from None
+        raise RunFailed(f"the store {describe(url)} failed: {_first_line(error.orig)}") from None
 
 
 def _first_line(error: BaseException) -> str:
