@@ -109,7 +109,9 @@ def build_endpoint(ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock
             connection.execute(select(1))
         return True
 
-    app = create_asgi_app(bolt, healthy=healthy, max_body_bytes=config.slash.max_body_bytes)
+    app = create_asgi_app(
+        bolt, healthy=healthy, signing_secret=env.slack_signing_secret.get_secret_value(), max_body_bytes=config.slash.max_body_bytes
+    )
     return SlashEndpoint(app, snapshots)
 
 

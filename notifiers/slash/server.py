@@ -6,8 +6,10 @@
 - ``GET /healthz``: ``{"status": "ok"}`` while the store answers, 503 otherwise (for load
   balancers and uptime checks); it says nothing more.
 
-Bodies larger than ``max_body_bytes`` are refused with 413 before they are read in full (a slash
-command's form is a few hundred bytes; Slack caps the text at a few thousand). Errors never carry
+Requests are screened before Bolt sees them (:mod:`.guards`: content type, signature headers,
+signature, failed attempts per address), and bodies larger than ``max_body_bytes`` are refused with
+413 before they are read in full (a slash command's form is a few hundred bytes; Slack caps the
+text at a few thousand). Errors never carry
 a stack trace or a setting: Starlette runs with ``debug=False`` and every failure answer is a
 fixed short JSON body.
 """
@@ -25,6 +27,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from notifiers.slash.guards import FailureLimit, Refusal, RequestGuard, log_refusal
+
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
@@ -39,21 +43,40 @@ def create_asgi_app(
     bolt_app: App,
     *,
     healthy: Callable[[], bool],
+    signing_secret: str,
     max_body_bytes: int = DEFAULT_MAX_BODY,
     path: str = EVENTS_PATH,
+    failures: FailureLimit | None = None,
 ) -> Starlette:
+    guard = RequestGuard(signing_secret, failures)
+
     async def events(request: Request) -> Response:
+        address = request.client.host if request.client else "unknown"
+        declared = request.headers.get("content-length")
+        size = int(declared) if declared and declared.isdigit() else None
+        too_large = Refusal(413, f"body over {max_body_bytes} bytes", "request too large")
+        if size is not None and size > max_body_bytes:
+            return _refuse(too_large, address, size)
+        refusal = guard.before_body(request.headers, address)
+        if refusal is not None:
+            return _refuse(refusal, address, size)
         try:
             body = await _read_limited(request, max_body_bytes)
         except _TooLarge:
-            return JSONResponse({"error": "request too large"}, status_code=413)
+            return _refuse(too_large, address, size)
+        refusal = guard.verify(request.headers, body, address)
+        if refusal is not None:
+            return _refuse(refusal, address, len(body))
         try:
             # Bolt decodes the body as it builds the request (as JSON when it starts with "{"):
             # a body that is neither UTF-8 nor what it claims to be is not from Slack.
             bolt_request = to_bolt_request(request, body)
         except ValueError:
-            return JSONResponse({"error": "invalid request"}, status_code=400)
+            return _refuse(Refusal(400, "body not UTF-8 form data"), address, len(body))
         bolt_response = await run_in_threadpool(bolt_app.dispatch, bolt_request)
+        if bolt_response.status == 401:  # signed, but a replay (notifiers.slash.replay)
+            guard.rejected(address)
+            log_refusal(Refusal(401, "replayed request"), address=address, size=len(body))
         return to_starlette_response(bolt_response)
 
     async def healthz(_request: Request) -> Response:
@@ -68,6 +91,12 @@ def create_asgi_app(
         debug=False,
         routes=[Route(path, events, methods=["POST"]), Route("/healthz", healthz, methods=["GET"])],
     )
+
+
+def _refuse(refusal: Refusal, address: str, size: int | None) -> Response:
+    log_refusal(refusal, address=address, size=size)
+    headers = {"Retry-After": str(refusal.retry_after)} if refusal.retry_after else None
+    return JSONResponse({"error": refusal.error}, status_code=refusal.status, headers=headers)
 
 
 async def _read_limited(request: Request, limit: int) -> bytes:

@@ -168,11 +168,15 @@ def make_client(commands, web_client):
     servers: list[ServerThread] = []
     clients: list[Client] = []
 
-    def make(*, inline_seconds: float = 2.0, kpi_commands: KpiCommands | None = None, healthy=lambda: True) -> Client:
+    def make(
+        *, inline_seconds: float = 2.0, kpi_commands: KpiCommands | None = None, healthy=lambda: True, failures=None
+    ) -> Client:
         bolt = build_bolt_app(
             kpi_commands or commands, signing_secret=SIGNING_SECRET, client=web_client, inline_seconds=inline_seconds
         )
-        server = ServerThread(create_asgi_app(bolt, healthy=healthy, max_body_bytes=8 * 1024)).__enter__()
+        server = ServerThread(create_asgi_app(
+            bolt, healthy=healthy, signing_secret=SIGNING_SECRET, max_body_bytes=8 * 1024, failures=failures
+        )).__enter__()
         servers.append(server)
         clients.append(Client(server.url))
         return clients[-1]
