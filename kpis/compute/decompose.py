@@ -40,6 +40,8 @@ class Contribution:
     effect: float
     rate_effect: float | None
     mix_effect: float | None
+    insufficient_data: bool = False
+    significant: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,18 @@ def _weighted(groups: Mapping[str, GroupSample]) -> tuple[float | None, int]:
     return sum(g.value * g.n for g in groups.values() if g.value is not None) / total, total
 
 
+def _rate_moved(v1: float, n1: int, v0: float, n0: int) -> bool:
+    """Two-proportion z test at 95% on percentages: did the group's own rate move beyond noise?"""
+    p1, p0 = v1 / 100, v0 / 100
+    pooled = (p1 * n1 + p0 * n0) / (n1 + n0)
+    var = pooled * (1 - pooled) * (1 / n1 + 1 / n0)
+    return var > 0 and abs(p1 - p0) / var**0.5 > 1.96
+
+
 def shift_share(
-    current: Mapping[str, GroupSample], previous: Mapping[str, GroupSample]
+    current: Mapping[str, GroupSample],
+    previous: Mapping[str, GroupSample],
+    min_sample: int = 0,
 ) -> Decomposition:
     """Exact decomposition of a weighted mean (rate, mean) into rate and mix effects."""
     value, n1 = _weighted(current)
@@ -76,7 +88,10 @@ def shift_share(
         v0 = p.value if p.value is not None else c.value
         rate = (v1 - v0) * (s1 + s0) / 2
         mix = (s1 - s0) * (v1 + v0) / 2
-        rows.append(Contribution(gid, c.value, p.value, c.n, p.n, rate + mix, rate, mix))
+        thin = c.n < min_sample or p.n < min_sample
+        both = c.value is not None and p.value is not None
+        moved = both and not thin and _rate_moved(c.value, c.n, p.value, p.n)
+        rows.append(Contribution(gid, c.value, p.value, c.n, p.n, rate + mix, rate, mix, thin, moved))
     rows.sort(key=lambda r: (-abs(r.effect), r.id))
     return Decomposition(value, prev, value - prev, True, tuple(rows))
 

@@ -58,3 +58,13 @@ def test_median_counterfactual():
     assert d.additive is False and d.change == 18
     r = by_id(d)
     assert r["a"].effect == 18 and r["b"].effect == 0
+
+
+def test_significance_and_insufficient_data():
+    # a: 90% of 100 -> 50% of 100: z = 0.4/sqrt(0.7*0.3*0.02) = 6.17 > 1.96 -> significant
+    # b: 80% of 5 -> 60% of 5: below min_sample 10 -> insufficient, not significant
+    d = shift_share({"a": G(50.0, 100), "b": G(60.0, 5)}, {"a": G(90.0, 100), "b": G(80.0, 5)},
+                    min_sample=10)
+    r = by_id(d)
+    assert r["a"].significant and not r["a"].insufficient_data
+    assert r["b"].insufficient_data and not r["b"].significant
