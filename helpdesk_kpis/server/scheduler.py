@@ -125,7 +125,12 @@ def run_forever(
     ctx.store()
     if runs_jobs and (ctx.settings().config.teams or ctx.settings().config.alerts):
         ctx.slack_client()
-    server = start_http_endpoint(ctx, console, host=host, port=port) if role in ("all", "endpoint") else None
+    if role == "scheduler":
+        from helpdesk_kpis.server.scheduler_health import start_health_server  # uvicorn only when serving
+
+        server = start_health_server(ctx, console, host=host, port=port)
+    else:
+        server = start_http_endpoint(ctx, console, host=host, port=port)
     try:
         if runs_jobs:
             run_scheduler(ctx, console=console)

@@ -90,3 +90,40 @@ def test_unknown_role_is_one_line_and_exit_2(tmp_path):
     assert done.returncode == 2
     assert "unknown role 'leader'; use one of: all, endpoint, scheduler" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_scheduler_role_runs_jobs_and_answers_healthz_but_not_slack(tmp_path):
+    (tmp_path / "helpdesk-kpis.toml").write_text("[connectors.sample.tiny]\ntickets = 20\ndays = 3\n")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'kpis.db'}"}
+    env.pop("HELPDESK_KPIS_CONFIG", None)
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "helpdesk_kpis.cli", "serve", "--role", "scheduler", "--host", "127.0.0.1",
+         "--port", str(port)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = requests.get(url + "/healthz", timeout=1)
+                break
+            except requests.ConnectionError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                out, err = process.communicate(timeout=5)
+                pytest.fail(f"serve did not come up (exit {process.returncode}):\n{out}\n{err}")
+            time.sleep(0.1)
+        assert health.status_code == 200
+        assert health.json() == {"status": "ok", "role": "scheduler", "store": "ok"}
+        assert requests.post(url + "/slack/events", data=b"x", timeout=5).status_code == 404
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    out = process.stdout.read()
+    assert "scheduled: sync every 15 min" in out
