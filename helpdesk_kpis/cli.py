@@ -216,12 +216,15 @@ def serve(
     ctx: typer.Context,
     host: Annotated[Optional[str], typer.Option(help="Address the /kpi endpoint listens on (default: [server] host).")] = None,
     port: Annotated[Optional[int], typer.Option(min=0, max=65535, help="Its port (default: [server] port, 3000).")] = None,
+    role: Annotated[
+        str, typer.Option(help="What this process runs: all (endpoint and jobs), endpoint (only /kpi), scheduler (only jobs).")
+    ] = "all",
 ) -> None:
     """The /kpi slash-command endpoint plus the scheduler: syncs, alerts and each team's digest at its time."""
     from helpdesk_kpis.server.scheduler import run_forever
 
     _log_to_stderr()
-    run_forever(ctx.obj, console=console, host=host, port=port)
+    run_forever(ctx.obj, console=console, host=host, port=port, role=role)
 
 
 def _log_to_stderr() -> None:

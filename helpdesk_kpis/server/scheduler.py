@@ -13,6 +13,7 @@ and the schedule goes on; a job that is late (the machine slept) runs once, not 
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -28,7 +29,7 @@ from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs import slack_runs
 from helpdesk_kpis.jobs.slack_runs import run_alerts, run_digests
 from helpdesk_kpis.jobs.sync import run_sync
-from kpis.errors import HelpdeskKpisError
+from kpis.errors import ConfigError, HelpdeskKpisError
 
 #: How late a job may start and still run (a laptop waking up, a long sync before it).
 MISFIRE_GRACE_SECONDS = 30 * 60
@@ -107,14 +108,46 @@ def start_http_endpoint(ctx: AppContext, console: Console, *, host: str | None =
     return server
 
 
-def run_forever(ctx: AppContext, *, console: Console, host: str | None = None, port: int | None = None) -> None:
-    """Check the configuration, start the endpoint and the scheduler, and block until Ctrl-C."""
-    ctx.connectors()  # a missing connector or token fails now, with exit 2, not at the first job
+#: What one `serve` process runs: ``all`` (one process, as before), ``endpoint`` (only the `/kpi`
+#: endpoint: no jobs, no connector configuration needed), ``scheduler`` (only the jobs).
+ROLES = ("all", "endpoint", "scheduler")
+
+
+def run_forever(
+    ctx: AppContext, *, console: Console, host: str | None = None, port: int | None = None, role: str = "all"
+) -> None:
+    """Check the configuration, start what ``role`` runs, and block until Ctrl-C."""
+    if role not in ROLES:
+        raise ConfigError(f"unknown role {role!r}; use one of: {', '.join(ROLES)}")
+    runs_jobs = role in ("all", "scheduler")
+    if runs_jobs:
+        ctx.connectors()  # a missing connector or token fails now, with exit 2, not at the first job
     ctx.store()
-    if ctx.settings().config.teams or ctx.settings().config.alerts:
+    if runs_jobs and (ctx.settings().config.teams or ctx.settings().config.alerts):
         ctx.slack_client()
+    if role == "scheduler":
+        from helpdesk_kpis.server.scheduler_health import start_health_server  # uvicorn only when serving
+
+        server = start_health_server(ctx, console, host=host, port=port)
+    else:
+        server = start_http_endpoint(ctx, console, host=host, port=port)
+    try:
+        if runs_jobs:
+            run_scheduler(ctx, console=console)
+        else:
+            console.print("serving the /kpi endpoint only (role endpoint); Ctrl-C stops", highlight=False)
+            _wait_for_interrupt()
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def run_scheduler(ctx: AppContext, *, console: Console) -> None:
+    """The one place the jobs start (roles ``all`` and ``scheduler``): blocks until Ctrl-C.
+
+    A leader lease, when there is one, is taken here before ``scheduler.start()``.
+    """
     scheduler = build_scheduler(ctx, console=console)
-    server = start_http_endpoint(ctx, console, host=host, port=port)
     for job in scheduler.get_jobs():
         console.print(f"scheduled: {escape(job.name)}", highlight=False)
     zone = ctx.settings().config.reporting.zone.key
@@ -123,6 +156,12 @@ def run_forever(ctx: AppContext, *, console: Console, host: str | None = None, p
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         scheduler.shutdown(wait=True)
-    finally:
-        if server is not None:
-            server.stop()
+
+
+def _wait_for_interrupt() -> None:
+    stop = threading.Event()
+    try:
+        while not stop.wait(3600):
+            pass
+    except (KeyboardInterrupt, SystemExit):
+        return

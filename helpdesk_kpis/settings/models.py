@@ -32,6 +32,7 @@ from helpdesk_kpis.settings.slack import (
     DigestConfig,
     ScheduleConfig,
     ServerConfig,
+    SlackConnectionConfig,
     SlashConfig,
     TeamConfig,
     check_slack_sections,
@@ -72,6 +73,8 @@ class EnvSettings(BaseSettings):
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_api_url: str | None = None
+    #: App-level token (xapp-...) with ``connections:write``: `/kpi` over Socket Mode instead of HTTP.
+    slack_app_token: SecretStr | None = None
 
     @field_validator("slack_api_url")
     @classmethod
@@ -162,6 +165,7 @@ class FileConfig(BaseModel):
     # The `/kpi` command: ``[slash]`` and ``[server]`` (helpdesk_kpis.settings.slack).
     slash: SlashConfig = Field(default_factory=SlashConfig)
     server: ServerConfig = Field(default_factory=ServerConfig)
+    slack: SlackConnectionConfig = Field(default_factory=SlackConnectionConfig)
 
     @model_validator(mode="after")
     def _slack_cross_checks(self) -> FileConfig:

@@ -294,3 +294,13 @@ class ServerConfig(BaseModel):
 
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=1, le=65535)
+
+
+class SlackConnectionConfig(BaseModel):
+    """``[slack]``: how `serve` receives `/kpi` from Slack."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: Receive `/kpi` over Socket Mode (an outgoing WebSocket, needs SLACK_APP_TOKEN) instead of a
+    #: public HTTP endpoint. `serve --socket-mode` turns it on for one run.
+    socket_mode: bool = False
