@@ -1,0 +1,23 @@
+"""Which language a comment is in, so that themes are found within one language at a time.
+
+py3langid (a maintained fork of langid.py) ships its model inside the package: nothing is
+downloaded at run time. Comments in a language other than those below count as "other".
+It is imported lazily so that importing the KPI core stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+SUPPORTED = ("en", "de", "fr", "es")
+OTHER = "other"
+
+
+def detect_languages(texts: Sequence[str]) -> list[str]:
+    import py3langid
+
+    out = []
+    for text in texts:
+        lang, _ = py3langid.classify(text[:2000]) if text and text.strip() else (OTHER, 0.0)
+        out.append(lang if lang in SUPPORTED else OTHER)
+    return out
