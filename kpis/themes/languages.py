@@ -21,3 +21,19 @@ def detect_languages(texts: Sequence[str]) -> list[str]:
         lang, _ = py3langid.classify(text[:2000]) if text and text.strip() else (OTHER, 0.0)
         out.append(lang if lang in SUPPORTED else OTHER)
     return out
+
+
+def themes_by_language(comments: Sequence, find) -> dict[str, object]:  # noqa: ANN001
+    """Themes within each supported language (``find`` is :func:`~kpis.themes.finding.find_themes`);
+    comments of other languages are counted under "other" without themes."""
+    groups: dict[str, list] = {}
+    for comment, lang in zip(comments, detect_languages([c.text or "" for c in comments])):
+        groups.setdefault(lang, []).append(comment)
+    out = {}
+    for lang in sorted(groups):
+        if lang == OTHER:
+            continue
+        out[lang] = find(groups[lang], stop_words="english" if lang == "en" else None)
+    if OTHER in groups:
+        out[OTHER] = len(groups[OTHER])
+    return out
