@@ -81,7 +81,8 @@ class EnvSettings(BaseSettings):
     def _slack_api_url(cls, value: str | None) -> str | None:
         # The Web API base URL, for a proxy or a local stand-in; without a scheme urllib would refuse
         # every call later with "unknown url type".
-        return http_url(value, "https://slack.com/api/")
+        http_url(value, "https://slack.com/api/")  # refuses what is no http(s) URL; the value stays as given
+        return value.strip() if value and value.strip() else None
 
 
 class ReportingConfig(BaseModel):
