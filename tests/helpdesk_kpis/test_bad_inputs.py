@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from helpdesk_kpis.cli import main
+from tests.helpdesk_kpis.test_cli import run
 
 ZENDESK_TOML = '[connectors.zendesk.acme]\nsubdomain = "acme"\nemail = "admin@acme.test"\n'
 
@@ -22,12 +22,6 @@ def workdir(tmp_path, monkeypatch):
     monkeypatch.setenv("ZENDESK_ACME_API_TOKEN", "token-never-shown")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'kpis.db'}")
     return tmp_path
-
-
-def run(capsys, *args):
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def one_line(err: str) -> str:

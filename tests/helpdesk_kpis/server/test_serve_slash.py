@@ -6,12 +6,7 @@ The store holds a small hand-made helpdesk dated yesterday (Billing: 3 good rati
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
-import subprocess
-import sys
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -19,6 +14,7 @@ import requests
 
 from kpis.store import Store
 from tests.fakes.slack.api import TOKEN, FakeSlack
+from tests.helpdesk_kpis.server.serving import serve_env, serving
 from tests.fakes.slack.signing import SIGNING_SECRET, command_body, signed_headers
 from tests.notifiers.slash import conftest as desk
 
@@ -42,12 +38,6 @@ leads = ["S0RETLEADS"]
 [slash]
 admins = ["U0ADA"]
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _shift(records: list, days: int) -> list:
@@ -75,45 +65,8 @@ def server(tmp_path):
     with FakeSlack() as slack:
         slack.users.update(desk.SLACK_USERS)
         slack.groups["S0RETLEADS"] = ["U0RAJ"]
-        port = _free_port()
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'kpis.db'}",
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": slack.base_url,
-        }
-        env.pop("HELPDESK_KPIS_CONFIG", None)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "helpdesk_kpis.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=tmp_path,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if requests.get(url + "/healthz", timeout=1).status_code == 200:
-                        break
-                except requests.ConnectionError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    out, err = process.communicate(timeout=5)
-                    pytest.fail(f"serve did not come up (exit {process.returncode}):\n{out}\n{err}")
-                time.sleep(0.1)
+        with serving(tmp_path, serve_env(tmp_path, slack)) as (url, process):
             yield url, slack, process
-        finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
 
 
 def post(url: str, text: str, user: str, channel: str, slack: FakeSlack, *, secret: str = SIGNING_SECRET):

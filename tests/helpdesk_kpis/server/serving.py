@@ -1,0 +1,69 @@
+"""`serve` as a user runs it: its own process on a free port, up when /healthz answers, stopped by SIGINT."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.fakes.slack.api import TOKEN, FakeSlack
+from tests.fakes.slack.signing import SIGNING_SECRET
+
+#: Generous: starting Python, the store and the scheduler on a machine whose cores are busy.
+START_SECONDS = 30
+STOP_SECONDS = 30
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve_env(tmp_path: Path, slack: FakeSlack | None = None) -> dict[str, str]:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'kpis.db'}"}
+    if slack is not None:
+        env.update(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack.base_url)
+    env.pop("HELPDESK_KPIS_CONFIG", None)
+    return env
+
+
+@contextmanager
+def serving(tmp_path: Path, env: dict[str, str], *options: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``serve *options`` on a free port; yields its URL and process once /healthz answers at all."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "helpdesk_kpis.cli", "serve", *options, "--host", "127.0.0.1", "--port", str(port)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_SECONDS
+        while True:
+            try:
+                requests.get(url + "/healthz", timeout=1)
+                break
+            except requests.ConnectionError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                out, err = process.communicate(timeout=5)
+                pytest.fail(f"serve did not come up (exit {process.returncode}):\n{out}\n{err}")
+            time.sleep(0.1)
+        yield url, process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
