@@ -19,7 +19,6 @@ from datetime import datetime
 import uvicorn
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackClientError
-from sqlalchemy import select
 from starlette.applications import Starlette
 
 from helpdesk_kpis.context import AppContext
@@ -105,8 +104,7 @@ def build_endpoint(ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock
         raise RunFailed(f"cannot reach the Slack Web API to check SLACK_BOT_TOKEN: {type(error).__name__}") from None
 
     def healthy() -> bool:
-        with store.engine.connect() as connection:
-            connection.execute(select(1))
+        store.ping()
         return True
 
     app = create_asgi_app(

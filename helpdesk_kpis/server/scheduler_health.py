@@ -8,7 +8,6 @@ still needs to ask whether it is alive and can reach the store: 200 with ``{"sta
 from __future__ import annotations
 
 from rich.console import Console
-from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -21,8 +20,7 @@ from helpdesk_kpis.server.endpoint import RunningServer
 def health_app(ctx: AppContext, role: str) -> Starlette:
     def healthz(request: Request) -> JSONResponse:  # noqa: ARG001
         try:
-            with ctx.store().engine.connect() as connection:
-                connection.execute(select(1))
+            ctx.store().ping()
         except Exception:  # noqa: BLE001 - any failure to reach the store is "down"
             return JSONResponse({"status": "down", "role": role, "store": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ok", "role": role, "store": "ok"})

@@ -51,6 +51,11 @@ class Store:
         """Wrap store work so that lock, permission and connection failures read as one line."""
         return translate_operational_errors(self._url)
 
+    def ping(self) -> None:
+        """One round trip to the database (health checks); raises when it cannot be reached."""
+        with self.engine.connect() as connection:
+            connection.execute(select(1))
+
     def close(self) -> None:
         self.engine.dispose()
 
