@@ -16,6 +16,14 @@ import numpy as np
 Z_95 = 1.959963984540054
 
 
+def proportions_differ(p1: float, n1: int, p0: float, n0: int) -> bool:
+    """Two proportions (0..1) of n1 and n0 trials differ beyond noise: pooled two-proportion z test
+    at the 95% level."""
+    pooled = (p1 * n1 + p0 * n0) / (n1 + n0)
+    variance = pooled * (1 - pooled) * (1 / n1 + 1 / n0)
+    return variance > 0 and abs(p1 - p0) / math.sqrt(variance) > Z_95
+
+
 def wilson(k: float, n: int) -> tuple[float, float] | None:
     """Wilson score 95% interval of k successes in n trials, as percentages; ``None`` when n = 0."""
     if n <= 0:

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Callable, Mapping, Sequence
 
+from kpis.stats import proportions_differ
+
 
 @dataclass(frozen=True)
 class GroupSample:
@@ -60,14 +62,6 @@ def _weighted(groups: Mapping[str, GroupSample]) -> tuple[float | None, int]:
     return sum(g.value * g.n for g in groups.values() if g.value is not None) / total, total
 
 
-def _rate_moved(v1: float, n1: int, v0: float, n0: int) -> bool:
-    """Two-proportion z test at 95% on percentages: did the group's own rate move beyond noise?"""
-    p1, p0 = v1 / 100, v0 / 100
-    pooled = (p1 * n1 + p0 * n0) / (n1 + n0)
-    var = pooled * (1 - pooled) * (1 / n1 + 1 / n0)
-    return var > 0 and abs(p1 - p0) / var**0.5 > 1.96
-
-
 def shift_share(
     current: Mapping[str, GroupSample],
     previous: Mapping[str, GroupSample],
@@ -90,7 +84,7 @@ def shift_share(
         mix = (s1 - s0) * (v1 + v0) / 2
         thin = c.n < min_sample or p.n < min_sample
         both = c.value is not None and p.value is not None
-        moved = both and not thin and _rate_moved(c.value, c.n, p.value, p.n)
+        moved = both and not thin and proportions_differ(c.value / 100, c.n, p.value / 100, p.n)
         rows.append(Contribution(gid, c.value, p.value, c.n, p.n, rate + mix, rate, mix, thin, moved))
     rows.sort(key=lambda r: (-abs(r.effect), r.id))
     return Decomposition(value, prev, value - prev, True, tuple(rows))
