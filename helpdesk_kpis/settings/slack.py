@@ -299,8 +299,8 @@ class ServerConfig(BaseModel):
 class SlackConnectionConfig(BaseModel):
     """``[slack]``: how `serve` receives `/kpi` from Slack."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     #: Receive `/kpi` over Socket Mode (an outgoing WebSocket, needs SLACK_APP_TOKEN) instead of a
-    #: public HTTP endpoint. `serve --socket-mode` turns it on for one run.
+    #: public HTTP endpoint. Read and checked, not yet used by `serve` (docs/serve-roles.md).
     socket_mode: bool = False

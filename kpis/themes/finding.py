@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 MIN_COMMENTS = 10  # below this a window has too few comments to say anything about patterns
+#: What of a comment is read: enough for any real comment, bounded for a 100 kB paste.
+MAX_CHARS = 5000
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _CONTENTLESS = frozenset("thanks thank thx you very much great good bad okay fine the and for was".split())
 
@@ -45,7 +47,7 @@ def has_content(text: str | None) -> bool:
     """At least two words of three letters or more that are not mere politeness."""
     if not text:
         return False
-    words = [w for w in _WORD.findall(text[:5000].lower()) if w not in _CONTENTLESS]
+    words = [w for w in _WORD.findall(text[:MAX_CHARS].lower()) if w not in _CONTENTLESS]
     return len(words) >= 2
 
 
@@ -65,7 +67,7 @@ def find_themes(comments: Sequence[Comment], *, stop_words: str | None = "englis
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2 if len(useful) >= 50 else 1, max_df=0.5, stop_words=stop_words,
                                  token_pattern=r"(?u)\b[^\W\d_]{3,}\b", sublinear_tf=True, max_features=20000)
     try:
-        matrix = vectorizer.fit_transform([c.text[:5000] for c in useful])
+        matrix = vectorizer.fit_transform([c.text[:MAX_CHARS] for c in useful])
     except ValueError:  # every word too rare or too common: nothing to group on
         return ThemeResult(len(ordered), len(ordered), (), too_few=True)
     k = min(theme_count(len(useful)), matrix.shape[1], matrix.shape[0])

@@ -9,9 +9,8 @@
 Requests are screened before Bolt sees them (:mod:`.guards`: content type, signature headers,
 signature, failed attempts per address), and bodies larger than ``max_body_bytes`` are refused with
 413 before they are read in full (a slash command's form is a few hundred bytes; Slack caps the
-text at a few thousand). Errors never carry
-a stack trace or a setting: Starlette runs with ``debug=False`` and every failure answer is a
-fixed short JSON body.
+text at a few thousand). Errors never carry a stack trace or a setting: Starlette runs with
+``debug=False`` and every failure answer is a fixed short JSON body.
 """
 
 from __future__ import annotations
@@ -49,12 +48,12 @@ def create_asgi_app(
     failures: FailureLimit | None = None,
 ) -> Starlette:
     guard = RequestGuard(signing_secret, failures)
+    too_large = Refusal(413, f"body over {max_body_bytes} bytes", "request too large")
 
     async def events(request: Request) -> Response:
         address = request.client.host if request.client else "unknown"
         declared = request.headers.get("content-length")
         size = int(declared) if declared and declared.isdigit() else None
-        too_large = Refusal(413, f"body over {max_body_bytes} bytes", "request too large")
         if size is not None and size > max_body_bytes:
             return _refuse(too_large, address, size)
         refusal = guard.before_body(request.headers, address)
