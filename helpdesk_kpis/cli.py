@@ -219,12 +219,15 @@ def serve(
     role: Annotated[
         str, typer.Option(help="What this process runs: all (endpoint and jobs), endpoint (only /kpi), scheduler (only jobs).")
     ] = "all",
+    socket_mode: Annotated[
+        bool, typer.Option("--socket-mode", help="Receive /kpi over Slack's Socket Mode (needs SLACK_APP_TOKEN) instead of HTTP.")
+    ] = False,
 ) -> None:
     """The /kpi slash-command endpoint plus the scheduler: syncs, alerts and each team's digest at its time."""
     from helpdesk_kpis.server.scheduler import run_forever
 
     _log_to_stderr()
-    run_forever(ctx.obj, console=console, host=host, port=port, role=role)
+    run_forever(ctx.obj, console=console, host=host, port=port, role=role, socket_mode=socket_mode)
 
 
 def _log_to_stderr() -> None:

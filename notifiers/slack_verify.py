@@ -6,7 +6,9 @@
 - the bot is a member of every configured channel, none archived (``conversations.info``;
   channels given by name are found with ``conversations.list`` first);
 - every configured lead, admin or mentioned member exists and is active (``users.info``), and
-  every user group does (``usergroups.list``).
+  every user group does (``usergroups.list``);
+- the app-level token for Socket Mode opens connections (``apps.connections.open``, which only
+  hands out a WebSocket URL; an unused one expires by itself).
 
 Each failure is one :class:`CheckResult` with a one-line fix; nothing here raises for a failed
 check, and no message carries the token.
@@ -203,6 +205,26 @@ def _user_result(what: str, person: Person, client: WebClient) -> CheckResult:
     return CheckResult(what, True, str(name))
 
 
+APP_TOKEN_FIX = (
+    "create an app-level token with the connections:write scope (Basic Information > App-Level Tokens), "
+    "put it in SLACK_APP_TOKEN and enable Socket Mode in the app's settings"
+)
+
+
+def check_app_token(client: WebClient, app_token: str) -> CheckResult:
+    """Whether SLACK_APP_TOKEN may open Socket Mode connections."""
+    what = "Slack app token (Socket Mode)"
+    if not app_token.startswith("xapp-"):
+        return CheckResult(what, False, "SLACK_APP_TOKEN is not an app-level token (those start with xapp-)", APP_TOKEN_FIX)
+    try:
+        _call(what, lambda: client.apps_connections_open(app_token=app_token), client)
+    except SlackCallFailed as failed:
+        if failed.result.detail.startswith(f"Slack refused {TOKEN_VARIABLE}"):  # the bot-token wording of _api_failure
+            return CheckResult(what, False, failed.result.detail.replace(TOKEN_VARIABLE, "SLACK_APP_TOKEN"), APP_TOKEN_FIX)
+        return failed.result
+    return CheckResult(what, True, "opens Socket Mode connections")
+
+
 def _call(what: str, call: Callable[[], T], client: WebClient) -> T:
     """Run one Web API call; a failure becomes a :class:`SlackCallFailed` with its row and fix."""
     try:
@@ -221,7 +243,7 @@ def _api_failure(what: str, error: SlackApiError) -> CheckResult:
     response = error.response
     status = getattr(response, "status_code", None)
     code = error_code(error) if hasattr(response, "get") else f"HTTP {status}"
-    if code in _TOKEN_ERRORS:
+    if code in _TOKEN_ERRORS or code == "not_allowed_token_type":
         return CheckResult(what, False, f"Slack refused {TOKEN_VARIABLE} ({code})", TOKEN_FIX)
     if code == "missing_scope":
         needed = response.get("needed") or "a scope"

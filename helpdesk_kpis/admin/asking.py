@@ -23,6 +23,7 @@ class InitOptions:
     instance_names: dict[str, str] = field(default_factory=dict)
     slack_bot_token: str | None = field(default=None, repr=False)
     slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_app_token: str | None = field(default=None, repr=False)
     slack_api_url: str | None = None
     timezone: str | None = None
     leads_channel: str | None = None

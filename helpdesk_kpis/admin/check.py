@@ -19,15 +19,17 @@ from helpdesk_kpis.settings.models import Settings
 from kpis.check_result import CheckResult
 from kpis.errors import HelpdeskKpisError
 from kpis.store.health import check_store
+from notifiers.slack_client import make_client
 from notifiers.slack_verify import (
+    APP_TOKEN_FIX,
     SIGNING_SECRET_FIX,
     Person,
+    check_app_token,
     check_channels,
     check_people,
     check_token,
     looks_like_signing_secret,
 )
-from notifiers.slack_client import make_client
 
 
 def run_checks(ctx: AppContext) -> list[CheckResult]:
@@ -72,7 +74,19 @@ def slack_checks(settings: Settings) -> list[CheckResult]:
         results += check_channels(client, channels, bot)
         results += check_people(client, people)
     results.append(_signing_secret(settings))
+    results.append(_app_token(settings, client))
     return results
+
+
+def _app_token(settings: Settings, client) -> CheckResult:
+    token = settings.env.slack_app_token
+    value = token.get_secret_value().strip() if token is not None else ""
+    if not value:
+        if settings.config.slack.socket_mode:
+            return CheckResult("Slack app token (Socket Mode)", False,
+                               "[slack] socket_mode is on but SLACK_APP_TOKEN is not set", APP_TOKEN_FIX)
+        return CheckResult("Slack app token (Socket Mode)", True, "not set: /kpi arrives over HTTP", skipped=True)
+    return check_app_token(client, value)
 
 
 def configured_people(settings: Settings) -> list[Person]:

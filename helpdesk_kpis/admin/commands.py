@@ -99,6 +99,7 @@ def _init_signature() -> None:
     params += [
         _option("--slack-bot-token", "Slack bot token xoxb-... (or SLACK_BOT_TOKEN)"),
         _option("--slack-signing-secret", "Slack signing secret, for /kpi (or SLACK_SIGNING_SECRET)"),
+        _option("--slack-app-token", "Slack app-level token xapp-..., for /kpi over Socket Mode (or SLACK_APP_TOKEN)"),
         _option("--slack-api-url", "Slack Web API base URL, for a proxy (or SLACK_API_URL)"),
         _option("--timezone", "reporting time zone, an IANA name (default UTC)"),
         _option("--leads-channel", "Slack channel of the leads' overall digest"),

@@ -39,6 +39,8 @@ class ConfigPlan:
     connectors: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     teams: list[TeamPlan] = field(default_factory=list)
     leads_channel: str | None = None
+    #: `/kpi` over Socket Mode ([slack] socket_mode), when an app-level token was given.
+    socket_mode: bool = False
     #: Variables for .env, in order (secrets and endpoints).
     variables: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -74,6 +76,12 @@ def toml_text(plan: ConfigPlan, today: date) -> str:
         doc.add(tomlkit.nl())
         doc.add(tomlkit.comment("One digest per team, in its channel; `sources` are the helpdesk teams it covers."))
         doc.add("teams", teams)
+    if plan.socket_mode:
+        slack = tomlkit.table()
+        slack.add("socket_mode", True)
+        doc.add(tomlkit.nl())
+        doc.add(tomlkit.comment("/kpi arrives over Socket Mode (SLACK_APP_TOKEN): no public address needed."))
+        doc.add("slack", slack)
     if plan.leads_channel:
         digest = tomlkit.table()
         digest.add("leads_channel", plan.leads_channel)

@@ -1,5 +1,6 @@
 """The Slack part of ``config init``: the bot token proved with ``auth.test`` (and its scopes
-shown), the signing secret, a channel per helpdesk team and the leads' channel."""
+shown), the signing secret, the app-level token for Socket Mode proved with
+``apps.connections.open``, a channel per helpdesk team and the leads' channel."""
 
 from __future__ import annotations
 
@@ -8,15 +9,15 @@ import re
 import typer
 
 from helpdesk_kpis import redaction
+from helpdesk_kpis.admin.asking import Asking, refusal
 from helpdesk_kpis.admin.check import print_results
 from helpdesk_kpis.admin.files import ConfigPlan, TeamPlan
 from helpdesk_kpis.admin.show import mask
-from helpdesk_kpis.admin.asking import Asking, refusal
 from kpis.directory import name_key, scoped_id
 from kpis.errors import ConfigError, CredentialError
 from kpis.records import Team
-from notifiers.slack_verify import SIGNING_SECRET_FIX, check_token, looks_like_signing_secret
 from notifiers.slack_client import make_client
+from notifiers.slack_verify import SIGNING_SECRET_FIX, check_app_token, check_token, looks_like_signing_secret
 
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 
@@ -59,7 +60,31 @@ class SlackSetup:
         secret = self._signing_secret()
         if secret:
             plan.variables["SLACK_SIGNING_SECRET"] = secret
+        app_token = self._app_token(make_client(token, api_url, retry_faults=False))
+        if app_token:
+            plan.variables["SLACK_APP_TOKEN"] = app_token
+            plan.socket_mode = True
         return bot.user
+
+    def _app_token(self, client) -> str | None:  # noqa: ANN001 - a WebClient
+        """The app-level token, for /kpi over Socket Mode where no public address can reach us."""
+        token = self.options.slack_app_token or self.asking.variables.get("SLACK_APP_TOKEN")
+        while True:
+            if not token and self.asking.interactive:
+                token = typer.prompt("Slack app-level token for Socket Mode (xapp-...; blank for /kpi over HTTP)",
+                                     default="", hide_input=True, show_default=False).strip()
+            if not token:
+                return None
+            redaction.protect([token])
+            result = check_app_token(client, token)
+            print_results([result], self.asking.console)
+            if result.ok:
+                return token
+            if not self.asking.interactive:
+                raise CredentialError(refusal(result))
+            if not typer.confirm("Enter it again? (no: /kpi over HTTP)", default=True):
+                return None
+            token = None
 
     def _signing_secret(self) -> str | None:
         secret = self.options.slack_signing_secret or self.asking.variables.get("SLACK_SIGNING_SECRET")

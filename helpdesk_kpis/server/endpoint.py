@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import uvicorn
+from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackClientError
 from starlette.applications import Starlette
@@ -48,8 +49,10 @@ WARM_SCOPES = ("team", "agent", "overall")
 
 
 @dataclass
-class SlashEndpoint:
-    app: Starlette
+class SlashApp:
+    """The Bolt app answering `/kpi`, over HTTP or Socket Mode, and the answers' cache."""
+
+    bolt: App
     snapshots: SnapshotCache
 
     def warm(self, now: datetime, zone) -> None:  # noqa: ANN001
@@ -57,10 +60,19 @@ class SlashEndpoint:
         self.snapshots.warm(windows, list(WARM_SCOPES))
 
 
-def build_endpoint(ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock) -> SlashEndpoint:
+@dataclass
+class SlashEndpoint:
+    app: Starlette
+    slash: SlashApp
+
+
+def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock, socket_mode: bool = False) -> SlashApp:
+    """The Bolt app; over HTTP it needs the signing secret, over Socket Mode (unsigned payloads on
+    a connection the app token opened) it does not."""
     settings = ctx.settings()
     env, config = settings.env, settings.config
-    if env.slack_signing_secret is None or not env.slack_signing_secret.get_secret_value().strip():
+    secret = env.slack_signing_secret.get_secret_value().strip() if env.slack_signing_secret is not None else ""
+    if not secret and not socket_mode:
         raise ConfigError(
             "SLACK_SIGNING_SECRET is not set: copy the app's Signing Secret (Basic Information › App Credentials) "
             "into the environment or .env (README: Slash command)"
@@ -90,10 +102,11 @@ def build_endpoint(ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock
     try:
         bolt = build_bolt_app(
             commands,
-            signing_secret=env.slack_signing_secret.get_secret_value(),
+            signing_secret=secret,
             client=client,
             command=config.slash.command,
             inline_seconds=config.slash.inline_seconds,
+            signed_requests=not socket_mode,
         )
     except BoltError:
         raise CredentialError(
@@ -102,15 +115,24 @@ def build_endpoint(ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock
         ) from None
     except (SlackClientError, OSError) as error:
         raise RunFailed(f"cannot reach the Slack Web API to check SLACK_BOT_TOKEN: {type(error).__name__}") from None
+    return SlashApp(bolt, snapshots)
+
+
+def build_endpoint(ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock) -> SlashEndpoint:
+    slash = build_slash_app(ctx, clock=clock)
+    store = ctx.store()
 
     def healthy() -> bool:
         store.ping()
         return True
 
     app = create_asgi_app(
-        bolt, healthy=healthy, signing_secret=env.slack_signing_secret.get_secret_value(), max_body_bytes=config.slash.max_body_bytes
+        slash.bolt,
+        healthy=healthy,
+        signing_secret=ctx.settings().env.slack_signing_secret.get_secret_value(),
+        max_body_bytes=ctx.settings().config.slash.max_body_bytes,
     )
-    return SlashEndpoint(app, snapshots)
+    return SlashEndpoint(app, slash)
 
 
 class RunningServer:
@@ -168,15 +190,19 @@ def start_endpoint(
     endpoint = build_endpoint(ctx, clock=clock)
     server = RunningServer(endpoint.app, host, port)
     server.start()
+    warm_in_background(endpoint.slash, ctx, clock)
+    return server
+
+
+def warm_in_background(slash: SlashApp, ctx: AppContext, clock: Callable[[], datetime]) -> None:
     zone = ctx.settings().config.reporting.zone
 
     def warm() -> None:
         started = time.monotonic()
         try:
-            endpoint.warm(clock(), zone)
+            slash.warm(clock(), zone)
             log.info("/kpi answers for %s warmed in %.1fs", ", ".join(WARM_PERIODS), time.monotonic() - started)
         except Exception as error:  # noqa: BLE001 - warming is an optimisation; commands load on demand
             log.warning("warming the /kpi answers failed: %s", error)
 
     threading.Thread(target=warm, name="slash-warm", daemon=True).start()
-    return server

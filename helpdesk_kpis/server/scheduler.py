@@ -114,11 +114,22 @@ ROLES = ("all", "endpoint", "scheduler")
 
 
 def run_forever(
-    ctx: AppContext, *, console: Console, host: str | None = None, port: int | None = None, role: str = "all"
+    ctx: AppContext,
+    *,
+    console: Console,
+    host: str | None = None,
+    port: int | None = None,
+    role: str = "all",
+    socket_mode: bool = False,
 ) -> None:
-    """Check the configuration, start what ``role`` runs, and block until Ctrl-C."""
+    """Check the configuration, start what ``role`` runs, and block until Ctrl-C.
+
+    ``socket_mode`` (or ``[slack] socket_mode``): `/kpi` arrives over Slack's Socket Mode instead
+    of HTTP; a scheduler process has no `/kpi` to receive and ignores it.
+    """
     if role not in ROLES:
         raise ConfigError(f"unknown role {role!r}; use one of: {', '.join(ROLES)}")
+    socket_mode = socket_mode or ctx.settings().config.slack.socket_mode
     runs_jobs = role in ("all", "scheduler")
     if runs_jobs:
         ctx.connectors()  # a missing connector or token fails now, with exit 2, not at the first job
@@ -129,6 +140,14 @@ def run_forever(
         from helpdesk_kpis.server.scheduler_health import start_health_server  # uvicorn only when serving
 
         server = start_health_server(ctx, console, host=host, port=port)
+    elif socket_mode:
+        from helpdesk_kpis.server.socket_endpoint import start_socket_endpoint
+
+        settings = ctx.settings()
+        server = start_socket_endpoint(
+            ctx, console, host=host or settings.config.server.host,
+            port=settings.config.server.port if port is None else port,
+        )
     else:
         server = start_http_endpoint(ctx, console, host=host, port=port)
     try:

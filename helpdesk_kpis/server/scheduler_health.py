@@ -1,11 +1,14 @@
-"""`/healthz` of a ``serve --role scheduler`` process, on ``[server] port``.
+"""`/healthz` of a process that answers no Slack requests over HTTP, on ``[server] port``.
 
-A scheduler process answers no Slack requests, yet an orchestrator (Docker, Kubernetes, systemd)
-still needs to ask whether it is alive and can reach the store: 200 with ``{"status": "ok"}``, or
-503 with ``{"status": "down"}`` when the store cannot be reached.
+A ``serve --role scheduler`` process, or one receiving `/kpi` over Socket Mode, still needs an
+address where an orchestrator (Docker, Kubernetes, systemd) asks whether it is alive and can reach
+the store: 200 with ``{"status": "ok"}``, or 503 with ``{"status": "down"}`` when the store cannot
+be reached; over Socket Mode, 200 with ``"degraded"`` while the connection to Slack is re-opened.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.console import Console
 from starlette.applications import Starlette
@@ -17,13 +20,21 @@ from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.server.endpoint import RunningServer
 
 
-def health_app(ctx: AppContext, role: str) -> Starlette:
+def health_app(ctx: AppContext, role: str, *, connected: Callable[[], bool] | None = None) -> Starlette:
+    """``connected``: whether the Socket Mode connection is up, for a Socket Mode endpoint."""
+
     def healthz(request: Request) -> JSONResponse:  # noqa: ARG001
         try:
             ctx.store().ping()
         except Exception:  # noqa: BLE001 - any failure to reach the store is "down"
             return JSONResponse({"status": "down", "role": role, "store": "unreachable"}, status_code=503)
-        return JSONResponse({"status": "ok", "role": role, "store": "ok"})
+        body = {"status": "ok", "role": role, "store": "ok"}
+        if connected is not None:
+            up = connected()
+            body["socket_mode"] = "connected" if up else "reconnecting"
+            if not up:
+                body["status"] = "degraded"
+        return JSONResponse(body)
 
     return Starlette(routes=[Route("/healthz", healthz, methods=["GET"])])
 

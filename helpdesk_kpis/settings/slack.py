@@ -302,5 +302,5 @@ class SlackConnectionConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     #: Receive `/kpi` over Socket Mode (an outgoing WebSocket, needs SLACK_APP_TOKEN) instead of a
-    #: public HTTP endpoint. Read and checked, not yet used by `serve` (docs/serve-roles.md).
+    #: public HTTP endpoint (the same as `serve --socket-mode`).
     socket_mode: bool = False

@@ -9,8 +9,9 @@ upload (``files.getUploadURLExternal``, the POST to the returned upload URL,
 ``files.completeUploadExternal``), for the `/kpi` command ``users.info``,
 ``users.lookupByEmail``, ``usergroups.users.list`` and the command's ``response_url`` (posts to
 ``/commands/...``, answered ``ok`` as Slack does), for ``config check`` ``conversations.list``,
-``usergroups.list`` and the ``x-oauth-scopes`` header of every answer -- and lets a test script
-faults per method. ``conversations.info`` takes a channel id only, as Slack's does.
+``usergroups.list`` and the ``x-oauth-scopes`` header of every answer, for Socket Mode
+``apps.connections.open`` (app-level token only; the URL of a :class:`FakeSocketMode`) -- and
+lets a test script faults per method. ``conversations.info`` takes a channel id only, as Slack's does.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from tests.fakes.slack.socket_mode import APP_TOKEN, FakeSocketMode
 
 TOKEN = "xoxb-test-token"
 #: What Slack's x-oauth-scopes header lists for a token installed from the project's manifest.
@@ -97,6 +100,8 @@ class FakeSlack:
         #: Every request: (method, params), in arrival order (upload URL posts as "upload").
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self._scripts: dict[str, deque[Scripted]] = defaultdict(deque)
+        #: The Socket Mode end apps.connections.open points at, when a test runs one.
+        self.socket_mode: FakeSocketMode | None = None
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -168,6 +173,8 @@ class FakeSlack:
             self.calls.append((method, params))
             if self._scripts[method]:
                 return self._scripts[method].popleft()
+            if method == "apps.connections.open":
+                return self._connections_open(token)
             if token != TOKEN:
                 return _error("invalid_auth")
             handler = getattr(self, "api_" + method.replace(".", "_"), None)
@@ -192,6 +199,15 @@ class FakeSlack:
     def _new_ts(self) -> str:
         # Like Slack: the posting time in epoch seconds, made unique in its last digits.
         return f"{int(time.time())}.{next(self._ts):06d}"
+
+    def _connections_open(self, token: str | None) -> Scripted:
+        """Socket Mode's first step: only an app-level token may ask, and gets a WebSocket URL
+        (https://docs.slack.dev/reference/methods/apps.connections.open/)."""
+        if token == TOKEN:
+            return _error("not_allowed_token_type")
+        if token != APP_TOKEN or self.socket_mode is None:
+            return _error("invalid_auth")
+        return _ok(url=self.socket_mode.url())
 
     def api_auth_test(self, params: dict[str, Any]) -> Scripted:
         bot = {"bot_id": "B0FAKE"} if self.bot_token else {}

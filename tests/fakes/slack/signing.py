@@ -23,7 +23,12 @@ def slack_signature(secret: str, timestamp: str, body: bytes) -> str:
     return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
 
 
-def command_body(
+def command_body(text: str, **fields: str | None) -> bytes:
+    """The form body of a slash command, as Slack POSTs it over HTTP."""
+    return urlencode(command_fields(text, **fields)).encode()
+
+
+def command_fields(
     text: str,
     *,
     user_id: str = "U0ANN",
@@ -32,25 +37,24 @@ def command_body(
     response_url: str = "https://hooks.slack.com/commands/T0TEAM/1/x",
     trigger_id: str | None = None,
     command: str = "/kpi",
-) -> bytes:
-    """The form body of a slash command, fields in Slack's order; each has its own trigger_id, as in Slack."""
-    return urlencode(
-        {
-            "token": "xyzz0WbapA4vBCDEFasx0q6G",
-            "team_id": "T0TEAM",
-            "team_domain": "acme",
-            "channel_id": channel_id,
-            "channel_name": channel_name,
-            "user_id": user_id,
-            "user_name": user_id.lower(),
-            "command": command,
-            "text": text,
-            "api_app_id": "A0KPIBOT1",
-            "is_enterprise_install": "false",
-            "response_url": response_url,
-            "trigger_id": trigger_id or f"{next(_TRIGGERS)}.47445629121.803a0bc887a14d10d2c447fce8b6703c",
-        }
-    ).encode()
+) -> dict[str, str]:
+    """A slash command's fields in Slack's order (the HTTP form, or a Socket Mode envelope's
+    payload); each has its own trigger_id, as in Slack."""
+    return {
+        "token": "xyzz0WbapA4vBCDEFasx0q6G",
+        "team_id": "T0TEAM",
+        "team_domain": "acme",
+        "channel_id": channel_id,
+        "channel_name": channel_name,
+        "user_id": user_id,
+        "user_name": user_id.lower(),
+        "command": command,
+        "text": text,
+        "api_app_id": "A0KPIBOT1",
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": trigger_id or f"{next(_TRIGGERS)}.47445629121.803a0bc887a14d10d2c447fce8b6703c",
+    }
 
 
 def signed_headers(body: bytes, *, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:

@@ -7,10 +7,13 @@ import os
 import stat
 import tomllib
 
-from typer.testing import CliRunner
 from dotenv import dotenv_values
+from typer.testing import CliRunner
 
 from helpdesk_kpis.cli import main
+from tests.fakes.slack.api import TOKEN as SLACK_TOKEN
+from tests.fakes.slack.socket_mode import APP_TOKEN, FakeSocketMode
+from tests.fakes.zendesk import FakeZendesk
 from tests.helpdesk_kpis.config_fixtures import (  # noqa: F401 - fixtures
     ZENDESK_EMAIL,
     ZENDESK_TOKEN,
@@ -22,8 +25,6 @@ from tests.helpdesk_kpis.config_fixtures import (  # noqa: F401 - fixtures
     zendesk,
     zendesk_account,
 )
-from tests.fakes.zendesk import FakeZendesk
-from tests.fakes.slack.api import TOKEN as SLACK_TOKEN
 
 SIGNING_SECRET = "8f742231b10e8888abcd9900011185a5"
 
@@ -112,6 +113,37 @@ def test_a_refused_slack_token_writes_nothing(project, zendesk, slack, capsys, m
     assert "xoxb-revoked-000011112222" not in out + err
 
 
+def test_an_app_token_turns_on_socket_mode_and_passes_config_check(project, zendesk, slack, capsys, monkeypatch):
+    use_zendesk(monkeypatch, zendesk)
+    with FakeSocketMode() as socket:
+        slack.socket_mode = socket
+        code, out, err = scripted(capsys, "--slack-bot-token", SLACK_TOKEN, "--slack-api-url", slack.base_url,
+                                  "--slack-app-token", APP_TOKEN, "--no-teams")
+        assert code == 0, err
+        assert toml(project)["slack"] == {"socket_mode": True}
+        assert dotenv_values(project / ".env")["SLACK_APP_TOKEN"] == APP_TOKEN
+        assert APP_TOKEN not in out + err
+        code, out, _ = run(capsys, "config", "check", "--json")
+    rows = {row["name"]: row for row in json.loads(out)}
+    assert rows["Slack app token (Socket Mode)"] == {
+        "name": "Slack app token (Socket Mode)", "ok": True, "skipped": False, "detail": "opens Socket Mode connections",
+        "fix": None,
+    }
+
+
+def test_a_refused_app_token_writes_nothing(project, zendesk, slack, capsys, monkeypatch):
+    use_zendesk(monkeypatch, zendesk)
+    with FakeSocketMode() as socket:
+        slack.socket_mode = socket
+        code, out, err = scripted(capsys, "--slack-bot-token", SLACK_TOKEN, "--slack-api-url", slack.base_url,
+                                  "--slack-app-token", "xapp-1-A0FAKE-1-revoked", "--no-teams")
+    assert code == 2
+    assert "Slack refused SLACK_APP_TOKEN (invalid_auth)" in err
+    assert "connections:write" in err
+    assert not (project / ".env").exists()
+    assert "revoked" not in out + err
+
+
 def test_no_helpdesk_named_is_a_usage_error(project, capsys):
     code, _, err = scripted(capsys)
     assert code == 2
@@ -172,6 +204,7 @@ def test_the_prompts_never_echo_a_secret_and_retry_a_refused_token(project, zend
             "n",                     # another helpdesk account? no
             SLACK_TOKEN,             # Slack bot token
             SIGNING_SECRET,          # signing secret
+            "",                      # Socket Mode app token: none, /kpi over HTTP
             "",                      # Billing: the proposed #kpi-billing
             "-",                     # Returns: left out
             "kpi-tech",              # Technical: #kpi-tech

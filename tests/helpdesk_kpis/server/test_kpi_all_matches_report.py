@@ -102,10 +102,10 @@ def test_kpi_all_shows_every_kpi_report_shows_churn_and_lifetime_value_included(
 
     # What `/kpi all` renders: the overall row of the 7-day snapshot and one row per configured team.
     window = Period("7d").window(now=desk.NOW, zone=desk.UTC)
-    snapshot = endpoint.snapshots.snapshot(window)
+    snapshot = endpoint.slash.snapshots.snapshot(window)
     slash_overall = snapshot.report("overall").as_json()
     slash_teams = snapshot.report("team").as_json()
-    endpoint.snapshots.close()
+    endpoint.slash.snapshots.close()
 
     overall, teams = _report(capsys, "overall"), _report(capsys, "team")
     assert overall["window"] == slash_overall["window"]

@@ -1,0 +1,64 @@
+"""Wiring of `/kpi` over Socket Mode (``serve --socket-mode`` or ``[slack] socket_mode = true``).
+
+The process connects out to Slack with ``SLACK_APP_TOKEN``; nothing listens for Slack. It still
+answers ``GET /healthz`` on ``[server] port`` for the orchestrator, ``degraded`` while the
+WebSocket is being re-opened (the client reconnects by itself).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.console import Console
+
+from helpdesk_kpis.context import AppContext
+from helpdesk_kpis.jobs.slack_runs import clock as utc_clock
+from helpdesk_kpis.server.endpoint import RunningServer, build_slash_app, warm_in_background
+from helpdesk_kpis.server.scheduler_health import health_app
+from kpis.errors import ConfigError
+from notifiers.slash.socket_mode import SocketModeConnection
+
+
+class SocketEndpoint:
+    """The Socket Mode connection and the health server beside it, stopped together."""
+
+    def __init__(self, connection: SocketModeConnection, health: RunningServer) -> None:
+        self.connection = connection
+        self.health = health
+        self.port = health.port
+
+    def stop(self) -> None:
+        self.connection.close()
+        self.health.stop()
+
+
+def app_token(ctx: AppContext) -> str:
+    token = ctx.settings().env.slack_app_token
+    value = token.get_secret_value().strip() if token is not None else ""
+    if not value:
+        raise ConfigError(
+            "Socket Mode needs SLACK_APP_TOKEN: create an app-level token with the connections:write scope "
+            "(Basic Information › App-Level Tokens) and set it in the environment or .env"
+        )
+    if not value.startswith("xapp-"):
+        raise ConfigError("SLACK_APP_TOKEN is not an app-level token (it starts with xapp-); copy it from Basic Information › App-Level Tokens")
+    return value
+
+
+def start_socket_endpoint(
+    ctx: AppContext, console: Console, *, host: str, port: int, clock: Callable[[], datetime] = utc_clock
+) -> SocketEndpoint:
+    token = app_token(ctx)
+    slash = build_slash_app(ctx, clock=clock, socket_mode=True)
+    connection = SocketModeConnection(slash.bolt, token)
+    connection.connect()
+    health = RunningServer(health_app(ctx, "endpoint", connected=lambda: connection.connected), host, port)
+    try:
+        health.start()
+    except BaseException:
+        connection.close()
+        raise
+    warm_in_background(slash, ctx, clock)
+    console.print(f"/kpi over Socket Mode: connected to Slack (health: http://{host}:{health.port}/healthz)", highlight=False)
+    return SocketEndpoint(connection, health)

@@ -1,0 +1,79 @@
+"""`/kpi` over Slack's Socket Mode: the process connects out to Slack instead of listening.
+
+Where no public HTTPS address can reach the tool, Slack delivers the command over a WebSocket the
+app opens (https://docs.slack.dev/apis/events-api/using-socket-mode/). Bolt's
+``SocketModeHandler`` with slack-sdk's built-in client does the protocol: ``apps.connections.open``
+with the app-level token (through the Bolt app's ``WebClient``, so ``SLACK_API_URL`` applies),
+the acknowledgement of each envelope carrying the answer, a new connection after a ``disconnect``
+message or a dropped socket. The same Bolt app answers as over HTTP; Slack does not sign Socket
+Mode payloads, the connection itself is authenticated by the token.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from kpis.errors import CredentialError, RunFailed
+
+log = logging.getLogger(__name__)
+
+
+class SocketModeConnection:
+    def __init__(self, app: App, app_token: str) -> None:
+        self._app = app
+        self._token = app_token
+        self._logger = logging.getLogger("notifiers.slash.socket")
+        self._first = _Silence()
+        self._logger.addFilter(self._first)
+        self._handler = SocketModeHandler(app, app_token=app_token, logger=self._logger)
+
+    def connect(self) -> None:
+        """Open the first connection; a refused token or an unreachable Slack is one clear error.
+
+        The URL is asked for here rather than inside the client, whose own failure is a logged
+        traceback-sized line; later reconnects are the client's, automatic.
+        """
+        try:
+            url = self._app.client.apps_connections_open(app_token=self._token)["url"]
+        except SlackApiError as error:
+            code = error.response.get("error", "unknown_error")
+            raise CredentialError(
+                f"SLACK_APP_TOKEN was refused by Slack (apps.connections.open: {code}); create an app-level token "
+                "with the connections:write scope (Basic Information › App-Level Tokens) and enable Socket Mode"
+            ) from None
+        except (SlackClientError, OSError) as error:
+            raise RunFailed(f"cannot reach the Slack Web API to open a Socket Mode connection: {type(error).__name__}") from None
+        self._handler.client.wss_uri = url
+        problem = None
+        try:
+            self._handler.connect()  # logs and swallows most failures itself: its state says
+        except (SlackClientError, OSError) as error:
+            problem = type(error).__name__
+        finally:
+            self._first.silent = False  # later reconnects are logged as they happen
+        if problem is not None or not self.connected:
+            self.close()
+            raise RunFailed(
+                f"Slack's Socket Mode connection could not be opened{f' ({problem})' if problem else ''}; check "
+                "outgoing WebSocket access to Slack (wss://wss-primary.slack.com)"
+            )
+
+    @property
+    def connected(self) -> bool:
+        return self._handler.client.is_connected()
+
+    def close(self) -> None:
+        self._handler.close()
+
+
+class _Silence(logging.Filter):
+    """The client logs a failed first connection at length; that failure is raised as one line instead."""
+
+    silent = True
+
+    def filter(self, record: logging.LogRecord) -> bool:  # noqa: ARG002
+        return not self.silent
