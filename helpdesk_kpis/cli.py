@@ -66,8 +66,19 @@ def _root(
     config: Annotated[
         Optional[Path], typer.Option("--config", help="TOML config file (default: helpdesk-kpis.toml).")
     ] = None,
+    log_level: Annotated[
+        Optional[str], typer.Option("--log-level", help="debug, info, warning or error (serve: info; others: only warnings).")
+    ] = None,
+    log_format: Annotated[
+        Optional[str], typer.Option("--log-format", help="text, or json: one JSON object per line on stderr.")
+    ] = None,
 ) -> None:
     ctx.obj = AppContext(config_path=config, warn=_warn)
+    ctx.meta["log"] = (log_level, log_format)
+    if log_level is not None or log_format is not None:
+        from helpdesk_kpis.log_output import configure
+
+        configure(log_level or "info", log_format or "text")
 
 
 def _warn(line: str) -> None:
@@ -224,18 +235,25 @@ def serve(
     ] = False,
 ) -> None:
     """The /kpi slash-command endpoint plus the scheduler: syncs, alerts and each team's digest at its time."""
-    from helpdesk_kpis.server.scheduler import run_forever
-
-    _log_to_stderr()
-    run_forever(ctx.obj, console=console, host=host, port=port, role=role, socket_mode=socket_mode)
-
-
-def _log_to_stderr() -> None:
-    """`serve` logs what an admin needs to see (denied /kpi requests, Slack trouble) on stderr."""
     import logging
 
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from helpdesk_kpis.log_output import ConsoleLines, configure
+    from helpdesk_kpis.server.scheduler import run_forever
+
+    # serve logs what an admin needs to see (denied /kpi requests, Slack trouble) at INFO on stderr.
+    level, fmt = ctx.meta.get("log", (None, None))
+    configure(level or "info", fmt or "text")
+    out = console
+    if fmt == "json":  # its printed lines become records too: the whole output is JSON
+        out = Console(file=ConsoleLines(logging.getLogger("helpdesk_kpis.serve")), width=10_000, no_color=True,
+                      highlight=False, soft_wrap=True)
+    run_forever(ctx.obj, console=out, host=host, port=port, role=role, socket_mode=socket_mode)
+
+
+def _json_logs() -> bool:
+    """Whether --log-format json was asked for (the failure line is then a JSON record too)."""
+    module = sys.modules.get("helpdesk_kpis.log_output")
+    return module is not None and module.active_format() == "json"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -254,7 +272,12 @@ def main(argv: list[str] | None = None) -> int:
         err.print("aborted")
         return 1
     except HelpdeskKpisError as error:
-        err.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
+        if _json_logs():
+            import logging
+
+            logging.getLogger("helpdesk_kpis").error("error: %s", error)
+        else:
+            err.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
         return error.exit_code
     except KeyboardInterrupt:
         err.print("interrupted; everything synced so far is kept and the next run resumes")

@@ -13,8 +13,10 @@ and the schedule goes on; a job that is late (the machine slept) runs once, not 
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -29,6 +31,7 @@ from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs import slack_runs
 from helpdesk_kpis.jobs.slack_runs import run_alerts, run_digests
 from helpdesk_kpis.jobs.sync import run_sync
+from helpdesk_kpis.log_output import log_context
 from kpis.errors import ConfigError, HelpdeskKpisError
 
 #: How late a job may start and still run (a laptop waking up, a long sync before it).
@@ -50,7 +53,7 @@ def build_scheduler(ctx: AppContext, *, console: Console, scheduler: BaseSchedul
     )
     every = config.schedule.sync_every_minutes
     scheduler.add_job(
-        sync_then_alerts, IntervalTrigger(minutes=every, timezone=zone), args=[ctx, console], id="sync",
+        in_log_context(sync_then_alerts, job="sync"), IntervalTrigger(minutes=every, timezone=zone), args=[ctx, console], id="sync",
         name=f"sync every {every} min" + (", then alerts" if config.schedule.alerts_after_sync else ""),
         next_run_time=datetime.now(zone),  # the first sync right away
     )
@@ -63,10 +66,22 @@ def build_scheduler(ctx: AppContext, *, console: Console, scheduler: BaseSchedul
         for at, names in sorted(teams_by_time.items()):
             hour, minute = (int(part) for part in at.split(":"))
             scheduler.add_job(
-                post_digests, CronTrigger(hour=hour, minute=minute, day_of_week=config.digest.days, timezone=zone),
+                in_log_context(post_digests, job="digest"), CronTrigger(hour=hour, minute=minute, day_of_week=config.digest.days, timezone=zone),
                 args=[ctx, console, names], id=f"digest-{at}", name=f"digests at {at}: {', '.join(names)}",
             )
     return scheduler
+
+
+def in_log_context(job_function: Callable[..., None], **fields: str) -> Callable[..., None]:
+    """The job, with every record it logs (and every line it prints under --log-format json)
+    carrying ``fields``."""
+
+    @functools.wraps(job_function)
+    def run(*args: object) -> None:
+        with log_context(**fields):
+            job_function(*args)
+
+    return run
 
 
 def sync_then_alerts(ctx: AppContext, console: Console) -> None:

@@ -38,11 +38,14 @@ def serve_env(tmp_path: Path, slack: FakeSlack | None = None) -> dict[str, str]:
 
 
 @contextmanager
-def serving(tmp_path: Path, env: dict[str, str], *options: str) -> Iterator[tuple[str, subprocess.Popen]]:
+def serving(
+    tmp_path: Path, env: dict[str, str], *options: str, global_options: tuple[str, ...] = ()
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """``serve *options`` on a free port; yields its URL and process once /healthz answers at all."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "helpdesk_kpis.cli", "serve", *options, "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "helpdesk_kpis.cli", *global_options, "serve", *options,
+         "--host", "127.0.0.1", "--port", str(port)],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     url = f"http://127.0.0.1:{port}"
