@@ -111,7 +111,8 @@ def comment_themes(
     other = results.pop(OTHER, 0)
     themes = [_summary(theme, lang, by_id) for lang, result in results.items()
               for theme in result.themes]
-    themes.sort(key=lambda t: (-t.count, t.language, t.label))
+    # Biggest first; of equal size, the one that grew most (fewest before) first.
+    themes.sort(key=lambda t: (-t.count, t.previous_count, t.language, t.label))
     themed = sum(t.count for t in themes)
     too_few = all(r.too_few for r in results.values())
     return CommentThemes(len(current), len(current) - themed - other, other, too_few, tuple(themes))
