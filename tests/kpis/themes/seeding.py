@@ -26,27 +26,32 @@ def rated_ticket(number: int, text: str | None, when: datetime, *, low: bool, te
     return [ticket, rating]
 
 
-def seed_planted(store: Store, *, before: dict[str, int] | None = None, extra: list[str] = ()) -> None:
+def seed_planted(store: Store, *, before: dict[str, int] | None = None, extra: list[str] = (),
+                 team: str = "billing", agents: tuple[str, str] = ("ana", "ben")) -> None:
     """Billing (agents Ana, Ben) gets the planted comments this week; ``before``: how many
-    comments of each planted theme the week before; ``extra``: more low-rated comments this week."""
-    records: list = [Team("zendesk", "acme", "billing", "Billing"), Team("zendesk", "acme", "tech", "Tech"),
-                     Agent("zendesk", "acme", "ana", "Ana"), Agent("zendesk", "acme", "ben", "Ben")]
+    comments of each planted theme the week before; ``extra``: more low-rated comments this week.
+    ``team`` and ``agents``: helpdesk ids of a Billing team and its agents the store already has."""
+    records: list = []
+    if team == "billing":
+        records += [Team("zendesk", "acme", "billing", "Billing"), Team("zendesk", "acme", "tech", "Tech"),
+                    Agent("zendesk", "acme", "ana", "Ana"), Agent("zendesk", "acme", "ben", "Ben")]
     number = 1000
     for planted in (ENGLISH, GERMAN):
         for theme, texts in planted.items():
             for i, text in enumerate(texts):
                 number += 1
-                agent = "ben" if i >= 4 else "ana"
                 records += rated_ticket(number, text, WEEK + timedelta(hours=number - 1000), low=theme in LOW,
-                                        agent=agent, tags=("refunds",) if theme == "refund" else ())
+                                        team=team, agent=agents[1] if i >= 4 else agents[0],
+                                        tags=("refunds",) if theme == "refund" else ())
     for theme, count in (before or {}).items():
         for i in range(count):
             number += 1
-            records += rated_ticket(number, ENGLISH[theme][i % 6], BEFORE + timedelta(hours=i), low=theme in LOW)
+            records += rated_ticket(number, ENGLISH[theme][i % 6], BEFORE + timedelta(hours=i), low=theme in LOW,
+                                    team=team, agent=agents[0])
     for i, text in enumerate(extra):
         number += 1
-        records += rated_ticket(number, text, WEEK + timedelta(hours=100 + i), low=True)
+        records += rated_ticket(number, text, WEEK + timedelta(hours=100 + i), low=True, team=team, agent=agents[0])
     # Another team's comment and a rating without a comment: in no Billing theme.
     records += rated_ticket(9001, "refund not processed, tech team", WEEK, low=True, team="tech")
-    records += rated_ticket(9002, None, WEEK, low=True)
+    records += rated_ticket(9002, None, WEEK, low=True, team=team, agent=agents[0])
     store.write_page("zendesk", "acme", "seed", records, None)
