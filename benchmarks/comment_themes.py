@@ -37,7 +37,8 @@ def comments(n: int, seed: int = 7, prefix: str = "r") -> list[RatedComment]:
         words = rng.sample(parts[rng.randrange(len(parts))], 3) + rng.sample(parts[rng.randrange(len(parts))], 1)
         low = rng.random() < 0.4
         out.append(RatedComment(f"{prefix}{i:06d}", " ".join(words) + f" order {rng.randrange(1000)}",
-                                _START + timedelta(seconds=i), positive=not low, low=low, score_raw="bad" if low else "good",
+                                _START + timedelta(seconds=i), positive=not low, low=low,
+                                score_raw="bad" if low else "good",
                                 ticket_id=str(i), agent_id=f"zendesk:acme:{i % 40}", agent_name=f"Agent {i % 40}",
                                 tags=(f"tag{i % 12}",)))
     return out

@@ -42,7 +42,8 @@ def load_rated_comments(
                  for row in connection.execute(select(agents.c.source, agents.c.instance, agents.c.id, agents.c.name))}
         rows = connection.execute(query).all()
     out = []
-    for source, instance, rating_id, text, rated_at, positive, score, score_raw, ticket_id, url, agent, team, tags in rows:
+    for (source, instance, rating_id, text, rated_at, positive, score, score_raw, ticket_id, url, agent, team,
+         tags) in rows:
         team_id = scoped_id(source, instance, team) if team is not None else None
         if team_ids is not None and team_id not in team_ids:
             continue

@@ -2,8 +2,9 @@
 
 The message: header (team and day), the headline KPIs with n, band and change written out, the
 threshold breaches, backlog by age, the newest low ratings with agent and ticket link (or, when
-there are more than the list shows, the themes of their comments), and a plain-text fallback that says the same in one sentence. The thread: one line per agent (or per
-team, in the leads' digest) and the chart. Any team size fits Slack's limits: long lists are cut
+there are more than the list shows, the themes of their comments), and a plain-text fallback
+that says the same in one sentence. The thread: one line per agent (or per team, in the leads'
+digest) and the chart. Any team size fits Slack's limits: long lists are cut
 and end with "and N more".
 """
 

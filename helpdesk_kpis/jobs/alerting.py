@@ -32,7 +32,9 @@ def evaluate_alerts(
     return replace(plan, outbox=plan.outbox + [alert.outbox_entry() for alert in rising], themes=rising)
 
 
-def _threshold_plan(store: Store, config: FileConfig, kpi_config: KpiConfig, *, now: datetime, dry_run: bool) -> AlertPlan:
+def _threshold_plan(
+    store: Store, config: FileConfig, kpi_config: KpiConfig, *, now: datetime, dry_run: bool
+) -> AlertPlan:
     rules = rules_from(config)
     log = DeliveryLog(store)
     if not rules:

@@ -13,7 +13,15 @@ from kpis.query import load_directory
 from kpis.store import Store
 from kpis.store.sent_log import DeliveryLog
 from kpis.windows import today_in, window_for_period
-from notifiers.theme_alerts import DEFAULT_MIN_SAMPLE, THEME_RISING, ThemeAlert, ThemeRule, alert_key, is_rising, theme_alert
+from notifiers.theme_alerts import (
+    DEFAULT_MIN_SAMPLE,
+    THEME_RISING,
+    ThemeAlert,
+    ThemeRule,
+    alert_key,
+    is_rising,
+    theme_alert,
+)
 
 
 def theme_rules_from(config: FileConfig) -> list[ThemeRule]:

@@ -87,4 +87,5 @@ def empty_line(report: ThemesReport) -> str | None:
     if not t.comments:
         return f"No rating comments in {report.window.label()}; run `helpdesk-kpis sync` first?"
     return (f"Too few comments to find themes in {report.window.label()}: {t.comments:,} comments, "
-            f"{t.uncategorised:,} without content or in a language with under 10, {t.other_languages:,} in other languages.")
+            f"{t.uncategorised:,} without content or in a language with under 10, "
+            f"{t.other_languages:,} in other languages.")

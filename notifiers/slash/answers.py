@@ -34,7 +34,18 @@ from notifiers.slash.answer_blocks import Answer
 from notifiers.slash.breaches import Breach
 from notifiers.slash.command import Command
 from notifiers.slash.comments import ThemeSource, asked_team, comments_answer
-from notifiers.slash.grammar import HELP, BreachesQuery, CommentsQuery, HelpQuery, KpiQuery, Period, Scope, TeamsQuery, Usage, parse
+from notifiers.slash.grammar import (
+    HELP,
+    BreachesQuery,
+    CommentsQuery,
+    HelpQuery,
+    KpiQuery,
+    Period,
+    Scope,
+    TeamsQuery,
+    Usage,
+    parse,
+)
 from notifiers.slash.people import SlackPeople
 from notifiers.slash.snapshots import Snapshot, SnapshotCache
 
