@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 
 from kpis.catalogue import HEADLINE
+from notifiers.mrkdwn import escape
 from notifiers.slash.grammar import _Parser, tokenize
 from notifiers.slash.parsed import CommentsQuery, KpiQuery, Query, Scope, Usage
 
@@ -40,9 +41,11 @@ def parse_comments(text: str, team_names: Sequence[str]) -> Query | Usage:
         i += 1
     parsed = _Parser(rest, list(team_names)).run()
     if isinstance(parsed, Usage):
+        # The grammar's line echoes what was typed: escaped here, so "<!channel>" pings nobody.
         if parsed.problem.startswith("I didn't understand"):
-            return Usage(parsed.problem, 'A theme goes in quotes: `/kpi comments "refund"`; a team after `team`.')
-        return parsed
+            return Usage(escape(parsed.problem),
+                         'A theme goes in quotes: `/kpi comments "refund"`; a team after `team`.')
+        return Usage(escape(parsed.problem), escape(parsed.suggestion))
     if not isinstance(parsed, KpiQuery) or parsed.keys != HEADLINE:
         return Usage("`comments` takes a team or `all`, a period, `low` and a theme in quotes.",
                      'For example `/kpi comments team billing 30d low` or `/kpi comments "refund"`.')

@@ -61,6 +61,7 @@ def test_grammar_reads_team_period_low_phrase_and_page():
                            ('comments "a" "b"', "two themes"), ("comments csat", "`comments` takes a team")):
         answer = parse(text, ["Billing"])
         assert isinstance(answer, Usage) and fragment in answer.problem + answer.suggestion
+    assert parse("comments <!channel>", ["Billing"]).problem == "I didn't understand “&lt;!channel&gt;”."
 
 
 def test_a_lead_sees_the_themes_with_counts_low_ratings_csat_and_agents(client, slack):
