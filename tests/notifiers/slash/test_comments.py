@@ -35,7 +35,8 @@ def serve(store, web_client, make_client, extra=()):  # noqa: ANN001, ANN201
         policy=POLICY, snapshots=snapshots, zone=UTC, clock=lambda: NOW, people=SlackPeople(web_client),
         themes=lambda window, team, low: window_themes(store, config, window, team=team, low_only=low).themes,
     )
-    return make_client(kpi_commands=commands), snapshots
+    # Generous: themes take a moment on a busy machine, and the answer must come inline here.
+    return make_client(kpi_commands=commands, inline_seconds=30.0), snapshots
 
 
 @pytest.fixture
