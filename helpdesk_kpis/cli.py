@@ -148,6 +148,8 @@ def report(
 ) -> None:
     """The KPIs of a window, with the previous window's values and the change (--themes: comment themes)."""
     if themes or low_only:
+        if kpi:
+            raise ConfigError("--themes shows comment themes, not KPIs; leave out --kpi")
         _themes_report(ctx.obj, themes=themes, low_only=low_only, period=period, first=from_, last=to, team=team,
                        fmt=fmt)
         return

@@ -80,7 +80,8 @@ def test_too_few_and_bad_usage_say_so_in_one_line(workdir, capsys):
     assert code == 0 and "refund" in out
     for args, fragment in ((("--low-only",), "--low-only goes with --themes"),
                            (("--themes", "--format", "csv"), "--format table or --format json"),
-                           (("--themes", "--team", "Nobody"), "no team 'Nobody'")):
+                           (("--themes", "--team", "Nobody"), "no team 'Nobody'"),
+                           (("--themes", "--kpi", "csat"), "leave out --kpi")):
         code, _, err = run(capsys, "report", *args)
         assert code == 2 and fragment in err and "Traceback" not in err
 
