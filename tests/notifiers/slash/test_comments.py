@@ -103,3 +103,12 @@ def test_comments_that_say_a_phrase_come_a_page_at_a_time_and_escaped(busy_clien
     assert "page 2 of 2" in second and second.count("\n> ") == 3 and "(no. 3)" not in second
     missing = everything(ask(busy_client, slack, 'comments team billing "<!here> nothing"', "U0LENA"))
     assert "No theme or comment matches “&lt;!here&gt; nothing”" in missing
+
+
+def test_comments_alone_is_the_callers_team_and_all_is_everyone(client, slack):
+    own = everything(ask(client, slack, "comments", "U0LENA"))  # Lena leads Billing
+    assert "What customers said · Billing · 7d" in own and "*refund processed* (en): 6" in own
+    everyone = everything(ask(client, slack, "comments all low", "U0OTTO", "C0BILLING", "kpi-billing"))
+    # Every team's low-rating comments: Billing's 36 planted, its desk comment, Returns' and the tech one.
+    assert "What customers said · All teams · 7d · low ratings" in everyone
+    assert "39 low-rating comments in 2026-11-13 to 2026-11-19" in everyone and "Ann Lee" not in everyone
