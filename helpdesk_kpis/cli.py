@@ -154,8 +154,16 @@ def report(
     kpi: Annotated[
         Optional[list[str]], typer.Option(help="KPI key or alias; repeat for several (table/csv).")
     ] = None,
+    themes: Annotated[bool, typer.Option("--themes", help="What the rating comments say: their themes.")] = False,
+    low_only: Annotated[bool, typer.Option("--low-only", help="With --themes: only comments of low ratings.")] = False,
 ) -> None:
-    """The KPIs of a window, with the previous window's values and the change."""
+    """The KPIs of a window, with the previous window's values and the change (--themes: comment themes)."""
+    if themes or low_only:
+        if kpi:
+            raise ConfigError("--themes shows comment themes, not KPIs; leave out --kpi")
+        _themes_report(ctx.obj, themes=themes, low_only=low_only, period=period, first=from_, last=to, team=team,
+                       fmt=fmt)
+        return
     from helpdesk_kpis.jobs.report import build_report, kpi_keys
     from helpdesk_kpis.jobs.tables import report_csv, report_table
 
@@ -172,6 +180,22 @@ def report(
         console.print(f"No {by.value} has data in {result.window.label()}; run `helpdesk-kpis sync` first?")
         return
     console.print(report_table(result, keys))
+
+
+def _themes_report(app_ctx: AppContext, *, themes: bool, low_only: bool, period: str, first: str | None,
+                   last: str | None, team: str | None, fmt: ReportFormat) -> None:
+    from helpdesk_kpis.jobs.themes_report import build_themes_report, empty_line, themes_table
+
+    if not themes:
+        raise ConfigError("--low-only goes with --themes (the themes of low-rated comments)")
+    if fmt is ReportFormat.csv:
+        raise ConfigError("--themes prints a table or JSON; use --format table or --format json")
+    result = build_themes_report(app_ctx, period=period, first=first, last=last, team=team, low_only=low_only,
+                                 now=_now())
+    if fmt is ReportFormat.json:
+        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
+        return
+    console.print(empty_line(result) or themes_table(result), markup=False, highlight=False)
 
 
 @app.command()

@@ -68,6 +68,12 @@ def load_kpi_data(
     return data
 
 
+def load_directory(store: Store) -> Directory:
+    """The teams and agents of the store, with their memberships (no KPI data)."""
+    with store.errors(), store.engine.connect() as connection:
+        return _directory(connection)
+
+
 def _directory(connection: Connection) -> Directory:
     d = Directory()
     for row in connection.execute(select(teams).order_by(teams.c.name, teams.c.id)):

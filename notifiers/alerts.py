@@ -48,6 +48,9 @@ class AlertPlan:
     readings: list[Reading]
     #: Readings with no channel to post to (no rule channel, team channel or leads channel).
     unrouted: list[Reading] = field(default_factory=list)
+    #: Rising comment themes to announce (``theme_rising`` rules, notifiers.theme_alerts); their
+    #: messages are in ``outbox`` too.
+    themes: list = field(default_factory=list)
 
 
 def plan_alerts(

@@ -1,9 +1,10 @@
 """The daily digest: one message a lead reads in ten seconds, and its details in the thread.
 
 The message: header (team and day), the headline KPIs with n, band and change written out, the
-threshold breaches, backlog by age, the newest low ratings with agent and ticket link, and a
-plain-text fallback that says the same in one sentence. The thread: one line per agent (or per
-team, in the leads' digest) and the chart. Any team size fits Slack's limits: long lists are cut
+threshold breaches, backlog by age, the newest low ratings with agent and ticket link (or, when
+there are more than the list shows, the themes of their comments), and a plain-text fallback
+that says the same in one sentence. The thread: one line per agent (or per team, in the leads'
+digest) and the chart. Any team size fits Slack's limits: long lists are cut
 and end with "and N more".
 """
 
@@ -28,8 +29,10 @@ from slack_sdk.models.blocks import (
 from kpis.catalogue import BACKLOG_AGES, KPIS, Kind
 from kpis.format import DASH, change_text, value_text
 from kpis.results import Report, ScopeRow
+from kpis.themes.report import CommentThemes
 from notifiers.alert_rules import Reading, rule_text
 from notifiers.blockkit import MAX_BLOCKS, MAX_HEADER, MAX_SECTION_TEXT, to_dicts, validate_message
+from notifiers.digest_themes import shows_themes, themes_text
 from notifiers.kpi_blocks import compact_line, kpi_section, sample_text
 from notifiers.mrkdwn import escape, fit_lines, link, pack_lines, shorten
 from notifiers.when import day_text, days_text, span_text
@@ -60,6 +63,10 @@ class Digest:
     breakdown_noun: str = "agents"
     low_rated_limit: int = 5
     min_sample: int = 10
+    #: Themes of the window's low-rating comments (``None``: not looked for); see notifiers.digest_themes.
+    themes: CommentThemes | None = None
+    #: The team named in a ``/kpi comments`` hint; ``None`` for the leads' digest.
+    team: str | None = None
 
     @property
     def digest_id(self) -> str:
@@ -79,7 +86,10 @@ def digest_message(digest: Digest) -> dict[str, Any]:
     if backlog is not None and backlog.splits.get("by_age"):
         blocks.append(SectionBlock(text=MarkdownTextObject(text=_backlog_text(digest))))
     low = digest.row.metrics.get("low_rated")
-    if low is not None and low.items and digest.low_rated_limit > 0:
+    if low is not None and shows_themes(digest.themes, len(low.items), digest.low_rated_limit):
+        text = themes_text(digest.themes, digest.report.window, MAX_SECTION_TEXT, digest.team)
+        blocks += [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=text))]
+    elif low is not None and low.items and digest.low_rated_limit > 0:
         blocks += [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=_low_rated_text(digest)))]
     footer = "Per-" + digest.breakdown_noun.rstrip("s") + " lines and a 14-day chart in the thread :thread:"
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from helpdesk_kpis.jobs.rules import rule_reports, rule_windows, rules_from
 from helpdesk_kpis.settings.models import FileConfig
 from helpdesk_kpis.jobs.teams import mention_markup, reading_team, reporting_teams
+from helpdesk_kpis.jobs.theme_alerting import theme_alerts
 from kpis.engine import KpiConfig
 from kpis.query import load_kpi_data
 from kpis.store import Store
@@ -25,6 +27,14 @@ def evaluate_alerts(
 
     A dry run shows readings that have no channel too (as going to :data:`NO_CHANNEL`).
     """
+    plan = _threshold_plan(store, config, kpi_config, now=now, dry_run=dry_run)
+    rising = theme_alerts(store, config, now=now, no_channel=NO_CHANNEL if dry_run else None)
+    return replace(plan, outbox=plan.outbox + [alert.outbox_entry() for alert in rising], themes=rising)
+
+
+def _threshold_plan(
+    store: Store, config: FileConfig, kpi_config: KpiConfig, *, now: datetime, dry_run: bool
+) -> AlertPlan:
     rules = rules_from(config)
     log = DeliveryLog(store)
     if not rules:

@@ -20,6 +20,7 @@ def rules_from(config: FileConfig) -> list[AlertRule]:
         AlertRule(id=r.id, kpi=r.kpi, scope=r.scope, operator=r.operator, threshold=r.threshold, window=r.window,
                   team=r.team, min_sample=r.min_sample, hysteresis=r.hysteresis)
         for r in config.alerts
+        if r.kind == "threshold"
     ]
 
 

@@ -106,13 +106,17 @@ def run_alerts(
     if as_json:
         rows = [{"channel": a.channel, "kind": a.transition.kind, "alert_id": a.alert_id, "message": a.message}
                 for a in plan.announcements]
+        rows += [{"channel": t.channel, "kind": "theme_rising", "alert_id": t.alert_id, "message": t.message}
+                 for t in plan.themes]
         sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
         return []
     if dry_run:
         console.print(_readings_table(plan))
         for a in plan.announcements:
             console.print(message_panel(a.message, channel=a.channel, note=f"would post: {a.transition.kind}"))
-        if not plan.announcements:
+        for t in plan.themes:
+            console.print(message_panel(t.message, channel=t.channel, note="would post: theme_rising"))
+        if not plan.announcements and not plan.themes:
             console.print("nothing to post: no breach started or ended")
         return []
     record_plan(ctx.store(), plan)
@@ -123,7 +127,8 @@ def run_alerts(
     console.print(
         f"alerts: {_count(len(config.alerts), 'rule')} read on {_count(len(plan.readings), 'scope')}; "
         f"{_count(started, 'breach', 'breaches')} started, {len(plan.announcements) - started} recovered, "
-        f"{len(plan.unjudged)} with too few samples to judge",
+        f"{len(plan.unjudged)} with too few samples to judge"
+        + (f"; {_count(len(plan.themes), 'comment theme')} rising" if plan.themes else ""),
         highlight=False, soft_wrap=True,
     )
     if plan.unrouted:

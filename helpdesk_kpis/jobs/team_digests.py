@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from helpdesk_kpis.jobs.digest_comments import DigestComments
 from helpdesk_kpis.jobs.rules import rule_reports, rule_windows
 from helpdesk_kpis.settings.models import FileConfig
 from helpdesk_kpis.jobs.teams import ReportingTeams, reading_team, reporting_teams
@@ -117,6 +118,7 @@ def build_digests(
         if any(t.team is None for t in targets):
             daily["overall"] = daily_reports(teams.data, chart_first, day, zone, now=now, by="overall", config=kpi_config)
 
+    comments = DigestComments(store, config, window, data.directory)
     built = []
     for target in targets:
         if target.team is None:
@@ -133,7 +135,8 @@ def build_digests(
         digest = Digest(
             title=target.title, scope=target.scope, day=day, report=report, row=row, keys=target.keys,
             breaches=breaches, breakdown=breakdown, breakdown_noun=noun, low_rated_limit=config.digest.low_rated,
-            min_sample=kpi_config.min_sample,
+            min_sample=kpi_config.min_sample, team=target.team,
+            themes=comments.low_themes(target.team, row, config.digest.low_rated),
         )
         chart = _chart(target, row.id, daily, day) if with_chart else None
         post = DigestPost(scope=target.scope, day=day, channel=target.channel or "", message=digest_message(digest),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from helpdesk_kpis.settings.models import FileConfig, TeamConfig
 from kpis.dataset import KpiData
-from kpis.directory import TeamGroup, groups_by_name, is_named, merge_teams
+from kpis.directory import Directory, TeamGroup, groups_by_name, is_named, merge_teams
 from kpis.errors import ConfigError
 from notifiers.alert_rules import Reading
 
@@ -91,3 +91,16 @@ def mention_markup(mention: str | None, leads: list[str]) -> str | None:
     if mention.startswith("S"):
         return f"<!subteam^{mention}>"
     return f"<@{mention}>"
+
+
+def helpdesk_team_ids(directory: Directory, config: FileConfig, name: str) -> tuple[str, ...]:
+    """The helpdesk team ids (``source:instance:id``) a team name stands for: a ``[[teams]]`` entry's
+    sources (or the helpdesk teams of its name), else the helpdesk teams answering to the name."""
+    team = next((t for t in config.teams if is_named(name, t.name)), None)
+    if team is not None:
+        return tuple(team.sources) if team.sources else groups_by_name(directory, [team.name])[team.name]
+    ids = tuple(directory.team_ids[code] for code in directory.team_codes(name))
+    if not ids:
+        known = [t.name for t in config.teams] or directory.team_display_names()
+        raise ConfigError(f"no team {name!r}; teams: {', '.join(known) or 'none synced yet'}")
+    return ids

@@ -26,6 +26,7 @@ from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs.rules import rules_from
 from helpdesk_kpis.jobs.slack_runs import clock as utc_clock
 from helpdesk_kpis.jobs.teams import reporting_teams
+from helpdesk_kpis.jobs.themes_report import window_themes
 from kpis.errors import ConfigError, CredentialError, RunFailed
 from kpis.query import load_kpi_data
 from kpis.store.sent_log import DeliveryLog
@@ -98,6 +99,7 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
         clock=clock,
         people=SlackPeople(client, overrides=config.slash.users, ttl=config.slash.lookup_cache_seconds),
         breaches=lambda: active_breaches(DeliveryLog(store).alert_states().values(), rules),
+        themes=lambda window, team, low: window_themes(store, config, window, team=team, low_only=low).themes,
     )
     try:
         bolt = build_bolt_app(

@@ -147,17 +147,21 @@ class DigestConfig(BaseModel):
 
 
 class AlertRuleConfig(BaseModel):
-    """``[[alerts]]``: one threshold rule."""
+    """``[[alerts]]``: one threshold rule, or (``kind = "theme_rising"``) a comment theme rule."""
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str
-    kpi: str
+    #: ``threshold``: a KPI past a threshold; ``theme_rising``: a comment theme at least doubled.
+    kind: Literal["threshold", "theme_rising"] = "threshold"
+    kpi: str | None = None
     scope: Literal["overall", "team", "every-team", "every-agent"] = "overall"
     #: The team of a ``team`` rule; with ``every-agent``, only that team's agents.
     team: str | None = None
-    operator: Literal["<", "<=", ">", ">="]
-    threshold: float
+    operator: Literal["<", "<=", ">", ">="] | None = None
+    threshold: float | None = None
+    #: theme_rising: only the comments of low ratings.
+    low_only: bool = False
     window: str = "7d"
     min_sample: int | None = Field(default=None, ge=1)
     channel: str | None = None
@@ -174,8 +178,8 @@ class AlertRuleConfig(BaseModel):
 
     @field_validator("kpi")
     @classmethod
-    def _kpi(cls, value: str) -> str:
-        return _kpi_key(value)
+    def _kpi(cls, value: str | None) -> str | None:
+        return None if value is None else _kpi_key(value)
 
     @field_validator("window")
     @classmethod
@@ -194,6 +198,21 @@ class AlertRuleConfig(BaseModel):
         if _SLACK_MEMBER.match(value) or _SLACK_GROUP.match(value):
             return value
         raise ValueError(f"{value!r}: use '@here', '@channel', 'leads', a member id (U...) or a user group id (S...)")
+
+    @model_validator(mode="after")
+    def _kind_has_its_keys(self) -> AlertRuleConfig:
+        given = [key for key in ("kpi", "operator", "threshold") if getattr(self, key) is not None]
+        if self.kind == "threshold" and len(given) < 3:
+            missing = next(key for key in ("kpi", "operator", "threshold") if key not in given)
+            raise ValueError(f"a threshold rule needs kpi, operator and threshold ({missing} is missing)")
+        if self.kind == "theme_rising":
+            if given:
+                raise ValueError(f"a theme_rising rule takes no {given[0]} (it watches comment themes, not a KPI)")
+            if self.scope == "every-agent":
+                raise ValueError("a theme_rising rule watches overall, a team or every team, not every agent")
+        elif self.low_only:
+            raise ValueError("low_only is for theme_rising rules")
+        return self
 
     @model_validator(mode="after")
     def _team_rule_names_a_team(self) -> AlertRuleConfig:

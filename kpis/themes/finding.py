@@ -4,7 +4,9 @@ Deterministic: NMF starts from NNDSVD (no random state involved), and comments a
 before fitting, so the same comments give the same themes in any order. The number of themes adapts
 to the data: about one theme per 6 contentful comments, between 2 and 12, never more than the
 distinct vocabulary allows. Comments with fewer than two content words ("ok", "thanks", emojis)
-are counted apart as uncategorised instead of being forced into a theme. sklearn is imported
+are counted apart as uncategorised instead of being forced into a theme. Comments of an earlier
+window (``earlier``) are placed into the themes found now, with the same vocabulary and model, so
+that a theme's count can be compared with the window before. sklearn is imported
 lazily, inside :func:`find_themes`, so importing this module stays cheap.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 MIN_COMMENTS = 10  # below this a window has too few comments to say anything about patterns
 #: What of a comment is read: enough for any real comment, bounded for a 100 kB paste.
@@ -33,6 +35,8 @@ class Theme:
     label: str
     terms: tuple[str, ...]
     comment_ids: tuple[str, ...]
+    #: The earlier window's comments this theme's model claims (see :func:`find_themes`).
+    earlier_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,9 @@ def theme_count(n: int) -> int:
     return max(2, min(12, round(n / 6)))
 
 
-def find_themes(comments: Sequence[Comment], *, stop_words: str | None = "english") -> ThemeResult:
+def find_themes(
+    comments: Sequence[Comment], *, stop_words: str | None = "english", earlier: Sequence[Comment] = ()
+) -> ThemeResult:
     ordered = sorted(comments, key=lambda c: c.id)
     useful = [c for c in ordered if has_content(c.text)]
     uncategorised = len(ordered) - len(useful)
@@ -76,7 +82,7 @@ def find_themes(comments: Sequence[Comment], *, stop_words: str | None = "englis
     terms = vectorizer.get_feature_names_out()
     best = weights.argmax(axis=1)
     strength = weights.max(axis=1)
-    themes = []
+    themes, topics = [], []
     for topic in range(k):
         members = tuple(c.id for c, t, s in zip(useful, best, strength) if t == topic and s > 0)
         if not members:
@@ -85,6 +91,23 @@ def find_themes(comments: Sequence[Comment], *, stop_words: str | None = "englis
         phrases = [t for t in top if " " in t]
         label = phrases[0] if phrases else ", ".join(top[:2])
         themes.append(Theme(label, top, members))
+        topics.append(topic)
     unassigned = sum(1 for s in strength if s <= 0)
+    if earlier:
+        claimed = _claim_earlier(earlier, vectorizer, model)
+        themes = [replace(t, earlier_ids=claimed.get(topic, ())) for t, topic in zip(themes, topics)]
     themes.sort(key=lambda t: (-len(t.comment_ids), t.label))
     return ThemeResult(len(ordered), uncategorised + unassigned, tuple(themes))
+
+
+def _claim_earlier(earlier: Sequence[Comment], vectorizer, model) -> dict[int, tuple[str, ...]]:  # noqa: ANN001
+    """Each contentful earlier comment joins the topic it weighs most in under this window's model
+    (none when it shares no term with any topic)."""
+    useful = sorted((c for c in earlier if has_content(c.text)), key=lambda c: c.id)
+    claimed: dict[int, list[str]] = {}
+    if useful:
+        weights = model.transform(vectorizer.transform([c.text[:MAX_CHARS] for c in useful]))
+        for comment, topic, strength in zip(useful, weights.argmax(axis=1), weights.max(axis=1)):
+            if strength > 0:
+                claimed.setdefault(int(topic), []).append(comment.id)
+    return {topic: tuple(ids) for topic, ids in claimed.items()}

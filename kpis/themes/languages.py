@@ -23,17 +23,26 @@ def detect_languages(texts: Sequence[str]) -> list[str]:
     return out
 
 
-def themes_by_language(comments: Sequence, find) -> dict[str, object]:  # noqa: ANN001
-    """Themes within each supported language (``find`` is :func:`~kpis.themes.finding.find_themes`);
-    comments of other languages are counted under "other" without themes."""
+def by_language(comments: Sequence) -> dict[str, list]:  # noqa: ANN001
+    """``comments`` (anything with a ``text``) grouped by detected language, in their order."""
     groups: dict[str, list] = {}
     for comment, lang in zip(comments, detect_languages([c.text or "" for c in comments])):
         groups.setdefault(lang, []).append(comment)
+    return groups
+
+
+def themes_by_language(comments: Sequence, find, earlier: Sequence = ()) -> dict[str, object]:  # noqa: ANN001
+    """Themes within each supported language (``find`` is :func:`~kpis.themes.finding.find_themes`);
+    comments of other languages are counted under "other" without themes. ``earlier`` comments
+    (the previous window) are placed into the themes of their own language."""
+    groups = by_language(comments)
+    earlier_groups = by_language(earlier) if earlier else {}
     out = {}
     for lang in sorted(groups):
         if lang == OTHER:
             continue
-        out[lang] = find(groups[lang], stop_words="english" if lang == "en" else None)
+        out[lang] = find(groups[lang], stop_words="english" if lang == "en" else None,
+                         earlier=earlier_groups.get(lang, ()))
     if OTHER in groups:
         out[OTHER] = len(groups[OTHER])
     return out

@@ -33,7 +33,19 @@ from notifiers.slash.agents import AgentIndex
 from notifiers.slash.answer_blocks import Answer
 from notifiers.slash.breaches import Breach
 from notifiers.slash.command import Command
-from notifiers.slash.grammar import HELP, BreachesQuery, HelpQuery, KpiQuery, Period, Scope, TeamsQuery, Usage, parse
+from notifiers.slash.comments import ThemeSource, asked_team, comments_answer
+from notifiers.slash.grammar import (
+    HELP,
+    BreachesQuery,
+    CommentsQuery,
+    HelpQuery,
+    KpiQuery,
+    Period,
+    Scope,
+    TeamsQuery,
+    Usage,
+    parse,
+)
 from notifiers.slash.people import SlackPeople
 from notifiers.slash.snapshots import Snapshot, SnapshotCache
 
@@ -50,6 +62,7 @@ class KpiCommands:
         clock: Callable[[], datetime],
         people: SlackPeople | None = None,
         breaches: Callable[[], Sequence[Breach]] | None = None,
+        themes: ThemeSource | None = None,
     ) -> None:
         self.policy = policy
         self.snapshots = snapshots
@@ -57,6 +70,8 @@ class KpiCommands:
         self.clock = clock
         self.people = people
         self._breaches = breaches
+        #: The comment themes of a window, for `/kpi comments`.
+        self.themes = themes
 
     @property
     def team_names(self) -> list[str]:
@@ -99,6 +114,8 @@ class KpiCommands:
             return self._teams(query)
         if isinstance(query, BreachesQuery):
             return self._breaches_answer(query, caller)
+        if isinstance(query, CommentsQuery):
+            return self._comments(query, caller)
         return self._kpis(query, caller)
 
     # -- KPI questions ---------------------------------------------------------------------------
@@ -107,10 +124,7 @@ class KpiCommands:
         window = query.period.window(now=self.clock(), zone=self.zone)
         snapshot = self.snapshots.snapshot(window)
         agents = AgentIndex(snapshot.directory)
-        agent_id = self._agent_of(caller.user_id, agents)
-        caller = replace(
-            caller, agent_id=agent_id, agent_team=self._configured(agents.team_of(agent_id)) if agent_id else None
-        )
+        caller = self._as_agent(caller, agents)
         target = query.target
         scope = target.scope
 
@@ -147,6 +161,29 @@ class KpiCommands:
                 return blocks.message(found[1:])
             agent_id = found
         return self._agent_answer(query, caller, snapshot, agent_id, agents)
+
+    def _as_agent(self, caller: Caller, agents: AgentIndex) -> Caller:
+        """``caller`` with their helpdesk agent and its team, when they are one."""
+        agent_id = self._agent_of(caller.user_id, agents)
+        return replace(
+            caller, agent_id=agent_id, agent_team=self._configured(agents.team_of(agent_id)) if agent_id else None
+        )
+
+    def _comments(self, query: CommentsQuery, caller: Caller) -> Answer:
+        window = query.period.window(now=self.clock(), zone=self.zone)
+        agents = AgentIndex(self.snapshots.snapshot(window).directory)
+        caller = self._as_agent(caller, agents)
+        team = asked_team(self, query, lambda: self._own_team(caller, agents))
+        if isinstance(team, Answer):
+            return team
+        return comments_answer(self, query, caller, team)
+
+    # For the answers in their own modules (notifiers.slash.comments).
+    def decide_for(self, caller: Caller, asked: TeamNumbers | AgentDetail, query: CommentsQuery) -> Allowed | Answer:
+        return self._decide(caller, asked, query)
+
+    def publicity(self, query: CommentsQuery, decision: Allowed) -> tuple[bool, str | None]:
+        return self._publicity(query, decision)
 
     def _team_answer(self, query: KpiQuery, caller: Caller, snapshot: Snapshot, team: str) -> Answer:
         asked = (
@@ -313,9 +350,11 @@ def _row_named(report: Report, name: str) -> ScopeRow | None:
     return next((row for row in report.rows if is_named(name, row.name)), None)
 
 
-def _describe(query: KpiQuery | BreachesQuery) -> str:
+def _describe(query: KpiQuery | BreachesQuery | CommentsQuery) -> str:
     if isinstance(query, BreachesQuery):
         return f"breaches of {query.team or 'all teams'}"
+    if isinstance(query, CommentsQuery):
+        return f"comments of {query.target.team or query.target.scope.value} over {query.period.text()}"
     t = query.target
     who = t.team or (f"<@{t.user_id}>" if t.user_id else None) or t.agent or t.scope.value
     return f"{','.join(query.keys)} of {t.scope.value} {who} over {query.period.text()}"

@@ -20,6 +20,7 @@ from kpis.windows import parse_date
 from notifiers.slash.parsed import (
     MAX_DAYS,
     BreachesQuery,
+    CommentsQuery,
     HelpQuery,
     KpiQuery,
     Period,
@@ -55,6 +56,10 @@ def tokenize(text: str) -> list[str]:
 
 def parse(text: str, team_names: Sequence[str] = ()) -> Query | Usage:
     """``text`` as Slack sends it; ``team_names`` the configured teams (for ``team NAME``)."""
+    if text.strip().lower().split(" ", 1)[0] == "comments":
+        from notifiers.slash.comments_grammar import parse_comments  # it builds on _Parser
+
+        return parse_comments(text.strip()[len("comments"):], team_names)
     return _Parser(tokenize(text), list(team_names)).run()
 
 
@@ -308,6 +313,7 @@ __all__ = [
     "HELP",
     "MAX_DAYS",
     "BreachesQuery",
+    "CommentsQuery",
     "HelpQuery",
     "KpiQuery",
     "Period",

@@ -79,6 +79,19 @@ class BreachesQuery:
 
 
 @dataclass(frozen=True)
+class CommentsQuery:
+    """What the rating comments of a team (or of everyone) say: their themes, or with ``phrase``
+    one theme's comments (page by page, newest first)."""
+
+    target: Target = Target(Scope.OWN_TEAM)
+    period: Period = Period()
+    low: bool = False
+    phrase: str | None = None
+    page: int = 1
+    public: bool = False
+
+
+@dataclass(frozen=True)
 class HelpQuery:
     pass
 
@@ -91,4 +104,4 @@ class Usage:
     suggestion: str = "Type `/kpi help` for what you can ask."
 
 
-Query = KpiQuery | TeamsQuery | BreachesQuery | HelpQuery
+Query = KpiQuery | TeamsQuery | BreachesQuery | HelpQuery | CommentsQuery

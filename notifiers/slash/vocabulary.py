@@ -72,6 +72,8 @@ HELP = """\
 *Periods:* `today`, `yesterday`, `7d`, `30d` (any `Nd` up to 366), `this week`, `last month`, \
 `2026-11-01..2026-11-15` (both days included); default `7d`
 `/kpi low-csat [team]` — newest low ratings with comments and ticket links
+`/kpi comments [team|all] [period] [low]` — what the rating comments say, as themes; \
+`/kpi comments "refund"` — one theme's comments, newest first (`page 2`...)
 `/kpi breaches` — KPIs past their alert thresholds now
 `/kpi teams` — the teams you can ask about
 Add `public` to post the answer in the channel (team numbers only); otherwise only you see it.

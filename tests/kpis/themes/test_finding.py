@@ -7,21 +7,9 @@ import pytest
 pytest.importorskip("sklearn")
 
 from kpis.themes.finding import Comment, find_themes, has_content  # noqa: E402
+from tests.kpis.themes.planted import ENGLISH  # noqa: E402
 
-PLANTED = {
-    "refund": ["my refund was never processed", "still waiting for the refund to be processed",
-               "refund not processed after two weeks", "where is my refund, not processed yet",
-               "the refund is still not processed", "refund processed late, waiting forever"],
-    "password": ["password reset link did not work", "could not reset my password, link expired",
-                 "password reset email never arrived", "the password reset link is broken",
-                 "reset password link expired again", "password reset failed twice"],
-    "slow": ["slow reply from support, days of waiting", "reply was so slow, took days",
-             "very slow reply to my ticket", "slow reply, three days for an answer",
-             "answer came after days, slow reply", "slow reply again this week"],
-    "praise": ["friendly agent solved everything quickly", "very friendly agent, solved my issue",
-               "friendly and helpful agent, solved fast", "the agent was friendly and solved it",
-               "solved quickly by a friendly agent", "friendly agent solved the problem"],
-}
+PLANTED = ENGLISH
 
 
 def planted() -> list[Comment]:

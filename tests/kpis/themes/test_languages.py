@@ -18,20 +18,10 @@ def test_planted_themes_in_two_languages_stay_in_their_own_language() -> None:
     pytest.importorskip("sklearn")
     from kpis.themes.finding import Comment, find_themes
     from kpis.themes.languages import themes_by_language
+    from tests.kpis.themes.planted import ENGLISH, GERMAN
 
-    german = {"erstattung": ["meine Rückerstattung wurde nie bearbeitet", "warte immer noch auf die Rückerstattung",
-                             "Rückerstattung seit zwei Wochen nicht bearbeitet", "wo bleibt meine Rückerstattung bitte",
-                             "die Rückerstattung ist immer noch nicht bearbeitet", "Rückerstattung kam nie an"],
-              "passwort": ["der Link zum Zurücksetzen des Passworts funktioniert nicht",
-                           "Passwort zurücksetzen ging nicht, Link abgelaufen",
-                           "die E-Mail zum Passwort zurücksetzen kam nie", "Passwort zurücksetzen schlug fehl",
-                           "Link für das Passwort ist abgelaufen", "konnte mein Passwort nicht zurücksetzen"]}
-    english = {"refund": ["my refund was never processed", "still waiting for the refund to be processed",
-                          "refund not processed after two weeks", "where is my refund, not processed yet",
-                          "the refund is still not processed", "refund processed late, waiting forever"],
-               "password": ["password reset link did not work", "could not reset my password, link expired",
-                            "password reset email never arrived", "the password reset link is broken",
-                            "reset password link expired again", "password reset failed twice"]}
+    german = {k: GERMAN[k] for k in ("erstattung", "passwort")}
+    english = {k: ENGLISH[k] for k in ("refund", "password")}
     comments = [Comment(f"{t}-{i}", x) for planted in (german, english) for t, xs in planted.items()
                 for i, x in enumerate(xs)]
     result = themes_by_language(comments, find_themes)
