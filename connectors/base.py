@@ -34,6 +34,10 @@ def _ignore_wait(seconds: float) -> None:
     return None
 
 
+def _ignore_retry(rate_limited: bool) -> None:
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class SyncOptions:
     """What one sync run asks of a stream."""
@@ -44,6 +48,8 @@ class SyncOptions:
     now: datetime
     #: Called with the seconds spent waiting on a rate limit, for the progress display.
     on_wait: Callable[[float], None] = field(default=_ignore_wait)
+    #: Called before each retry of a request, with whether it was a 429 (for the metrics).
+    on_retry: Callable[[bool], None] = field(default=_ignore_retry)
 
 
 class Stream(ABC):

@@ -42,6 +42,7 @@ class RetryPolicy:
             wait=self._wait,
             stop=self._stop,
             sleep=waiter.retry,
+            before_sleep=self._note_retry,
             retry_error_callback=self._give_up,
         )
 
@@ -53,6 +54,10 @@ class RetryPolicy:
         if isinstance(error, RetryableError) and error.retry_after is not None:
             return max(0.0, error.retry_after)
         return self._backoff(state)
+
+    def _note_retry(self, state: tenacity.RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        self.waiter.on_retry(isinstance(error, RateLimited))
 
     def _stop(self, state: tenacity.RetryCallState) -> bool:
         # tenacity computes the upcoming wait before asking whether to stop.

@@ -76,9 +76,12 @@ class ApiSession(requests.Session):
         """GET ``url`` and return its JSON body (``None`` for an accepted non-2xx status)."""
         return self.page("GET", url, params=params, accept_status=accept_status).body
 
-    def report_waits_to(self, on_wait: Callable[[float], None]) -> None:
-        """Send the seconds of every wait from now on to ``on_wait`` (the running stream's display)."""
+    def report_waits_to(self, on_wait: Callable[[float], None], on_retry: Callable[[bool], None] | None = None) -> None:
+        """Send the seconds of every wait from now on to ``on_wait`` (the running stream's display),
+        and each retry to ``on_retry`` (True for a 429)."""
         self.waiter.on_wait = on_wait
+        if on_retry is not None:
+            self.waiter.on_retry = on_retry
 
     def _attempt(
         self, method: str, url: str, accept_status: Collection[int], *args: Any, **kwargs: Any

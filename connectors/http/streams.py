@@ -40,7 +40,7 @@ class ApiStream(Stream):
         return self.client.instance
 
     def pages(self, cursor: str | None, options: SyncOptions) -> Iterator[Page]:
-        self.client.session.report_waits_to(options.on_wait)
+        self.client.session.report_waits_to(options.on_wait, options.on_retry)
         return self.read(json.loads(cursor) if cursor else {}, options)
 
     def read(self, state: dict[str, Any], options: SyncOptions) -> Iterator[Page]:

@@ -17,6 +17,10 @@ def _ignore(seconds: float) -> None:
     return None
 
 
+def _ignore_retry(rate_limited: bool) -> None:
+    return None
+
+
 class Waiter:
     def __init__(self, clock: Clock, *, budget_seconds: float) -> None:
         self.clock = clock
@@ -24,6 +28,8 @@ class Waiter:
         self.retry_waited = 0.0
         #: Called with the seconds of every wait (the sync's per-stream progress display).
         self.on_wait: Callable[[float], None] = _ignore
+        #: Called before each retry, with whether the service said 429 (the sync's metrics).
+        self.on_retry: Callable[[bool], None] = _ignore_retry
 
     @property
     def budget_left(self) -> float:

@@ -69,6 +69,7 @@ def run_digests(
             outcome = Outcome(item.post.label, "failed", item.post.channel, error=error)
         _report(outcome, console)
         outcomes.append(outcome)
+    count_posts("digest", outcomes)
     raise_failures(outcomes)
     return outcomes
 
@@ -135,6 +136,7 @@ def run_alerts(
         names = ", ".join(sorted({f"{r.rule.id} ({r.row.name})" for r in plan.unrouted}))
         console.print(f"not judged, no channel to post to: {rich_escape(names)}; set the rule's channel or "
                       "[digest] leads_channel", highlight=False, soft_wrap=True)
+    count_posts("alert", outcomes)
     raise_failures(outcomes)
     return outcomes
 
@@ -163,6 +165,14 @@ def _readings_table(plan) -> Table:  # noqa: ANN001
 def _report(outcome: Outcome, console: Console) -> None:
     if outcome.error is None:  # failures are told once, together, by raise_failures
         console.print(rich_escape(outcome.line()), highlight=False, soft_wrap=True)
+
+
+def count_posts(kind: str, outcomes: Sequence[Outcome]) -> None:
+    """For /metrics: each delivery by what it did (posted, updated, finished, unchanged, failed)."""
+    from helpdesk_kpis import metrics  # prometheus-client only where something is delivered
+
+    for outcome in outcomes:
+        metrics.POSTS.labels(kind, outcome.action).inc()
 
 
 def raise_failures(outcomes: Sequence[Outcome]) -> None:

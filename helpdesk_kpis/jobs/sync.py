@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from connectors.base import Connector, SyncOptions
+from helpdesk_kpis import metrics
 from kpis.columnar.cache import refresh
 from kpis.store import Store
 
@@ -82,27 +83,48 @@ def run_sync(
     )
     with progress:
         for connector in connectors:
-            if full:
-                store.reset_cursors(connector.source, connector.instance)
-            for stream in connector.streams():
-                stats = StreamStats(label=f"{connector.label} {stream.name}")
-                summary.streams.append(stats)
-                task = progress.add_task(stats.label, total=None, records=0, pages=0, waited=0.0)
-
-                def waited(seconds: float, stats: StreamStats = stats, task: int = task) -> None:
-                    stats.waited += seconds
-                    progress.update(task, waited=stats.waited)
-
-                options = SyncOptions(since=since, now=now, on_wait=waited)
-                cursor = store.cursor(connector.source, connector.instance, stream.name)
-                for page in stream.pages(cursor, options):
-                    store.write_page(connector.source, connector.instance, stream.name, page.records, page.cursor)
-                    stats.records += len(page.records)
-                    stats.pages += 1
-                    progress.update(task, records=stats.records, pages=stats.pages)
-                progress.update(task, completed=1, total=1)
+            try:
+                _sync_connector(store, connector, summary, progress, since=since, now=now, full=full)
+            except BaseException:
+                metrics.SYNC_RUNS.labels(connector.label, "failed").inc()
+                raise
+            metrics.SYNC_RUNS.labels(connector.label, "ok").inc()
     # Rebuild the KPI blocks of every stale day (those this sync touched, and any a stopped sync
     # left), so that reports read them ready-made.
     summary.cache_days = refresh(store)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _sync_connector(
+    store: Store, connector: Connector, summary: SyncSummary, progress: Progress, *, since: datetime, now: datetime,
+    full: bool,
+) -> None:
+    instance = connector.label
+    if full:
+        store.reset_cursors(connector.source, connector.instance)
+    for stream in connector.streams():
+        stats = StreamStats(label=f"{connector.label} {stream.name}")
+        summary.streams.append(stats)
+        task = progress.add_task(stats.label, total=None, records=0, pages=0, waited=0.0)
+
+        def waited(seconds: float, stats: StreamStats = stats, task: int = task) -> None:
+            stats.waited += seconds
+            progress.update(task, waited=stats.waited)
+            metrics.SYNC_WAITED.labels(instance).inc(seconds)
+
+        def retried(rate_limited: bool) -> None:
+            metrics.SYNC_RETRIES.labels(instance).inc()
+            if rate_limited:
+                metrics.SYNC_RATE_LIMITED.labels(instance).inc()
+
+        options = SyncOptions(since=since, now=now, on_wait=waited, on_retry=retried)
+        cursor = store.cursor(connector.source, connector.instance, stream.name)
+        for page in stream.pages(cursor, options):
+            store.write_page(connector.source, connector.instance, stream.name, page.records, page.cursor)
+            stats.records += len(page.records)
+            stats.pages += 1
+            metrics.SYNC_PAGES.labels(instance).inc()
+            metrics.SYNC_RECORDS.labels(instance).inc(len(page.records))
+            progress.update(task, records=stats.records, pages=stats.pages)
+        progress.update(task, completed=1, total=1)

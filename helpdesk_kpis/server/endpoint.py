@@ -27,6 +27,7 @@ from helpdesk_kpis.jobs.rules import rules_from
 from helpdesk_kpis.jobs.slack_runs import clock as utc_clock
 from helpdesk_kpis.jobs.teams import reporting_teams
 from helpdesk_kpis.jobs.themes_report import window_themes
+from helpdesk_kpis.server.observed import Observed
 from kpis.errors import ConfigError, CredentialError, RunFailed
 from kpis.query import load_kpi_data
 from kpis.store.sent_log import DeliveryLog
@@ -190,7 +191,7 @@ def start_endpoint(
 ) -> RunningServer:
     """Build the endpoint, start serving, and warm the common answers in the background."""
     endpoint = build_endpoint(ctx, clock=clock)
-    server = RunningServer(endpoint.app, host, port)
+    server = RunningServer(Observed(endpoint.app), host, port)
     server.start()
     warm_in_background(endpoint.slash, ctx, clock)
     return server

@@ -27,6 +27,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from rich.console import Console
 from rich.markup import escape
 
+from helpdesk_kpis import metrics
 from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs import slack_runs
 from helpdesk_kpis.jobs.slack_runs import run_alerts, run_digests
@@ -186,10 +187,13 @@ def run_scheduler(ctx: AppContext, *, console: Console) -> None:
         console.print(f"scheduled: {escape(job.name)}", highlight=False)
     zone = ctx.settings().config.reporting.zone.key
     console.print(f"serving (times in {zone}); Ctrl-C stops after the running job")
+    metrics.LEADER.set(1)
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         scheduler.shutdown(wait=True)
+    finally:
+        metrics.LEADER.set(0)
 
 
 def _wait_for_interrupt() -> None:

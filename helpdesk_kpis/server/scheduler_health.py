@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.server.endpoint import RunningServer
+from helpdesk_kpis.server.observed import Observed
 
 
 def health_app(ctx: AppContext, role: str, *, connected: Callable[[], bool] | None = None) -> Starlette:
@@ -43,7 +44,7 @@ def start_health_server(ctx: AppContext, console: Console, *, host: str | None, 
     settings = ctx.settings()
     host = host or settings.config.server.host
     port = settings.config.server.port if port is None else port
-    server = RunningServer(health_app(ctx, "scheduler"), host, port)
+    server = RunningServer(Observed(health_app(ctx, "scheduler")), host, port)
     server.start()
     console.print(f"health: http://{host}:{server.port}/healthz", highlight=False)
     return server

@@ -12,9 +12,11 @@ from datetime import datetime
 
 from rich.console import Console
 
+from helpdesk_kpis import metrics
 from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs.slack_runs import clock as utc_clock
 from helpdesk_kpis.server.endpoint import RunningServer, build_slash_app, warm_in_background
+from helpdesk_kpis.server.observed import Observed
 from helpdesk_kpis.server.scheduler_health import health_app
 from kpis.errors import ConfigError
 from notifiers.slash.socket_mode import SocketModeConnection
@@ -31,6 +33,11 @@ class SocketEndpoint:
     def stop(self) -> None:
         self.connection.close()
         self.health.stop()
+
+
+def _count_request(seconds: float, answered: bool) -> None:
+    metrics.SLASH_SECONDS.observe(seconds)
+    metrics.SLASH_REQUESTS.labels("answered" if answered else "failed").inc()
 
 
 def app_token(ctx: AppContext) -> str:
@@ -51,9 +58,9 @@ def start_socket_endpoint(
 ) -> SocketEndpoint:
     token = app_token(ctx)
     slash = build_slash_app(ctx, clock=clock, socket_mode=True)
-    connection = SocketModeConnection(slash.bolt, token)
+    connection = SocketModeConnection(slash.bolt, token, on_request=_count_request)
     connection.connect()
-    health = RunningServer(health_app(ctx, "endpoint", connected=lambda: connection.connected), host, port)
+    health = RunningServer(Observed(health_app(ctx, "endpoint", connected=lambda: connection.connected)), host, port)
     try:
         health.start()
     except BaseException:

@@ -12,10 +12,14 @@ Mode payloads, the connection itself is authenticated by the token.
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.socket_mode.builtin import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
 
 from kpis.errors import CredentialError, RunFailed
 
@@ -23,13 +27,16 @@ log = logging.getLogger(__name__)
 
 
 class SocketModeConnection:
-    def __init__(self, app: App, app_token: str) -> None:
+    """``on_request(seconds, answered)``: after each envelope is acknowledged (for the metrics)."""
+
+    def __init__(self, app: App, app_token: str, *, on_request: Callable[[float, bool], None] | None = None) -> None:
         self._app = app
         self._token = app_token
         self._logger = logging.getLogger("notifiers.slash.socket")
         self._first = _Silence()
         self._logger.addFilter(self._first)
-        self._handler = SocketModeHandler(app, app_token=app_token, logger=self._logger)
+        self._handler = _MeasuredHandler(app, app_token=app_token, logger=self._logger)
+        self._handler.on_request = on_request
 
     def connect(self) -> None:
         """Open the first connection; a refused token or an unreachable Slack is one clear error.
@@ -68,6 +75,22 @@ class SocketModeConnection:
 
     def close(self) -> None:
         self._handler.close()
+
+
+class _MeasuredHandler(SocketModeHandler):
+    """Bolt's handler, timing each envelope from arrival to acknowledgement."""
+
+    on_request: Callable[[float, bool], None] | None = None
+
+    def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        started = time.perf_counter()
+        answered = False
+        try:
+            super().handle(client, req)
+            answered = True
+        finally:
+            if self.on_request is not None:
+                self.on_request(time.perf_counter() - started, answered)
 
 
 class _Silence(logging.Filter):

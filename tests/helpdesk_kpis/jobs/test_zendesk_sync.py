@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import time
 from datetime import datetime, timezone
 
@@ -337,3 +339,29 @@ def test_zenpy_requests_go_through_the_one_retry_policy(workdir, fake, clock, ca
     assert [r.status for r in fake.requests_to("/users.json")] == [429, 200]
     assert 5 in clock.slept and not fake.violations
     assert time.monotonic() - started < 5
+
+
+def test_a_sync_counts_its_pages_retries_and_429s_for_metrics(workdir, fake, clock, capsys):
+    from prometheus_client import REGISTRY
+
+    labels = {"instance": "zendesk:default"}
+
+    def value(name: str, **extra: str) -> float:
+        return REGISTRY.get_sample_value(name, {**labels, **extra}) or 0.0
+
+    before = {name: value(name) for name in (
+        "helpdesk_kpis_sync_rate_limited_total", "helpdesk_kpis_sync_retries_total", "helpdesk_kpis_sync_pages_total",
+        "helpdesk_kpis_sync_wait_seconds_total")}
+    runs_before = value("helpdesk_kpis_sync_runs_total", outcome="ok")
+    fake.fail("429", "/incremental/tickets/cursor", retry_after=37)
+    fake.fail("502", "satisfaction_ratings")
+    code, out, err = sync(capsys)
+    assert code == 0, err
+    assert value("helpdesk_kpis_sync_rate_limited_total") - before["helpdesk_kpis_sync_rate_limited_total"] == 1
+    assert value("helpdesk_kpis_sync_retries_total") - before["helpdesk_kpis_sync_retries_total"] == 2  # 429 + 502
+    assert value("helpdesk_kpis_sync_wait_seconds_total") - before["helpdesk_kpis_sync_wait_seconds_total"] >= 37
+    # The same number of pages as the sync's own closing line tells the admin.
+    pages = int(re.search(r"in ([\d,]+) pages", " ".join(out.split())).group(1).replace(",", ""))
+    assert pages > 0
+    assert value("helpdesk_kpis_sync_pages_total") - before["helpdesk_kpis_sync_pages_total"] == pages
+    assert value("helpdesk_kpis_sync_runs_total", outcome="ok") - runs_before == 1
