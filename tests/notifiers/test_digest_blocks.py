@@ -145,6 +145,11 @@ def test_two_hundred_agents_and_long_comments_fit_slacks_limits_with_and_n_more(
     assert len(main["blocks"][0]["text"]["text"]) <= 150
     low = next(b["text"]["text"] for b in main["blocks"] if b.get("text", {}).get("text", "").startswith("*Newest low"))
     assert low.endswith("_and 195 more low ratings_")  # 200 bad ratings, 5 shown
+    # The rest are in the teams' report of the same days (a 210-character team name is no help in a command line).
+    below = main["blocks"][[b.get("text", {}).get("text") for b in main["blocks"]].index(low) + 1]
+    assert below["elements"][0]["text"] == (
+        "The full answer: `helpdesk-kpis report --from 2026-11-09 --to 2026-11-15 --by team --format json`"
+    )
     assert "…" in low  # comments cut, not dropped
     thread = breakdown_message(digest)
     listed = sum(b["text"]["text"].count("*Agent number") for b in thread["blocks"] if b["type"] == "section")
