@@ -14,9 +14,10 @@ from kpis.results import MetricValue
 from kpis.windows import Window
 from notifiers.alert_rules import BREACH, Transition, rule_text, threshold_text
 from notifiers.blockkit import to_dicts, validate_message
-from notifiers.fitting import fit_blocks, fit_fallback, list_section, row_command
+from notifiers.fitting import fit_blocks, fit_fallback, list_section
 from notifiers.kpi_blocks import change_sentence, sample_text
 from notifiers.mrkdwn import escape, link, shorten
+from notifiers.report_command import row_command
 from notifiers.when import days_text, duration_text, moment_text, span_text
 
 ALERT_EVENT = "kpi_alert_posted"

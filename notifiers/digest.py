@@ -30,9 +30,10 @@ from kpis.format import DASH, change_text, value_text
 from kpis.results import Report, ScopeRow
 from notifiers.alert_rules import Reading, rule_text
 from notifiers.blockkit import to_dicts, validate_message
-from notifiers.fitting import MAX_HEADER, Lines, fit_blocks, fit_fallback, list_section, report_command, row_command
+from notifiers.fitting import MAX_HEADER, Lines, fit_blocks, fit_fallback, list_section
 from notifiers.kpi_blocks import compact_line, kpi_section, sample_text
 from notifiers.mrkdwn import escape, link, shorten
+from notifiers.report_command import report_command, row_command
 from notifiers.when import day_text, days_text, span_text
 
 DIGEST_EVENT = "kpi_digest_posted"

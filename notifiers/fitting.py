@@ -11,16 +11,12 @@ and https://docs.slack.dev/reference/methods/chat.postMessage (``text``).
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTextObject, PlainTextObject, SectionBlock
 
-from kpis.results import ScopeRow
-from kpis.windows import Window
 from notifiers.mrkdwn import ELLIPSIS, escape, shorten
 
 MAX_BLOCKS = 50
@@ -39,8 +35,6 @@ MAX_FALLBACK_TEXT = 3000
 MAX_BLOCKS_TEXT = MAX_MESSAGE_TEXT - MAX_FALLBACK_TEXT
 #: Longer than this, a command line is no help to copy; the pointer is left out.
 MAX_COMMAND = 300
-#: A team name longer than this is left out of a command line (which then lists every team).
-MAX_TEAM_IN_COMMAND = 60
 
 
 @dataclass(frozen=True)
@@ -59,27 +53,6 @@ class Lines:
     @property
     def count(self) -> int:
         return max(self.total or 0, len(self.entries))
-
-
-def report_command(
-    window: Window, *, by: str, team: str | None = None, keys: Sequence[str] = (), as_json: bool = False
-) -> str:
-    """The `helpdesk-kpis report` command line giving the rows behind an answer, as plain text."""
-    last = window.end_day - timedelta(days=1)
-    parts = ["helpdesk-kpis", "report", "--from", window.first_day.isoformat(), "--to", last.isoformat(), "--by", by]
-    if team is not None and len(team) <= MAX_TEAM_IN_COMMAND:
-        parts += ["--team", team]
-    for key in keys:
-        parts += ["--kpi", key]
-    if as_json:
-        parts += ["--format", "json"]
-    return shlex.join(parts)
-
-
-def row_command(window: Window, row: ScopeRow, keys: Sequence[str] = (), *, as_json: bool = False) -> str:
-    """The `report` command listing ``row`` (an agent's with their team's other agents)."""
-    team = row.name if row.scope == "team" else row.team if row.scope == "agent" else None
-    return report_command(window, by=row.scope, team=team, keys=keys, as_json=as_json)
 
 
 def more_line(count: int, noun: str = "more", full_answer: str | None = None) -> str:

@@ -25,9 +25,10 @@ from slack_sdk.models.blocks import (
 
 from kpis.results import Report, ScopeRow
 from notifiers.blockkit import to_dicts
-from notifiers.fitting import MAX_HEADER, Lines, fit_blocks, fit_fallback, report_command, row_command
+from notifiers.fitting import MAX_HEADER, Lines, fit_blocks, fit_fallback
 from notifiers.kpi_blocks import compact_line, kpi_section
 from notifiers.mrkdwn import escape, link, shorten
+from notifiers.report_command import report_command, row_command
 
 #: Low ratings listed in one answer (newest first).
 MAX_LIST = 10
