@@ -68,8 +68,8 @@ def test_more_than_50_blocks_are_cut_to_50_ending_with_what_was_left_out():
 
 
 def test_a_list_given_in_part_counts_what_the_caller_left_out():
-    message = payload(fit_blocks([Lines(["• one", "• two"], head="*Low ratings*\n", noun="more low ratings", total=12)],
-                                 full_answer=FULL))
+    listed = Lines(["• one", "• two"], head="*Low ratings*\n", noun="more low ratings", total=12)
+    message = payload(fit_blocks([listed], full_answer=FULL))
     assert texts(message) == [
         "*Low ratings*\n• one\n• two",
         "_and 10 more low ratings_ · the full answer: `helpdesk-kpis report --by team`",
@@ -92,7 +92,8 @@ def test_headers_fields_and_context_are_shortened_to_their_own_limits():
     header, first, second, context = message["blocks"]
     assert header["text"]["text"] == "H" * 149 + "…"
     assert [len(first["fields"]), len(second["fields"])] == [10, 2]  # Slack takes 10 fields a section
-    assert all(len(item["text"]) == 2000 and item["text"].endswith("…") for item in first["fields"] + second["fields"])
+    shortened = first["fields"] + second["fields"]
+    assert all(len(item["text"]) == 2000 and item["text"].endswith("…") for item in shortened)
     assert context["elements"][0]["text"] == "c" * 2999 + "…"
 
 

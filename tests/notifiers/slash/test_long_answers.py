@@ -38,7 +38,8 @@ def test_a_team_name_typed_with_markup_is_echoed_escaped(client, slack):
 
 
 def test_unknown_words_and_agent_names_are_echoed_escaped(client, slack):
-    assert ask(client, slack, "<i>", "U0OTTO")["text"] == "I didn't understand “&lt;i&gt;”. Type `/kpi help` for what you can ask."
+    said = "I didn't understand “&lt;i&gt;”. Type `/kpi help` for what you can ask."
+    assert ask(client, slack, "<i>", "U0OTTO")["text"] == said
     reply = ask(client, slack, "agent <script> & co", "U0LENA")
     assert reply["text"] == "I couldn't find an agent called “&lt;script&gt; &amp; co”."
 
@@ -61,7 +62,8 @@ def test_every_team_too_many_for_one_message_is_cut_with_and_n_more_and_the_repo
     store.write_page(S, INSTANCE, "extra", extra, None)
     snapshots = SnapshotCache(lambda s, e: load_kpi_data(store, s, e), clock=lambda: NOW)
     anywhere = AccessPolicy(admins=frozenset({"U0ADA"}))  # no [[teams]]: the helpdesk's 102 teams
-    commands = KpiCommands(policy=anywhere, snapshots=snapshots, zone=UTC, clock=lambda: NOW, people=SlackPeople(web_client))
+    people = SlackPeople(web_client)
+    commands = KpiCommands(policy=anywhere, snapshots=snapshots, zone=UTC, clock=lambda: NOW, people=people)
 
     reply = ask(make_client(kpi_commands=commands), slack, "all csat", "U0ADA")
     assert_within_slacks_limits(reply)
