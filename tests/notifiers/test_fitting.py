@@ -46,7 +46,8 @@ def test_one_line_too_long_is_shortened_with_an_ellipsis_never_cutting_a_link_in
     message = payload(fit_blocks([SectionBlock(text=MarkdownTextObject(text=text))]))
     assert texts(message) == ["x" * 2990 + "…"]
     assert cut_mrkdwn("Returns &amp; Refunds", 12) == "Returns…"  # not "Returns &am…"
-    assert cut_mrkdwn("see <https://acme.test/a-long-path|label> now", 30) == "see…"  # not "see <https://acme.test/a-lo…"
+    # Not "see <https://acme.test/a-lo…", which Slack would show as it is.
+    assert cut_mrkdwn("see <https://acme.test/a-long-path|label> now", 30) == "see…"
 
 
 def test_a_long_list_is_cut_at_40000_characters_with_and_n_more_and_the_full_answer():
@@ -64,7 +65,9 @@ def test_more_than_50_blocks_are_cut_to_50_ending_with_what_was_left_out():
     message = payload(fit_blocks(blocks, full_answer=FULL))
     assert len(message["blocks"]) == 50  # 49 parts and the note
     assert texts(message)[48] == "part 48"
-    assert texts(message)[49] == "_and 31 more parts of this answer_ · the full answer: `helpdesk-kpis report --by team`"
+    assert texts(message)[49] == (
+        "_and 31 more parts of this answer_ · the full answer: `helpdesk-kpis report --by team`"
+    )
 
 
 def test_a_list_given_in_part_counts_what_the_caller_left_out():
