@@ -52,18 +52,9 @@ def directory(teams: list[str], agents: list[str]) -> list:
 def mrkdwn_texts(payload: dict) -> list[str]:
     """The fallback and every mrkdwn text of the blocks (headers are plain text: shown as typed)."""
     found = [payload["text"]]
-
-    def walk(node) -> None:  # noqa: ANN001
-        if isinstance(node, dict):
-            if node.get("type") == "mrkdwn":
-                found.append(node["text"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(payload.get("blocks") or [])
+    for block in payload["blocks"] or []:
+        objects = [block.get("text"), *block.get("fields", ()), *block.get("elements", ())]
+        found += [item["text"] for item in objects if isinstance(item, dict) and item.get("type") == "mrkdwn"]
     return found
 
 
