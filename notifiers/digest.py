@@ -85,9 +85,10 @@ def digest_message(digest: Digest) -> dict[str, Any]:
         blocks += [DividerBlock(), *_low_rated(digest)]
     footer = "Per-" + digest.breakdown_noun.rstrip("s") + " lines and a 14-day chart in the thread :thread:"
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
+    full = row_command(digest.report.window, digest.row, digest.keys)
     payload = {
         "text": fallback_text(digest),
-        "blocks": to_dicts(fit_blocks(blocks, full_answer=row_command(digest.report.window, digest.row, digest.keys))),
+        "blocks": to_dicts(fit_blocks(blocks, full_answer=full)),
         "metadata": {"event_type": DIGEST_EVENT, "event_payload": {"digest_id": digest.digest_id, "schema": 1}},
         "unfurl_links": False,
         "unfurl_media": False,

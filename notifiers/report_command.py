@@ -10,6 +10,7 @@ import shlex
 from collections.abc import Sequence
 from datetime import timedelta
 
+from kpis.catalogue import KPIS, Kind
 from kpis.results import ScopeRow
 from kpis.windows import Window
 
@@ -26,7 +27,8 @@ def report_command(
     if team is not None and len(team) <= MAX_TEAM_IN_COMMAND:
         parts += ["--team", team]
     for key in keys:
-        parts += ["--kpi", key]
+        if KPIS[key].kind is not Kind.LIST:  # a list (low ratings) is in --format json, not a column
+            parts += ["--kpi", key]
     if as_json:
         parts += ["--format", "json"]
     return shlex.join(parts)

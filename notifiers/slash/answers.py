@@ -121,9 +121,10 @@ class KpiCommands:
         if scope is Scope.OWN_TEAM:
             team = self._own_team(caller, agents)
             if team is None:
+                example = escape(self.team_names[0]) if self.team_names else "billing"
                 return blocks.message(
                     "I don't know which team is yours. Ask for one by name, e.g. "
-                    f"`/kpi team {escape(self.team_names[0]) if self.team_names else 'billing'}` (`/kpi teams` lists them)."
+                    f"`/kpi team {example}` (`/kpi teams` lists them)."
                 )
             return self._team_answer(query, caller, snapshot, team)
         if scope is Scope.TEAM:
