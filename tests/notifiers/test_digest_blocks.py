@@ -155,3 +155,16 @@ def test_two_hundred_agents_and_long_comments_fit_slacks_limits_with_and_n_more(
     listed = sum(b["text"]["text"].count("*Agent number") for b in thread["blocks"] if b["type"] == "section")
     assert listed == 150
     assert "_and 50 more agents_" in thread["blocks"][-1]["elements"][0]["text"]  # 150 listed, 200 in all
+
+
+def test_a_team_name_with_markup_is_escaped_in_the_fallback_and_shown_as_typed_in_the_header():
+    data = from_records(**desk.records())
+    report = compute_report(data, WINDOW, now=desk.NOW, by="team")
+    returns = next(row for row in report.rows if row.name == "Returns & Refunds")
+    agents = compute_report(data, WINDOW, now=desk.NOW, by="agent", team="Returns & Refunds").rows
+    digest = Digest(title="Returns & Refunds", scope="team:returns", day=desk.D, report=report, row=returns,
+                    keys=HEADLINE, breakdown=agents)
+    main, thread = digest_message(digest), breakdown_message(digest)
+    assert main["text"].startswith("Returns &amp; Refunds KPIs for 9–15 Nov 2026: ")
+    assert main["blocks"][0]["text"]["text"] == ":bar_chart: Returns & Refunds KPIs · Sun 15 Nov 2026"  # plain text
+    assert thread["text"] == "Returns &amp; Refunds: 1 agents for 9–15 Nov 2026"
