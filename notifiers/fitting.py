@@ -199,15 +199,18 @@ def _pack(part: Lines, max_blocks: int, max_chars: int, full_answer: str | None)
             return []
         return [ContextBlock(elements=[MarkdownTextObject(text=more_line(left, part.noun, _copyable(full_answer)))])]
 
-    taken: list[tuple[str, int]] = []
-    for count in range(len(chunks), -1, -1):
-        taken = chunks[:count]
-        shown = sum(n for _, n in taken)
+    # As many sections as fit, then fewer until the note fits too (a step or two back at most).
+    count, chars, shown = 0, 0, 0
+    while count < min(len(chunks), max_blocks) and chars + len(chunks[count][0]) <= max_chars:
+        chars, shown, count = chars + len(chunks[count][0]), shown + chunks[count][1], count + 1
+    while True:
         tail = note(shown)
-        chars = sum(len(text) for text, _ in taken) + sum(map(text_length, tail))
-        if len(taken) + len(tail) <= max_blocks and chars <= max_chars:
-            return [SectionBlock(text=MarkdownTextObject(text=text)) for text, _ in taken] + tail
-    return []
+        if count + len(tail) <= max_blocks and chars + sum(map(text_length, tail)) <= max_chars:
+            return [SectionBlock(text=MarkdownTextObject(text=text)) for text, _ in chunks[:count]] + tail
+        if count == 0:
+            return []  # no room even for the note: the message-wide cut says what is missing
+        count -= 1
+        chars, shown = chars - len(chunks[count][0]), shown - chunks[count][1]
 
 
 def _fit_block(block: Block) -> list[Block]:
