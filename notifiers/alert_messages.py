@@ -13,9 +13,11 @@ from kpis.format import value_text
 from kpis.results import MetricValue
 from kpis.windows import Window
 from notifiers.alert_rules import BREACH, Transition, rule_text, threshold_text
-from notifiers.blockkit import MAX_SECTION_TEXT, to_dicts, validate_message
+from notifiers.blockkit import to_dicts, validate_message
+from notifiers.fitting import fit_blocks, fit_fallback, list_section
 from notifiers.kpi_blocks import change_sentence, sample_text
-from notifiers.mrkdwn import escape, fit_lines, link, shorten
+from notifiers.mrkdwn import escape, link, shorten
+from notifiers.report_command import row_command
 from notifiers.when import days_text, duration_text, moment_text, span_text
 
 ALERT_EVENT = "kpi_alert_posted"
@@ -65,8 +67,9 @@ def alert_message(
     )
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=body))]
     low = reading.row.metrics.get("low_rated")
+    full = row_command(window, reading.row, as_json=True)
     if KPIS[rule.kpi].explained_by_low_ratings and low is not None and low.items:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=_low_rated_links(low.items, window))))
+        blocks += _low_rated_links(low.items, window, full)
     blocks.append(
         ContextBlock(
             elements=[
@@ -78,8 +81,8 @@ def alert_message(
         )
     )
     payload = {
-        "text": shorten(fallback, 2900),
-        "blocks": to_dicts(blocks),
+        "text": fit_fallback(fallback),
+        "blocks": to_dicts(fit_blocks(blocks, full_answer=full)),
         "metadata": {"event_type": ALERT_EVENT, "event_payload": {"alert_id": alert_id, "schema": 1}},
         "unfurl_links": False,
         "unfurl_media": False,
@@ -117,7 +120,7 @@ def _sample_and_interval(metric: MetricValue) -> str:
     return ", ".join(parts)
 
 
-def _low_rated_links(items, window: Window) -> str:  # noqa: ANN001
+def _low_rated_links(items, window: Window, full_answer: str) -> list[Block]:  # noqa: ANN001
     head = f"*Low ratings behind it* ({len(items)} in {span_text(window)}, newest first)\n"
     lines = []
     for item in items:
@@ -126,4 +129,4 @@ def _low_rated_links(items, window: Window) -> str:  # noqa: ANN001
         agent = escape(item.get("agent") or "unassigned")
         comment = f": “{escape(shorten(item['comment'], 120))}”" if item.get("comment") else ""
         lines.append(f"• {link(item.get('ticket_url'), label)} · {agent}{comment}")
-    return fit_lines(lines, MAX_SECTION_TEXT, head=head, noun="more low ratings", max_lines=LOW_RATED_LINKS)
+    return list_section(lines, head=head, noun="more low ratings", max_lines=LOW_RATED_LINKS, full_answer=full_answer)

@@ -1,8 +1,9 @@
-"""Slack's Block Kit limits, and the check every payload passes before it is posted or printed.
+"""The check every payload passes before it is posted or printed.
 
 Blocks are built with slack-sdk's models, whose validators know most limits (header 150
 characters, section text 3000, 10 fields); the message-level ones slack-sdk leaves to Slack are
-checked here: https://docs.slack.dev/reference/block-kit/blocks
+checked here: https://docs.slack.dev/reference/block-kit/blocks. The limits themselves, and the
+fitting that keeps every message within them, are in :mod:`notifiers.fitting`.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block, SectionBlock
 
-MAX_BLOCKS = 50
-MAX_SECTION_TEXT = 3000
-MAX_FIELDS = 10
-MAX_FIELD_TEXT = 2000
-MAX_HEADER = 150
-MAX_CONTEXT_ELEMENTS = 10
-#: Slack truncates a message's top-level text beyond 40,000 characters; ours stays far shorter.
-MAX_FALLBACK_TEXT = 3000
+from notifiers.fitting import (
+    MAX_BLOCKS,
+    MAX_CONTEXT_ELEMENTS,
+    MAX_FALLBACK_TEXT,
+    MAX_FIELD_TEXT,
+    MAX_MESSAGE_TEXT,
+    text_length,
+)
 
 
 class InvalidPayload(ValueError):
@@ -49,6 +50,9 @@ def validate_message(payload: dict[str, Any]) -> None:
             block.validate_json()
     except Exception as error:  # slack-sdk raises SlackObjectFormationError and friends
         raise InvalidPayload(f"invalid block: {error}") from error
+    total = len(text) + sum(text_length(block) for block in blocks)
+    if total > MAX_MESSAGE_TEXT:
+        raise InvalidPayload(f"the message has {total} characters of text (at most {MAX_MESSAGE_TEXT})")
     for block in parsed:
         if isinstance(block, SectionBlock):
             for item in block.fields or ():

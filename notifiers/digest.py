@@ -4,8 +4,8 @@ The message: header (team and day), the headline KPIs with n, band and change wr
 threshold breaches, backlog by age, the newest low ratings with agent and ticket link (or, when
 there are more than the list shows, the themes of their comments), and a plain-text fallback
 that says the same in one sentence. The thread: one line per agent (or per team, in the leads'
-digest) and the chart. Any team size fits Slack's limits: long lists are cut
-and end with "and N more".
+digest) and the chart. Any team size fits Slack's limits (:mod:`notifiers.fitting`): long lists
+are cut and end with "and N more" and the command that lists them all.
 """
 
 from __future__ import annotations
@@ -31,10 +31,12 @@ from kpis.format import DASH, change_text, value_text
 from kpis.results import Report, ScopeRow
 from kpis.themes.report import CommentThemes
 from notifiers.alert_rules import Reading, rule_text
-from notifiers.blockkit import MAX_BLOCKS, MAX_HEADER, MAX_SECTION_TEXT, to_dicts, validate_message
+from notifiers.blockkit import to_dicts, validate_message
 from notifiers.digest_themes import shows_themes, themes_text
+from notifiers.fitting import MAX_HEADER, MAX_SECTION_TEXT, Lines, fit_blocks, fit_fallback, list_section
 from notifiers.kpi_blocks import compact_line, kpi_section, sample_text
-from notifiers.mrkdwn import escape, fit_lines, link, pack_lines, shorten
+from notifiers.mrkdwn import escape, link, shorten
+from notifiers.report_command import report_command, row_command
 from notifiers.when import day_text, days_text, span_text
 
 DIGEST_EVENT = "kpi_digest_posted"
@@ -81,7 +83,7 @@ def digest_message(digest: Digest) -> dict[str, Any]:
         *kpi_section(digest.row, digest.keys),
     ]
     if digest.breaches:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=_breaches_text(digest.breaches))))
+        blocks += _breaches(digest)
     backlog = digest.row.metrics.get("backlog")
     if backlog is not None and backlog.splits.get("by_age"):
         blocks.append(SectionBlock(text=MarkdownTextObject(text=_backlog_text(digest))))
@@ -90,12 +92,13 @@ def digest_message(digest: Digest) -> dict[str, Any]:
         text = themes_text(digest.themes, digest.report.window, MAX_SECTION_TEXT, digest.team)
         blocks += [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=text))]
     elif low is not None and low.items and digest.low_rated_limit > 0:
-        blocks += [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=_low_rated_text(digest)))]
+        blocks += [DividerBlock(), *_low_rated(digest)]
     footer = "Per-" + digest.breakdown_noun.rstrip("s") + " lines and a 14-day chart in the thread :thread:"
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
+    full = row_command(digest.report.window, digest.row, digest.keys)
     payload = {
         "text": fallback_text(digest),
-        "blocks": to_dicts(blocks),
+        "blocks": to_dicts(fit_blocks(blocks, full_answer=full)),
         "metadata": {"event_type": DIGEST_EVENT, "event_payload": {"digest_id": digest.digest_id, "schema": 1}},
         "unfurl_links": False,
         "unfurl_media": False,
@@ -113,16 +116,12 @@ def breakdown_message(digest: Digest) -> dict[str, Any] | None:
     noun = digest.breakdown_noun
     head = f"*By {noun.rstrip('s')}* · {len(rows)} {noun}, most tickets solved first · {span_text(digest.report.window)}\n"
     lines = [compact_line(row, keys) for row in rows[:MAX_BREAKDOWN_ROWS]]
-    # One block is kept for "and N more".
-    texts, shown = pack_lines(lines, MAX_SECTION_TEXT, MAX_BLOCKS - 1, head=head)
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text)) for text in texts]
-    left = len(rows) - shown
-    if left:
-        by = "agent" if noun == "agents" else "team"
-        more = f"_and {left} more {noun}_ · the full list: `helpdesk-kpis report --by {by}`"
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
+    by = "agent" if noun == "agents" else "team"
+    team = digest.row.name if digest.row.scope == "team" else None
+    full = report_command(digest.report.window, by=by, team=team, keys=keys)
+    blocks = fit_blocks([Lines(lines, head=head, noun=f"more {noun}", total=len(rows))], full_answer=full)
     payload = {
-        "text": f"{digest.title}: {len(rows)} {noun} for {span_text(digest.report.window)}",
+        "text": fit_fallback(f"{escape(digest.title)}: {len(rows)} {noun} for {span_text(digest.report.window)}"),
         "blocks": to_dicts(blocks),
         "unfurl_links": False,
         "unfurl_media": False,
@@ -143,8 +142,8 @@ def fallback_text(digest: Digest) -> str:
         parts.append(f"{KPIS[key].label} {value}" + (f" ({', '.join(extra)})" if extra else ""))
     breaches = len(digest.breaches)
     tail = f"; {breaches} threshold breach{'es' if breaches != 1 else ''}" if breaches else ""
-    text = f"{digest.title} KPIs for {span_text(digest.report.window)}: {'; '.join(parts)}{tail}."
-    return shorten(text, 2900)
+    text = f"{escape(digest.title)} KPIs for {span_text(digest.report.window)}: {'; '.join(parts)}{tail}."
+    return fit_fallback(text)
 
 
 def _change_or_empty(metric) -> str:  # noqa: ANN001
@@ -172,7 +171,8 @@ def _window_context(digest: Digest) -> str:
     return " · ".join(parts)
 
 
-def _breaches_text(readings: Sequence[Reading]) -> str:
+def _breaches(digest: Digest) -> list[Block]:
+    readings = digest.breaches
     count = len(readings)
     head = f":rotating_light: *{count} threshold breach{'es' if count != 1 else ''}*\n"
     lines = []
@@ -183,7 +183,11 @@ def _breaches_text(readings: Sequence[Reading]) -> str:
             f"• {escape(KPIS[metric.key].label)}{where} is {value_text(metric)} ({sample_text(metric) or 'no sample'}):"
             f" breaks {escape(rule_text(reading.rule))} over {reading.rule.window} (rule `{escape(reading.rule.id)}`)"
         )
-    return fit_lines([shorten(line, 400) for line in lines], MAX_SECTION_TEXT, head=head, noun="more breaches")
+    # The whole list is one command away in Slack.
+    where = f" {digest.row.name}" if digest.row.scope == "team" else ""
+    return list_section(
+        [shorten(line, 400) for line in lines], head=head, noun="more breaches", full_answer=f"/kpi breaches{where}"
+    )
 
 
 def _backlog_text(digest: Digest) -> str:
@@ -194,11 +198,12 @@ def _backlog_text(digest: Digest) -> str:
     return f"*Backlog by age* ({value_text(backlog)} open at the end of {end})\n{ages}"
 
 
-def _low_rated_text(digest: Digest) -> str:
+def _low_rated(digest: Digest) -> list[Block]:
     items = digest.row.metrics["low_rated"].items
     head = f"*Newest low ratings* ({len(items)} in {span_text(digest.report.window)})\n"
     lines = [_low_rated_line(item, digest.report.window.zone) for item in items]
-    return fit_lines(lines, MAX_SECTION_TEXT, head=head, noun="more low ratings", max_lines=digest.low_rated_limit)
+    full = row_command(digest.report.window, digest.row, as_json=True)
+    return list_section(lines, head=head, noun="more low ratings", max_lines=digest.low_rated_limit, full_answer=full)
 
 
 def _low_rated_line(item: dict[str, Any], zone: ZoneInfo) -> str:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from kpis.themes.report import CommentThemes, ThemeSummary
 from kpis.windows import Window
-from notifiers.mrkdwn import escape, fit_lines, shorten
+from notifiers.fitting import fit_lines
+from notifiers.mrkdwn import escape, shorten
 from notifiers.when import span_text
 
 TOP_THEMES = 3

@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 from kpis.catalogue import KPIS, Kind
 from kpis.format import DASH, change_text, is_worse, value_text
 from kpis.results import MetricValue, ScopeRow
-from notifiers.blockkit import MAX_FIELDS
+from notifiers.fitting import MAX_FIELDS
 from notifiers.mrkdwn import escape
 
 

@@ -35,7 +35,7 @@ class AgentIndex:
         if len(exact) > 1:
             return f"?Several agents are called “{escape(typed)}”; use their full name or email."
         close = closest(typed, names, cutoff=0.6)
-        hint = f" Did you mean `/kpi agent {close}`?" if close else ""
+        hint = f" Did you mean `/kpi agent {escape(close)}`?" if close else ""
         return f"?I couldn't find an agent called “{escape(typed)}”.{hint}"
 
     def email_of(self, agent_id: str) -> str | None:

@@ -2,7 +2,9 @@
 
 KPI numbers are rendered by :mod:`notifiers.kpi_blocks`, the same code as the digest; this
 module adds only what is particular to a command's answer (the heading, the low-rated list,
-lists of teams and breaches, one-line messages).
+lists of teams and breaches, one-line messages). Every answer is fitted into Slack's limits by
+:mod:`notifiers.fitting`; a list cut short points to the `helpdesk-kpis report` command giving it all.
+Titles are plain text (headers); wherever one goes into mrkdwn it is escaped.
 """
 
 from __future__ import annotations
@@ -22,14 +24,14 @@ from slack_sdk.models.blocks import (
 )
 
 from kpis.results import Report, ScopeRow
-from notifiers.blockkit import MAX_BLOCKS, MAX_SECTION_TEXT, to_dicts
+from notifiers.blockkit import to_dicts
+from notifiers.fitting import MAX_HEADER, Lines, fit_blocks, fit_fallback
 from notifiers.kpi_blocks import compact_line, kpi_section
-from notifiers.mrkdwn import escape, link, more_line, pack_lines, shorten
+from notifiers.mrkdwn import escape, link, shorten
+from notifiers.report_command import report_command, row_command
 
 #: Low ratings listed in one answer (newest first).
 MAX_LIST = 10
-#: Sections a list may take: the message's block limit, less the heading and KPI blocks around it.
-MAX_LIST_SECTIONS = MAX_BLOCKS - 10
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,27 @@ class Answer:
         }
 
 
+def fitted(
+    text: str,
+    parts: Sequence[Block | Lines],
+    *,
+    public: bool,
+    full_answer: str | None = None,
+    denied: str | None = None,
+) -> Answer:
+    """An answer of ``parts`` fitted into Slack's limits (``full_answer``: where a cut list is whole)."""
+    blocks = fit_blocks(parts, full_answer=full_answer)
+    return Answer(text=fit_fallback(text), blocks=tuple(blocks), public=public, denied=denied)
+
+
 def message(text: str, *, public: bool = False, denied: str | None = None) -> Answer:
-    return Answer(text=text, blocks=(SectionBlock(text=MarkdownTextObject(text=text)),), public=public, denied=denied)
+    """``text`` is mrkdwn: whatever a user or the helpdesk chose in it is escaped already."""
+    return fitted(text, [SectionBlock(text=MarkdownTextObject(text=text))], public=public, denied=denied)
 
 
 def usage(problem: str, suggestion: str) -> Answer:
-    return message(f"{problem} {suggestion}")
+    """The grammar's lines are plain text, the words typed in them echoed: escaped here, all of them."""
+    return message(f"{escape(problem)} {escape(suggestion)}")
 
 
 def _heading(title: str, report: Report, note: str | None) -> list[Block]:
@@ -65,7 +82,7 @@ def _heading(title: str, report: Report, note: str | None) -> list[Block]:
         f" · {note}" if note else ""
     )
     return [
-        HeaderBlock(text=PlainTextObject(text=shorten(title, 150), emoji=True)),
+        HeaderBlock(text=PlainTextObject(text=shorten(title, MAX_HEADER), emoji=True)),
         ContextBlock(elements=[MarkdownTextObject(text=context)]),
     ]
 
@@ -74,8 +91,8 @@ def kpi_answer(
     title: str, report: Report, row: ScopeRow, keys: Sequence[str], *, public: bool, note: str | None = None
 ) -> Answer:
     blocks = [*_heading(title, report, note), *kpi_section(row, keys)]
-    fallback = f"{title}, {report.window.label()}: " + compact_line(row, keys).replace("*", "")
-    return Answer(text=shorten(fallback, 3000), blocks=tuple(blocks), public=public)
+    fallback = f"{escape(title)}, {report.window.label()}: " + compact_line(row, keys).replace("*", "")
+    return fitted(fallback, blocks, public=public, full_answer=row_command(report.window, row, keys))
 
 
 def all_teams_answer(
@@ -89,23 +106,26 @@ def all_teams_answer(
     note: str | None = None,
 ) -> Answer:
     """The overall row in full, then one line per team."""
-    blocks: list[Block] = [*_heading(title, report, note), *kpi_section(overall, keys), DividerBlock()]
     lines = [compact_line(row, keys) for row in teams] or ["_No team has data in this window._"]
-    blocks.extend(_sections(lines))
-    return Answer(text=f"{title}, {report.window.label()}: {len(teams)} teams", blocks=tuple(blocks), public=public)
+    parts = [*_heading(title, report, note), *kpi_section(overall, keys), DividerBlock()]
+    parts.append(Lines(lines, noun="more teams"))
+    return fitted(
+        f"{escape(title)}, {report.window.label()}: {len(teams)} teams",
+        parts,
+        public=public,
+        full_answer=report_command(report.window, by="team", keys=keys),
+    )
 
 
 def low_rated_answer(title: str, report: Report, row: ScopeRow, *, public: bool, note: str | None = None) -> Answer:
     metric = row.metrics["low_rated"]
     items = list(metric.items)
-    lines = [_low_rated_line(item) for item in items[:MAX_LIST]]
-    if not lines:
-        lines = ["_No low ratings in this window._"]
-    elif len(items) > MAX_LIST:
-        lines.append(more_line(len(items) - MAX_LIST))
-    blocks = [*_heading(title, report, note), *_sections(lines)]
-    return Answer(
-        text=f"{title}, {report.window.label()}: {len(items)} low ratings", blocks=tuple(blocks), public=public
+    lines = [_low_rated_line(item) for item in items[:MAX_LIST]] or ["_No low ratings in this window._"]
+    return fitted(
+        f"{escape(title)}, {report.window.label()}: {len(items)} low ratings",
+        [*_heading(title, report, note), Lines(lines, noun="more low ratings", total=len(items))],
+        public=public,
+        full_answer=row_command(report.window, row, as_json=True),
     )
 
 
@@ -126,17 +146,10 @@ def _low_rated_line(item: dict[str, Any]) -> str:
     return line
 
 
-def list_answer(title: str, lines: Sequence[str], *, public: bool, empty: str) -> Answer:
-    blocks = [
-        HeaderBlock(text=PlainTextObject(text=shorten(title, 150), emoji=True)),
-        *_sections(list(lines) or [empty]),
-    ]
-    return Answer(text=f"{title}: " + (f"{len(lines)}" if lines else empty), blocks=tuple(blocks), public=public)
-
-
-def _sections(lines: Sequence[str]) -> list[Block]:
-    """Lines packed into sections within Slack's limits, "and N more" when they do not all fit."""
-    chunks, used = pack_lines(list(lines), MAX_SECTION_TEXT, MAX_LIST_SECTIONS)
-    if used < len(lines):
-        chunks.append(more_line(len(lines) - used))
-    return [SectionBlock(text=MarkdownTextObject(text=chunk)) for chunk in chunks]
+def list_answer(
+    title: str, lines: Sequence[str], *, public: bool, empty: str, full_answer: str | None = None
+) -> Answer:
+    header = HeaderBlock(text=PlainTextObject(text=shorten(title, MAX_HEADER), emoji=True))
+    parts = [header, Lines(list(lines) or [empty])]
+    text = f"{escape(title)}: " + (f"{len(lines)}" if lines else empty)
+    return fitted(text, parts, public=public, full_answer=full_answer)

@@ -51,6 +51,10 @@ from notifiers.slash.snapshots import Snapshot, SnapshotCache
 
 log = logging.getLogger(__name__)
 
+#: Where a `/kpi teams` list cut short is whole: the helpdesk's teams, or the configured ones.
+ALL_TEAMS = "helpdesk-kpis report --by team"
+CONFIGURED_TEAMS = "helpdesk-kpis config show"
+
 
 class KpiCommands:
     def __init__(
@@ -131,9 +135,10 @@ class KpiCommands:
         if scope is Scope.OWN_TEAM:
             team = self._own_team(caller, agents)
             if team is None:
+                example = escape(self.team_names[0]) if self.team_names else "billing"
                 return blocks.message(
                     "I don't know which team is yours. Ask for one by name, e.g. "
-                    f"`/kpi team {self.team_names[0] if self.team_names else 'billing'}` (`/kpi teams` lists them)."
+                    f"`/kpi team {example}` (`/kpi teams` lists them)."
                 )
             return self._team_answer(query, caller, snapshot, team)
         if scope is Scope.TEAM:
@@ -196,7 +201,7 @@ class KpiCommands:
         row = _row_named(report, team)
         if row is None:
             return blocks.message(
-                f"No numbers for {team} in {report.window.label()} yet: nothing synced for its helpdesk teams."
+                f"No numbers for {escape(team)} in {report.window.label()} yet: nothing synced for its helpdesk teams."
             )
         public, note = self._publicity(query, decision)
         if query.low_rated:
@@ -228,7 +233,7 @@ class KpiCommands:
             return decision
         name = agents.name_of(agent_id)
         if row is None:
-            return blocks.message(f"{name} has no tickets or ratings in {report.window.label()}.")
+            return blocks.message(f"{escape(name)} has no tickets or ratings in {report.window.label()}.")
         public, note = self._publicity(query, decision)
         # Who the agent is in Slack (users.lookupByEmail), so a lead can reach them from the answer.
         email = agents.email_of(agent_id)
@@ -245,7 +250,9 @@ class KpiCommands:
     def _teams(self, query: TeamsQuery) -> Answer:
         if not self.policy.teams:  # no [[teams]] configured: the helpdesk's own teams, by name
             lines = [f"*{escape(name)}*" for name in sorted(self.team_names)]
-            return blocks.list_answer("Teams", lines, public=query.public, empty="No teams have been synced yet.")
+            return blocks.list_answer(
+                "Teams", lines, public=query.public, empty="No teams have been synced yet.", full_answer=ALL_TEAMS
+            )
         lines = []
         for team in self.policy.teams:
             parts = [f"*{escape(team.name)}*"]
@@ -254,7 +261,9 @@ class KpiCommands:
             if team.leads:
                 parts.append("leads " + ", ".join(_person_ref(lead) for lead in sorted(team.leads)))
             lines.append(" · ".join(parts))
-        return blocks.list_answer("Teams", lines, public=query.public, empty="No teams are configured yet.")
+        return blocks.list_answer(
+            "Teams", lines, public=query.public, empty="No teams are configured yet.", full_answer=CONFIGURED_TEAMS
+        )
 
     def _breaches_answer(self, query: BreachesQuery, caller: Caller) -> Answer:
         decision = self._decide(caller, TeamNumbers(query.team), query)

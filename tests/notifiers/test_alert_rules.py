@@ -129,6 +129,19 @@ def test_breach_message_says_what_crossed_what_since_when_with_n_interval_and_ti
     assert payload["metadata"]["event_payload"]["alert_id"] == "csat-floor|x|breach|1"
 
 
+def test_a_breach_behind_many_low_ratings_links_five_and_points_to_the_rest():
+    items = [{"ticket_id": str(i), "ticket_url": f"https://acme.zendesk.com/agent/tickets/{i}", "agent": "Ann"}
+             for i in range(8)]
+    row = csat(60.0, items=items)
+    transition = Transition(BREACH, Reading(CSAT_FLOOR, "team:zendesk:acme:g1", row, row.metrics["csat"]), at=T0)
+    payload = alert_message(transition, WINDOW, BERLIN, alert_id="a")
+    links, below = payload["blocks"][1], payload["blocks"][2]
+    assert links["text"]["text"].endswith("#4> · Ann\n_and 3 more low ratings_")  # 8 ratings, 5 linked
+    assert below["elements"][0]["text"] == (
+        "The full answer: `helpdesk-kpis report --from 2026-11-09 --to 2026-11-15 --by team --team Billing --format json`"
+    )
+
+
 def test_recovery_message_says_how_long_the_breach_lasted_and_pings_nobody():
     row = csat(84.0)
     reading = Reading(CSAT_FLOOR, "team:zendesk:acme:g1", row, row.metrics["csat"])

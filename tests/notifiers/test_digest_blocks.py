@@ -145,8 +145,26 @@ def test_two_hundred_agents_and_long_comments_fit_slacks_limits_with_and_n_more(
     assert len(main["blocks"][0]["text"]["text"]) <= 150
     low = next(b["text"]["text"] for b in main["blocks"] if b.get("text", {}).get("text", "").startswith("*Newest low"))
     assert low.endswith("_and 195 more low ratings_")  # 200 bad ratings, 5 shown
+    # The rest are in the teams' report of the same days (a 210-character team name is no help in a command line).
+    below = main["blocks"][[b.get("text", {}).get("text") for b in main["blocks"]].index(low) + 1]
+    assert below["elements"][0]["text"] == (
+        "The full answer: `helpdesk-kpis report --from 2026-11-09 --to 2026-11-15 --by team --format json`"
+    )
     assert "…" in low  # comments cut, not dropped
     thread = breakdown_message(digest)
     listed = sum(b["text"]["text"].count("*Agent number") for b in thread["blocks"] if b["type"] == "section")
     assert listed == 150
     assert "_and 50 more agents_" in thread["blocks"][-1]["elements"][0]["text"]  # 150 listed, 200 in all
+
+
+def test_a_team_name_with_markup_is_escaped_in_the_fallback_and_shown_as_typed_in_the_header():
+    data = from_records(**desk.records())
+    report = compute_report(data, WINDOW, now=desk.NOW, by="team")
+    returns = next(row for row in report.rows if row.name == "Returns & Refunds")
+    agents = compute_report(data, WINDOW, now=desk.NOW, by="agent", team="Returns & Refunds").rows
+    digest = Digest(title="Returns & Refunds", scope="team:returns", day=desk.D, report=report, row=returns,
+                    keys=HEADLINE, breakdown=agents)
+    main, thread = digest_message(digest), breakdown_message(digest)
+    assert main["text"].startswith("Returns &amp; Refunds KPIs for 9–15 Nov 2026: ")
+    assert main["blocks"][0]["text"]["text"] == ":bar_chart: Returns & Refunds KPIs · Sun 15 Nov 2026"  # plain text
+    assert thread["text"] == "Returns &amp; Refunds: 1 agents for 9–15 Nov 2026"
