@@ -6,23 +6,24 @@
 - the `/kpi` slash-command endpoint (uvicorn, in a thread of the same process) when
   ``SLACK_SIGNING_SECRET`` is set (:func:`start_http_endpoint`).
 
-Jobs run one at a time (a single worker): a digest never reads the store while a sync is halfway
-through a page, and two jobs never share the SQLite writer. A job that fails prints its one line
-and the schedule goes on; a job that is late (the machine slept) runs once, not once per missed time.
+Syncs run in one worker, digests in another, so a digest is posted at its time while a sync runs
+(it reads only committed pages: each page is its own transaction). A job that fails prints its one
+line and the schedule goes on; a job that is late (the machine slept) runs once, not once per
+missed time; a digest missed while no scheduler ran is posted when one starts, the same local day
+within ``[digest] catch_up_hours``, and one too late for that is reported, never dropped silently.
 """
 
 from __future__ import annotations
 
 import functools
 import threading
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from rich.console import Console
 from rich.markup import escape
@@ -33,44 +34,68 @@ from helpdesk_kpis.jobs import slack_runs
 from helpdesk_kpis.jobs.slack_runs import run_alerts, run_digests
 from helpdesk_kpis.jobs.sync import run_sync
 from helpdesk_kpis.log_output import log_context
+from helpdesk_kpis.server.digest_times import digest_times, due_now, latest_due, trigger
 from kpis.errors import ConfigError, HelpdeskKpisError
 
 #: How late a job may start and still run (a laptop waking up, a long sync before it).
 MISFIRE_GRACE_SECONDS = 30 * 60
+#: The worker syncs run in, apart from the digests'.
+SYNC_WORKER = "sync"
 #: The first sync of a fresh store reaches this far back (as `sync` does).
 FIRST_SYNC_DAYS = 90
 
 
-def build_scheduler(ctx: AppContext, *, console: Console, scheduler: BaseScheduler | None = None) -> BaseScheduler:
-    """The configured jobs on ``scheduler`` (a new BlockingScheduler by default), not yet started."""
+def build_scheduler(
+    ctx: AppContext, *, console: Console, scheduler: BaseScheduler | None = None, now: datetime | None = None
+) -> BaseScheduler:
+    """The configured jobs on ``scheduler`` (a new BlockingScheduler by default), not yet started.
+
+    Syncs run in a worker of their own, digests in another: a digest is posted at its time even
+    while a long sync runs (it reads committed pages only; SQLite's WAL lets it). Digests whose
+    time passed while no scheduler ran are caught up at start (:mod:`.digest_times`).
+    """
     settings = ctx.settings()
     config = settings.config
     zone = config.reporting.zone
+    now = now or datetime.now(zone)
     scheduler = scheduler or BlockingScheduler()
     scheduler.configure(
         timezone=zone,
-        executors={"default": ThreadPoolExecutor(max_workers=1)},
+        executors={"default": ThreadPoolExecutor(max_workers=1), SYNC_WORKER: ThreadPoolExecutor(max_workers=1)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_SECONDS},
     )
     every = config.schedule.sync_every_minutes
     scheduler.add_job(
-        in_log_context(sync_then_alerts, job="sync"), IntervalTrigger(minutes=every, timezone=zone), args=[ctx, console], id="sync",
-        name=f"sync every {every} min" + (", then alerts" if config.schedule.alerts_after_sync else ""),
-        next_run_time=datetime.now(zone),  # the first sync right away
+        in_log_context(sync_then_alerts, job="sync"), IntervalTrigger(minutes=every, timezone=zone), args=[ctx, console],
+        id="sync", name=f"sync every {every} min" + (", then alerts" if config.schedule.alerts_after_sync else ""),
+        next_run_time=now,  # the first sync right away
+        executor=SYNC_WORKER,
     )
     if config.schedule.digests:
-        teams_by_time: dict[str, list[str]] = defaultdict(list)
-        for team in config.teams:
-            teams_by_time[team.digest_time or config.digest.time].append(team.name)
-        if config.digest.leads_channel:
-            teams_by_time[config.digest.time].append("overall")
-        for at, names in sorted(teams_by_time.items()):
-            hour, minute = (int(part) for part in at.split(":"))
+        # A late digest still runs within catch_up_hours (and then posts the digest it was due for).
+        grace = max(1, int(config.digest.catch_up_hours * 3600))
+        for at, names in digest_times(config).items():
             scheduler.add_job(
-                in_log_context(post_digests, job="digest"), CronTrigger(hour=hour, minute=minute, day_of_week=config.digest.days, timezone=zone),
-                args=[ctx, console, names], id=f"digest-{at}", name=f"digests at {at}: {', '.join(names)}",
+                in_log_context(post_digests, job="digest"), trigger(at, config),
+                args=[ctx, console, names, at], id=f"digest-{at}", name=f"digests at {at}: {', '.join(names)}",
+                misfire_grace_time=grace,
             )
+        for due, names in due_now(config, now):
+            scheduler.add_job(
+                in_log_context(post_digests, job="digest"), "date", run_date=now, args=[ctx, console, names, due.at],
+                id=f"catch-up-{due.at}", name=f"digests of {due.at} caught up: {', '.join(names)}",
+            )
+    scheduler.add_listener(lambda event: _missed(event, console), EVENT_JOB_MISSED)
     return scheduler
+
+
+def _missed(event: JobExecutionEvent, console: Console) -> None:
+    """A job APScheduler skipped (later than its grace): said on the admin's channel, never only a warning."""
+    console.print(
+        f"[red]missed:[/] {escape(event.job_id)} was due at {event.scheduled_run_time:%Y-%m-%d %H:%M %Z} and did not run "
+        "in time (the process was stopped or busy); post a digest by hand with `helpdesk-kpis digest --date ...`",
+        highlight=False, soft_wrap=True,
+    )
 
 
 def in_log_context(job_function: Callable[..., None], **fields: str) -> Callable[..., None]:
@@ -96,10 +121,22 @@ def sync_then_alerts(ctx: AppContext, console: Console) -> None:
         console.print(f"[red]sync and alerts:[/] {escape(str(error))}", highlight=False)
 
 
-def post_digests(ctx: AppContext, console: Console, names: list[str]) -> None:
+def post_digests(ctx: AppContext, console: Console, names: list[str], at: str | None = None) -> None:
+    """The digests of ``names``; ``at``: the time they were scheduled for, so that a late run posts
+    the digest of that time's day (or says it is too late), not of whenever it runs."""
+    now = slack_runs.clock()
+    day = None
+    if at is not None:
+        due = latest_due(at, ctx.settings().config, now)
+        if due is None:
+            hours = ctx.settings().config.digest.catch_up_hours
+            console.print(f"[red]digests at {at} missed:[/] more than {hours:g} hours late, or past midnight; post them "
+                          "with `helpdesk-kpis digest --date ...`", highlight=False, soft_wrap=True)
+            return
+        day = due.day
     for name in names:
         try:
-            run_digests(ctx, day=None, only=name, now=slack_runs.clock(), console=console)
+            run_digests(ctx, day=day, only=name, now=now, console=console)
         except HelpdeskKpisError as error:
             console.print(f"[red]digest {escape(name)}:[/] {escape(str(error))}", highlight=False)
 

@@ -112,6 +112,9 @@ class DigestConfig(BaseModel):
     kpis: list[str] = Field(default_factory=lambda: list(HEADLINE))
     #: Newest low-rated tickets listed (0 to leave them out).
     low_rated: int = Field(default=5, ge=0, le=10)
+    #: A digest whose time passed while no scheduler ran (or ran late) is still posted when one
+    #: runs, within this many hours and the same local day; later, it is reported missed.
+    catch_up_hours: float = Field(default=12, ge=0, le=24)
 
     @field_validator("time")
     @classmethod

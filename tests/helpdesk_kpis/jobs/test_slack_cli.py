@@ -182,7 +182,9 @@ def test_bad_slack_config_exits_2_with_one_line_naming_the_key(workdir, capsys, 
 def test_serve_schedules_sync_then_alerts_and_each_digest_at_its_local_time(workdir, fake, monkeypatch):
     (workdir / "helpdesk-kpis.toml").write_text(CONFIG.replace('timezone = "UTC"', 'timezone = "Europe/Berlin"'))
     ctx = AppContext()
-    scheduler = serve.build_scheduler(ctx, console=Console(file=None), scheduler=BackgroundScheduler())
+    # 06:00 in Berlin: no digest time has passed today, so there is nothing to catch up.
+    scheduler = serve.build_scheduler(ctx, console=Console(file=None), scheduler=BackgroundScheduler(),
+                                      now=desk.NOW.replace(hour=5))
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {"sync", "digest-08:30", "digest-09:00"}
     assert jobs["digest-09:00"].args[2] == ["Billing", "overall"] and jobs["digest-08:30"].args[2] == ["Returns"]
@@ -251,3 +253,65 @@ def test_a_helpdesk_team_claimed_by_two_teams_is_a_config_error(workdir, capsys)
     code, _, err = run(capsys, "digest", "--dry-run")
     assert code == 2
     assert_one_line_error(err, "teams.Money", "'zendesk:acme:g1' is also in 'Billing'")
+
+
+def test_a_digest_is_posted_at_its_time_while_a_long_sync_runs(workdir, fake, monkeypatch):
+    import threading
+    from datetime import datetime, timezone
+
+    syncing, release = threading.Event(), threading.Event()
+
+    def long_sync(*args, **kwargs):
+        syncing.set()
+        assert release.wait(timeout=120)  # a first sync of a million tickets, as far as the digest knows
+        return _Summary()
+
+    monkeypatch.setattr(serve, "run_sync", long_sync)
+    monkeypatch.setattr(AppContext, "connectors", lambda self, only=None: [])
+    monkeypatch.setattr(slack_runs, "clock", lambda: desk.NOW.replace(hour=9))  # the digest's time
+    ctx = AppContext()
+    scheduler = serve.build_scheduler(ctx, console=Console(quiet=True), scheduler=BackgroundScheduler(),
+                                      now=desk.NOW.replace(hour=5))
+    scheduler.start()
+    try:
+        assert syncing.wait(timeout=60)
+        scheduler.modify_job("digest-09:00", next_run_time=datetime.now(timezone.utc))  # its time comes now
+        deadline = threading.Event()
+        for _ in range(600):  # up to 60 s on a busy machine
+            if fake.top_level("C0BILLING1"):
+                break
+            deadline.wait(0.1)
+        assert fake.top_level("C0BILLING1"), "the digest waited for the sync"
+        assert not release.is_set()  # the sync was still running when the digest went out
+    finally:
+        release.set()
+        scheduler.shutdown(wait=True)
+
+
+def test_a_starting_scheduler_posts_the_digests_due_earlier_today_once(workdir, fake, monkeypatch):
+    ctx = AppContext()
+    ten = desk.NOW.replace(hour=10, minute=0)  # 16 Nov, after 08:30 and 09:00 (UTC in this config)
+    monkeypatch.setattr(slack_runs, "clock", lambda: ten)
+    jobs = {job.id: job for job in serve.build_scheduler(ctx, console=Console(quiet=True),
+                                                        scheduler=BackgroundScheduler(), now=ten).get_jobs()}
+    assert {"catch-up-08:30", "catch-up-09:00"} <= set(jobs)
+    for _ in range(2):  # a second start the same morning posts nothing again
+        jobs["catch-up-09:00"].func(*jobs["catch-up-09:00"].args)
+    [top] = fake.top_level("C0BILLING1")
+    assert top.metadata["event_payload"]["digest_id"] == "team:Billing:2026-11-15"
+    assert len(fake.top_level("C0LEADS001")) == 1
+
+
+def test_a_late_digest_posts_the_day_it_was_due_for_and_one_too_late_says_so(workdir, fake, monkeypatch):
+    ctx = AppContext()
+    # 01:00 on the 17th: the 09:00 digest of the 16th is past midnight, not caught up.
+    monkeypatch.setattr(slack_runs, "clock", lambda: desk.NOW.replace(day=17, hour=1))
+    printed = Console(record=True, width=200)
+    serve.post_digests(ctx, printed, ["Billing"], "09:00")
+    assert fake.top_level("C0BILLING1") == []
+    assert "digests at 09:00 missed: more than 12 hours late, or past midnight" in printed.export_text()
+    # 20:00 on the 16th: eleven hours late, the digest of the 15th (its day), not of the 16th.
+    monkeypatch.setattr(slack_runs, "clock", lambda: desk.NOW.replace(hour=20))
+    serve.post_digests(ctx, Console(quiet=True), ["Billing"], "09:00")
+    [top] = fake.top_level("C0BILLING1")
+    assert top.metadata["event_payload"]["digest_id"] == "team:Billing:2026-11-15"
