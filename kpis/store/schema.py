@@ -196,6 +196,8 @@ sent_messages = Table(
     Column("payload_hash", String(64)),
     Column("detail", JSON),
     Column("updated_at", UtcTimestamp, nullable=False),
+    # Bumped by every claim to post: two processes claiming the same attempt, only one wins.
+    Column("attempt", Integer, nullable=False, server_default="0"),
 )
 
 # One state per (alert rule, scope): a breach posts once when it starts and once on recovery.
@@ -262,4 +264,29 @@ kpi_blocks = Table(
     Column("data", LargeBinary, nullable=False),
     #: ratings: the low-rated candidates' texts (JSON), which no fixed-width array should hold.
     Column("details", LargeBinary),
+)
+
+# -- coordination between processes sharing the store (kpis.store.leases, kpis.store.seen) ---------
+
+# A named lease (``scheduler``, ``sync:<source>:<instance>``): held by one process until
+# ``expires_at``; the holder renews it on a heartbeat, anyone may take it once it has expired.
+leases = Table(
+    "leases",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("holder", String(200), nullable=False),  # host:pid, as shown to a person
+    Column("token", String(64), nullable=False),  # random per acquisition: who really holds it
+    Column("acquired_at", UtcTimestamp, nullable=False),
+    Column("renewed_at", UtcTimestamp, nullable=False),
+    Column("expires_at", UtcTimestamp, nullable=False),
+)
+
+# Request signatures the `/kpi` endpoint accepted, shared by every endpoint process: a second
+# insert of the same key is a replay. Rows past ``expires_at`` are deleted as new ones arrive.
+seen_signatures = Table(
+    "seen_signatures",
+    metadata,
+    Column("key", String(64), primary_key=True),  # sha256 of timestamp:signature
+    Column("expires_at", UtcTimestamp, nullable=False),
+    Index("ix_seen_signatures_expires_at", "expires_at"),
 )

@@ -1,0 +1,46 @@
+"""Coordination between processes sharing a store: leases (one scheduler, one sync per connector
+instance), the request signatures the `/kpi` endpoint has seen, and a claim counter on sent messages
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-03 07:12:00.000000
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0004'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('leases',
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('holder', sa.String(length=200), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('acquired_at', sa.BigInteger(), nullable=False),
+    sa.Column('renewed_at', sa.BigInteger(), nullable=False),
+    sa.Column('expires_at', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('name')
+    )
+    op.create_table('seen_signatures',
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('expires_at', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('key')
+    )
+    with op.batch_alter_table('seen_signatures', schema=None) as batch_op:
+        batch_op.create_index('ix_seen_signatures_expires_at', ['expires_at'], unique=False)
+    with op.batch_alter_table('sent_messages', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('attempt', sa.Integer(), server_default='0', nullable=False))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('sent_messages', schema=None) as batch_op:
+        batch_op.drop_column('attempt')
+    with op.batch_alter_table('seen_signatures', schema=None) as batch_op:
+        batch_op.drop_index('ix_seen_signatures_expires_at')
+    op.drop_table('seen_signatures')
+    op.drop_table('leases')
