@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -11,6 +12,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from connectors.base import Connector, SyncOptions
+from helpdesk_kpis.jobs.sync_lock import SyncLock
 from kpis.columnar.cache import refresh
 from kpis.store import Store
 
@@ -29,6 +31,8 @@ class SyncSummary:
     seconds: float = 0.0
     #: Days of the KPI block cache rebuilt at the end of the sync.
     cache_days: int = 0
+    #: One ``skipped:`` line per connector instance another process was syncing.
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def records(self) -> int:
@@ -59,6 +63,9 @@ def run_sync(
     now: datetime,
     full: bool = False,
     console: Console | None = None,
+    failover_seconds: float = 60.0,
+    wait: bool = False,
+    notice: Callable[[str], None] = lambda _line: None,
 ) -> SyncSummary:
     """Pull each connector's streams from their saved cursors; ``full`` starts over from ``since``.
 
@@ -66,6 +73,10 @@ def run_sync(
     any moment, by error or kill, loses nothing and the next run resumes after the last page.
     At the end, the KPI block cache of every day the sync touched is rebuilt (a sync stopped
     before leaves them stale: reports rebuild them as they read, the next sync stores them).
+
+    Each connector instance is synced under its sync lock (:mod:`.sync_lock`): one another process
+    is syncing is skipped (a ``skipped:`` line, to ``notice`` and in the summary), or waited for
+    with ``wait`` (a ``waiting:`` line to ``notice``).
     """
     summary = SyncSummary()
     started = time.monotonic()
@@ -80,8 +91,15 @@ def run_sync(
         transient=False,
         disable=console is None,
     )
-    with progress:
+    with progress, ExitStack() as locked:
         for connector in connectors:
+            locked.close()  # the previous instance's lock goes as soon as its streams are done
+            lock = SyncLock(store, connector.source, connector.instance, failover_seconds=failover_seconds)
+            if skipped := lock.acquire(wait=wait, notice=notice):
+                summary.skipped.append(skipped)
+                notice(skipped)
+                continue
+            locked.enter_context(lock.holding())
             if full:
                 store.reset_cursors(connector.source, connector.instance)
             for stream in connector.streams():
@@ -96,6 +114,7 @@ def run_sync(
                 options = SyncOptions(since=since, now=now, on_wait=waited)
                 cursor = store.cursor(connector.source, connector.instance, stream.name)
                 for page in stream.pages(cursor, options):
+                    lock.check()
                     store.write_page(connector.source, connector.instance, stream.name, page.records, page.cursor)
                     stats.records += len(page.records)
                     stats.pages += 1

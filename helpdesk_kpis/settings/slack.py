@@ -233,6 +233,9 @@ class ScheduleConfig(BaseModel):
     alerts_after_sync: bool = True
     #: Post each team's digest at its time.
     digests: bool = True
+    #: Of the `serve` processes sharing a store, one runs the jobs; when it dies another takes
+    #: over within this many seconds. Also how long a killed `sync` can keep its lock.
+    failover_seconds: float = Field(default=60, ge=3, le=3600)
 
 
 def check_slack_sections(
