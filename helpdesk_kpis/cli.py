@@ -143,7 +143,7 @@ def sync(
     summary = run_sync(
         store, connectors, since=start, now=now, full=full, console=console,
         failover_seconds=schedule.failover_seconds, wait=wait,
-        notice=lambda line: console.print(line, highlight=False, markup=False),
+        notice=lambda line: console.print(line, highlight=False, markup=False, soft_wrap=True),
     )
     if len(summary.skipped) == len(connectors):
         return  # the process syncing them evaluates the alerts after its sync

@@ -84,4 +84,4 @@ class Leadership:
         return run
 
     def _say(self, line: str) -> None:
-        self.console.print(escape(line), highlight=False)
+        self.console.print(escape(line), highlight=False, soft_wrap=True)

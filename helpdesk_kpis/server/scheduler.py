@@ -90,7 +90,7 @@ def sync_then_alerts(ctx: AppContext, console: Console) -> None:
     try:
         summary = run_sync(ctx.store(), ctx.connectors(), since=now - timedelta(days=FIRST_SYNC_DAYS), now=now,
                            failover_seconds=ctx.settings().config.schedule.failover_seconds,
-                           notice=lambda line: console.print(escape(line), highlight=False))
+                           notice=lambda line: console.print(escape(line), highlight=False, soft_wrap=True))
         console.print(escape(summary.line()), highlight=False)
         if ctx.settings().config.schedule.alerts_after_sync and ctx.settings().config.alerts:
             run_alerts(ctx, now=slack_runs.clock(), console=console)

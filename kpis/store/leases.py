@@ -40,6 +40,9 @@ RENEW_SHARE = 0.25
 POLL_SHARE = 0.125
 #: The holder stops counting on its lease this long before others may take it (clocks drift).
 SAFETY_SECONDS = 0.5
+#: The longest failover interval a process may use: an expiry further away than this was not
+#: written by any holder (a row edited by hand, a clock far off) and is taken over at once.
+MAX_FAILOVER_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ class Lease:
             set_={c: insert.excluded[c] for c in ("holder", "token", "acquired_at", "renewed_at", "expires_at")},
             # Expired, ours already, or an expiry no holder could have written (edited by hand).
             where=(table.c.expires_at <= int(now)) | (table.c.token == self._token)
-            | (table.c.expires_at > int(now + 2 * self.failover_seconds)),
+            | (table.c.expires_at > int(now + MAX_FAILOVER_SECONDS)),
         ).returning(table.c.token)
         with self.store.errors(), self.store.engine.begin() as connection:
             won = connection.execute(statement).scalar_one_or_none() == self._token
