@@ -15,6 +15,7 @@ from connectors.base import Connector, SyncOptions
 from helpdesk_kpis.jobs.sync_lock import SyncLock
 from kpis.columnar.cache import refresh
 from kpis.store import Store
+from kpis.store.leases import DEFAULT_FAILOVER_SECONDS
 
 
 @dataclass
@@ -63,7 +64,7 @@ def run_sync(
     now: datetime,
     full: bool = False,
     console: Console | None = None,
-    failover_seconds: float = 60.0,
+    failover_seconds: float = DEFAULT_FAILOVER_SECONDS,
     wait: bool = False,
     notice: Callable[[str], None] = lambda _line: None,
 ) -> SyncSummary:

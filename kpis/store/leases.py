@@ -40,6 +40,8 @@ RENEW_SHARE = 0.25
 POLL_SHARE = 0.125
 #: The holder stops counting on its lease this long before others may take it (clocks drift).
 SAFETY_SECONDS = 0.5
+#: ``[schedule] failover_seconds`` when nothing else is said.
+DEFAULT_FAILOVER_SECONDS = 60.0
 #: The longest failover interval a process may use: an expiry further away than this was not
 #: written by any holder (a row edited by hand, a clock far off) and is taken over at once.
 MAX_FAILOVER_SECONDS = 3600

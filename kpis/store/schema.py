@@ -196,8 +196,6 @@ sent_messages = Table(
     Column("payload_hash", String(64)),
     Column("detail", JSON),
     Column("updated_at", UtcTimestamp, nullable=False),
-    # Bumped by every claim to post: two processes claiming the same attempt, only one wins.
-    Column("attempt", Integer, nullable=False, server_default="0"),
 )
 
 # One state per (alert rule, scope): a breach posts once when it starts and once on recovery.
@@ -268,12 +266,13 @@ kpi_blocks = Table(
 
 # -- coordination between processes sharing the store (kpis.store.leases, kpis.store.seen) ---------
 
-# A named lease (``scheduler``, ``sync:<source>:<instance>``): held by one process until
+# A named lease (``scheduler``, ``sync:<source>:<instance>``,
+# ``deliver:<kind>:<date>:<scope>``): held by one process until
 # ``expires_at``; the holder renews it on a heartbeat, anyone may take it once it has expired.
 leases = Table(
     "leases",
     metadata,
-    Column("name", String(200), primary_key=True),
+    Column("name", String(255), primary_key=True),
     Column("holder", String(200), nullable=False),  # host:pid, as shown to a person
     Column("token", String(64), nullable=False),  # random per acquisition: who really holds it
     Column("acquired_at", UtcTimestamp, nullable=False),

@@ -1,5 +1,5 @@
 """Coordination between processes sharing a store: leases (one scheduler, one sync per connector
-instance), the request signatures the `/kpi` endpoint has seen, and a claim counter on sent messages
+instance, one delivery per message) and the request signatures the `/kpi` endpoint has seen
 
 Revision ID: 0004
 Revises: 0003
@@ -18,7 +18,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table('leases',
-    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('name', sa.String(length=255), nullable=False),
     sa.Column('holder', sa.String(length=200), nullable=False),
     sa.Column('token', sa.String(length=64), nullable=False),
     sa.Column('acquired_at', sa.BigInteger(), nullable=False),
@@ -33,13 +33,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('seen_signatures', schema=None) as batch_op:
         batch_op.create_index('ix_seen_signatures_expires_at', ['expires_at'], unique=False)
-    with op.batch_alter_table('sent_messages', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('attempt', sa.Integer(), server_default='0', nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('sent_messages', schema=None) as batch_op:
-        batch_op.drop_column('attempt')
     with op.batch_alter_table('seen_signatures', schema=None) as batch_op:
         batch_op.drop_index('ix_seen_signatures_expires_at')
     op.drop_table('seen_signatures')
