@@ -178,7 +178,7 @@ class Lease:
             try:
                 if self.renew():
                     continue
-                on_lost(f"lost the {self.name} lease: another process took it over")
+                on_lost(f"lost the {self.name} lease: its row names another holder now (taken over, or edited)")
                 return
             except Exception as error:  # noqa: BLE001 - the store's one line; keep trying until expiry
                 if not self.held:

@@ -104,3 +104,31 @@ def test_one_scheduler_runs_and_the_other_takes_over_after_kill_9(tmp_path, stor
             for scheduler in both:
                 scheduler.stop()
         assert "Traceback" not in first.text() + second.text()
+
+
+def test_a_scheduler_whose_lease_row_is_edited_by_hand_stops_its_jobs_and_stands_by(tmp_path, sqlite_url):
+    from sqlalchemy import create_engine, text
+
+    (tmp_path / "helpdesk-kpis.toml").write_text(CONFIG)
+    with FakeSlack() as slack:
+        slack.add_channel("support-leads", "C0LEADS001")
+        env = {**serve_env(tmp_path, slack), "DATABASE_URL": sqlite_url}
+        only = Scheduler(tmp_path, env, "only")
+        try:
+            wait_until(lambda: "alerts: 1 rule read" in only.text(), UP_SECONDS, "the first run", only)
+            engine = create_engine(sqlite_url)
+            with engine.begin() as connection:
+                connection.execute(text("UPDATE leases SET token = 'edited', holder = 'someone:1' WHERE name = 'scheduler'"))
+            engine.dispose()
+            lost = "lost the scheduler lease: its row names another holder now (taken over, or edited); standing by"
+            wait_until(lambda: lost in only.text(), TAKEOVER_SECONDS, "the lost lease", only)
+            wait_until(lambda: "standing by: the scheduler lease is held by someone:1" in only.text(),
+                       TAKEOVER_SECONDS, "standing by", only)
+            # The edited row expires like any other: the process takes the lease back and runs again.
+            wait_until(lambda: only.text().count("scheduler lease taken") == 2, TAKEOVER_SECONDS, "the retake", only)
+            wait_until(lambda: only.text().count("alerts: 1 rule read") == 2, TAKEOVER_SECONDS, "the second run", only)
+            assert len(slack.top_level("C0LEADS001")) == 1
+        finally:
+            only.stop()
+        assert only.process.returncode == 0 or "interrupted" in only.text()
+        assert "Traceback" not in only.text()
