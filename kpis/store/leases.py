@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from kpis.store import schema
 from kpis.store.store import Store
+from kpis.store.upsert import insert_on_conflict
 
 #: Of the failover interval: how long a renewal keeps the lease, and how often the holder renews
 #: and the others look. Dead holder to new holder: at most 3/4 + 1/8 of it, plus a second of
@@ -101,7 +101,7 @@ class Lease:
         table = schema.leases
         started, now = self._monotonic(), self._clock()
         expires = int(now + self.failover_seconds * EXPIRY_SHARE)
-        insert = (postgresql.insert if self.store.dialect == "postgresql" else sqlite.insert)(table)
+        insert = insert_on_conflict(self.store.dialect, table)
         statement = insert.values(
             name=self.name, holder=self.holder, token=self._token, acquired_at=int(now), renewed_at=int(now),
             expires_at=expires,

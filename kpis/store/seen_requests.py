@@ -14,10 +14,10 @@ import time
 from collections.abc import Callable
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 
 from kpis.store import schema
 from kpis.store.store import Store
+from kpis.store.upsert import insert_on_conflict
 
 #: How often (seconds) a process deletes the expired rows, piggybacked on an insert.
 CLEANUP_EVERY_SECONDS = 60.0
@@ -35,7 +35,7 @@ class SeenRequests:
         table = schema.seen_signatures
         now = self._clock()
         digest = hashlib.sha256(key.encode()).hexdigest()
-        insert = (postgresql.insert if self.store.dialect == "postgresql" else sqlite.insert)(table)
+        insert = insert_on_conflict(self.store.dialect, table)
         statement = insert.values(key=digest, expires_at=int(now + ttl)).on_conflict_do_update(
             index_elements=[table.c.key],
             set_={"expires_at": insert.excluded.expires_at},
