@@ -5,7 +5,8 @@ statement on SQLite and PostgreSQL alike: insert the row, or take over the exist
 has expired (or carries an impossible expiry, a row edited by hand) -- the database's own row
 lock decides between two processes trying in the same instant. The holder renews it on a
 heartbeat; a holder that dies (kill -9 included) stops renewing and the row expires, so another
-process takes over within the failover interval.
+process takes over within the failover interval -- at once, when it runs on the same machine and
+can see that the holder is gone (:mod:`kpis.store.processes`).
 
 A holder that cannot renew in time -- the store unreachable, or the row taken by another --
 counts its lease as lost from the moment it could have expired, before anyone else can take it
@@ -27,8 +28,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.engine import Connection
 
 from kpis.store import schema
+from kpis.store.processes import is_dead_here, process_key
 from kpis.store.store import Store
 from kpis.store.upsert import insert_on_conflict
 
@@ -45,6 +48,10 @@ DEFAULT_FAILOVER_SECONDS = 60.0
 #: The longest failover interval a process may use: an expiry further away than this was not
 #: written by any holder (a row edited by hand, a clock far off) and is taken over at once.
 MAX_FAILOVER_SECONDS = 3600
+
+
+#: The columns a new holder writes when it takes a lease over.
+_TAKEN_OVER = ("holder", "token", "process", "acquired_at", "renewed_at", "expires_at")
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,7 @@ class Lease:
         self._clock = clock
         self._monotonic = monotonic
         self._token = secrets.token_hex(16)
+        self._process = process_key()
         self._held_until = float("-inf")  # on the monotonic clock
         self._lock = threading.Lock()
 
@@ -103,20 +111,36 @@ class Lease:
         expires = int(now + self.failover_seconds * EXPIRY_SHARE)
         insert = insert_on_conflict(self.store.dialect, table)
         statement = insert.values(
-            name=self.name, holder=self.holder, token=self._token, acquired_at=int(now), renewed_at=int(now),
-            expires_at=expires,
+            name=self.name, holder=self.holder, token=self._token, process=self._process, acquired_at=int(now),
+            renewed_at=int(now), expires_at=expires,
         ).on_conflict_do_update(
             index_elements=[table.c.name],
-            set_={c: insert.excluded[c] for c in ("holder", "token", "acquired_at", "renewed_at", "expires_at")},
+            set_={c: insert.excluded[c] for c in _TAKEN_OVER},
             # Expired, ours already, or an expiry no holder could have written (edited by hand).
             where=(table.c.expires_at <= int(now)) | (table.c.token == self._token)
             | (table.c.expires_at > int(now + MAX_FAILOVER_SECONDS)),
         ).returning(table.c.token)
         with self.store.errors(), self.store.engine.begin() as connection:
             won = connection.execute(statement).scalar_one_or_none() == self._token
+            if not won:
+                won = self._take_from_the_dead(connection, now, expires)
         with self._lock:
             self._held_until = started + (expires - now) - SAFETY_SECONDS if won else float("-inf")
         return won
+
+    def _take_from_the_dead(self, connection: Connection, now: float, expires: int) -> bool:
+        """Take the lease of a holder that died on this machine (kill -9 included) without waiting."""
+        table = schema.leases
+        row = connection.execute(select(table.c.token, table.c.process).where(table.c.name == self.name)).first()
+        if row is None or not is_dead_here(row.process):
+            return False
+        taken = connection.execute(
+            update(table)
+            .where(table.c.name == self.name, table.c.token == row.token)  # unless another was quicker
+            .values(holder=self.holder, token=self._token, process=self._process, acquired_at=int(now),
+                    renewed_at=int(now), expires_at=expires)
+        )
+        return taken.rowcount == 1
 
     def renew(self) -> bool:
         """Extend our lease; False when it is no longer ours (taken over, deleted, edited)."""

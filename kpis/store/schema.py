@@ -275,6 +275,7 @@ leases = Table(
     Column("name", String(255), primary_key=True),
     Column("holder", String(200), nullable=False),  # host:pid, as shown to a person
     Column("token", String(64), nullable=False),  # random per acquisition: who really holds it
+    Column("process", String(200)),  # kpis.store.processes: lets a process here see the holder died
     Column("acquired_at", UtcTimestamp, nullable=False),
     Column("renewed_at", UtcTimestamp, nullable=False),
     Column("expires_at", UtcTimestamp, nullable=False),

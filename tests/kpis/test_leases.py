@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
 from kpis.store import Store
@@ -67,4 +68,35 @@ def test_a_lease_row_edited_by_hand_is_lost_by_its_holder_or_taken_over(store_ur
     with store.engine.begin() as connection:  # an expiry years away: no holder writes that
         connection.execute(text("UPDATE leases SET expires_at = 4102444800"))
     assert second.try_acquire() is True
+    store.close()
+
+
+def _holder_process(store: Store, key: str | None) -> None:
+    with store.engine.begin() as connection:
+        connection.execute(text("UPDATE leases SET process = :key"), {"key": key})
+
+
+def test_a_holder_that_died_on_this_machine_is_taken_over_at_once_one_elsewhere_on_expiry(store_url):
+    import subprocess
+    import sys
+
+    from kpis.store.processes import process_key
+
+    store = Store.open(store_url)
+    clock = Clock()
+    first, second = _lease(store, clock, "a:1"), _lease(store, clock, "b:2")
+    assert first.try_acquire()
+    own = process_key()
+    if own is None:
+        pytest.skip("needs /proc to tell a dead process")
+    host, namespace, _pid, _start = own.split("/")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_here = f"{host}/{namespace}/{int(gone.stdout)}/1"
+    _holder_process(store, f"other-host/{namespace}/{int(gone.stdout)}/1")  # another machine: we cannot tell
+    assert second.try_acquire() is False
+    _holder_process(store, own)  # alive (this very process)
+    assert second.try_acquire() is False
+    _holder_process(store, dead_here)  # its process is gone: no need to wait 45 s
+    assert second.try_acquire() is True
+    assert second.current().holder == "b:2"
     store.close()

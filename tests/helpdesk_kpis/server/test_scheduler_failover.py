@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from tests.fakes.slack.api import FakeSlack
 from tests.helpdesk_kpis.server.serving import STOP_SECONDS, free_port, serve_env
@@ -93,6 +94,12 @@ def test_one_scheduler_runs_and_the_other_takes_over_after_kill_9(tmp_path, stor
             assert "synced" not in standby.text()  # a standby runs no job
             assert len(slack.top_level("C0LEADS001")) == 1
 
+            # As if the leader ran on another machine: the standby cannot see it die, only its
+            # lease expire (on one machine it would see the dead PID and take over at once).
+            engine = create_engine(store_url)
+            with engine.begin() as connection:
+                connection.execute(text("UPDATE leases SET process = 'another-host/1/1/1' WHERE name = 'scheduler'"))
+            engine.dispose()
             leader.process.send_signal(signal.SIGKILL)
             leader.process.wait(timeout=STOP_SECONDS)
             wait_until(lambda: "alerts: 1 rule read" in standby.text(), TAKEOVER_SECONDS, "the takeover", *both)
@@ -107,8 +114,6 @@ def test_one_scheduler_runs_and_the_other_takes_over_after_kill_9(tmp_path, stor
 
 
 def test_a_scheduler_whose_lease_row_is_edited_by_hand_stops_its_jobs_and_stands_by(tmp_path, sqlite_url):
-    from sqlalchemy import create_engine, text
-
     (tmp_path / "helpdesk-kpis.toml").write_text(CONFIG)
     with FakeSlack() as slack:
         slack.add_channel("support-leads", "C0LEADS001")

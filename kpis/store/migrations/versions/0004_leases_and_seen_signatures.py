@@ -21,6 +21,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=255), nullable=False),
     sa.Column('holder', sa.String(length=200), nullable=False),
     sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('process', sa.String(length=200), nullable=True),
     sa.Column('acquired_at', sa.BigInteger(), nullable=False),
     sa.Column('renewed_at', sa.BigInteger(), nullable=False),
     sa.Column('expires_at', sa.BigInteger(), nullable=False),
