@@ -46,14 +46,6 @@ def upgrade_to_head(connection: Connection) -> bool:
     current = current_revision(connection)
     if current == script.get_current_head():
         return False
-    if connection.dialect.name == "sqlite":
-        # SQLite runs DDL outside a transaction unless one is open: two processes opening a fresh
-        # store at once (two schedulers, a cron sync) would both create the tables. The write lock
-        # makes the second wait for the first, then find the schema at head. (PostgreSQL: env.py.)
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-        current = current_revision(connection)
-        if current == script.get_current_head():
-            return False
     if current is not None and not is_known(current):
         raise StoreVersionError(
             f"the store was created by a newer helpdesk-kpis (schema revision {current}); "

@@ -175,21 +175,3 @@ def test_sqlite_store_runs_in_wal_mode(sqlite_url):
     store = Store.open(sqlite_url)
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
-
-
-def _open_and_close(url: str) -> None:
-    Store.open(url).close()
-
-
-def test_processes_opening_a_fresh_store_at_once_all_succeed(store_url):
-    # Two schedulers (or a scheduler and a cron sync) started in the same second: one migrates,
-    # the others wait for it and find the schema ready.
-    import multiprocessing
-
-    spawn = multiprocessing.get_context("spawn")
-    processes = [spawn.Process(target=_open_and_close, args=(store_url,)) for _ in range(4)]
-    for process in processes:
-        process.start()
-    for process in processes:
-        process.join(timeout=120)
-    assert [p.exitcode for p in processes] == [0, 0, 0, 0]
