@@ -100,3 +100,23 @@ def test_a_holder_that_died_on_this_machine_is_taken_over_at_once_one_elsewhere_
     assert second.try_acquire() is True
     assert second.current().holder == "b:2"
     store.close()
+
+
+def test_a_holder_that_cannot_reach_the_store_gives_its_lease_up_in_time_with_one_line(sqlite_url):
+    import threading
+
+    from kpis.store.connection import create_store_engine
+
+    store = Store.open(sqlite_url)
+    lease = Lease(store, "scheduler", failover_seconds=3)
+    assert lease.try_acquire()
+    lost: list[str] = []
+    gone = threading.Event()
+    with lease.heartbeat(on_lost=lambda line: (lost.append(line), gone.set())):
+        # The store goes away (a PostgreSQL server down: nothing listens on port 1).
+        store.engine = create_store_engine("postgresql+psycopg://kpis@127.0.0.1:1/kpis")
+        assert gone.wait(timeout=60)  # generous: it happens within 3/4 of the 3 s interval
+        assert lease.held is False
+    [line] = lost
+    assert line.startswith("lost the scheduler lease: could not renew it in time (the store ")
+    assert "Connection refused" in line and "\n" not in line
