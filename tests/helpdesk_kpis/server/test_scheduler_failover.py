@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.fakes.slack.api import FakeSlack
-from tests.helpdesk_kpis.server.serving import STOP_SECONDS, free_port, serve_env
+from tests.helpdesk_kpis.server.serving import STOP_SECONDS, free_port, interrupt, serve_env
 
 # A breach every evaluation finds (no CSAT reaches 101%): the first scheduler posts it once; the
 # one that takes over finds it already announced in the store.
@@ -56,13 +56,7 @@ class Scheduler:
         return self.out.read_text()
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=STOP_SECONDS)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        interrupt(self.process)
         self._file.close()
 
 
