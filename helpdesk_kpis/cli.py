@@ -116,10 +116,14 @@ def sync(
     no_alerts: Annotated[
         bool, typer.Option("--no-alerts", help="Do not evaluate the [[alerts]] rules after the sync.")
     ] = False,
+    wait: Annotated[
+        bool, typer.Option("--wait", help="When another process is syncing a connector, wait for it instead of skipping.")
+    ] = False,
 ) -> None:
     """Pull new and changed records from each configured connector; resumes where it stopped.
 
-    Then, when [[alerts]] rules are configured, evaluates them and posts what changed.
+    A connector another process is syncing right now is skipped (a line beginning "skipped:"), or
+    waited for with --wait. Then, when [[alerts]] rules are configured, evaluates them and posts what changed.
     """
     from helpdesk_kpis.jobs import slack_runs
     from helpdesk_kpis.jobs.sync import run_sync
@@ -135,9 +139,15 @@ def sync(
     overrides = {"file": {"skip_bad_rows": True}} if skip_bad_rows else None
     connectors = app_ctx.connectors(only=connector, overrides=overrides)
     store = app_ctx.store()
-    summary = run_sync(store, connectors, since=start, now=now, full=full, console=console)
-    console.print(summary.line())
     schedule = app_ctx.settings().config.schedule
+    summary = run_sync(
+        store, connectors, since=start, now=now, full=full, console=console,
+        failover_seconds=schedule.failover_seconds, wait=wait,
+        notice=lambda line: console.print(line, highlight=False, markup=False, soft_wrap=True),
+    )
+    if len(summary.skipped) == len(connectors):
+        return  # the process syncing them evaluates the alerts after its sync
+    console.print(summary.line())
     if app_ctx.settings().config.alerts and schedule.alerts_after_sync and not no_alerts:
         slack_runs.run_alerts(app_ctx, now=_now(), console=console)
 

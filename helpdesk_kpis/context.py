@@ -85,7 +85,8 @@ class AppContext:
         from kpis.store.sent_log import DeliveryLog
         from notifiers.delivery import SlackDelivery
 
-        return SlackDelivery(self.slack_client(), DeliveryLog(self.store()), clock=clock)
+        failover = self.settings().config.schedule.failover_seconds
+        return SlackDelivery(self.slack_client(), DeliveryLog(self.store(), failover_seconds=failover), clock=clock)
 
     def connectors(
         self, only: str | None = None, *, overrides: dict[str, dict[str, Any]] | None = None

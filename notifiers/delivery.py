@@ -32,6 +32,7 @@ DIGEST_KIND = "digest"
 ALERT_KIND = "alert"
 #: Slack conversation ids (C..., G..., D...); names cannot be searched for an earlier post.
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
+ANOTHER_PROCESS = "another process is delivering it right now"
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,13 @@ class SlackDelivery:
     # -- digests -------------------------------------------------------------------------------
 
     def deliver_digest(self, post: DigestPost, *, force: bool = False) -> Outcome:
+        with self.log.delivering(DIGEST_KIND, post.scope, post.date_key) as ours:
+            if not ours:
+                return Outcome(post.label, "unchanged", post.channel, detail=[ANOTHER_PROCESS])
+            return self._deliver_digest(post, force=force)
+
+    def _deliver_digest(self, post: DigestPost, *, force: bool) -> Outcome:
+        # Read inside the delivery lock: another process may have just finished this digest.
         digest_hash = payload_hash(post.message)
         record = None if force else self.log.get(DIGEST_KIND, post.scope, post.date_key)
         outcome = Outcome(post.label, "posted", post.channel)
@@ -167,19 +175,23 @@ class SlackDelivery:
         outbox for the next run); a refused token stops the run.
         """
         outcomes = []
-        for record in self.log.unfinished(ALERT_KIND):
-            if record.status == SENDING:
-                record = self._find_posted(record, "alert_id")
-                if record.status == POSTED:
-                    self.log.save(replace(record, status=DONE))
-                    continue
-            try:
-                outcomes.append(self._post_alert(record))
-            except CredentialError:
-                raise
-            except HelpdeskKpisError as error:
-                outcomes.append(Outcome(record.detail.get("label", "alert"), "failed", record.channel or "",
-                                        error=error))
+        for listed in self.log.unfinished(ALERT_KIND):
+            with self.log.delivering(*listed.key) as ours:
+                record = self.log.get(*listed.key) if ours else None  # read again inside the lock
+                if record is None or record.status == DONE:
+                    continue  # another process is posting it, or just did
+                if record.status == SENDING:
+                    record = self._find_posted(record, "alert_id")
+                    if record.status == POSTED:
+                        self.log.save(replace(record, status=DONE))
+                        continue
+                try:
+                    outcomes.append(self._post_alert(record))
+                except CredentialError:
+                    raise
+                except HelpdeskKpisError as error:
+                    outcomes.append(Outcome(record.detail.get("label", "alert"), "failed", record.channel or "",
+                                            error=error))
         return outcomes
 
     def _post_alert(self, record: SentMessage) -> Outcome:

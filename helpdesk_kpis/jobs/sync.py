@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -12,8 +13,10 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from connectors.base import Connector, SyncOptions
 from helpdesk_kpis import metrics
+from helpdesk_kpis.jobs.sync_lock import SyncLock
 from kpis.columnar.cache import refresh
 from kpis.store import Store
+from kpis.store.leases import DEFAULT_FAILOVER_SECONDS
 
 
 @dataclass
@@ -30,6 +33,8 @@ class SyncSummary:
     seconds: float = 0.0
     #: Days of the KPI block cache rebuilt at the end of the sync.
     cache_days: int = 0
+    #: One ``skipped:`` line per connector instance another process was syncing.
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def records(self) -> int:
@@ -60,6 +65,9 @@ def run_sync(
     now: datetime,
     full: bool = False,
     console: Console | None = None,
+    failover_seconds: float = DEFAULT_FAILOVER_SECONDS,
+    wait: bool = False,
+    notice: Callable[[str], None] = lambda _line: None,
 ) -> SyncSummary:
     """Pull each connector's streams from their saved cursors; ``full`` starts over from ``since``.
 
@@ -67,6 +75,10 @@ def run_sync(
     any moment, by error or kill, loses nothing and the next run resumes after the last page.
     At the end, the KPI block cache of every day the sync touched is rebuilt (a sync stopped
     before leaves them stale: reports rebuild them as they read, the next sync stores them).
+
+    Each connector instance is synced under its sync lock (:mod:`.sync_lock`): one another process
+    is syncing is skipped (a ``skipped:`` line, to ``notice`` and in the summary), or waited for
+    with ``wait`` (a ``waiting:`` line to ``notice``).
     """
     summary = SyncSummary()
     started = time.monotonic()
@@ -81,10 +93,17 @@ def run_sync(
         transient=False,
         disable=console is None,
     )
-    with progress:
+    with progress, ExitStack() as locked:
         for connector in connectors:
+            locked.close()  # the previous instance's lock goes as soon as its streams are done
+            lock = SyncLock(store, connector.source, connector.instance, failover_seconds=failover_seconds)
+            if skipped := lock.acquire(wait=wait, notice=notice):
+                summary.skipped.append(skipped)
+                notice(skipped)
+                continue
+            locked.enter_context(lock.holding())
             try:
-                _sync_connector(store, connector, summary, progress, since=since, now=now, full=full)
+                _sync_connector(store, connector, summary, progress, lock, since=since, now=now, full=full)
             except BaseException:
                 metrics.SYNC_RUNS.labels(connector.label, "failed").inc()
                 raise
@@ -97,8 +116,8 @@ def run_sync(
 
 
 def _sync_connector(
-    store: Store, connector: Connector, summary: SyncSummary, progress: Progress, *, since: datetime, now: datetime,
-    full: bool,
+    store: Store, connector: Connector, summary: SyncSummary, progress: Progress, lock: SyncLock, *,
+    since: datetime, now: datetime, full: bool,
 ) -> None:
     instance = connector.label
     if full:
@@ -121,6 +140,7 @@ def _sync_connector(
         options = SyncOptions(since=since, now=now, on_wait=waited, on_retry=retried)
         cursor = store.cursor(connector.source, connector.instance, stream.name)
         for page in stream.pages(cursor, options):
+            lock.check()  # a sync that lost its lock stops before writing another page
             store.write_page(connector.source, connector.instance, stream.name, page.records, page.cursor)
             stats.records += len(page.records)
             stats.pages += 1

@@ -30,6 +30,7 @@ from helpdesk_kpis.jobs.themes_report import window_themes
 from helpdesk_kpis.server.observed import Observed
 from kpis.errors import ConfigError, CredentialError, RunFailed
 from kpis.query import load_kpi_data
+from kpis.store.seen_requests import SeenRequests
 from kpis.store.sent_log import DeliveryLog
 from kpis.windows import window_for_period
 from notifiers.slack_client import make_client
@@ -38,6 +39,7 @@ from notifiers.slash.answers import KpiCommands
 from notifiers.slash.app import build_bolt_app
 from notifiers.slash.breaches import active_breaches
 from notifiers.slash.people import SlackPeople
+from notifiers.slash.replay import ReplayGuard
 from notifiers.slash.server import create_asgi_app
 from notifiers.slash.snapshots import SnapshotCache
 
@@ -110,6 +112,7 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
             command=config.slash.command,
             inline_seconds=config.slash.inline_seconds,
             signed_requests=not socket_mode,
+            replay_guard=ReplayGuard(SeenRequests(store)),  # shared by every endpoint process on the store
         )
     except BoltError:
         raise CredentialError(

@@ -35,6 +35,7 @@ from helpdesk_kpis.jobs.slack_runs import run_alerts, run_digests
 from helpdesk_kpis.jobs.sync import run_sync
 from helpdesk_kpis.log_output import log_context
 from helpdesk_kpis.server.digest_times import digest_times, due_now, latest_due, trigger
+from helpdesk_kpis.server.leadership import Leadership
 from kpis.errors import ConfigError, HelpdeskKpisError
 
 #: How late a job may start and still run (a laptop waking up, a long sync before it).
@@ -113,7 +114,9 @@ def in_log_context(job_function: Callable[..., None], **fields: str) -> Callable
 def sync_then_alerts(ctx: AppContext, console: Console) -> None:
     now = slack_runs.clock()
     try:
-        summary = run_sync(ctx.store(), ctx.connectors(), since=now - timedelta(days=FIRST_SYNC_DAYS), now=now)
+        summary = run_sync(ctx.store(), ctx.connectors(), since=now - timedelta(days=FIRST_SYNC_DAYS), now=now,
+                           failover_seconds=ctx.settings().config.schedule.failover_seconds,
+                           notice=lambda line: console.print(escape(line), highlight=False, soft_wrap=True))
         console.print(escape(summary.line()), highlight=False)
         if ctx.settings().config.schedule.alerts_after_sync and ctx.settings().config.alerts:
             run_alerts(ctx, now=slack_runs.clock(), console=console)
@@ -217,20 +220,26 @@ def run_forever(
 def run_scheduler(ctx: AppContext, *, console: Console) -> None:
     """The one place the jobs start (roles ``all`` and ``scheduler``): blocks until Ctrl-C.
 
-    A leader lease, when there is one, is taken here before ``scheduler.start()``.
+    The store's scheduler lease is taken here before ``scheduler.start()``: of all processes
+    sharing the store one runs the jobs, the others stand by (:mod:`.leadership`).
     """
-    scheduler = build_scheduler(ctx, console=console)
-    for job in scheduler.get_jobs():
-        console.print(f"scheduled: {escape(job.name)}", highlight=False)
-    zone = ctx.settings().config.reporting.zone.key
-    console.print(f"serving (times in {zone}); Ctrl-C stops after the running job")
-    metrics.LEADER.set(1)
-    try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        scheduler.shutdown(wait=True)
-    finally:
-        metrics.LEADER.set(0)
+    leadership = Leadership(ctx.store(), console, failover_seconds=ctx.settings().config.schedule.failover_seconds)
+    while leadership.wait_for_turn():
+        scheduler = build_scheduler(ctx, console=console)
+        leadership.guard_jobs(scheduler)
+        for job in scheduler.get_jobs():
+            console.print(f"scheduled: {escape(job.name)}", highlight=False)
+        zone = ctx.settings().config.reporting.zone.key
+        console.print(f"serving (times in {zone}); Ctrl-C stops after the running job")
+        metrics.LEADER.set(1)
+        with leadership.holding(scheduler):
+            try:
+                scheduler.start()
+            except (KeyboardInterrupt, SystemExit):
+                scheduler.shutdown(wait=True)
+                return
+            finally:
+                metrics.LEADER.set(0)
 
 
 def _wait_for_interrupt() -> None:

@@ -236,6 +236,10 @@ class ScheduleConfig(BaseModel):
     alerts_after_sync: bool = True
     #: Post each team's digest at its time.
     digests: bool = True
+    #: Of the `serve` processes sharing a store, one runs the jobs; when it dies another takes
+    #: over within this many seconds. Also how long a killed `sync` can keep its lock.
+    #: At most kpis.store.leases.MAX_FAILOVER_SECONDS (not imported: settings load without SQLAlchemy).
+    failover_seconds: float = Field(default=60, ge=3, le=3600)
 
 
 def check_slack_sections(

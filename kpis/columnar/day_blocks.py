@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import and_, delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
@@ -27,6 +26,7 @@ from kpis.columnar.layout import (
     DAY, DTYPES, FORMAT, RATINGS, SURVEYS, TICKETS, from_bytes, stored_size, to_bytes,
 )
 from kpis.store.schema import kpi_block_days, kpi_blocks, ratings, survey_answers, tickets
+from kpis.store.upsert import insert_on_conflict
 
 #: Each kind's time column (what its blocks are keyed by), SELECT and packer.
 _SOURCES = {
@@ -166,7 +166,7 @@ def persist(connection: Connection, kind: str, days: Sequence[RebuiltDay],
         if rebuilt.generation is None:
             # No state row when read: claim the day as built from generation 0, unless a writer
             # created the row meanwhile (then our build may miss its records: leave the day stale).
-            insert_day = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(kpi_block_days)
+            insert_day = insert_on_conflict(connection.dialect.name, kpi_block_days)
             claimed = connection.execute(insert_day.values(kind=kind, day=rebuilt.day, generation=0, built=0,
                                                            format=FORMAT).on_conflict_do_nothing()).rowcount
         else:

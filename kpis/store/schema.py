@@ -263,3 +263,30 @@ kpi_blocks = Table(
     #: ratings: the low-rated candidates' texts (JSON), which no fixed-width array should hold.
     Column("details", LargeBinary),
 )
+
+# -- coordination between processes sharing the store (kpis.store.leases, kpis.store.seen) ---------
+
+# A named lease (``scheduler``, ``sync:<source>:<instance>``,
+# ``deliver:<kind>:<date>:<scope>``): held by one process until
+# ``expires_at``; the holder renews it on a heartbeat, anyone may take it once it has expired.
+leases = Table(
+    "leases",
+    metadata,
+    Column("name", String(255), primary_key=True),
+    Column("holder", String(200), nullable=False),  # host:pid, as shown to a person
+    Column("token", String(64), nullable=False),  # random per acquisition: who really holds it
+    Column("process", String(200)),  # kpis.store.processes: lets a process here see the holder died
+    Column("acquired_at", UtcTimestamp, nullable=False),
+    Column("renewed_at", UtcTimestamp, nullable=False),
+    Column("expires_at", UtcTimestamp, nullable=False),
+)
+
+# Request signatures the `/kpi` endpoint accepted, shared by every endpoint process: a second
+# insert of the same key is a replay. Rows past ``expires_at`` are deleted as new ones arrive.
+seen_signatures = Table(
+    "seen_signatures",
+    metadata,
+    Column("key", String(64), primary_key=True),  # sha256 of timestamp:signature
+    Column("expires_at", UtcTimestamp, nullable=False),
+    Index("ix_seen_signatures_expires_at", "expires_at"),
+)

@@ -3,7 +3,8 @@
 ``sent_messages`` is keyed by ``(kind, scope, date)`` -- a digest is ``("digest", "team:Billing",
 "2026-11-15")`` -- and records how far its delivery got (``status`` plus per-step progress in
 ``detail``), so a re-run posts nothing twice and a run that stopped halfway is finished by the
-next. ``alert_states`` holds one state per (rule, scope); a state change and the message that
+next. One process at a time delivers a given message (:meth:`DeliveryLog.delivering`, a lease in the
+store): two processes running the same digest or alerts at once cannot both post it. ``alert_states`` holds one state per (rule, scope); a state change and the message that
 announces it are written in one transaction (the message as an outbox entry), so a crash can
 neither lose the announcement nor send it twice.
 """
@@ -11,7 +12,8 @@ neither lose the announcement nor send it twice.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -20,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from kpis.store import schema
+from kpis.store.leases import DEFAULT_FAILOVER_SECONDS, Lease
 from kpis.store.store import Store
 from kpis.store.upsert import upsert_rows
 
@@ -73,8 +76,23 @@ class AlertState:
 class DeliveryLog:
     """Reads and writes ``sent_messages`` and ``alert_states`` of one store."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, failover_seconds: float = DEFAULT_FAILOVER_SECONDS) -> None:
         self.store = store
+        self.failover_seconds = failover_seconds
+
+    @contextmanager
+    def delivering(self, kind: str, scope: str, date: str) -> Iterator[bool]:
+        """Whether this process may deliver the message (True: no other is delivering it now).
+
+        Held until the block ends; a process killed while delivering holds it at most the
+        failover interval, then the next run finishes the delivery from its recorded progress.
+        """
+        lease = Lease(self.store, f"deliver:{kind}:{date}:{fit_scope(scope)}", failover_seconds=self.failover_seconds)
+        if not lease.try_acquire():
+            yield False
+            return
+        with lease.heartbeat():
+            yield True
 
     # -- sent messages -------------------------------------------------------------------------
 

@@ -16,11 +16,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, String, Table, and_, func, literal, select, text, tuple_, type_coerce
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
 from kpis.store import schema
+from kpis.store.upsert import insert_on_conflict
 
 DAY = 86_400
 TICKETS, RATINGS, SURVEYS = "tickets", "ratings", "surveys"
@@ -59,7 +59,7 @@ def bump(connection: Connection, touched: Iterable[tuple[str, int]]) -> None:
     if not rows:
         return
     table = schema.kpi_block_days
-    insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(table)
+    insert = insert_on_conflict(connection.dialect.name, table)
     connection.execute(
         insert.on_conflict_do_update(index_elements=["kind", "day"], set_={"generation": table.c.generation + 1}),
         rows,

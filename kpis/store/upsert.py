@@ -14,11 +14,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 
+def insert_on_conflict(dialect: str, table: Table):  # noqa: ANN201 - the dialect's Insert
+    """An INSERT of ``table`` that takes ON CONFLICT clauses (the SQLite and PostgreSQL forms)."""
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
 def upsert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     if not rows:
         return
-    dialect = connection.dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    insert = insert_on_conflict(connection.dialect.name, table)
     key = [column.name for column in table.primary_key.columns]
     updates = {c.name: insert.excluded[c.name] for c in table.columns if c.name not in key}
     where = None
