@@ -23,6 +23,8 @@ from kpis.columnar.layout import RATINGS, SURVEYS, TICKETS
 from kpis.dataset import (
     NO_TIME,
     AccountColumns,
+    BreakdownFacets,
+    Facets,
     KpiData,
     RatingColumns,
     SpendColumns,
@@ -135,7 +137,20 @@ def _kpi_data(
         kind=s["kind"], answered=s["answered"], value=s["value"], easy=s["easy"],
         team=mapped(s, TEAM), agent=mapped(s, AGENT),
     )
-    return KpiData(ticket_columns, rating_columns, survey_columns, directory, account_columns, spend_columns)
+    return KpiData(ticket_columns, rating_columns, survey_columns, directory, account_columns, spend_columns,
+                   facets=_facets(parts))
+
+
+def _facets(parts: dict[str, KindRows]) -> BreakdownFacets:
+    """The three kinds' facets, their tag sets merged into one list."""
+    index: dict[tuple[str, ...], int] = {}
+    facets = []
+    for kind in KINDS:
+        rows = parts[kind]
+        table = np.array([index.setdefault(tags, len(index)) for tags in rows.tagsets] + [-1], dtype=np.int32)
+        c = rows.columns
+        facets.append(Facets(c["channel"], c["priority"], table[c["tagset"]]))  # -1 indexes the trailing -1
+    return BreakdownFacets(*facets, tagsets=tuple(index))
 
 
 def _accounts(connection: Connection) -> AccountColumns:
