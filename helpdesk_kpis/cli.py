@@ -42,6 +42,9 @@ class Scope(str, enum.Enum):
     overall = "overall"
     team = "team"
     agent = "agent"
+    channel = "channel"
+    priority = "priority"
+    tag = "tag"
 
 
 class ReportFormat(str, enum.Enum):
@@ -137,7 +140,9 @@ def report(
     period: Annotated[str, typer.Option(help="today, yesterday, 7d, 30d, 90d, this-week, last-month or Nd.")] = "7d",
     from_: Annotated[Optional[str], typer.Option("--from", help="First day, YYYY-MM-DD (inclusive).")] = None,
     to: Annotated[Optional[str], typer.Option(help="Last day, YYYY-MM-DD (inclusive).")] = None,
-    by: Annotated[Scope, typer.Option(help="One row overall, per team or per agent.")] = Scope.team,
+    by: Annotated[
+        Scope, typer.Option(help="One row overall, per team, agent, channel, priority or tag (with --explain: the groups).")
+    ] = Scope.team,
     team: Annotated[Optional[str], typer.Option(help="Only this team (its agents with --by agent).")] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", help="table, json or csv.")] = ReportFormat.table,
     kpi: Annotated[
@@ -149,7 +154,9 @@ def report(
     from helpdesk_kpis.jobs.tables import report_csv, report_table
 
     app_ctx: AppContext = ctx.obj
-    result = build_report(app_ctx, period=period, first=from_, last=to, by=by.value, team=team, now=_now())
+    # Tables fold tags on few tickets into "other tags"; JSON and CSV keep every tag.
+    result = build_report(app_ctx, period=period, first=from_, last=to, by=by.value, team=team, now=_now(),
+                          fold_small_tags=fmt is ReportFormat.table)
     if fmt is ReportFormat.json:
         sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
         return

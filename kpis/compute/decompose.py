@@ -90,6 +90,26 @@ def shift_share(
     return Decomposition(value, prev, value - prev, True, tuple(rows))
 
 
+def count_change(
+    current: Mapping[str, GroupSample],
+    previous: Mapping[str, GroupSample],
+    min_sample: int = 0,
+) -> Decomposition:
+    """A count is the sum of its groups' counts: each group's effect is its own change (no shares,
+    so no rate or mix split)."""
+    rows = []
+    for gid in sorted(set(current) | set(previous)):
+        c = current.get(gid, GroupSample(0.0, 0))
+        p = previous.get(gid, GroupSample(0.0, 0))
+        if c.n == 0 and p.n == 0:
+            continue
+        thin = c.n < min_sample or p.n < min_sample
+        rows.append(Contribution(gid, float(c.n), float(p.n), c.n, p.n, float(c.n - p.n), None, None, thin))
+    rows.sort(key=lambda r: (-abs(r.effect), r.id))
+    value, prev = float(sum(g.n for g in current.values())), float(sum(g.n for g in previous.values()))
+    return Decomposition(value, prev, value - prev, True, tuple(rows))
+
+
 def counterfactual(
     current: Mapping[str, Sequence[float]],
     previous: Mapping[str, Sequence[float]],
