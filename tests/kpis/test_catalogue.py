@@ -23,7 +23,7 @@ from tests.kpis.builders import from_records
 from kpis.engine import SCOPES, compute_report
 from kpis.format import change_text, value_text
 from kpis.query import load_kpi_data
-from kpis.records import Agent, Team, Ticket, TicketStatus
+from kpis.records import Agent, Priority, Team, Ticket, TicketStatus
 from kpis.results import MetricValue
 from kpis.store import Store
 from kpis.ticket_measures import TICKET_MEASURES
@@ -39,7 +39,7 @@ AGENTS = [Agent("zendesk", "acme", "a1", "Ann")]
 
 def ticket(vendor_id: str, **measured) -> Ticket:  # noqa: ANN003
     return Ticket("zendesk", "acme", vendor_id, IN_W, IN_W, TicketStatus.SOLVED, "solved", solved_at=IN_W,
-                  assignee_id="a1", group_id="g1", **measured)
+                  assignee_id="a1", group_id="g1", channel="email", priority=Priority.HIGH, tags=("vip",), **measured)
 
 
 @pytest.mark.parametrize("by", SCOPES)
