@@ -148,12 +148,18 @@ def report(
     kpi: Annotated[
         Optional[list[str]], typer.Option(help="KPI key or alias; repeat for several (table/csv).")
     ] = None,
+    explain: Annotated[
+        Optional[str], typer.Option(help="KPI whose change to explain by the --by groups (rate and mix effects).")
+    ] = None,
 ) -> None:
     """The KPIs of a window, with the previous window's values and the change."""
     from helpdesk_kpis.jobs.report import build_report, kpi_keys
     from helpdesk_kpis.jobs.tables import report_csv, report_table
 
     app_ctx: AppContext = ctx.obj
+    if explain is not None:
+        _explain(app_ctx, explain, by.value, period, from_, to, team, fmt)
+        return
     # Tables fold tags on few tickets into "other tags"; JSON and CSV keep every tag.
     result = build_report(app_ctx, period=period, first=from_, last=to, by=by.value, team=team, now=_now(),
                           fold_small_tags=fmt is ReportFormat.table)
@@ -168,6 +174,21 @@ def report(
         console.print(f"No {by.value} has data in {result.window.label()}; run `helpdesk-kpis sync` first?")
         return
     console.print(report_table(result, keys))
+
+
+def _explain(app_ctx: AppContext, kpi: str, by: str, period: str, first: Optional[str], last: Optional[str],
+             team: Optional[str], fmt: ReportFormat) -> None:
+    from helpdesk_kpis.jobs.explain import build_explanation, explanation_table
+
+    if fmt is ReportFormat.csv:
+        raise ConfigError("--explain prints a table or --format json, not csv")
+    result = build_explanation(app_ctx, kpi=kpi, by=by, period=period, first=first, last=last, team=team, now=_now())
+    if fmt is ReportFormat.json:
+        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
+    elif result.nothing is not None:
+        console.print(f"Nothing to explain: {result.nothing}.", markup=False, highlight=False)
+    else:
+        console.print(explanation_table(result))
 
 
 @app.command()
