@@ -115,6 +115,12 @@ def scope_grouping(data: KpiData, by: str, team: str | None) -> tuple[KpiData, G
     return data, narrowed(data, grouping, team_filter), labels
 
 
+def overall_grouping(data: KpiData, team: str | None) -> Grouping:
+    """One group holding every record (of ``team`` only, when given)."""
+    grouping, _ = _grouping(data, "overall")
+    return narrowed(data, grouping, _find_teams(data, team) if team is not None else None)
+
+
 def window_kpis(data: KpiData, grouping: Grouping, window: Window, now: datetime, config: KpiConfig) -> dict[str, Raw]:
     """Every KPI of one window for each group of ``grouping``."""
     targets = np.array([config.sla_minutes.get(p, config.default_sla_minutes) for p in PRIORITIES]

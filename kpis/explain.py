@@ -20,9 +20,10 @@ from kpis.compute.common import TicketPopulations
 from kpis.compute.decompose import Contribution, Decomposition, GroupSample, count_change, counterfactual, shift_share
 from kpis.compute.speed import time_measure
 from kpis.dataset import KpiData
-from kpis.engine import KpiConfig, compute_report, scope_grouping, window_kpis, window_span
+from kpis.engine import KpiConfig, overall_grouping, scope_grouping, window_kpis, window_span
 from kpis.errors import ConfigError
 from kpis.results import rounded as _round
+from kpis.stats import proportions_differ
 from kpis.windows import Window
 
 DIMENSIONS = ("team", "agent", "channel", "priority", "tag")
@@ -51,6 +52,21 @@ class Explanation:
     def spec(self) -> KpiSpec:
         return KPIS[self.kpi]
 
+    @property
+    def beyond_noise(self) -> bool:
+        """The overall change is more than noise: for rates, the two-proportion test at 95% on the
+        whole population (each record is in one group of an additive dimension); other KPIs have no
+        test here and never count as beyond noise."""
+        d = self.decomposition
+        if self.spec.kind is not Kind.RATE or not d.additive or d.value is None or d.previous is None:
+            return False
+        n1, n0 = sum(c.n for c in d.contributions), sum(c.previous_n for c in d.contributions)
+        return n1 > 0 and n0 > 0 and proportions_differ(d.value / 100, n1, d.previous / 100, n0)
+
+    def top(self, count: int) -> tuple[Contribution, ...]:
+        """The ``count`` largest contributions that carry an effect."""
+        return tuple(c for c in self.decomposition.contributions if c.effect != 0)[:count]
+
     def as_json(self) -> dict:
         d = self.decomposition
         rate = self.spec.kind is Kind.RATE
@@ -72,6 +88,19 @@ class Explanation:
             # Decided for rates only (two-proportion test); null where no test applies.
             "significant": c.significant if rate else None, "insufficient_data": c.insufficient_data,
         }
+
+
+def best_explanation(explanations: list[Explanation]) -> Explanation | None:
+    """The dimension that explains most of the change: the one whose largest group effect is the
+    largest (an earlier dimension wins a tie; additive dimensions before the others); None when no
+    group moved."""
+    best, size = None, 0.0
+    # Additive dimensions first: overlapping tags or a median's counterfactual only when nothing else moved.
+    for e in sorted(explanations, key=lambda e: not e.decomposition.additive):
+        top = e.top(1)
+        if top and abs(top[0].effect) > size and (best is None or best.decomposition.additive == e.decomposition.additive):
+            best, size = e, abs(top[0].effect)
+    return best
 
 
 def decomposable(name: str) -> KpiSpec:
@@ -102,17 +131,21 @@ def explain_change(
         now_raw = window_kpis(grouped, grouping, window, now, config)[spec.key]
         before_raw = window_kpis(grouped, grouping, previous_window, now, config)[spec.key]
         current, previous = _samples(now_raw, ids, spec), _samples(before_raw, ids, spec)
+        overall = None
+        if by == "tag":
+            # Overlapping groups: the figure and the shares are the whole population's.
+            whole = overall_grouping(data, team)
+            overall = [window_kpis(data, whole, w, now, config)[spec.key] for w in (window, previous_window)]
         if spec.kind is Kind.COUNT:
             decomposition = count_change(current, previous, config.min_sample)
         else:
-            decomposition = shift_share(current, previous, config.min_sample)
+            totals = None if overall is None else tuple(0 if raw.n is None else int(raw.n[0]) for raw in overall)
+            decomposition = shift_share(current, previous, config.min_sample, totals)
+        if overall is not None:
+            value, before = (None if np.isnan(raw.value[0]) else float(raw.value[0]) for raw in overall)
+            decomposition = replace(decomposition, value=value, previous=before, additive=False,
+                                    change=None if value is None or before is None else value - before)
     decomposition = _thin_flagged(decomposition, config.min_sample)
-    if by == "tag":
-        # Overlapping groups: the real figure comes from the report, and the effects do not add up to it.
-        overall = compute_report(data, window, now=now, by="overall", team=team, config=config).rows[0].metrics[spec.key]
-        decomposition = replace(decomposition, value=overall.value, previous=overall.previous, additive=False,
-                                change=None if overall.value is None or overall.previous is None
-                                else overall.value - overall.previous)
     nothing = None
     if decomposition.previous is None:
         nothing = f"no {spec.label} in the previous window ({previous_window.label()})"

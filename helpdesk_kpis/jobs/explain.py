@@ -9,10 +9,10 @@ from rich.text import Text
 
 from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs.report import choose_window
-from kpis.catalogue import KPIS
 from kpis.explain import DIMENSIONS, Explanation, decomposable, explain_change
 from kpis.errors import ConfigError
-from kpis.format import effect_text, number_text
+from kpis.format import effect_text
+from notifiers.why_lines import figure, headline
 from kpis.query import load_kpi_data
 
 
@@ -27,17 +27,6 @@ def build_explanation(
     # Agents' groups need every team's records (their team is where most of their tickets are).
     data = load_kpi_data(ctx.store(), window.previous().start, window.end, team=team if by != "agent" else None)
     return explain_change(data, window, now=now, kpi=kpi, by=by, team=team, config=ctx.kpi_config())
-
-
-def figure(key: str, value: float | None) -> str:
-    return "–" if value is None else number_text(KPIS[key].display, value)
-
-
-def headline(e: Explanation) -> str:
-    """"CSAT 62.5% (was 77.5%): -15.0 pp, 2026-11-08 to 2026-11-14 against 2026-11-01 to 2026-11-07"."""
-    d, key = e.decomposition, e.kpi
-    return (f"{e.spec.label} {figure(key, d.value)} (was {figure(key, d.previous)}): {effect_text(key, d.change)}, "
-            f"{e.window.label()} against {e.previous_window.label()}")
 
 
 def explanation_table(e: Explanation) -> Table:

@@ -22,6 +22,7 @@ from slack_sdk.models.blocks import (
 )
 
 from kpis.results import Report, ScopeRow
+from kpis.windows import Window
 from notifiers.blockkit import MAX_BLOCKS, MAX_SECTION_TEXT, to_dicts
 from notifiers.kpi_blocks import compact_line, kpi_section
 from notifiers.mrkdwn import escape, link, more_line, pack_lines, shorten
@@ -60,7 +61,11 @@ def usage(problem: str, suggestion: str) -> Answer:
 
 
 def _heading(title: str, report: Report, note: str | None) -> list[Block]:
-    window, previous = report.window, report.previous_window
+    return heading(title, report.window, report.previous_window, note)
+
+
+def heading(title: str, window: Window, previous: Window, note: str | None) -> list[Block]:
+    """The answer's header and the line saying which days it covers."""
     context = f"{window.label()} ({window.zone.key}) · compared with {previous.label()}" + (
         f" · {note}" if note else ""
     )
@@ -140,3 +145,6 @@ def _sections(lines: Sequence[str]) -> list[Block]:
     if used < len(lines):
         chunks.append(more_line(len(lines) - used))
     return [SectionBlock(text=MarkdownTextObject(text=chunk)) for chunk in chunks]
+
+
+sections = _sections  # for answers built elsewhere (`/kpi why`)

@@ -19,6 +19,7 @@ from kpis.results import Report, ScopeRow
 from notifiers.blockkit import validate_message
 from notifiers.mrkdwn import escape
 from notifiers.slash import answer_blocks as blocks
+from notifiers.slash import why
 from notifiers.slash.access import (
     AccessPolicy,
     AgentDetail,
@@ -99,18 +100,35 @@ class KpiCommands:
             return self._teams(query)
         if isinstance(query, BreachesQuery):
             return self._breaches_answer(query, caller)
+        if isinstance(query, (why.WhyQuery, why.BreakdownQuery)):
+            return why.answer(self, query, caller)
         return self._kpis(query, caller)
 
     # -- KPI questions ---------------------------------------------------------------------------
 
-    def _kpis(self, query: KpiQuery, caller: Caller) -> Answer:
-        window = query.period.window(now=self.clock(), zone=self.zone)
-        snapshot = self.snapshots.snapshot(window)
+    def identified(self, caller: Caller, snapshot: Snapshot) -> tuple[Caller, AgentIndex]:
+        """The caller with their helpdesk agent and its team, when Slack says who they are."""
         agents = AgentIndex(snapshot.directory)
         agent_id = self._agent_of(caller.user_id, agents)
         caller = replace(
             caller, agent_id=agent_id, agent_team=self._configured(agents.team_of(agent_id)) if agent_id else None
         )
+        return caller, agents
+
+    def own_team(self, caller: Caller, agents: AgentIndex) -> str | None:
+        return self._own_team(caller, agents)
+
+    def decide_for(self, caller: Caller, team: str | None, query) -> Allowed | Answer:  # noqa: ANN001
+        """May the caller see ``team``'s numbers (every team's when None)? An answer when not."""
+        return self._decide(caller, TeamNumbers(team), query)
+
+    def publicity(self, query, decision: Allowed) -> tuple[bool, str | None]:  # noqa: ANN001
+        return self._publicity(query, decision)
+
+    def _kpis(self, query: KpiQuery, caller: Caller) -> Answer:
+        window = query.period.window(now=self.clock(), zone=self.zone)
+        snapshot = self.snapshots.snapshot(window)
+        caller, agents = self.identified(caller, snapshot)
         target = query.target
         scope = target.scope
 

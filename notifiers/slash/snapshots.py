@@ -25,6 +25,7 @@ from datetime import datetime
 from kpis.dataset import KpiData
 from kpis.directory import Directory
 from kpis.engine import KpiConfig, compute_report
+from kpis.explain import Explanation, explain_change
 from kpis.results import Report
 from kpis.windows import Window
 
@@ -43,6 +44,7 @@ class Snapshot:
         self._data = data
         self._config = config
         self._reports: dict[str, Report] = {}
+        self._views: dict[tuple, Report | Explanation] = {}
         self._lock = threading.Lock()
 
     @property
@@ -62,6 +64,26 @@ class Snapshot:
                     report = compute_report(self._data, self.window, now=self.now, by=by, config=self._config)
                     self._reports[by] = report
         return report
+
+
+    def breakdown(self, by: str, team: str | None) -> Report:
+        """Rows of ``by`` (channel, priority, tag...) narrowed to ``team``, small tags folded, once per snapshot."""
+        return self._view(("breakdown", by, team), lambda: compute_report(
+            self._data, self.window, now=self.now, by=by, team=team, config=self._config, fold_small_tags=True))
+
+    def explanation(self, kpi: str, by: str, team: str | None) -> Explanation:
+        """The change of ``kpi`` (of ``team``, or overall) explained by ``by``, once per snapshot."""
+        return self._view(("why", kpi, by, team), lambda: explain_change(
+            self._data, self.window, now=self.now, kpi=kpi, by=by, team=team, config=self._config))
+
+    def _view(self, key: tuple, compute):  # noqa: ANN001, ANN202
+        found = self._views.get(key)
+        if found is None:
+            with self._lock:
+                found = self._views.get(key)
+                if found is None:
+                    found = self._views[key] = compute()
+        return found
 
 
 class SnapshotCache:
