@@ -18,6 +18,7 @@ import numpy as np
 from kpis.catalogue import KPIS, Kind, KpiSpec, resolve
 from kpis.compute.common import TicketPopulations
 from kpis.compute.decompose import Contribution, Decomposition, GroupSample, count_change, counterfactual, shift_share
+from kpis.breakdown_scopes import NONE_GROUP
 from kpis.compute.speed import time_measure
 from kpis.dataset import KpiData
 from kpis.engine import KpiConfig, overall_grouping, scope_grouping, window_kpis, window_span
@@ -63,9 +64,10 @@ class Explanation:
         n1, n0 = sum(c.n for c in d.contributions), sum(c.previous_n for c in d.contributions)
         return n1 > 0 and n0 > 0 and proportions_differ(d.value / 100, n1, d.previous / 100, n0)
 
-    def top(self, count: int) -> tuple[Contribution, ...]:
-        """The ``count`` largest contributions that carry an effect."""
-        return tuple(c for c in self.decomposition.contributions if c.effect != 0)[:count]
+    def top(self, count: int, *, named: bool = False) -> tuple[Contribution, ...]:
+        """The ``count`` largest contributions that carry an effect (``named``: not the "none" group)."""
+        return tuple(c for c in self.decomposition.contributions
+                     if c.effect != 0 and not (named and c.id == NONE_GROUP))[:count]
 
     def as_json(self) -> dict:
         d = self.decomposition
@@ -97,7 +99,7 @@ def best_explanation(explanations: list[Explanation]) -> Explanation | None:
     best, size = None, 0.0
     # Additive dimensions first: overlapping tags or a median's counterfactual only when nothing else moved.
     for e in sorted(explanations, key=lambda e: not e.decomposition.additive):
-        top = e.top(1)
+        top = e.top(1, named=True)  # "no priority" holding everything explains nothing
         if top and abs(top[0].effect) > size and (best is None or best.decomposition.additive == e.decomposition.additive):
             best, size = e, abs(top[0].effect)
     return best

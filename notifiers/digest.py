@@ -60,6 +60,10 @@ class Digest:
     breakdown_noun: str = "agents"
     low_rated_limit: int = 5
     min_sample: int = 10
+    #: What drove each headline KPI that moved beyond noise (mrkdwn lines, names escaped).
+    drivers: Sequence[str] = ()
+    #: Thread breakdowns beside the per-agent lines: (dimension, rows), e.g. by channel and priority.
+    facet_breakdowns: Sequence[tuple[str, Sequence[ScopeRow]]] = ()
 
     @property
     def digest_id(self) -> str:
@@ -73,6 +77,8 @@ def digest_message(digest: Digest) -> dict[str, Any]:
         ContextBlock(elements=[MarkdownTextObject(text=_window_context(digest))]),
         *kpi_section(digest.row, digest.keys),
     ]
+    if digest.drivers:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=_drivers_text(digest.drivers))))
     if digest.breaches:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=_breaches_text(digest.breaches))))
     backlog = digest.row.metrics.get("backlog")
@@ -106,6 +112,13 @@ def breakdown_message(digest: Digest) -> dict[str, Any] | None:
     # One block is kept for "and N more".
     texts, shown = pack_lines(lines, MAX_SECTION_TEXT, MAX_BLOCKS - 1, head=head)
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text)) for text in texts]
+    # Each facet's lines in one section (a few channels or priorities), within the block limit.
+    for by, facet_rows in digest.facet_breakdowns:
+        if facet_rows and len(blocks) < MAX_BLOCKS - 2:
+            facet_head = f"*By {by}*\n"
+            facet_text = fit_lines([compact_line(r, keys) for r in facet_rows], MAX_SECTION_TEXT, head=facet_head,
+                                   noun=f"more {by} rows")
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=facet_text)))
     left = len(rows) - shown
     if left:
         by = "agent" if noun == "agents" else "team"
@@ -160,6 +173,11 @@ def _window_context(digest: Digest) -> str:
         f"_italic_: n below {digest.min_sample}, too few to judge",
     ]
     return " · ".join(parts)
+
+
+def _drivers_text(lines: Sequence[str]) -> str:
+    return fit_lines([shorten(line, 400) for line in lines], MAX_SECTION_TEXT, head="*What moved*\n",
+                     noun="more")
 
 
 def _breaches_text(readings: Sequence[Reading]) -> str:
