@@ -174,6 +174,10 @@ def report(
         console.print(f"No {by.value} has data in {result.window.label()}; run `helpdesk-kpis sync` first?")
         return
     console.print(report_table(result, keys))
+    if by is Scope.priority and keys == ["backlog"]:
+        from helpdesk_kpis.jobs.backlog_table import backlog_age_table
+
+        console.print(backlog_age_table(result))
 
 
 def _explain(app_ctx: AppContext, kpi: str, by: str, period: str, first: Optional[str], last: Optional[str],

@@ -29,6 +29,7 @@ from kpis.catalogue import BACKLOG_AGES, KPIS, Kind
 from kpis.format import DASH, change_text, value_text
 from kpis.results import Report, ScopeRow
 from notifiers.alert_rules import Reading, rule_text
+from notifiers.backlog_grid import backlog_grid
 from notifiers.blockkit import MAX_BLOCKS, MAX_HEADER, MAX_SECTION_TEXT, to_dicts, validate_message
 from notifiers.kpi_blocks import compact_line, kpi_section, sample_text
 from notifiers.mrkdwn import escape, fit_lines, link, pack_lines, shorten
@@ -84,6 +85,9 @@ def digest_message(digest: Digest) -> dict[str, Any]:
     backlog = digest.row.metrics.get("backlog")
     if backlog is not None and backlog.splits.get("by_age"):
         blocks.append(SectionBlock(text=MarkdownTextObject(text=_backlog_text(digest))))
+    grid = backlog_grid(dict(digest.facet_breakdowns).get("priority", ()))
+    if grid is not None:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=grid)))
     low = digest.row.metrics.get("low_rated")
     if low is not None and low.items and digest.low_rated_limit > 0:
         blocks += [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=_low_rated_text(digest)))]

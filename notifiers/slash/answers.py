@@ -182,7 +182,8 @@ class KpiCommands:
         public, note = self._publicity(query, decision)
         if query.low_rated:
             return blocks.low_rated_answer(f"{team}: low ratings", report, row, public=public, note=note)
-        return blocks.kpi_answer(f"{team} · {query.period.text()}", report, row, query.keys, public=public, note=note)
+        answer = blocks.kpi_answer(f"{team} · {query.period.text()}", report, row, query.keys, public=public, note=note)
+        return why.with_backlog_grid(answer, snapshot, query.keys, team)
 
     def _all_answer(self, query: KpiQuery, caller: Caller, snapshot: Snapshot) -> Answer:
         decision = self._decide(caller, TeamNumbers(None), query)

@@ -9,7 +9,7 @@ else who may see the team's numbers gets the other dimensions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlock
@@ -18,6 +18,7 @@ from kpis.catalogue import HEADLINE, KPIS
 from kpis.errors import ConfigError
 from kpis.explain import DIMENSIONS, Explanation, best_explanation
 from notifiers.kpi_blocks import compact_line
+from notifiers.backlog_grid import backlog_grid
 from notifiers.mrkdwn import escape
 from notifiers.slash import answer_blocks as blocks
 from notifiers.slash.access import AgentDetail, Allowed, Caller, decide
@@ -135,3 +136,13 @@ def _breakdown(snapshot, query: BreakdownQuery, team: str | None, public: bool, 
     heading = blocks.heading(title, report.window, report.previous_window, note)
     return blocks.Answer(text=f"{title}: {len(report.rows)} rows", blocks=(*heading, *blocks.sections(lines)),
                          public=public)
+
+
+def with_backlog_grid(answer_: blocks.Answer, snapshot, keys: tuple[str, ...], team: str | None) -> blocks.Answer:  # noqa: ANN001
+    """`/kpi backlog` alone: the answer plus the team's backlog by priority and age."""
+    if tuple(keys) != ("backlog",):
+        return answer_
+    grid = backlog_grid(snapshot.breakdown("priority", team).rows)
+    if grid is None:
+        return answer_
+    return replace(answer_, blocks=(*answer_.blocks, SectionBlock(text=MarkdownTextObject(text=grid))))

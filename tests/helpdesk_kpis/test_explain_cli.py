@@ -123,3 +123,18 @@ def test_no_previous_data_says_there_is_nothing_to_explain(store_dir, capsys):
                        "--to", "2026-11-07")
     assert code == 0
     assert out.strip() == "Nothing to explain: no CSAT in the previous window (2026-10-25 to 2026-10-31)."
+
+
+def test_backlog_by_priority_and_age(store_dir, capsys):
+    # The fixture's tickets are all open. Urgent: Bob's 10 created 3 Nov (>7d at the end of 14 Nov) and
+    # 10 created 10 Nov (4.7 days: 3-7d); three more: 14 Nov 12:00 (<1d), 12 Nov 12:00 (1-3d), 1 Nov (>7d).
+    url = f"sqlite:///{store_dir / 'kpis.db'}"
+    open_tickets = [t(f"open{i}", created=created, priority=Priority.URGENT, group_id="g1")
+                    for i, created in enumerate((IN_W + timedelta(days=4, hours=3), IN_W + timedelta(days=2, hours=3),
+                                                 IN_PREV - timedelta(days=2)))]
+    Store.open(url).write_page("zendesk", "acme", "more", open_tickets, None)
+    code, out, _ = run(capsys, "report", "--kpi", "backlog", "--by", "priority", *WINDOW)
+    assert code == 0
+    grid = out.split("Backlog by priority and age", 1)[1]
+    urgent = next(line for line in grid.splitlines() if "Urgent" in line)
+    assert [cell for cell in urgent.split() if cell != "│"] == ["Urgent", "1", "1", "10", "11", "23"]

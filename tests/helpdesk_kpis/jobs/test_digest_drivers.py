@@ -7,6 +7,7 @@ from datetime import timedelta
 from helpdesk_kpis.jobs.digest_drivers import driver_lines, thread_breakdowns
 from kpis.catalogue import HEADLINE
 from kpis.engine import KpiConfig
+from kpis.records import Priority
 from notifiers.digest import breakdown_message, digest_message
 from tests.kpis.builders import from_records
 from tests.notifiers import desk
@@ -57,3 +58,12 @@ def test_the_lines_sit_in_the_message_and_the_channel_breakdown_in_the_thread():
     assert "*What moved*\\nCSAT -53.3 pp: Ann &lt;Lee&gt; -46.7 pp" in texts(digest_message(digest))
     thread = texts(breakdown_message(digest))
     assert "*By channel*" in thread and "*Email* · CSAT 25.0%" in thread and "*Chat* · CSAT 70.0%" in thread
+
+
+def test_the_digest_shows_backlog_by_priority_and_age():
+    # Two urgent tickets open at the end of 15 Nov: created 15 Nov 09:00 (<1d) and 1 Nov (>7d).
+    data = from_records([desk.ticket("u1", desk.at(15), priority=Priority.URGENT),
+                         desk.ticket("u2", desk.at(1), priority=Priority.URGENT)], (), (), desk.TEAMS, desk.AGENTS)
+    facets = thread_breakdowns(data, WINDOW, now=desk.NOW, config=KpiConfig(), team="Billing")
+    message = texts(digest_message(billing_digest(facet_breakdowns=facets)))
+    assert "*Backlog by priority and age*\\n```         &lt;1d  1-3d  3-7d   &gt;7d\\nUrgent     1     0     0     1```" in message

@@ -13,10 +13,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from kpis.records import Agent, Membership, Team
+from kpis.records import Agent, Membership, Priority, Team, Ticket, TicketStatus
 from kpis.store import Store
 from tests.notifiers.slash.conftest import INSTANCE, S, _rating, _ticket
 from tests.notifiers.slash.test_commands import assert_valid_block_kit, ask, everything
+
+
+OPENED = datetime(2026, 11, 19, 10, tzinfo=timezone.utc)  # open at the window's end (20 Nov 00:00): <1d
 
 
 def _group(prefix: str, agent: str, channel: str, good: int, created: datetime, tags=()) -> list:
@@ -40,6 +43,8 @@ def store(sqlite_url) -> Iterator[Store]:
         Membership(S, INSTANCE, "11", "1"), Membership(S, INSTANCE, "12", "1"),
         *_group("ao", "11", "email", 9, before, ("<b>&co",)), *_group("bo", "12", "chat", 9, before),
         *_group("an", "11", "email", 3, now, ("<b>&co",)), *_group("bn", "12", "chat", 9, now),
+        Ticket(S, INSTANCE, "open1", OPENED, OPENED, TicketStatus.OPEN, "open", assignee_id="11", group_id="1",
+               priority=Priority.URGENT),
     ], None)
     yield store
     store.close()
@@ -82,3 +87,11 @@ def test_why_does_not_take_one_agent_or_an_unknown_dimension(client, slack):
     assert "not one agent" in everything(ask(client, slack, "why csat me", "U0ANN"))
     assert "`by` takes one of team, agent, channel, priority, tag" in everything(
         ask(client, slack, "csat by colour", "U0LENA"))
+
+
+def test_backlog_alone_adds_the_priority_by_age_grid(client, slack):
+    text = everything(ask(client, slack, "backlog team billing", "U0LENA"))
+    assert "*Backlog by priority and age*" in text
+    grid = text.split("```", 2)[1].splitlines()
+    assert grid[0].split() == ["&lt;1d", "1-3d", "3-7d", "&gt;7d"]
+    assert grid[1].split() == ["Urgent", "1", "0", "0", "0"]
