@@ -295,7 +295,8 @@ BREAKDOWN_QUERIES = ("by team", "by tag", "explain csat by agent")
 
 def _breakdown_queries(store: Store, window: Window, repeat: int) -> dict[str, list[float]]:
     def once(query: str) -> None:
-        data = load_kpi_data(store, window.previous().start, window.end)
+        # As `report` reads: the tags only for the tag scope.
+        data = load_kpi_data(store, window.previous().start, window.end, tags=query == "by tag")
         if query == "by team":
             compute_report(data, window, now=ANCHOR, by="team")
         elif query == "by tag":

@@ -46,16 +46,15 @@ def breakdown_grouping(
     tags = sorted({tag for tagset in f.tagsets for tag in tagset})
     code_of = {tag: code for code, tag in enumerate(tags)}
     members = [[code_of[tag] for tag in tagset] for tagset in f.tagsets]
+    remap = None
     if fold_below > 0:
         counted = _tickets_per_tag(data, members, len(tags), span, teams)
-        small = [code for code in range(len(tags)) if counted[code] < fold_below]
-        if small:
-            folded = len(tags) - len(small)
-            kept = [tag for code, tag in enumerate(tags) if counted[code] >= fold_below]
-            new_code = {tag: i for i, tag in enumerate(kept)}
-            members = [sorted({new_code.get(tags[c], folded) for c in m}) for m in members]
-            tags = kept + [OTHER_TAGS]
-    exploded, grouping = _by_tag(data, members, len(tags))
+        kept = counted >= fold_below
+        if not kept.all():
+            # Kept tags keep their order; every small tag becomes the one "other tags" code.
+            remap = np.where(kept, np.cumsum(kept) - 1, int(kept.sum())).astype(np.int32)
+            tags = [tag for code, tag in enumerate(tags) if kept[code]] + [OTHER_TAGS]
+    exploded, grouping = _by_tag(data, members, len(tags), remap)
     labels = [(tag, tag) for tag in tags]
     return exploded, narrowed(exploded, grouping, teams), labels
 
@@ -104,8 +103,20 @@ def _tickets_per_tag(data: KpiData, members: list[list[int]], groups: int, span:
     return counts
 
 
-def _repeat(tagset: np.ndarray, members: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-    """Row indexes repeated once per tag of their tag set, and the tag of each repetition."""
+def _repeat(tagset: np.ndarray, members: list[list[int]], remap: np.ndarray | None = None,
+            groups: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Row indexes repeated once per tag of their tag set, and the tag of each repetition.
+
+    ``remap``: tag code -> group code (small tags folded); a row then counts once per group."""
+    rows, codes = _repeat_all(tagset, members)
+    if remap is None or not len(rows):
+        return rows, codes
+    codes = remap[codes]
+    _, first = np.unique(rows.astype(np.int64) * groups + codes, return_index=True)
+    return rows[first], codes[first]
+
+
+def _repeat_all(tagset: np.ndarray, members: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
     sizes = np.array([len(m) for m in members] + [0], dtype=np.int64)  # -1 (no tags) indexes the 0
     starts = np.concatenate([[0], np.cumsum(sizes[:-1])]).astype(np.int64)
     flat = np.array([code for m in members for code in m], dtype=np.int32)
@@ -116,11 +127,12 @@ def _repeat(tagset: np.ndarray, members: list[list[int]]) -> tuple[np.ndarray, n
     return rows, flat[starts[tagset[rows]] + position] if len(rows) else np.zeros(0, np.int32)
 
 
-def _by_tag(data: KpiData, members: list[list[int]], groups: int) -> tuple[KpiData, Grouping]:
+def _by_tag(data: KpiData, members: list[list[int]], groups: int,
+            remap: np.ndarray | None) -> tuple[KpiData, Grouping]:
     f = data.facets
-    t_rows, t_codes = _repeat(f.tickets.tagset, members)
-    r_rows, r_codes = _repeat(f.ratings.tagset, members)
-    s_rows, s_codes = _repeat(f.surveys.tagset, members)
+    t_rows, t_codes = _repeat(f.tickets.tagset, members, remap, groups)
+    r_rows, r_codes = _repeat(f.ratings.tagset, members, remap, groups)
+    s_rows, s_codes = _repeat(f.surveys.tagset, members, remap, groups)
 
     def take(columns, rows: np.ndarray):  # noqa: ANN001, ANN202 - any of the column dataclasses
         values = {}

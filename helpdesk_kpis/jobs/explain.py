@@ -25,7 +25,8 @@ def build_explanation(
         raise ConfigError(f"--explain needs --by {' | '.join(DIMENSIONS)}, not {by!r}")
     window = choose_window(period, first, last, now=now, zone=ctx.settings().config.reporting.zone)
     # Agents' groups need every team's records (their team is where most of their tickets are).
-    data = load_kpi_data(ctx.store(), window.previous().start, window.end, team=team if by != "agent" else None)
+    data = load_kpi_data(ctx.store(), window.previous().start, window.end, team=team if by != "agent" else None,
+                         tags=by == "tag")
     return explain_change(data, window, now=now, kpi=kpi, by=by, team=team, config=ctx.kpi_config())
 
 

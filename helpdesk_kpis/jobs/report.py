@@ -31,7 +31,7 @@ def build_report(
     # One team's row reads only that team's records; its agents' rows need every team's (an
     # agent's team is where most of their tickets are, and their tickets may be anywhere).
     narrow = team if by != "agent" else None
-    data = load_kpi_data(ctx.store(), window.previous().start, window.end, team=narrow)
+    data = load_kpi_data(ctx.store(), window.previous().start, window.end, team=narrow, tags=by == "tag")
     return compute_report(data, window, now=now, by=by, team=team, config=ctx.kpi_config(),
                           fold_small_tags=fold_small_tags)
 

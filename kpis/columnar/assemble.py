@@ -50,9 +50,10 @@ def block_days(kind: str, start: int, end: int) -> tuple[int, int]:
 
 def read_kind(
     connection: Connection, kind: str, start: int, end: int, codes: KeyCodes, *,
-    team: tuple[str, int] | None = None, use_stored: bool = True,
+    team: tuple[str, int] | None = None, use_stored: bool = True, tags: bool = True,
 ) -> KindRows:
-    """``team``: (key, code) to read one team's rows only. ``use_stored=False`` rebuilds every day."""
+    """``team``: (key, code) to read one team's rows only. ``use_stored=False`` rebuilds every day.
+    ``tags=False``: no tag sets (every row's ``tagset`` is -1)."""
     first, last = block_days(kind, start, end)
     day_states = blocks.states(connection, kind, first, last) if use_stored else {}
     current = [d for d in range(first, last) if blocks.is_current(day_states.get(d))]
@@ -63,7 +64,7 @@ def read_kind(
 
     old = _older_rows(connection, kind, start, end, first, codes, team)
     segments = [_Segment.of(old.array, old.details, old.tagsets)]
-    for block in _in_day_order(blocks.stored(connection, kind, current, part), rebuilt, part):
+    for block in _in_day_order(blocks.stored(connection, kind, current, part, tags=tags), rebuilt, part):
         if block.day * DAY >= start and (block.day + 1) * DAY <= end and block.data is not None:
             # Wholly inside the span: the stored bytes as they are.
             detail = block.column("detail") if block.details else None
@@ -76,7 +77,7 @@ def read_kind(
             elif wanted.any():
                 segments.append(_Segment.of({name: column[wanted] for name, column in columns.items()}, block.details,
                                             block.tagsets))
-    return _joined(kind, segments, rebuilt)
+    return _joined(kind, segments, rebuilt, tags)
 
 
 @dataclass
@@ -101,7 +102,7 @@ class _Segment:
                    contiguous["detail"] if texts else None, tagsets)
 
 
-def _joined(kind: str, segments: list[_Segment], rebuilt: list[blocks.RebuiltDay]) -> KindRows:
+def _joined(kind: str, segments: list[_Segment], rebuilt: list[blocks.RebuiltDay], tags: bool = True) -> KindRows:
     """One array per column, each segment's bytes copied into it once; the details by row."""
     dtype = DTYPES[kind]
     rows = np.array([segment.rows for segment in segments], dtype=np.int64)
@@ -122,7 +123,11 @@ def _joined(kind: str, segments: list[_Segment], rebuilt: list[blocks.RebuiltDay
             else:
                 target[at : at + size] = segment.arrays[name]
         columns[name] = column
-    tagsets = _joined_tagsets(columns["tagset"], segments, rows)
+    if tags:
+        tagsets = _joined_tagsets(columns["tagset"], segments, rows)
+    else:
+        columns["tagset"][:] = -1
+        tagsets = []
     details: dict[int, dict[str, Any]] = {}
     offset = 0
     for segment in segments:

@@ -80,8 +80,12 @@ def is_current(state: tuple[int, int, int] | None) -> bool:
     return state is not None and state[0] == state[1] and state[2] == FORMAT
 
 
-def stored(connection: Connection, kind: str, days: Sequence[int], part: int | None) -> Iterator[Block]:
-    """The stored blocks of ``days`` in (day, part) order, one at a time (never all blobs at once)."""
+def stored(connection: Connection, kind: str, days: Sequence[int], part: int | None, *,
+           tags: bool = True) -> Iterator[Block]:
+    """The stored blocks of ``days`` in (day, part) order, one at a time (never all blobs at once).
+
+    ``tags=False``: the blocks' tag sets are not decoded (most reports do not group by tag, and
+    decoding them costs more than reading the columns)."""
     if not days:
         return
     b = kpi_blocks.c
@@ -94,9 +98,9 @@ def stored(connection: Connection, kind: str, days: Sequence[int], part: int | N
         if day in wanted:
             if len(data) != stored_size(dtype, rows):
                 raise ValueError(f"stored {kind} block of day {day} holds {len(data)} bytes, not {stored_size(dtype, rows)}")
-            extra = json.loads(details) if details else {}
+            extra = json.loads(details) if details and (tags or kind == RATINGS) else {}
             yield Block(day, block_part, rows, dtype, data=bytes(data), details=extra.get("texts", []),
-                        tagsets=[tuple(tags) for tags in extra.get("tagsets", [])])
+                        tagsets=[tuple(tagset) for tagset in extra.get("tagsets", [])] if tags else [])
 
 
 def _stream(connection: Connection, query: Select) -> Iterator[tuple]:
