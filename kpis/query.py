@@ -31,6 +31,7 @@ from kpis.dataset import (
     SurveyColumns,
     TicketColumns,
 )
+from kpis.breakdown import TAG_SEPARATOR
 from kpis.directory import Directory, scoped_id
 from kpis.store import Store
 from kpis.store.schema import accounts, agents, memberships, retention_spend, teams
@@ -145,14 +146,14 @@ def _kpi_data(
 
 def _facets(parts: dict[str, KindRows]) -> BreakdownFacets:
     """The three kinds' facets, their tag sets merged into one list."""
-    index: dict[tuple[str, ...], int] = {}
+    index: dict[str, int] = {}
     facets = []
     for kind in KINDS:
         rows = parts[kind]
         table = np.array([index.setdefault(tags, len(index)) for tags in rows.tagsets] + [-1], dtype=np.int32)
         c = rows.columns
         facets.append(Facets(c["channel"], c["priority"], table[c["tagset"]]))  # -1 indexes the trailing -1
-    return BreakdownFacets(*facets, tagsets=tuple(index))
+    return BreakdownFacets(*facets, tagsets=tuple(tuple(joined.split(TAG_SEPARATOR)) for joined in index))
 
 
 def _accounts(connection: Connection) -> AccountColumns:

@@ -35,7 +35,7 @@ class KindRows:
     #: ratings: low-rated candidates' texts by row index.
     details: dict[int, dict[str, Any]] = field(default_factory=dict)
     #: The distinct tag sets the ``tagset`` column indexes (the rows' ticket tags, lower-cased).
-    tagsets: list[tuple[str, ...]] = field(default_factory=list)
+    tagsets: list[str] = field(default_factory=list)
     #: Stale days rebuilt for this read, for storing afterwards.
     rebuilt: list[blocks.RebuiltDay] = field(default_factory=list)
 
@@ -90,11 +90,11 @@ class _Segment:
     arrays: dict[str, memoryview]
     texts: list[dict[str, Any]]
     detail: np.ndarray | None  # ratings: each row's index into ``texts``, -1 none
-    tagsets: list[tuple[str, ...]]  # what the rows' ``tagset`` column indexes
+    tagsets: list[str]  # what the rows' ``tagset`` column indexes
 
     @classmethod
     def of(cls, columns: np.ndarray | dict[str, np.ndarray], texts: list[dict[str, Any]],
-           tagsets: list[tuple[str, ...]]) -> _Segment:
+           tagsets: list[str]) -> _Segment:
         names = list(columns.dtype.names) if isinstance(columns, np.ndarray) else list(columns)
         contiguous = {name: np.ascontiguousarray(columns[name]) for name in names}
         rows = len(contiguous[names[0]])
@@ -138,9 +138,9 @@ def _joined(kind: str, segments: list[_Segment], rebuilt: list[blocks.RebuiltDay
     return KindRows(columns, details, rebuilt=rebuilt, tagsets=tagsets)
 
 
-def _joined_tagsets(column: np.ndarray, segments: list[_Segment], rows: np.ndarray) -> list[tuple[str, ...]]:
+def _joined_tagsets(column: np.ndarray, segments: list[_Segment], rows: np.ndarray) -> list[str]:
     """Each segment's tag sets one after another, the ``tagset`` column shifted to match (in place)."""
-    tagsets: list[tuple[str, ...]] = []
+    tagsets: list[str] = []
     shift = np.zeros(len(column), dtype=np.int32)
     at = 0
     for segment, count in zip(segments, rows.tolist()):

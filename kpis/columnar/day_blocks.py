@@ -51,7 +51,7 @@ class Block:
     #: ratings: texts of the block's low-rated candidates (the ``detail`` column indexes them).
     details: list[dict[str, Any]] = field(default_factory=list)
     #: The block's distinct tag sets (the ``tagset`` column indexes them).
-    tagsets: list[tuple[str, ...]] = field(default_factory=list)
+    tagsets: list[str] = field(default_factory=list)
 
     def columns(self) -> dict[str, np.ndarray]:
         if self.data is not None:
@@ -100,7 +100,7 @@ def stored(connection: Connection, kind: str, days: Sequence[int], part: int | N
                 raise ValueError(f"stored {kind} block of day {day} holds {len(data)} bytes, not {stored_size(dtype, rows)}")
             extra = json.loads(details) if details and (tags or kind == RATINGS) else {}
             yield Block(day, block_part, rows, dtype, data=bytes(data), details=extra.get("texts", []),
-                        tagsets=[tuple(tagset) for tagset in extra.get("tagsets", [])] if tags else [])
+                        tagsets=extra.get("tagsets", []) if tags else [])
 
 
 def _stream(connection: Connection, query: Select) -> Iterator[tuple]:
@@ -163,7 +163,7 @@ def _split_by_team(day: int, packed: packing.Packed, start: int, stop: int) -> l
     return blocks
 
 
-def _local_tagsets(chunk: np.ndarray, tagsets: list[tuple[str, ...]]) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+def _local_tagsets(chunk: np.ndarray, tagsets: list[str]) -> tuple[np.ndarray, list[str]]:
     """The chunk's ``tagset`` column renumbered into the chunk's own list of tag sets."""
     has = chunk["tagset"] >= 0
     if not has.any():

@@ -17,7 +17,7 @@ import numpy as np
 from sqlalchemy import BigInteger, Integer, and_, case, func, literal, or_, select, type_coerce
 from sqlalchemy.sql import ColumnElement, Select
 
-from kpis.breakdown import tag_keys
+from kpis.breakdown import TAG_SEPARATOR, tag_keys
 from kpis.channels import channel_code
 from kpis.columnar.keys import AGENT, TEAM, KeyCodes
 from kpis.columnar.layout import NO_TIME, RATING, SURVEY, TICKET
@@ -30,11 +30,12 @@ from kpis.ticket_measures import TICKET_MEASURES
 @dataclass
 class Packed:
     """Rows of one kind as a structured array; ``details``: texts of low-rated candidates (ratings);
-    ``tagsets``: the distinct tag sets the ``tagset`` column indexes."""
+    ``tagsets``: the distinct tag sets the ``tagset`` column indexes, each one string (the tags
+    joined by ``TAG_SEPARATOR``: strings decode and compare faster than lists)."""
 
     array: np.ndarray
     details: list[dict[str, Any]] = field(default_factory=list)
-    tagsets: list[tuple[str, ...]] = field(default_factory=list)
+    tagsets: list[str] = field(default_factory=list)
 
 
 def _epoch(column, never: bool = False):  # noqa: ANN001, ANN202 - raw epoch seconds: no datetime per row
@@ -50,7 +51,7 @@ def _priority_code(column):  # noqa: ANN001, ANN202
     return case({name: code for code, name in enumerate(PRIORITIES)}, value=column, else_=-1)
 
 
-def _pack_facets(a: np.ndarray, sources: tuple, channels: tuple, tags: tuple) -> list[tuple[str, ...]]:
+def _pack_facets(a: np.ndarray, sources: tuple, channels: tuple, tags: tuple) -> list[str]:
     """Fill ``channel`` and ``tagset`` (a lookup per distinct value, not per row); return the tag sets."""
     memo: dict[tuple, int] = {}
     channel = np.empty(len(a), dtype=np.int8)
@@ -58,13 +59,13 @@ def _pack_facets(a: np.ndarray, sources: tuple, channels: tuple, tags: tuple) ->
         code = memo.get(key)
         channel[row] = code if code is not None else memo.setdefault(key, channel_code(*key))
     a["channel"] = channel
-    index: dict[tuple[str, ...], int] = {}
+    index: dict[str, int] = {}
     column = np.full(len(a), -1, dtype=np.int32)
     for row, row_tags in enumerate(tags):
         if row_tags:
             keys = tag_keys(row_tags)
             if keys:
-                column[row] = index.setdefault(keys, len(index))
+                column[row] = index.setdefault(TAG_SEPARATOR.join(keys), len(index))
     a["tagset"] = column
     return list(index)
 
