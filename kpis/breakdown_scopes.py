@@ -145,7 +145,8 @@ def _by_tag(data: KpiData, members: list[list[int]], groups: int,
         return Facets(kind.channel[rows], kind.priority[rows], kind.tagset[rows])
 
     exploded = replace(
-        data, tickets=take(data.tickets, t_rows), ratings=take(data.ratings, r_rows), surveys=take(data.surveys, s_rows),
+        data, tickets=take(data.tickets, t_rows), ratings=take(data.ratings, r_rows),
+        surveys=take(data.surveys, s_rows),
         facets=BreakdownFacets(facets(f.tickets, t_rows), facets(f.ratings, r_rows), facets(f.surveys, s_rows),
                                f.tagsets),
     )

@@ -65,7 +65,8 @@ def compute_report(
     team_filter = _find_teams(data, team) if team is not None else None
     if by in BREAKDOWN_SCOPES:
         fold = config.min_sample if fold_small_tags else 0
-        data, grouping, labels = breakdown_grouping(data, by, team_filter, fold_below=fold, span=window_span(window, now))
+        data, grouping, labels = breakdown_grouping(data, by, team_filter, fold_below=fold,
+                                                    span=window_span(window, now))
     else:
         grouping, labels = _grouping(data, by)
     previous = window.previous()

@@ -100,7 +100,8 @@ def best_explanation(explanations: list[Explanation]) -> Explanation | None:
     # Additive dimensions first: overlapping tags or a median's counterfactual only when nothing else moved.
     for e in sorted(explanations, key=lambda e: not e.decomposition.additive):
         top = e.top(1, named=True)  # "no priority" holding everything explains nothing
-        if top and abs(top[0].effect) > size and (best is None or best.decomposition.additive == e.decomposition.additive):
+        same_kind = best is None or best.decomposition.additive == e.decomposition.additive
+        if top and abs(top[0].effect) > size and same_kind:
             best, size = e, abs(top[0].effect)
     return best
 

@@ -65,9 +65,12 @@ def dimension_after(tokens: list[str], i: int) -> str | Usage:
     return word
 
 
-def finish(target: Target, keys: list[str], period: Period, by: str | None, why: bool, public: bool) -> WhyQuery | BreakdownQuery | Usage:
+def finish(target: Target, keys: list[str], period: Period, by: str | None, why: bool,
+           public: bool) -> WhyQuery | BreakdownQuery | Usage:
+    """The query of a command with `why` or `by` (the grammar's other words already read)."""
     if target.scope in (Scope.AGENT, Scope.ME):
-        return Usage("`why` and `by` look at a team or all teams, not one agent.", "Try `/kpi why csat` or `/kpi why csat all`.")
+        return Usage("`why` and `by` look at a team or all teams, not one agent.",
+                     "Try `/kpi why csat` or `/kpi why csat all`.")
     if why:
         if len(keys) > 1:
             return Usage("`why` explains one KPI at a time.", f"Try `/kpi why {keys[0]}`.")
@@ -85,7 +88,8 @@ def answer(commands: KpiCommands, query: WhyQuery | BreakdownQuery, caller: Call
     if query.target.scope is Scope.OWN_TEAM:
         team = commands.own_team(caller, agents)
         if team is None:
-            return blocks.message("I don't know which team is yours. Ask for one by name, e.g. `/kpi why csat team billing`.")
+            return blocks.message("I don't know which team is yours. Ask for one by name, "
+                                  "e.g. `/kpi why csat team billing`.")
     elif query.target.scope is Scope.TEAM:
         team = query.target.team
     decision = commands.decide_for(caller, team, query)
@@ -98,11 +102,13 @@ def answer(commands: KpiCommands, query: WhyQuery | BreakdownQuery, caller: Call
     public, note = commands.publicity(query, decision)
     if isinstance(query, BreakdownQuery):
         return _breakdown(snapshot, query, team, public, note)
-    dims = [query.by] if query.by else [d for d in DIMENSIONS if (d != "agent" or agent_ok) and (d != "team" or team is None)]
+    # Without `by`: every dimension the caller may see (one team's "by team" says nothing).
+    dims = [query.by] if query.by else [d for d in DIMENSIONS
+                                        if (d != "agent" or agent_ok) and (d != "team" or team is None)]
     try:
         found = [snapshot.explanation(query.key, dim, team) for dim in dims]
     except ConfigError:
-        return blocks.message(f"No numbers for {escape(team or 'all teams')} in {window.label()} yet.")
+        return _no_numbers(team, window.label())
     best = best_explanation(found) or found[0]
     others = [d for d in dims if d != best.dimension] if not query.by else []
     return _why_answer(best, team, query, others, public, note)
@@ -116,7 +122,8 @@ def _why_answer(e: Explanation, team: str | None, query: WhyQuery, others: list[
         return blocks.message(f"{where}: nothing to explain, {e.nothing}.", public=public)
     summary = f"*{headline(e)}*, by {e.dimension}"
     lines = why_lines(e, TOP_GROUPS) or ["_No group moved._"]
-    extra = [] if e.decomposition.additive else ["_Effects overlap or are medians: they need not add up to the change._"]
+    overlap = "_Effects overlap or are medians: they need not add up to the change._"
+    extra = [] if e.decomposition.additive else [overlap]
     if others:
         extra.append("Other views: " + ", ".join(f"`/kpi why {e.kpi} by {d}`" for d in others))
     body = [SectionBlock(text=MarkdownTextObject(text=text)) for text in (summary, "\n".join(lines))]
@@ -130,15 +137,21 @@ def _breakdown(snapshot, query: BreakdownQuery, team: str | None, public: bool, 
     try:
         report = snapshot.breakdown(query.by, team)
     except ConfigError:
-        return blocks.message(f"No numbers for {escape(team or 'all teams')} in {snapshot.window.label()} yet.")
+        return _no_numbers(team, snapshot.window.label())
     lines = [compact_line(row, query.keys) for row in report.rows] or [f"_No {query.by} has data in this window._"]
-    title = f"{', '.join(KPIS[k].label for k in query.keys[:3])} by {query.by} · {team or 'All teams'} · {query.period.text()}"
+    labels = ", ".join(KPIS[k].label for k in query.keys[:3])
+    title = f"{labels} by {query.by} · {team or 'All teams'} · {query.period.text()}"
     heading = blocks.heading(title, report.window, report.previous_window, note)
     return blocks.Answer(text=f"{title}: {len(report.rows)} rows", blocks=(*heading, *blocks.sections(lines)),
                          public=public)
 
 
-def with_backlog_grid(answer_: blocks.Answer, snapshot, keys: tuple[str, ...], team: str | None) -> blocks.Answer:  # noqa: ANN001
+def _no_numbers(team: str | None, days: str) -> blocks.Answer:
+    return blocks.message(f"No numbers for {escape(team or 'all teams')} in {days} yet.")
+
+
+def with_backlog_grid(answer_: blocks.Answer, snapshot, keys: tuple[str, ...],  # noqa: ANN001 - a Snapshot
+                      team: str | None) -> blocks.Answer:
     """`/kpi backlog` alone: the answer plus the team's backlog by priority and age."""
     if tuple(keys) != ("backlog",):
         return answer_
