@@ -84,3 +84,21 @@ def test_small_tags_fold_into_other_tags_in_tables_only():
 def test_unknown_scope_is_a_usage_error():
     with pytest.raises(ConfigError, match="unknown scope"):
         rows([t(1)], by="colour")
+
+
+def test_the_store_reads_tags_only_when_asked_and_nothing_else_changes(store_url):
+    from kpis.query import load_kpi_data
+    from kpis.store import Store
+
+    store = Store.open(store_url)
+    store.write_page("zendesk", "acme", "all", [*TEAMS, *AGENTS, t(1, tags=("Refund", "vip")), t(2, tags=("refund",)),
+                                                  t(3, channel="email")], None)
+    with_tags = load_kpi_data(store, W.previous().start, W.end)
+    without = load_kpi_data(store, W.previous().start, W.end, tags=False)
+    assert sorted(with_tags.facets.tagsets) == [("refund",), ("refund", "vip")]
+    assert without.facets.tagsets == () and set(without.facets.tickets.tagset.tolist()) == {-1}
+    for by in ("team", "channel"):
+        assert (compute_report(with_tags, W, now=NOW, by=by).as_json()
+                == compute_report(without, W, now=NOW, by=by).as_json())
+    tag_rows = {row.id: row for row in compute_report(with_tags, W, now=NOW, by="tag").rows}
+    assert tag_rows["refund"].metrics["tickets_created"].value == 2
