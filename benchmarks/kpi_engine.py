@@ -3,6 +3,7 @@
     python benchmarks/kpi_engine.py                      # 1,000,000 tickets, 200 agents, 20 teams, 90 days
     python benchmarks/kpi_engine.py --tickets 100000     # a quicker look
     python benchmarks/kpi_engine.py --postgres postgresql+psycopg://user@host:5432/db   # or TEST_DATABASE_URL
+    python benchmarks/kpi_engine.py --only-breakdowns   # just `--by tag` and `--explain csat --by agent`
 
 The store is filled by the sample connector through ``Store.write_page`` (as ``sync`` does), its
 block cache refreshed (as the end of a sync does), and kept under ``--cache-dir`` keyed by the
@@ -40,6 +41,7 @@ from connectors import registry  # noqa: E402
 from connectors.base import SyncOptions  # noqa: E402
 from kpis.columnar.cache import refresh  # noqa: E402
 from kpis.engine import compute_report  # noqa: E402
+from kpis.explain import explain_change  # noqa: E402
 from kpis.query import load_kpi_data  # noqa: E402
 from kpis.records import Rating, SurveyAnswer, Ticket  # noqa: E402
 from kpis.store import Store  # noqa: E402
@@ -60,7 +62,7 @@ def main() -> None:
         print(json.dumps(_child(args)))
         return
     settings = {"tickets": args.tickets, "agents": args.agents, "teams": args.teams, "days": args.days,
-                "anchor": ANCHOR, "page_size": 5000}
+                "anchor": ANCHOR, "page_size": 5000, "tag_pool": args.tags}
     window = window_for_period(args.period, now=ANCHOR, zone=ZoneInfo("UTC"))
     sqlite_path = _cached_sqlite_store(settings, Path(args.cache_dir))
     sqlite_url = f"sqlite:///{sqlite_path}"
@@ -69,6 +71,9 @@ def main() -> None:
           f"{args.agents} agents, {args.teams} teams, {args.days} days (cached: {sqlite_path})")
     print(f"report: {args.period} window {window.label()} and the previous {window.days} days; "
           f"scopes {', '.join(SCOPES)}; {args.repeat} warm runs after a cold one\n")
+    _print_breakdowns(args, sqlite_url)
+    if args.only_breakdowns:
+        return
 
     started = time.perf_counter()
     db = duckdb_kpis.load(str(sqlite_path))
@@ -120,7 +125,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--clients", type=int, default=8, help="concurrent processes for the narrowed queries")
     parser.add_argument("--cache-dir", default=str(Path(__file__).resolve().parent / ".cache"))
-    parser.add_argument("--child", choices=["report", "narrowed"], help=argparse.SUPPRESS)
+    parser.add_argument("--tags", type=int, default=200, help="distinct tags, 1-4 per ticket")
+    parser.add_argument("--only-breakdowns", action="store_true", help="time only the breakdown and explain reports")
+    parser.add_argument("--child", choices=["report", "narrowed", "breakdowns"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--team", help=argparse.SUPPRESS)
     parser.add_argument("--query", help=argparse.SUPPRESS)
@@ -217,6 +224,8 @@ def _child(args: argparse.Namespace) -> dict:
     store = Store.open(args.url)
     if args.child == "narrowed":
         return _narrowed_queries(store, window, args.team, args.query, args.repeat)
+    if args.child == "breakdowns":
+        return _breakdown_queries(store, window, args.repeat)
     runs = []
     for _ in range(args.repeat + 1):
         started = time.perf_counter()
@@ -276,6 +285,46 @@ def _narrowed_queries(store: Store, window: Window, team: str, query: str, repea
         once()
         times.append(time.perf_counter() - started)
     return times
+
+
+# -- the breakdown scopes and explanations against `report --by team` -------------------------------
+
+#: What `report` runs for each, store read included: ``--by team``, ``--by tag``, ``--explain csat --by agent``.
+BREAKDOWN_QUERIES = ("by team", "by tag", "explain csat by agent")
+
+
+def _breakdown_queries(store: Store, window: Window, repeat: int) -> dict[str, list[float]]:
+    def once(query: str) -> None:
+        # As `report` reads: the tags only for the tag scope.
+        data = load_kpi_data(store, window.previous().start, window.end, tags=query == "by tag")
+        if query == "by team":
+            compute_report(data, window, now=ANCHOR, by="team")
+        elif query == "by tag":
+            compute_report(data, window, now=ANCHOR, by="tag", fold_small_tags=True)
+        else:
+            explain_change(data, window, now=ANCHOR, kpi="csat", by="agent")
+
+    times: dict[str, list[float]] = {query: [] for query in BREAKDOWN_QUERIES}
+    for query in BREAKDOWN_QUERIES:
+        once(query)  # warm-up
+    for _ in range(repeat):  # interleaved, so that a busy moment of the machine hits each alike
+        for query in BREAKDOWN_QUERIES:
+            started = time.perf_counter()
+            once(query)
+            times[query].append(time.perf_counter() - started)
+    return times
+
+
+def _print_breakdowns(args: argparse.Namespace, url: str) -> None:
+    command = [sys.executable, __file__, "--child", "breakdowns", "--url", url, "--period", args.period,
+               "--repeat", str(args.repeat)]
+    times = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    base = sorted(times["by team"])[len(times["by team"]) // 2]
+    print(f"breakdowns ({args.tags} distinct tags, 1-4 per ticket), median of {args.repeat} warm runs, store read included:")
+    for query in BREAKDOWN_QUERIES:
+        median = sorted(times[query])[len(times[query]) // 2]
+        print(f"  report {query:<24} {median:6.2f} s   {median / base:4.2f} x by team")
+    print()
 
 
 if __name__ == "__main__":

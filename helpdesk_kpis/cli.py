@@ -42,6 +42,9 @@ class Scope(str, enum.Enum):
     overall = "overall"
     team = "team"
     agent = "agent"
+    channel = "channel"
+    priority = "priority"
+    tag = "tag"
 
 
 class ReportFormat(str, enum.Enum):
@@ -158,7 +161,9 @@ def report(
     period: Annotated[str, typer.Option(help="today, yesterday, 7d, 30d, 90d, this-week, last-month or Nd.")] = "7d",
     from_: Annotated[Optional[str], typer.Option("--from", help="First day, YYYY-MM-DD (inclusive).")] = None,
     to: Annotated[Optional[str], typer.Option(help="Last day, YYYY-MM-DD (inclusive).")] = None,
-    by: Annotated[Scope, typer.Option(help="One row overall, per team or per agent.")] = Scope.team,
+    by: Annotated[
+        Scope, typer.Option(help="One row overall, per team, agent, channel, priority or tag (with --explain: the groups).")
+    ] = Scope.team,
     team: Annotated[Optional[str], typer.Option(help="Only this team (its agents with --by agent).")] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", help="table, json or csv.")] = ReportFormat.table,
     kpi: Annotated[
@@ -166,6 +171,9 @@ def report(
     ] = None,
     themes: Annotated[bool, typer.Option("--themes", help="What the rating comments say: their themes.")] = False,
     low_only: Annotated[bool, typer.Option("--low-only", help="With --themes: only comments of low ratings.")] = False,
+    explain: Annotated[
+        Optional[str], typer.Option(help="KPI whose change to explain by the --by groups (rate and mix effects).")
+    ] = None,
 ) -> None:
     """The KPIs of a window, with the previous window's values and the change (--themes: comment themes)."""
     if themes or low_only:
@@ -178,7 +186,12 @@ def report(
     from helpdesk_kpis.jobs.tables import report_csv, report_table
 
     app_ctx: AppContext = ctx.obj
-    result = build_report(app_ctx, period=period, first=from_, last=to, by=by.value, team=team, now=_now())
+    if explain is not None:
+        _explain(app_ctx, explain, by.value, period, from_, to, team, fmt)
+        return
+    # Tables fold tags on few tickets into "other tags"; JSON and CSV keep every tag.
+    result = build_report(app_ctx, period=period, first=from_, last=to, by=by.value, team=team, now=_now(),
+                          fold_small_tags=fmt is ReportFormat.table)
     if fmt is ReportFormat.json:
         sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
         return
@@ -190,6 +203,25 @@ def report(
         console.print(f"No {by.value} has data in {result.window.label()}; run `helpdesk-kpis sync` first?")
         return
     console.print(report_table(result, keys))
+    if by is Scope.priority and keys == ["backlog"]:
+        from helpdesk_kpis.jobs.backlog_table import backlog_age_table
+
+        console.print(backlog_age_table(result))
+
+
+def _explain(app_ctx: AppContext, kpi: str, by: str, period: str, first: Optional[str], last: Optional[str],
+             team: Optional[str], fmt: ReportFormat) -> None:
+    from helpdesk_kpis.jobs.explain import build_explanation, explanation_table
+
+    if fmt is ReportFormat.csv:
+        raise ConfigError("--explain prints a table or --format json, not csv")
+    result = build_explanation(app_ctx, kpi=kpi, by=by, period=period, first=first, last=last, team=team, now=_now())
+    if fmt is ReportFormat.json:
+        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
+    elif result.nothing is not None:
+        console.print(f"Nothing to explain: {result.nothing}.", markup=False, highlight=False)
+    else:
+        console.print(explanation_table(result))
 
 
 def _themes_report(app_ctx: AppContext, *, themes: bool, low_only: bool, period: str, first: str | None,

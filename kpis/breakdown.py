@@ -11,13 +11,15 @@ from collections import Counter
 from typing import Iterable, Sequence
 
 OTHER_TAGS = "other tags"
+#: Between the tags of one ticket's tag set when it is kept as one string (no tag contains it).
+TAG_SEPARATOR = "\x1f"
 
 
 def tag_keys(tags: Iterable[str]) -> tuple[str, ...]:
     """The ticket's distinct tags, lower-cased, in first-seen order."""
     seen: dict[str, None] = {}
     for tag in tags:
-        key = tag.strip().lower()
+        key = tag.strip().lower().replace(TAG_SEPARATOR, " ")
         if key:
             seen.setdefault(key, None)
     return tuple(seen)

@@ -76,6 +76,24 @@ class SpendColumns:
     amount: np.ndarray  # float64
 
 
+@dataclass(frozen=True)
+class Facets:
+    """What the breakdown scopes group one kind of record by: its ticket's channel, priority and tags."""
+
+    channel: np.ndarray  # int8 index into kpis.channels.CHANNELS, -1 none
+    priority: np.ndarray  # int8 index into PRIORITIES, -1 none
+    tagset: np.ndarray  # int32 index into BreakdownFacets.tagsets, -1 no tags
+
+
+@dataclass(frozen=True)
+class BreakdownFacets:
+    tickets: Facets
+    ratings: Facets
+    surveys: Facets
+    #: Distinct tag sets (lower-cased, deduplicated tags), shared by the three kinds.
+    tagsets: tuple[tuple[str, ...], ...] = ()
+
+
 def _no_accounts() -> AccountColumns:
     return AccountColumns(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
 
@@ -93,3 +111,5 @@ class KpiData:
     #: Customer accounts and retention spend (imported files); empty when there is no accounts source.
     accounts: AccountColumns = field(default_factory=_no_accounts)
     spend: SpendColumns = field(default_factory=_no_spend)
+    #: Channel, priority and tags of every row (for ``by`` channel, priority, tag); None: not loaded.
+    facets: BreakdownFacets | None = None

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 import numpy as np
 
 from kpis import stats
+from kpis.breakdown_scopes import BREAKDOWN_SCOPES, NONE_GROUP, breakdown_grouping, narrowed, with_none_group
 from kpis.catalogue import KPIS, Kind
 from kpis.compute.business import business_kpis
 from kpis.compute.common import Grouping, Raw, Span, TicketPopulations
@@ -25,7 +26,7 @@ from kpis.errors import ConfigError
 from kpis.results import MetricValue, Report, ScopeRow
 from kpis.windows import Window
 
-SCOPES = ("overall", "team", "agent")
+SCOPES = ("overall", "team", "agent", *BREAKDOWN_SCOPES)
 DEFAULT_SUCCESS_WEIGHTS = {"csat": 0.5, "fcr_rate": 0.25, "first_reply_sla_rate": 0.25}
 
 
@@ -48,24 +49,30 @@ def compute_report(
     by: str = "team",
     team: str | None = None,
     config: KpiConfig | None = None,
+    fold_small_tags: bool = False,
 ) -> Report:
-    """Every KPI of ``window`` and its previous window, for each row of the ``by`` scope."""
+    """Every KPI of ``window`` and its previous window, for each row of the ``by`` scope.
+
+    ``by`` channel, priority or tag: one row per group with anything counted in either window;
+    ``team`` narrows them to that team's records. ``fold_small_tags``: tags on fewer than
+    ``min_sample`` tickets created in the window share one "other tags" row (tables)."""
     if by not in SCOPES:
         raise ConfigError(f"unknown scope {by!r}; use one of {', '.join(SCOPES)}")
     config = config or KpiConfig()
     if by == "overall" and team is not None:
         # The overall view of one team is that team's row.
         by = "team"
-    grouping, labels = _grouping(data, by)
     team_filter = _find_teams(data, team) if team is not None else None
+    if by in BREAKDOWN_SCOPES:
+        fold = config.min_sample if fold_small_tags else 0
+        data, grouping, labels = breakdown_grouping(data, by, team_filter, fold_below=fold,
+                                                    span=window_span(window, now))
+    else:
+        grouping, labels = _grouping(data, by)
     previous = window.previous()
-    targets = np.array([config.sla_minutes.get(p, config.default_sla_minutes) for p in PRIORITIES]
-                       + [config.default_sla_minutes])
-    # priority -1 (none) indexes the last entry: the default target.
-    sla_minutes = targets[data.tickets.priority]
-    current_raw = _window_raw(data, grouping, window, now, config, sla_minutes)
-    previous_raw = _window_raw(data, grouping, previous, now, config, sla_minutes)
-    low = low_rated(data.ratings, grouping, _span(window, now))
+    current_raw = window_kpis(data, grouping, window, now, config)
+    previous_raw = window_kpis(data, grouping, previous, now, config)
+    low = low_rated(data.ratings, grouping, window_span(window, now))
     low_times = _iso_times(data.ratings.rated, low)
 
     agent_team = _agent_teams(data) if by == "agent" else None
@@ -82,19 +89,55 @@ def compute_report(
                 continue
             if not _active(current_raw, previous_raw, code):
                 continue
+        if by in BREAKDOWN_SCOPES and not _active(current_raw, previous_raw, code):
+            continue
         metrics = {key: _metric(key, current_raw[key], previous_raw[key], code, config) for key in current_raw}
         metrics["low_rated"] = _low_rated_metric(data, low[code], low_times)
         rows.append(ScopeRow(scope=by, id=row_id, name=name, team=team_name, metrics=metrics))
     return Report(window=window, previous_window=previous, rows=tuple(rows))
 
 
-def _span(window: Window, now: datetime) -> Span:
+def scope_grouping(data: KpiData, by: str, team: str | None) -> tuple[KpiData, Grouping, list[tuple[str, str]]]:
+    """``(data, grouping, labels)`` of a scope with only ``team``'s records in a group (for explaining a
+    change, where every record must count in the team's figure once); ungrouped records keep -1."""
+    if by not in SCOPES or by == "overall":
+        raise ConfigError(f"unknown dimension {by!r}; use one of {', '.join(SCOPES[1:])}")
+    team_filter = _find_teams(data, team) if team is not None else None
+    if by == "tag":  # records without tags are in no tag group, and a ticket is in each of its tags
+        return breakdown_grouping(data, by, team_filter)
+    if by in BREAKDOWN_SCOPES:
+        data, grouping, labels = breakdown_grouping(data, by, None)
+    else:
+        grouping, labels = _grouping(data, by)
+    # Records in none of the groups (no channel, unassigned) are a group too, so that the groups
+    # together are the whole population.
+    grouping = with_none_group(grouping)
+    labels = [*labels, (NONE_GROUP, f"No {by}")]
+    return data, narrowed(data, grouping, team_filter), labels
+
+
+def overall_grouping(data: KpiData, team: str | None) -> Grouping:
+    """One group holding every record (of ``team`` only, when given)."""
+    grouping, _ = _grouping(data, "overall")
+    return narrowed(data, grouping, _find_teams(data, team) if team is not None else None)
+
+
+def window_kpis(data: KpiData, grouping: Grouping, window: Window, now: datetime, config: KpiConfig) -> dict[str, Raw]:
+    """Every KPI of one window for each group of ``grouping``."""
+    targets = np.array([config.sla_minutes.get(p, config.default_sla_minutes) for p in PRIORITIES]
+                       + [config.default_sla_minutes])
+    # priority -1 (none) indexes the last entry: the default target.
+    return _window_raw(data, grouping, window, now, config, targets[data.tickets.priority])
+
+
+def window_span(window: Window, now: datetime) -> Span:
+    """A window as epoch seconds with the run's clock reading."""
     return Span(start=int(window.start.timestamp()), end=int(window.end.timestamp()), now=int(now.timestamp()))
 
 
 def _window_raw(data: KpiData, grouping: Grouping, window: Window, now: datetime, config: KpiConfig,
                 sla_minutes: np.ndarray) -> dict[str, Raw]:
-    span = _span(window, now)
+    span = window_span(window, now)
     populations = TicketPopulations.of(data.tickets, grouping, span)
     raw = flow_kpis(data.tickets, grouping, span, populations)
     raw.update(speed_kpis(data.tickets, span, populations, sla_minutes))

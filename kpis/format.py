@@ -60,3 +60,17 @@ def is_worse(metric: MetricValue) -> bool | None:
         return None
     better = KPIS[metric.key].higher_is_better
     return (metric.change < 0) if better else (metric.change > 0)
+
+
+def effect_text(key: str, effect: float | None) -> str:
+    """A change in the KPI's own unit, signed: "-4.1 pp" (rates), "+2.0 pts", "-30m", "+12" (counts)."""
+    if effect is None:
+        return DASH
+    spec = KPIS[key]
+    sign = "-" if effect < 0 else "+"
+    if spec.display is Display.MINUTES:
+        return sign + minutes(abs(effect))
+    if spec.display is Display.COUNT:
+        return f"{effect:+,.0f}"
+    unit = "pp" if spec.change_unit is ChangeUnit.PP else "pts" if spec.change_unit is ChangeUnit.PTS else ""
+    return f"{effect:+.1f} {unit}".rstrip()

@@ -17,6 +17,9 @@ def _round(value: float | None, digits: int = 1) -> float | None:
     return None if value is None else round(value, digits)
 
 
+rounded = _round  # as the JSON writes figures, for other JSON writers
+
+
 @dataclass(frozen=True)
 class MetricValue:
     key: str
@@ -61,7 +64,7 @@ class MetricValue:
 
 @dataclass(frozen=True)
 class ScopeRow:
-    scope: str  # overall | team | agent
+    scope: str  # overall | team | agent | channel | priority | tag
     id: str  # source:instance:vendor_id, or "overall"
     name: str
     team: str | None  # an agent row's team name

@@ -31,9 +31,10 @@ from kpis.format import DASH, change_text, value_text
 from kpis.results import Report, ScopeRow
 from kpis.themes.report import CommentThemes
 from notifiers.alert_rules import Reading, rule_text
+from notifiers.backlog_grid import backlog_grid
 from notifiers.blockkit import to_dicts, validate_message
 from notifiers.digest_themes import shows_themes, themes_text
-from notifiers.fitting import MAX_HEADER, MAX_SECTION_TEXT, Lines, fit_blocks, fit_fallback, list_section
+from notifiers.fitting import MAX_HEADER, MAX_SECTION_TEXT, Lines, fit_blocks, fit_fallback, fit_lines, list_section
 from notifiers.kpi_blocks import compact_line, kpi_section, sample_text
 from notifiers.mrkdwn import escape, link, shorten
 from notifiers.report_command import report_command, row_command
@@ -69,6 +70,10 @@ class Digest:
     themes: CommentThemes | None = None
     #: The team named in a ``/kpi comments`` hint; ``None`` for the leads' digest.
     team: str | None = None
+    #: What drove each headline KPI that moved beyond noise (mrkdwn lines, names escaped).
+    drivers: Sequence[str] = ()
+    #: Thread breakdowns beside the per-agent lines: (dimension, rows), e.g. by channel and priority.
+    facet_breakdowns: Sequence[tuple[str, Sequence[ScopeRow]]] = ()
 
     @property
     def digest_id(self) -> str:
@@ -82,11 +87,16 @@ def digest_message(digest: Digest) -> dict[str, Any]:
         ContextBlock(elements=[MarkdownTextObject(text=_window_context(digest))]),
         *kpi_section(digest.row, digest.keys),
     ]
+    if digest.drivers:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=_drivers_text(digest.drivers))))
     if digest.breaches:
         blocks += _breaches(digest)
     backlog = digest.row.metrics.get("backlog")
     if backlog is not None and backlog.splits.get("by_age"):
         blocks.append(SectionBlock(text=MarkdownTextObject(text=_backlog_text(digest))))
+    grid = backlog_grid(dict(digest.facet_breakdowns).get("priority", ()))
+    if grid is not None:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=grid)))
     low = digest.row.metrics.get("low_rated")
     if low is not None and shows_themes(digest.themes, len(low.items), digest.low_rated_limit):
         text = themes_text(digest.themes, digest.report.window, MAX_SECTION_TEXT, digest.team)
@@ -119,7 +129,11 @@ def breakdown_message(digest: Digest) -> dict[str, Any] | None:
     by = "agent" if noun == "agents" else "team"
     team = digest.row.name if digest.row.scope == "team" else None
     full = report_command(digest.report.window, by=by, team=team, keys=keys)
-    blocks = fit_blocks([Lines(lines, head=head, noun=f"more {noun}", total=len(rows))], full_answer=full)
+    parts = [Lines(lines, head=head, noun=f"more {noun}", total=len(rows))]
+    # Each facet's lines (a few channels or priorities) beside the per-agent lines.
+    parts += [Lines([compact_line(r, keys) for r in facet_rows], head=f"*By {facet}*\n", noun=f"more {facet} rows")
+              for facet, facet_rows in digest.facet_breakdowns if facet_rows]
+    blocks = fit_blocks(parts, full_answer=full)
     payload = {
         "text": fit_fallback(f"{escape(digest.title)}: {len(rows)} {noun} for {span_text(digest.report.window)}"),
         "blocks": to_dicts(blocks),
@@ -169,6 +183,10 @@ def _window_context(digest: Digest) -> str:
         f"_italic_: n below {digest.min_sample}, too few to judge",
     ]
     return " · ".join(parts)
+
+
+def _drivers_text(lines: Sequence[str]) -> str:
+    return fit_lines([shorten(line, 400) for line in lines], MAX_SECTION_TEXT, head="*What moved*\n", noun="more")
 
 
 def _breaches(digest: Digest) -> list[Block]:

@@ -161,7 +161,18 @@ class SampleHelpdesk:
 
     def _tags(self, b: Block) -> list[tuple[str, ...]]:
         topic = self.columns.directory.team_tags
+        pool = self.settings.tag_pool
+        if pool:
+            # 1-4 distinct tags of the pool per ticket, from a hash of its index: the same every run.
+            mixed = (b.index.astype(np.uint64) * np.uint64(2654435761)) % np.uint64(2**32)
+            counts = (mixed % np.uint64(4) + np.uint64(1)).tolist()
+            firsts = ((mixed >> np.uint64(2)) % np.uint64(pool)).tolist()
+            steps = ((mixed >> np.uint64(10)) % np.uint64(max(pool - 1, 1)) + np.uint64(1)).tolist()
+            chosen = [tuple(dict.fromkeys(f"tag_{(first + k * step) % pool:03d}" for k in range(count)))
+                      for first, step, count in zip(firsts, steps, counts, strict=True)]
+        else:
+            chosen = [(topic[t],) for t in b.team.tolist()]
         return [
-            (topic[t],) + (("closed_by_merge",) if merged else ()) + (("spam",) if spam else ())
-            for t, merged, spam in zip(b.team.tolist(), b.merged.tolist(), b.spam.tolist(), strict=True)
+            own + (("closed_by_merge",) if merged else ()) + (("spam",) if spam else ())
+            for own, merged, spam in zip(chosen, b.merged.tolist(), b.spam.tolist(), strict=True)
         ]

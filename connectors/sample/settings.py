@@ -23,6 +23,9 @@ class SampleSettings(BaseModel):
     anchor: datetime | None = None
     #: Tickets per page (ratings and survey answers follow the same ticket ranges).
     page_size: int = Field(1000, ge=1)
+    #: A pool of this many tags, 1-4 of them on each ticket in place of the team's topic tag
+    #: (0: the topic tag only). For the breakdown benchmarks.
+    tag_pool: int = Field(0, ge=0)
 
     @field_validator("anchor")
     @classmethod
@@ -39,6 +42,8 @@ class SampleSettings(BaseModel):
         """What the generated data depends on besides the anchor; kept in cursors so that a
         changed setting restarts the streams instead of mixing two different helpdesks."""
         shape = f"{self.tickets}/{self.days}/{self.teams}/{self.agents}/{self.seed}/{self.page_size}"
+        if self.tag_pool:
+            shape += f"/tags{self.tag_pool}"
         return hashlib.sha256(shape.encode()).hexdigest()[:12]
 
 

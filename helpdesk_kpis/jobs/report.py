@@ -23,15 +23,17 @@ def choose_window(period: str, first: str | None, last: str | None, *, now: date
 
 
 def build_report(
-    ctx: AppContext, *, period: str, first: str | None, last: str | None, by: str, team: str | None, now: datetime
+    ctx: AppContext, *, period: str, first: str | None, last: str | None, by: str, team: str | None, now: datetime,
+    fold_small_tags: bool = False,
 ) -> Report:
     zone = ctx.settings().config.reporting.zone
     window = choose_window(period, first, last, now=now, zone=zone)
     # One team's row reads only that team's records; its agents' rows need every team's (an
     # agent's team is where most of their tickets are, and their tickets may be anywhere).
     narrow = team if by != "agent" else None
-    data = load_kpi_data(ctx.store(), window.previous().start, window.end, team=narrow)
-    return compute_report(data, window, now=now, by=by, team=team, config=ctx.kpi_config())
+    data = load_kpi_data(ctx.store(), window.previous().start, window.end, team=narrow, tags=by == "tag")
+    return compute_report(data, window, now=now, by=by, team=team, config=ctx.kpi_config(),
+                          fold_small_tags=fold_small_tags)
 
 
 def kpi_keys(requested: Sequence[str] | None, *, default_all: bool = False) -> list[str]:

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from helpdesk_kpis.jobs.digest_comments import DigestComments
+from helpdesk_kpis.jobs.digest_drivers import driver_lines, thread_breakdowns
 from helpdesk_kpis.jobs.rules import rule_reports, rule_windows
 from helpdesk_kpis.settings.models import FileConfig
 from helpdesk_kpis.jobs.teams import ReportingTeams, reading_team, reporting_teams
@@ -132,11 +133,14 @@ def build_digests(
                                        config=kpi_config).rows
             noun = "agents"
             breaches = current_breaches([r for r in readings if reading_team(r) == target.team])
+        source = teams.data if target.team is None else teams.team_data
         digest = Digest(
             title=target.title, scope=target.scope, day=day, report=report, row=row, keys=target.keys,
             breaches=breaches, breakdown=breakdown, breakdown_noun=noun, low_rated_limit=config.digest.low_rated,
             min_sample=kpi_config.min_sample, team=target.team,
             themes=comments.low_themes(target.team, row, config.digest.low_rated),
+            drivers=driver_lines(source, window, now=now, config=kpi_config, team=target.team, keys=target.keys),
+            facet_breakdowns=thread_breakdowns(source, window, now=now, config=kpi_config, team=target.team),
         )
         chart = _chart(target, row.id, daily, day) if with_chart else None
         post = DigestPost(scope=target.scope, day=day, channel=target.channel or "", message=digest_message(digest),

@@ -90,10 +90,12 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
         allowed_channels=None if config.slash.allowed_channels is None else frozenset(config.slash.allowed_channels),
     )
 
-    def load(start: datetime, end: datetime):  # noqa: ANN202 - KpiData with the configured teams
-        return reporting_teams(load_kpi_data(store, start, end), config).team_data
+    def load(start: datetime, end: datetime, tags: bool = False):  # noqa: ANN202 - KpiData with the configured teams
+        # Tags only for the questions that group by them (decoding them is most of a read's cost).
+        return reporting_teams(load_kpi_data(store, start, end, tags=tags), config).team_data
 
-    snapshots = SnapshotCache(load, config=ctx.kpi_config(), ttl=config.slash.cache_seconds, clock=clock)
+    snapshots = SnapshotCache(load, config=ctx.kpi_config(), ttl=config.slash.cache_seconds, clock=clock,
+                              load_tags=lambda start, end: load(start, end, tags=True))
     rules = {rule.id: rule for rule in rules_from(config)}
     commands = KpiCommands(
         policy=policy,

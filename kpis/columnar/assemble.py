@@ -34,6 +34,8 @@ class KindRows:
     columns: dict[str, np.ndarray]  # the layout dtype's fields; team/agent are key-dictionary codes
     #: ratings: low-rated candidates' texts by row index.
     details: dict[int, dict[str, Any]] = field(default_factory=dict)
+    #: The distinct tag sets the ``tagset`` column indexes (the rows' ticket tags, lower-cased).
+    tagsets: list[str] = field(default_factory=list)
     #: Stale days rebuilt for this read, for storing afterwards.
     rebuilt: list[blocks.RebuiltDay] = field(default_factory=list)
 
@@ -48,9 +50,10 @@ def block_days(kind: str, start: int, end: int) -> tuple[int, int]:
 
 def read_kind(
     connection: Connection, kind: str, start: int, end: int, codes: KeyCodes, *,
-    team: tuple[str, int] | None = None, use_stored: bool = True,
+    team: tuple[str, int] | None = None, use_stored: bool = True, tags: bool = True,
 ) -> KindRows:
-    """``team``: (key, code) to read one team's rows only. ``use_stored=False`` rebuilds every day."""
+    """``team``: (key, code) to read one team's rows only. ``use_stored=False`` rebuilds every day.
+    ``tags=False``: no tag sets (every row's ``tagset`` is -1)."""
     first, last = block_days(kind, start, end)
     day_states = blocks.states(connection, kind, first, last) if use_stored else {}
     current = [d for d in range(first, last) if blocks.is_current(day_states.get(d))]
@@ -60,20 +63,21 @@ def read_kind(
     part = None if team is None else team[1]
 
     old = _older_rows(connection, kind, start, end, first, codes, team)
-    segments = [_Segment.of(old.array, old.details)]
-    for block in _in_day_order(blocks.stored(connection, kind, current, part), rebuilt, part):
+    segments = [_Segment.of(old.array, old.details, old.tagsets)]
+    for block in _in_day_order(blocks.stored(connection, kind, current, part, tags=tags), rebuilt, part):
         if block.day * DAY >= start and (block.day + 1) * DAY <= end and block.data is not None:
             # Wholly inside the span: the stored bytes as they are.
             detail = block.column("detail") if block.details else None
-            segments.append(_Segment(block.rows, memoryview(block.data), {}, block.details, detail))
+            segments.append(_Segment(block.rows, memoryview(block.data), {}, block.details, detail, block.tagsets))
         else:
             columns = block.columns()
             wanted = keep(kind, columns, start, end)
             if wanted.all():
-                segments.append(_Segment.of(columns, block.details))
+                segments.append(_Segment.of(columns, block.details, block.tagsets))
             elif wanted.any():
-                segments.append(_Segment.of({name: column[wanted] for name, column in columns.items()}, block.details))
-    return _joined(kind, segments, rebuilt)
+                segments.append(_Segment.of({name: column[wanted] for name, column in columns.items()}, block.details,
+                                            block.tagsets))
+    return _joined(kind, segments, rebuilt, tags)
 
 
 @dataclass
@@ -86,17 +90,19 @@ class _Segment:
     arrays: dict[str, memoryview]
     texts: list[dict[str, Any]]
     detail: np.ndarray | None  # ratings: each row's index into ``texts``, -1 none
+    tagsets: list[str]  # what the rows' ``tagset`` column indexes
 
     @classmethod
-    def of(cls, columns: np.ndarray | dict[str, np.ndarray], texts: list[dict[str, Any]]) -> _Segment:
+    def of(cls, columns: np.ndarray | dict[str, np.ndarray], texts: list[dict[str, Any]],
+           tagsets: list[str]) -> _Segment:
         names = list(columns.dtype.names) if isinstance(columns, np.ndarray) else list(columns)
         contiguous = {name: np.ascontiguousarray(columns[name]) for name in names}
         rows = len(contiguous[names[0]])
         return cls(rows, None, {name: memoryview(c).cast("B") for name, c in contiguous.items()}, texts,
-                   contiguous["detail"] if texts else None)
+                   contiguous["detail"] if texts else None, tagsets)
 
 
-def _joined(kind: str, segments: list[_Segment], rebuilt: list[blocks.RebuiltDay]) -> KindRows:
+def _joined(kind: str, segments: list[_Segment], rebuilt: list[blocks.RebuiltDay], tags: bool = True) -> KindRows:
     """One array per column, each segment's bytes copied into it once; the details by row."""
     dtype = DTYPES[kind]
     rows = np.array([segment.rows for segment in segments], dtype=np.int64)
@@ -117,6 +123,11 @@ def _joined(kind: str, segments: list[_Segment], rebuilt: list[blocks.RebuiltDay
             else:
                 target[at : at + size] = segment.arrays[name]
         columns[name] = column
+    if tags:
+        tagsets = _joined_tagsets(columns["tagset"], segments, rows)
+    else:
+        columns["tagset"][:] = -1
+        tagsets = []
     details: dict[int, dict[str, Any]] = {}
     offset = 0
     for segment in segments:
@@ -124,7 +135,20 @@ def _joined(kind: str, segments: list[_Segment], rebuilt: list[blocks.RebuiltDay
             for row in np.flatnonzero(segment.detail >= 0).tolist():
                 details[offset + row] = segment.texts[segment.detail[row]]
         offset += segment.rows
-    return KindRows(columns, details, rebuilt)
+    return KindRows(columns, details, rebuilt=rebuilt, tagsets=tagsets)
+
+
+def _joined_tagsets(column: np.ndarray, segments: list[_Segment], rows: np.ndarray) -> list[str]:
+    """Each segment's tag sets one after another, the ``tagset`` column shifted to match (in place)."""
+    tagsets: list[str] = []
+    shift = np.zeros(len(column), dtype=np.int32)
+    at = 0
+    for segment, count in zip(segments, rows.tolist()):
+        shift[at : at + count] = len(tagsets)
+        tagsets.extend(segment.tagsets)
+        at += count
+    column += np.where(column >= 0, shift, 0).astype(np.int32)
+    return tagsets
 
 
 def keep(kind: str, a: dict[str, np.ndarray], start: int, end: int) -> np.ndarray:

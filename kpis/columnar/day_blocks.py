@@ -50,6 +50,8 @@ class Block:
     array: np.ndarray | None = None  # a rebuilt block's packed records (what gets stored)
     #: ratings: texts of the block's low-rated candidates (the ``detail`` column indexes them).
     details: list[dict[str, Any]] = field(default_factory=list)
+    #: The block's distinct tag sets (the ``tagset`` column indexes them).
+    tagsets: list[str] = field(default_factory=list)
 
     def columns(self) -> dict[str, np.ndarray]:
         if self.data is not None:
@@ -78,8 +80,12 @@ def is_current(state: tuple[int, int, int] | None) -> bool:
     return state is not None and state[0] == state[1] and state[2] == FORMAT
 
 
-def stored(connection: Connection, kind: str, days: Sequence[int], part: int | None) -> Iterator[Block]:
-    """The stored blocks of ``days`` in (day, part) order, one at a time (never all blobs at once)."""
+def stored(connection: Connection, kind: str, days: Sequence[int], part: int | None, *,
+           tags: bool = True) -> Iterator[Block]:
+    """The stored blocks of ``days`` in (day, part) order, one at a time (never all blobs at once).
+
+    ``tags=False``: the blocks' tag sets are not decoded (most reports do not group by tag, and
+    decoding them costs more than reading the columns)."""
     if not days:
         return
     b = kpi_blocks.c
@@ -92,7 +98,9 @@ def stored(connection: Connection, kind: str, days: Sequence[int], part: int | N
         if day in wanted:
             if len(data) != stored_size(dtype, rows):
                 raise ValueError(f"stored {kind} block of day {day} holds {len(data)} bytes, not {stored_size(dtype, rows)}")
-            yield Block(day, block_part, rows, dtype, data=bytes(data), details=json.loads(details) if details else [])
+            extra = json.loads(details) if details and (tags or kind == RATINGS) else {}
+            yield Block(day, block_part, rows, dtype, data=bytes(data), details=extra.get("texts", []),
+                        tagsets=extra.get("tagsets", []) if tags else [])
 
 
 def _stream(connection: Connection, query: Select) -> Iterator[tuple]:
@@ -149,8 +157,21 @@ def _split_by_team(day: int, packed: packing.Packed, start: int, stop: int) -> l
             has = chunk["detail"] >= 0
             details = [packed.details[i] for i in chunk["detail"][has]]
             chunk["detail"][has] = np.arange(len(details), dtype=np.int32)
-        blocks.append(Block(day, int(chunk["team"][0]), len(chunk), chunk.dtype, array=chunk, details=details))
+        chunk, tagsets = _local_tagsets(chunk, packed.tagsets)
+        blocks.append(Block(day, int(chunk["team"][0]), len(chunk), chunk.dtype, array=chunk, details=details,
+                            tagsets=tagsets))
     return blocks
+
+
+def _local_tagsets(chunk: np.ndarray, tagsets: list[str]) -> tuple[np.ndarray, list[str]]:
+    """The chunk's ``tagset`` column renumbered into the chunk's own list of tag sets."""
+    has = chunk["tagset"] >= 0
+    if not has.any():
+        return chunk, []
+    used, local = np.unique(chunk["tagset"][has], return_inverse=True)
+    chunk = chunk.copy()
+    chunk["tagset"][has] = local.astype(np.int32)
+    return chunk, [tagsets[i] for i in used.tolist()]
 
 
 def persist(connection: Connection, kind: str, days: Sequence[RebuiltDay],
@@ -191,7 +212,8 @@ def _block_row(kind: str, block: Block, stored_codes: dict[str, tuple[int, np.nd
         low, table = stored_codes[key_kind]
         array[column] = table[array[column] - low]
     part = int(array["team"][0]) if len(array) else block.part
-    details = json.dumps(block.details, ensure_ascii=False).encode() if block.details else None
+    extra = {name: value for name, value in (("texts", block.details), ("tagsets", block.tagsets)) if value}
+    details = json.dumps(extra, ensure_ascii=False).encode() if extra else None
     return {"kind": kind, "day": block.day, "part": part, "rows": len(array), "data": to_bytes(array),
             "details": details}
 

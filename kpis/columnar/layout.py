@@ -16,21 +16,24 @@ from kpis.store.schema import LONG_LIVED_SECONDS
 from kpis.store.staleness import DAY, RATINGS, SURVEYS, TICKETS
 from kpis.ticket_measures import TICKET_MEASURES
 
-FORMAT = 1
+FORMAT = 2  # 2: channel, priority and tag set on every kind, for the breakdown scopes
 
 # team/agent: codes of the store's key dictionary (kpi_keys), -1 for none; NO_TIME for "never"; then the
-# ticket measurements, in their declared order.
+# ticket measurements, in their declared order; then the breakdown facets. channel: index into kpis.channels.CHANNELS; tagset: index
+# into the block's list of tag sets (-1: no tags). Ratings and survey answers carry their ticket's.
 TICKET = np.dtype([
     ("created", "<i8"), ("solved", "<i8"), ("team", "<i4"), ("agent", "<i4"), ("priority", "i1"),
-    ("excluded", "?"), *((m.name, "<f8") for m in TICKET_MEASURES),
+    ("excluded", "?"), *((m.name, "<f8") for m in TICKET_MEASURES), ("channel", "i1"), ("tagset", "<i4"),
 ])
 # detail: index of the rating's entry in its block's details list (low-rated candidates), else -1.
 RATING = np.dtype([
     ("offered", "<i8"), ("rated", "<i8"), ("received", "?"), ("is_offer", "?"), ("positive", "?"),
     ("score", "<f8"), ("team", "<i4"), ("agent", "<i4"), ("excluded", "?"), ("detail", "<i4"),
+    ("channel", "i1"), ("priority", "i1"), ("tagset", "<i4"),
 ])
 SURVEY = np.dtype([
     ("kind", "i1"), ("answered", "<i8"), ("value", "<f8"), ("easy", "?"), ("team", "<i4"), ("agent", "<i4"),
+    ("channel", "i1"), ("priority", "i1"), ("tagset", "<i4"),
 ])
 
 DTYPES = {TICKETS: TICKET, RATINGS: RATING, SURVEYS: SURVEY}

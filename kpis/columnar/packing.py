@@ -17,6 +17,8 @@ import numpy as np
 from sqlalchemy import BigInteger, Integer, and_, case, func, literal, or_, select, type_coerce
 from sqlalchemy.sql import ColumnElement, Select
 
+from kpis.breakdown import TAG_SEPARATOR, tag_keys
+from kpis.channels import channel_code
 from kpis.columnar.keys import AGENT, TEAM, KeyCodes
 from kpis.columnar.layout import NO_TIME, RATING, SURVEY, TICKET
 from kpis.dataset import PRIORITIES
@@ -27,10 +29,13 @@ from kpis.ticket_measures import TICKET_MEASURES
 
 @dataclass
 class Packed:
-    """Rows of one kind as a structured array; ``details``: texts of low-rated candidates (ratings)."""
+    """Rows of one kind as a structured array; ``details``: texts of low-rated candidates (ratings);
+    ``tagsets``: the distinct tag sets the ``tagset`` column indexes, each one string (the tags
+    joined by ``TAG_SEPARATOR``: strings decode and compare faster than lists)."""
 
     array: np.ndarray
     details: list[dict[str, Any]] = field(default_factory=list)
+    tagsets: list[str] = field(default_factory=list)
 
 
 def _epoch(column, never: bool = False):  # noqa: ANN001, ANN202 - raw epoch seconds: no datetime per row
@@ -42,6 +47,27 @@ def _flag(condition):  # noqa: ANN001, ANN202 - 0/1 (or a bool) as the driver gi
     return type_coerce(condition, Integer)
 
 
+def _priority_code(column):  # noqa: ANN001, ANN202
+    return case({name: code for code, name in enumerate(PRIORITIES)}, value=column, else_=-1)
+
+
+def _pack_facets(a: np.ndarray, sources: tuple, channels: tuple, tags: tuple) -> list[str]:
+    """Fill ``channel`` and ``tagset`` (a lookup per distinct value, not per row); return the tag sets."""
+    memo: dict[tuple, int] = {}
+    channel = np.empty(len(a), dtype=np.int8)
+    for row, key in enumerate(zip(sources, channels)):
+        code = memo.get(key)
+        channel[row] = code if code is not None else memo.setdefault(key, channel_code(*key))
+    a["channel"] = channel
+    index: dict[str, int] = {}
+    column = np.full(len(a), -1, dtype=np.int32)
+    for row, row_tags in enumerate(tags):
+        if row_tags:
+            keys = tag_keys(row_tags)
+            if keys:
+                column[row] = index.setdefault(TAG_SEPARATOR.join(keys), len(index))
+    a["tagset"] = column
+    return list(index)
 
 
 # -- tickets ---------------------------------------------------------------------------------------
@@ -50,8 +76,7 @@ _t = tickets.c
 _EXCLUDED = or_(_t.is_deleted, _t.is_merged, _t.is_spam)
 _TICKET_COLUMNS = (
     _epoch(_t.created_at), _epoch(_t.solved_at, never=True), _t.source, _t.instance, _t.group_id, _t.assignee_id,
-    case({name: code for code, name in enumerate(PRIORITIES)}, value=_t.priority, else_=-1),
-    _flag(_EXCLUDED), *(_t[m.record] for m in TICKET_MEASURES),
+    _priority_code(_t.priority), _flag(_EXCLUDED), _t.channel, _t.tags, *(_t[m.record] for m in TICKET_MEASURES),
 )
 _TICKET_ORDER = (_t.created_at, _t.source, _t.instance, _t.id)
 
@@ -72,16 +97,18 @@ def in_ticket_order(rows: list) -> list:
 def pack_tickets(rows: list, codes: KeyCodes) -> Packed:
     a = np.zeros(len(rows), TICKET)
     if rows:
-        created, solved, source, instance, team, agent, priority, excluded, *measured = zip(*rows)
+        created, solved, source, instance, team, agent, priority, excluded, channel, tags, *measured = zip(*rows)
         a["created"] = created
         a["solved"] = solved
         a["team"] = codes.codes(TEAM, source, instance, team)
         a["agent"] = codes.codes(AGENT, source, instance, agent)
         a["priority"] = priority
         a["excluded"] = excluded
+        tagsets = _pack_facets(a, source, channel, tags)
         # None (not measured) becomes NaN in a float conversion.
         for measure, values in zip(TICKET_MEASURES, measured):
             a[measure.name] = np.array(values, dtype=np.float64)
+        return Packed(a, tagsets=tagsets)
     return Packed(a)
 
 
@@ -100,6 +127,8 @@ _RATING_COLUMNS = (
     # Attribution: the agent and team on the rating at rating time, else the ticket's current ones.
     func.coalesce(_r.team_id, _t.group_id), func.coalesce(_r.agent_id, _t.assignee_id),
     _flag(func.coalesce(_EXCLUDED, False)), _r.source, _r.instance,
+    # The breakdowns: a rating counts for its ticket's channel, priority and tags.
+    _t.channel, _priority_code(_t.priority), _t.tags,
     *(case((_CANDIDATE, column)) for column in _TEXTS),
 )
 
@@ -115,12 +144,14 @@ def pack_ratings(rows: list, codes: KeyCodes) -> Packed:
     if not rows:
         return Packed(a, details)
     (offered, rated, received, is_offer, positive, score, team, agent, excluded, source, instance,
-     rating_id, ticket_id, url, subject, score_raw, comment, reason) = zip(*rows)
+     channel, priority, tags, rating_id, ticket_id, url, subject, score_raw, comment, reason) = zip(*rows)
     a["offered"], a["rated"], a["received"], a["is_offer"], a["positive"] = offered, rated, received, is_offer, positive
     a["score"] = np.array(score, dtype=np.float64)
     a["team"] = codes.codes(TEAM, source, instance, team)
     a["agent"] = codes.codes(AGENT, source, instance, agent)
     a["excluded"] = excluded
+    a["priority"] = priority
+    tagsets = _pack_facets(a, source, channel, tags)
     detail = np.full(len(rows), -1, dtype=np.int32)
     for row in np.flatnonzero(a["received"] & (a["score"] < 0.5)).tolist():
         detail[row] = len(details)
@@ -128,7 +159,7 @@ def pack_ratings(rows: list, codes: KeyCodes) -> Packed:
                         "ticket_url": url[row], "subject": subject[row], "score_raw": score_raw[row],
                         "comment": comment[row], "reason": reason[row]})
     a["detail"] = detail
-    return Packed(a, details)
+    return Packed(a, details, tagsets)
 
 
 # -- survey answers --------------------------------------------------------------------------------
@@ -141,6 +172,7 @@ _EASY = case((_s.higher_is_better, _s.value >= _s.scale_max - 1), else_=_s.value
 _SURVEY_COLUMNS = (
     case((_s.kind == SurveyKind.NPS.value, 0), else_=1), _epoch(_s.answered_at), _s.value, _flag(_EASY),
     _s.source, _s.instance, func.coalesce(_s.team_id, _t.group_id), func.coalesce(_s.agent_id, _t.assignee_id),
+    _t.channel, _priority_code(_t.priority), _t.tags,
 )
 # Answers about deleted, merged or spam tickets are excluded like the tickets themselves.
 _LIVE_TICKET = or_(_t.id.is_(None), and_(~_t.is_deleted, ~_t.is_merged, ~_t.is_spam))
@@ -154,8 +186,10 @@ def survey_rows(where: ColumnElement) -> Select:
 def pack_surveys(rows: list, codes: KeyCodes) -> Packed:
     a = np.zeros(len(rows), SURVEY)
     if rows:
-        kind, answered, value, easy, source, instance, team, agent = zip(*rows)
+        kind, answered, value, easy, source, instance, team, agent, channel, priority, tags = zip(*rows)
         a["kind"], a["answered"], a["value"], a["easy"] = kind, answered, value, easy
         a["team"] = codes.codes(TEAM, source, instance, team)
         a["agent"] = codes.codes(AGENT, source, instance, agent)
+        a["priority"] = priority
+        return Packed(a, tagsets=_pack_facets(a, source, channel, tags))
     return Packed(a)

@@ -66,12 +66,18 @@ def shift_share(
     current: Mapping[str, GroupSample],
     previous: Mapping[str, GroupSample],
     min_sample: int = 0,
+    totals: tuple[int, int] | None = None,
 ) -> Decomposition:
-    """Exact decomposition of a weighted mean (rate, mean) into rate and mix effects."""
+    """Exact decomposition of a weighted mean (rate, mean) into rate and mix effects.
+
+    ``totals``: the whole population's sizes (now, before) when groups overlap (tags): shares are
+    then of the whole population, and the effects no longer add up to the change."""
     value, n1 = _weighted(current)
     prev, n0 = _weighted(previous)
     if value is None or prev is None:
         return Decomposition(value, prev, None, True, ())
+    if totals is not None:
+        n1, n0 = totals
     rows = []
     for gid in sorted(set(current) | set(previous)):
         c = current.get(gid, GroupSample(None, 0))
@@ -87,6 +93,26 @@ def shift_share(
         moved = both and not thin and proportions_differ(c.value / 100, c.n, p.value / 100, p.n)
         rows.append(Contribution(gid, c.value, p.value, c.n, p.n, rate + mix, rate, mix, thin, moved))
     rows.sort(key=lambda r: (-abs(r.effect), r.id))
+    return Decomposition(value, prev, value - prev, totals is None, tuple(rows))
+
+
+def count_change(
+    current: Mapping[str, GroupSample],
+    previous: Mapping[str, GroupSample],
+    min_sample: int = 0,
+) -> Decomposition:
+    """A count is the sum of its groups' counts: each group's effect is its own change (no shares,
+    so no rate or mix split)."""
+    rows = []
+    for gid in sorted(set(current) | set(previous)):
+        c = current.get(gid, GroupSample(0.0, 0))
+        p = previous.get(gid, GroupSample(0.0, 0))
+        if c.n == 0 and p.n == 0:
+            continue
+        thin = c.n < min_sample or p.n < min_sample
+        rows.append(Contribution(gid, float(c.n), float(p.n), c.n, p.n, float(c.n - p.n), None, None, thin))
+    rows.sort(key=lambda r: (-abs(r.effect), r.id))
+    value, prev = float(sum(g.n for g in current.values())), float(sum(g.n for g in previous.values()))
     return Decomposition(value, prev, value - prev, True, tuple(rows))
 
 

@@ -20,17 +20,34 @@ def _time_kpis(stem: str, population: stats.Population, values: np.ndarray) -> d
     }
 
 
+#: Each time KPI's stem, the ticket column it measures and the population it measures it over.
+TIME_MEASURES = (
+    ("first_reply_time", "first_reply", "created"),
+    ("first_resolution_time", "first_resolution", "solved"),
+    ("full_resolution_time", "full_resolution", "solved"),
+)
+
+
+def time_measure(key: str) -> tuple[str, str, float | None]:
+    """``(ticket column, population, quantile)`` of a time KPI key (quantile None for the mean)."""
+    for stem, column, population in TIME_MEASURES:
+        if key.startswith(stem + "_"):
+            rest = key[len(stem) + 1:]
+            business = rest.endswith("_business")
+            statistic = rest.removesuffix("_business")
+            quantile = {"median": 0.5, "p90": 0.9, "mean": None}[statistic]
+            return column + ("_business" if business else ""), population, quantile
+    raise KeyError(key)
+
+
 def speed_kpis(t: TicketColumns, span: Span, pops: TicketPopulations, sla_minutes: np.ndarray) -> dict[str, Raw]:
     """``sla_minutes``: the first-reply target of each ticket (by its priority), in minutes."""
     created, solved = pops.created, pops.solved
     out: dict[str, Raw] = {}
-    for stem, values, business, population in (
-        ("first_reply_time", t.first_reply, t.first_reply_business, created),
-        ("first_resolution_time", t.first_resolution, t.first_resolution_business, solved),
-        ("full_resolution_time", t.full_resolution, t.full_resolution_business, solved),
-    ):
-        out.update(_time_kpis(stem, population, values))
-        business_kpis = _time_kpis(stem, population, business)
+    for stem, column, population_name in TIME_MEASURES:
+        population = getattr(pops, population_name)
+        out.update(_time_kpis(stem, population, getattr(t, column)))
+        business_kpis = _time_kpis(stem, population, getattr(t, f"{column}_business"))
         out.update({f"{key}_business": raw for key, raw in business_kpis.items()})
 
     # First reply within target: replied tickets by their reply time; unreplied, unsolved tickets

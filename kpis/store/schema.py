@@ -260,7 +260,7 @@ kpi_blocks = Table(
     Column("part", Integer, primary_key=True),  # team code in kpi_keys; -1: no team
     Column("rows", Integer, nullable=False),
     Column("data", LargeBinary, nullable=False),
-    #: ratings: the low-rated candidates' texts (JSON), which no fixed-width array should hold.
+    #: JSON: ratings' low-rated candidates' texts and every kind's tag sets, which no fixed-width array should hold.
     Column("details", LargeBinary),
 )
 

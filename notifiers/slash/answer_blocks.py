@@ -24,6 +24,7 @@ from slack_sdk.models.blocks import (
 )
 
 from kpis.results import Report, ScopeRow
+from kpis.windows import Window
 from notifiers.blockkit import to_dicts
 from notifiers.fitting import MAX_HEADER, Lines, fit_blocks, fit_fallback
 from notifiers.kpi_blocks import compact_line, kpi_section
@@ -77,7 +78,11 @@ def usage(problem: str, suggestion: str) -> Answer:
 
 
 def _heading(title: str, report: Report, note: str | None) -> list[Block]:
-    window, previous = report.window, report.previous_window
+    return heading(title, report.window, report.previous_window, note)
+
+
+def heading(title: str, window: Window, previous: Window, note: str | None) -> list[Block]:
+    """The answer's header and the line saying which days it covers."""
     context = f"{window.label()} ({window.zone.key}) · compared with {previous.label()}" + (
         f" · {note}" if note else ""
     )

@@ -19,6 +19,7 @@ from kpis.results import Report, ScopeRow
 from notifiers.blockkit import validate_message
 from notifiers.mrkdwn import escape
 from notifiers.slash import answer_blocks as blocks
+from notifiers.slash import why
 from notifiers.slash.access import (
     AccessPolicy,
     AgentDetail,
@@ -120,15 +121,25 @@ class KpiCommands:
             return self._breaches_answer(query, caller)
         if isinstance(query, CommentsQuery):
             return self._comments(query, caller)
+        if isinstance(query, (why.WhyQuery, why.BreakdownQuery)):
+            return why.answer(self, query, caller)
         return self._kpis(query, caller)
 
     # -- KPI questions ---------------------------------------------------------------------------
 
+    def identified(self, caller: Caller, snapshot: Snapshot) -> tuple[Caller, AgentIndex]:
+        """The caller with their helpdesk agent and its team, when Slack says who they are."""
+        agents = AgentIndex(snapshot.directory)
+        caller = self._as_agent(caller, agents)
+        return caller, agents
+
+    def own_team(self, caller: Caller, agents: AgentIndex) -> str | None:
+        return self._own_team(caller, agents)
+
     def _kpis(self, query: KpiQuery, caller: Caller) -> Answer:
         window = query.period.window(now=self.clock(), zone=self.zone)
         snapshot = self.snapshots.snapshot(window)
-        agents = AgentIndex(snapshot.directory)
-        caller = self._as_agent(caller, agents)
+        caller, agents = self.identified(caller, snapshot)
         target = query.target
         scope = target.scope
 
@@ -183,11 +194,11 @@ class KpiCommands:
             return team
         return comments_answer(self, query, caller, team)
 
-    # For the answers in their own modules (notifiers.slash.comments).
-    def decide_for(self, caller: Caller, asked: TeamNumbers | AgentDetail, query: CommentsQuery) -> Allowed | Answer:
+    # For the answers in their own modules (notifiers.slash.comments, notifiers.slash.why).
+    def decide_for(self, caller: Caller, asked: TeamNumbers | AgentDetail, query) -> Allowed | Answer:  # noqa: ANN001
         return self._decide(caller, asked, query)
 
-    def publicity(self, query: CommentsQuery, decision: Allowed) -> tuple[bool, str | None]:
+    def publicity(self, query, decision: Allowed) -> tuple[bool, str | None]:  # noqa: ANN001
         return self._publicity(query, decision)
 
     def _team_answer(self, query: KpiQuery, caller: Caller, snapshot: Snapshot, team: str) -> Answer:
@@ -206,7 +217,8 @@ class KpiCommands:
         public, note = self._publicity(query, decision)
         if query.low_rated:
             return blocks.low_rated_answer(f"{team}: low ratings", report, row, public=public, note=note)
-        return blocks.kpi_answer(f"{team} · {query.period.text()}", report, row, query.keys, public=public, note=note)
+        answer = blocks.kpi_answer(f"{team} · {query.period.text()}", report, row, query.keys, public=public, note=note)
+        return why.with_backlog_grid(answer, snapshot, query.keys, team)
 
     def _all_answer(self, query: KpiQuery, caller: Caller, snapshot: Snapshot) -> Answer:
         decision = self._decide(caller, TeamNumbers(None), query)

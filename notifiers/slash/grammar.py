@@ -30,6 +30,7 @@ from notifiers.slash.parsed import (
     TeamsQuery,
     Usage,
 )
+from notifiers.slash import why
 from notifiers.slash.vocabulary import (
     AGENT_WORDS,
     ALL_WORDS,
@@ -73,6 +74,7 @@ class _Parser:
         self.keys: list[str] = []
         self.period: Period | None = None
         self.public = False
+        self.by: str | None = None  # `by channel`: a breakdown, or the dimension of `why`
         # The words as understood, to rebuild a corrected command for suggestions.
         self.understood: list[str] = []
 
@@ -99,6 +101,15 @@ class _Parser:
             return 1
         if word in ("teams", "breaches", "alerts"):
             return self._set_command("teams" if word == "teams" else "breaches", i)
+        if word == "why":
+            return self._set_command("why", i)
+        if word == "by":
+            by = why.dimension_after(self.tokens, i)
+            if isinstance(by, Usage):
+                return by
+            self.by = by
+            self.understood.append(f"by {by}")
+            return 2
         period = self._period_at(i)
         if isinstance(period, Usage):
             return period
@@ -247,7 +258,8 @@ class _Parser:
     def _recognised(self, i: int) -> bool:
         word = self.lower[i]
         keywords = (
-            FILLER | PUBLIC_WORDS | TEAM_WORDS | AGENT_WORDS | ME_WORDS | ALL_WORDS | {"teams", "breaches", "alerts"}
+            FILLER | PUBLIC_WORDS | TEAM_WORDS | AGENT_WORDS | ME_WORDS | ALL_WORDS
+            | {"teams", "breaches", "alerts", "why", "by"}
         )
         if word in keywords or resolve(word) is not None or MENTION.match(self.tokens[i]):
             return True
@@ -301,6 +313,8 @@ class _Parser:
                 return Usage("`breaches` takes a team, or nothing for every team.", "Try `/kpi breaches billing`.")
             return BreachesQuery(team=self.target.team if self.target else None, public=self.public)
         target = self.target or Target(Scope.OWN_TEAM)
+        if self.command == "why" or self.by is not None:
+            return why.finish(target, self.keys, period, self.by, self.command == "why", self.public)
         keys = tuple(self.keys) if self.keys else HEADLINE
         if "low_rated" in keys and len(keys) > 1:
             keys = ("low_rated",)  # the list answers on its own; numbers are one more command away

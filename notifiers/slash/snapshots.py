@@ -25,6 +25,7 @@ from datetime import datetime
 from kpis.dataset import KpiData
 from kpis.directory import Directory
 from kpis.engine import KpiConfig, compute_report
+from kpis.explain import Explanation, explain_change
 from kpis.results import Report
 from kpis.windows import Window
 
@@ -36,13 +37,19 @@ WindowKey = tuple[str, str, str]
 
 
 class Snapshot:
-    def __init__(self, window: Window, data: KpiData, *, now: datetime, loaded_at: float, config: KpiConfig) -> None:
+    def __init__(self, window: Window, data: KpiData, *, now: datetime, loaded_at: float, config: KpiConfig,
+                 load_tags: Loader | None = None) -> None:
         self.window = window
+        #: Reads the window's data again with the tickets' tags, for `by tag` (None: ``data`` has them).
+        self._load_tags = load_tags
+        self._tag_data: KpiData | None = None
+        self._tag_lock = threading.Lock()
         self.now = now
         self.loaded_at = loaded_at
         self._data = data
         self._config = config
         self._reports: dict[str, Report] = {}
+        self._views: dict[tuple, Report | Explanation] = {}
         self._lock = threading.Lock()
 
     @property
@@ -64,6 +71,35 @@ class Snapshot:
         return report
 
 
+    def breakdown(self, by: str, team: str | None) -> Report:
+        """Rows of ``by`` (channel, priority, tag...) narrowed to ``team``, small tags folded, once per snapshot."""
+        return self._view(("breakdown", by, team), lambda: compute_report(
+            self._data_for(by), self.window, now=self.now, by=by, team=team, config=self._config,
+            fold_small_tags=True))
+
+    def explanation(self, kpi: str, by: str, team: str | None) -> Explanation:
+        """The change of ``kpi`` (of ``team``, or overall) explained by ``by``, once per snapshot."""
+        return self._view(("why", kpi, by, team), lambda: explain_change(
+            self._data_for(by), self.window, now=self.now, kpi=kpi, by=by, team=team, config=self._config))
+
+    def _data_for(self, by: str) -> KpiData:
+        if by != "tag" or self._load_tags is None:
+            return self._data
+        with self._tag_lock:  # not self._lock: a view computing under it asks for this data
+            if self._tag_data is None:
+                self._tag_data = self._load_tags(self.window.previous().start, self.window.end)
+        return self._tag_data
+
+    def _view(self, key: tuple, compute):  # noqa: ANN001, ANN202
+        found = self._views.get(key)
+        if found is None:
+            with self._lock:
+                found = self._views.get(key)
+                if found is None:
+                    found = self._views[key] = compute()
+        return found
+
+
 class SnapshotCache:
     def __init__(
         self,
@@ -75,8 +111,10 @@ class SnapshotCache:
         max_windows: int = 8,
         timer: Callable[[], float] = time.monotonic,
         clock: Callable[[], datetime],
+        load_tags: Loader | None = None,
     ) -> None:
         self._load = load
+        self._load_tags = load_tags
         self._config = config or KpiConfig()
         self.ttl = ttl
         self.max_age = max(max_age, ttl)
@@ -127,7 +165,8 @@ class SnapshotCache:
         try:
             started = self._timer()
             data = self._load(window.previous().start, window.end)
-            snapshot = Snapshot(window, data, now=self._clock(), loaded_at=started, config=self._config)
+            snapshot = Snapshot(window, data, now=self._clock(), loaded_at=started, config=self._config,
+                                load_tags=self._load_tags)
             for by in scopes:  # a refresh recomputes what was asked of the old snapshot before the swap
                 snapshot.report(by)
         except Exception:

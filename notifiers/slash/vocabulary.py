@@ -40,6 +40,7 @@ def known_words(team_names: Sequence[str]) -> list[str]:
     words = {
         "teams",
         "breaches",
+        "why",
         "team",
         "agent",
         "me",
@@ -75,6 +76,8 @@ HELP = """\
 `/kpi comments [team|all] [period] [low]` — what the rating comments say, as themes; \
 `/kpi comments "refund"` — one theme's comments, newest first (`page 2`...)
 `/kpi breaches` — KPIs past their alert thresholds now
+`/kpi why csat [team|all] [period]` — what drove the change; add `by channel` (or `team`, `agent`, `priority`, `tag`)
+`/kpi csat by channel` — the KPIs per channel, priority, tag, agent or team
 `/kpi teams` — the teams you can ask about
 Add `public` to post the answer in the channel (team numbers only); otherwise only you see it.
 Example: `/kpi team billing csat frt 30d public`"""

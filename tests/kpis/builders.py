@@ -14,12 +14,16 @@ from kpis.dataset import (
     NO_TIME,
     PRIORITIES,
     AccountColumns,
+    BreakdownFacets,
+    Facets,
     KpiData,
     RatingColumns,
     SpendColumns,
     SurveyColumns,
     TicketColumns,
 )
+from kpis.breakdown import tag_keys
+from kpis.channels import channel_code
 from kpis.directory import Directory, scoped_id
 from kpis.records import (
     Account,
@@ -145,7 +149,24 @@ def from_records(
         spent=np.array([epoch(x.spent_at) for x in spend], dtype=np.int64),
         amount=np.array([x.amount for x in spend], dtype=np.float64),
     )
-    return KpiData(ticket_columns, rating_columns, survey_columns, d, account_columns, spend_columns)
+    tagsets: dict[tuple[str, ...], int] = {}
+
+    def facets(of: list[Ticket | None]) -> Facets:
+        return Facets(
+            channel=np.array([channel_code(t.source, t.channel) if t else -1 for t in of], dtype=np.int8),
+            priority=np.array([PRIORITIES.index(t.priority.value) if t and t.priority else -1 for t in of], dtype=np.int8),
+            tagset=np.array([tagsets.setdefault(tag_keys(t.tags), len(tagsets)) if t and tag_keys(t.tags) else -1
+                             for t in of], dtype=np.int32),
+        )
+
+    facet_columns = BreakdownFacets(
+        facets(tickets),
+        facets([by_key.get((r.source, r.instance, r.ticket_id)) for r in ratings]),
+        facets([by_key.get((s.source, s.instance, s.ticket_id)) for s in surveys]),
+    )
+    facet_columns = BreakdownFacets(facet_columns.tickets, facet_columns.ratings, facet_columns.surveys, tuple(tagsets))
+    return KpiData(ticket_columns, rating_columns, survey_columns, d, account_columns, spend_columns,
+                   facets=facet_columns)
 
 
 def is_easy(value: float, scale_min: float, scale_max: float, higher_is_better: bool) -> bool:

@@ -23,7 +23,7 @@ from tests.kpis.builders import from_records
 from kpis.engine import SCOPES, compute_report
 from kpis.format import change_text, value_text
 from kpis.query import load_kpi_data
-from kpis.records import Agent, Team, Ticket, TicketStatus
+from kpis.records import Agent, Priority, Team, Ticket, TicketStatus
 from kpis.results import MetricValue
 from kpis.store import Store
 from kpis.ticket_measures import TICKET_MEASURES
@@ -39,7 +39,7 @@ AGENTS = [Agent("zendesk", "acme", "a1", "Ann")]
 
 def ticket(vendor_id: str, **measured) -> Ticket:  # noqa: ANN003
     return Ticket("zendesk", "acme", vendor_id, IN_W, IN_W, TicketStatus.SOLVED, "solved", solved_at=IN_W,
-                  assignee_id="a1", group_id="g1", **measured)
+                  assignee_id="a1", group_id="g1", channel="email", priority=Priority.HIGH, tags=("vip",), **measured)
 
 
 @pytest.mark.parametrize("by", SCOPES)
@@ -104,17 +104,17 @@ def test_bands_come_from_the_catalogue():
 def test_ticket_columns_are_the_basics_then_each_declared_measurement():
     basics = ["created", "solved", "team", "agent", "priority", "excluded"]
     assert [f.name for f in fields(TicketColumns)] == basics + [m.name for m in TICKET_MEASURES]
-    assert list(TICKET.names) == basics + [m.name for m in TICKET_MEASURES]
+    assert list(TICKET.names) == basics + [m.name for m in TICKET_MEASURES] + ["channel", "tagset"]
 
 
-def test_the_stored_block_layout_is_the_one_format_1_was_written_with():
+def test_the_stored_block_layout_is_the_one_format_2_was_written_with():
     # Stored blocks of another layout would be misread: a changed layout must come with a new FORMAT.
-    assert FORMAT == 1
+    assert FORMAT == 2
     assert TICKET.descr == [
         ("created", "<i8"), ("solved", "<i8"), ("team", "<i4"), ("agent", "<i4"), ("priority", "|i1"),
         ("excluded", "|b1"), ("replies", "<f8"), ("reopens", "<f8"), ("first_reply", "<f8"),
         ("first_reply_business", "<f8"), ("first_resolution", "<f8"), ("first_resolution_business", "<f8"),
-        ("full_resolution", "<f8"), ("full_resolution_business", "<f8"),
+        ("full_resolution", "<f8"), ("full_resolution_business", "<f8"), ("channel", "|i1"), ("tagset", "<i4"),
     ]
 
 

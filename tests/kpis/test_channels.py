@@ -1,4 +1,4 @@
-from connectors.channels import normalise_channel
+from kpis.channels import normalise_channel
 
 
 def test_each_helpdesk_maps_to_the_shared_names():

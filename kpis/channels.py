@@ -1,7 +1,8 @@
 """One channel vocabulary across helpdesks, so `--by channel` compares like with like.
 
-Normalised values: email, web, chat, phone, social, api, other. Connectors keep the raw
-value beside it. Sources of the raw values:
+Normalised values: email, web, chat, phone, social, api, other. The store keeps the raw value
+each connector wrote; the KPI layer maps it when it packs the records (so a mapping change
+needs no migration, only a block rebuild). Sources of the raw values:
 - Zendesk `via.channel`: https://developer.zendesk.com/documentation/ticketing/reference-guides/via-object-reference/
 - Freshdesk `source` (integer): https://developers.freshdesk.com/api/#tickets
 - Intercom `source.type`: https://developers.intercom.com/docs/references/rest-api/api.intercom.io/conversations
@@ -21,6 +22,9 @@ _ZENDESK = {
 _FRESHDESK = {
     "1": "email", "2": "web", "3": "phone", "4": "web", "5": "social", "6": "social",
     "7": "chat", "8": "chat", "9": "web", "10": "email",
+    # The names the Freshdesk connector stores for the codes it knows.
+    "email": "email", "portal": "web", "phone": "phone", "chat": "chat", "feedback_widget": "web",
+    "outbound_email": "email",
 }
 _INTERCOM = {
     "conversation": "chat", "email": "email", "push": "chat", "phone_call": "phone",
@@ -29,6 +33,8 @@ _INTERCOM = {
 }
 _HELPSCOUT = {"email": "email", "chat": "chat", "phone": "phone", "beacon-v2": "chat",
               "web": "web", "api": "api"}
+
+CHANNELS = ("email", "web", "chat", "phone", "social", "api", "other")
 
 _BY_SOURCE = {"zendesk": _ZENDESK, "freshdesk": _FRESHDESK, "intercom": _INTERCOM,
               "helpscout": _HELPSCOUT}
@@ -39,3 +45,9 @@ def normalise_channel(source: str, raw: object) -> str | None:
     if raw is None or raw == "":
         return None
     return _BY_SOURCE.get(source, {}).get(str(raw).strip().lower(), "other")
+
+
+def channel_code(source: str, raw: object) -> int:
+    """Index of the normalised channel in :data:`CHANNELS`; -1 when the helpdesk gave none."""
+    name = normalise_channel(source, raw)
+    return -1 if name is None else CHANNELS.index(name)
