@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -15,8 +15,10 @@ from connectors.base import Connector, SyncOptions
 from helpdesk_kpis import metrics
 from helpdesk_kpis.jobs.sync_lock import SyncLock
 from kpis.columnar.cache import refresh
+from kpis.errors import HelpdeskKpisError
 from kpis.store import Store
 from kpis.store.leases import DEFAULT_FAILOVER_SECONDS
+from kpis.store.sync_runs import SyncRun, record_sync_run
 
 
 @dataclass
@@ -104,15 +106,34 @@ def run_sync(
             locked.enter_context(lock.holding())
             try:
                 _sync_connector(store, connector, summary, progress, lock, since=since, now=now, full=full)
-            except BaseException:
-                metrics.SYNC_RUNS.labels(connector.label, "failed").inc()
+            except BaseException as error:
+                _ended(store, connector, _outcome_of(error), error)
                 raise
-            metrics.SYNC_RUNS.labels(connector.label, "ok").inc()
+            _ended(store, connector, "ok")
     # Rebuild the KPI blocks of every stale day (those this sync touched, and any a stopped sync
     # left), so that reports read them ready-made.
     summary.cache_days = refresh(store)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _outcome_of(error: BaseException) -> str:
+    return "stopped" if isinstance(error, (KeyboardInterrupt, SystemExit)) else "failed"
+
+
+def _ended(store: Store, connector: Connector, outcome: str, error: BaseException | None = None) -> None:
+    """Count the run for /metrics and keep how it ended for /healthz (in every process's view)."""
+    metrics.SYNC_RUNS.labels(connector.label, outcome).inc()
+    detail = None
+    if error is not None:
+        detail = str(error) if isinstance(error, HelpdeskKpisError) else type(error).__name__
+    run = SyncRun(connector.source, connector.instance, datetime.now(timezone.utc), outcome, detail)
+    try:
+        record_sync_run(store, run)
+    except HelpdeskKpisError:
+        if error is None:
+            raise
+        # Already failing: the store's own trouble must not hide why the sync stopped.
 
 
 def _sync_connector(

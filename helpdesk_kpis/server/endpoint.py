@@ -27,6 +27,7 @@ from helpdesk_kpis.jobs.rules import rules_from
 from helpdesk_kpis.jobs.slack_runs import clock as utc_clock
 from helpdesk_kpis.jobs.teams import reporting_teams
 from helpdesk_kpis.jobs.themes_report import window_themes
+from helpdesk_kpis.server.health import health_report
 from helpdesk_kpis.server.observed import Observed
 from kpis.errors import ConfigError, CredentialError, RunFailed
 from kpis.query import load_kpi_data
@@ -192,11 +193,11 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def start_endpoint(
-    ctx: AppContext, *, host: str, port: int, clock: Callable[[], datetime] = utc_clock
+    ctx: AppContext, *, host: str, port: int, clock: Callable[[], datetime] = utc_clock, role: str = "all"
 ) -> RunningServer:
     """Build the endpoint, start serving, and warm the common answers in the background."""
     endpoint = build_endpoint(ctx, clock=clock)
-    server = RunningServer(Observed(endpoint.app), host, port)
+    server = RunningServer(Observed(endpoint.app, health=lambda: health_report(ctx, role)), host, port)
     server.start()
     warm_in_background(endpoint.slash, ctx, clock)
     return server

@@ -35,6 +35,7 @@ from helpdesk_kpis.jobs.slack_runs import run_alerts, run_digests
 from helpdesk_kpis.jobs.sync import run_sync
 from helpdesk_kpis.log_output import log_context
 from helpdesk_kpis.server.digest_times import digest_times, due_now, latest_due, trigger
+from helpdesk_kpis.server.health import note_missed
 from helpdesk_kpis.server.leadership import Leadership
 from kpis.errors import ConfigError, HelpdeskKpisError
 
@@ -92,6 +93,7 @@ def build_scheduler(
 
 def _missed(event: JobExecutionEvent, console: Console) -> None:
     """A job APScheduler skipped (later than its grace): said on the admin's channel, never only a warning."""
+    note_missed(f"{event.job_id} due at {event.scheduled_run_time:%Y-%m-%d %H:%M %Z}")
     console.print(
         f"[red]missed:[/] {escape(event.job_id)} was due at {event.scheduled_run_time:%Y-%m-%d %H:%M %Z} and did not run "
         "in time (the process was stopped or busy); post a digest by hand with `helpdesk-kpis digest --date ...`",
@@ -133,6 +135,7 @@ def post_digests(ctx: AppContext, console: Console, names: list[str], at: str | 
         due = latest_due(at, ctx.settings().config, now)
         if due is None:
             hours = ctx.settings().config.digest.catch_up_hours
+            note_missed(f"digests at {at}")
             console.print(f"[red]digests at {at} missed:[/] more than {hours:g} hours late, or past midnight; post them "
                           "with `helpdesk-kpis digest --date ...`", highlight=False, soft_wrap=True)
             return
@@ -144,7 +147,9 @@ def post_digests(ctx: AppContext, console: Console, names: list[str], at: str | 
             console.print(f"[red]digest {escape(name)}:[/] {escape(str(error))}", highlight=False)
 
 
-def start_http_endpoint(ctx: AppContext, console: Console, *, host: str | None = None, port: int | None = None):  # noqa: ANN201
+def start_http_endpoint(  # noqa: ANN201
+    ctx: AppContext, console: Console, *, host: str | None = None, port: int | None = None, role: str = "all"
+):
     """The `/kpi` endpoint in a thread of this process, sharing ``ctx``'s settings and store.
 
     Off (with a line saying so) while ``SLACK_SIGNING_SECRET`` is unset: digests and alerts need
@@ -159,7 +164,7 @@ def start_http_endpoint(ctx: AppContext, console: Console, *, host: str | None =
         return None
     host = host or settings.config.server.host
     port = settings.config.server.port if port is None else port
-    server = start_endpoint(ctx, host=host, port=port)
+    server = start_endpoint(ctx, host=host, port=port, role=role)
     console.print(f"/kpi endpoint: http://{host}:{server.port}/slack/events (health: /healthz)", highlight=False)
     return server
 
@@ -202,10 +207,10 @@ def run_forever(
         settings = ctx.settings()
         server = start_socket_endpoint(
             ctx, console, host=host or settings.config.server.host,
-            port=settings.config.server.port if port is None else port,
+            port=settings.config.server.port if port is None else port, role=role,
         )
     else:
-        server = start_http_endpoint(ctx, console, host=host, port=port)
+        server = start_http_endpoint(ctx, console, host=host, port=port, role=role)
     try:
         if runs_jobs:
             run_scheduler(ctx, console=console)

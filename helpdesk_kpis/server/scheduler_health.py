@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.server.endpoint import RunningServer
+from helpdesk_kpis.server.health import health_report
 from helpdesk_kpis.server.observed import Observed
 
 
@@ -25,17 +26,8 @@ def health_app(ctx: AppContext, role: str, *, connected: Callable[[], bool] | No
     """``connected``: whether the Socket Mode connection is up, for a Socket Mode endpoint."""
 
     def healthz(request: Request) -> JSONResponse:  # noqa: ARG001
-        try:
-            ctx.store().ping()
-        except Exception:  # noqa: BLE001 - any failure to reach the store is "down"
-            return JSONResponse({"status": "down", "role": role, "store": "unreachable"}, status_code=503)
-        body = {"status": "ok", "role": role, "store": "ok"}
-        if connected is not None:
-            up = connected()
-            body["socket_mode"] = "connected" if up else "reconnecting"
-            if not up:
-                body["status"] = "degraded"
-        return JSONResponse(body)
+        status, body = health_report(ctx, role, connected=connected)
+        return JSONResponse(body, status_code=status)
 
     return Starlette(routes=[Route("/healthz", healthz, methods=["GET"])])
 

@@ -54,13 +54,14 @@ def app_token(ctx: AppContext) -> str:
 
 
 def start_socket_endpoint(
-    ctx: AppContext, console: Console, *, host: str, port: int, clock: Callable[[], datetime] = utc_clock
+    ctx: AppContext, console: Console, *, host: str, port: int, clock: Callable[[], datetime] = utc_clock,
+    role: str = "endpoint",
 ) -> SocketEndpoint:
     token = app_token(ctx)
     slash = build_slash_app(ctx, clock=clock, socket_mode=True)
     connection = SocketModeConnection(slash.bolt, token, on_request=_count_request)
     connection.connect()
-    health = RunningServer(Observed(health_app(ctx, "endpoint", connected=lambda: connection.connected)), host, port)
+    health = RunningServer(Observed(health_app(ctx, role, connected=lambda: connection.connected)), host, port)
     try:
         health.start()
     except BaseException:

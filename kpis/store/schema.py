@@ -290,3 +290,14 @@ seen_signatures = Table(
     Column("expires_at", UtcTimestamp, nullable=False),
     Index("ix_seen_signatures_expires_at", "expires_at"),
 )
+
+# How the last sync of each connector instance ended, for `/healthz` (kpis.store.sync_runs).
+sync_runs = Table(
+    "sync_runs",
+    metadata,
+    Column("source", String(32), primary_key=True),
+    Column("instance", String(64), primary_key=True),
+    Column("finished_at", UtcTimestamp, nullable=False),
+    Column("outcome", String(16), nullable=False),  # ok | failed | stopped
+    Column("detail", Text),  # the one line of a failure (never a secret)
+)

@@ -76,7 +76,8 @@ def post(url: str, text: str, user: str, channel: str, slack: FakeSlack, *, secr
 
 def test_serve_answers_signed_commands_over_http_and_stops_cleanly(server):
     url, slack, process = server
-    assert requests.get(url + "/healthz", timeout=5).json() == {"status": "ok"}
+    health = requests.get(url + "/healthz", timeout=5).json()
+    assert (health["status"], health["role"], health["store"]) == ("ok", "all", "ok")
 
     team = post(url, "team billing csat 7d", "U0OTTO", "C0BILLING", slack)
     assert team.status_code == 200

@@ -43,7 +43,8 @@ def test_kpi_is_answered_over_socket_mode_and_survives_a_disconnect_and_a_droppe
             assert socket.wait_connected(1)
             assert "Billing" in ask(socket, "team billing csat")["text"]
             health = requests.get(url + "/healthz", timeout=10).json()
-            assert health == {"status": "ok", "role": "endpoint", "store": "ok", "socket_mode": "connected"}
+            assert health == {"status": "ok", "role": "endpoint", "store": "ok", "socket_mode": "connected",
+                              "connectors": {}}
 
             socket.disconnect("refresh_requested")  # Slack moves the app to a new connection
             assert socket.wait_connected(2)
