@@ -79,6 +79,7 @@ def test_compose_commands_run_as_processes_on_one_store_and_pass_the_image_healt
             health = requests.get(url + "/healthz", timeout=10)
             assert health.status_code == 200, (name, health.text)
             assert health.json()["status"] == "ok"
+            assert health.json()["role"] == ("scheduler" if name == "scheduler" else "endpoint")
             port = url.rsplit(":", 1)[1]
             checked = subprocess.run([sys.executable, *health_check[1:]], env={"HEALTHCHECK_PORT": port}, check=False,
                                      capture_output=True, text=True, timeout=60)
