@@ -16,11 +16,27 @@ import pytest
 import requests
 
 from tests.fakes.slack.api import TOKEN, FakeSlack
-from tests.fakes.slack.signing import SIGNING_SECRET
+from tests.fakes.slack.signing import SIGNING_SECRET, command_body, signed_headers
 
 #: Generous: starting Python, the store and the scheduler on a machine whose cores are busy.
 START_SECONDS = 30
 STOP_SECONDS = 30
+
+
+#: One team and its lead, and no [connectors...] section at all: an endpoint process only reads the store.
+ENDPOINT_CONFIG = """
+[[teams]]
+name = "Billing"
+channel = "C0BILLING"
+sources = ["zendesk:acme:1"]
+leads = ["U0LENA"]
+"""
+
+
+def ask(url: str, slack: FakeSlack, text: str, *, secret: str = SIGNING_SECRET) -> requests.Response:
+    """``/kpi text`` from Otto in Billing's channel, signed with ``secret``, over HTTP."""
+    body = command_body(text, user_id="U0OTTO", channel_id="C0BILLING", response_url=slack.response_url())
+    return requests.post(url + "/slack/events", data=body, headers=signed_headers(body, secret=secret), timeout=10)
 
 
 def free_port() -> int:

@@ -8,17 +8,10 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.fakes.slack.api import FakeSlack
-from tests.fakes.slack.signing import command_body, signed_headers
-from tests.helpdesk_kpis.server.serving import serve_env, serving
+from tests.helpdesk_kpis.server.serving import ENDPOINT_CONFIG, ask, serve_env, serving
 from tests.notifiers.slash import conftest as desk
 
-CONFIG = """
-[[teams]]
-name = "Billing"
-channel = "C0BILLING"
-sources = ["zendesk:acme:1"]
-leads = ["U0LENA"]
-"""
+CONFIG = ENDPOINT_CONFIG
 
 
 def samples(url: str) -> dict[tuple[str, tuple], float]:
@@ -37,11 +30,8 @@ def test_the_endpoint_counts_kpi_requests_by_outcome_with_their_latency(tmp_path
     with FakeSlack() as slack:
         slack.users.update(desk.SLACK_USERS)
         with serving(tmp_path, serve_env(tmp_path, slack), "--role", "endpoint") as (url, _process):
-            body = command_body("team billing csat", user_id="U0OTTO", channel_id="C0BILLING",
-                                response_url=slack.response_url())
-            assert requests.post(url + "/slack/events", data=body, headers=signed_headers(body), timeout=10).ok
-            forged = signed_headers(body, secret="0" * 32)
-            assert requests.post(url + "/slack/events", data=body, headers=forged, timeout=10).status_code == 401
+            assert ask(url, slack, "team billing csat").ok
+            assert ask(url, slack, "team billing csat", secret="0" * 32).status_code == 401
             found = samples(url)
     assert found[("helpdesk_kpis_slash_requests_total", (("outcome", "answered"),))] == 1
     assert found[("helpdesk_kpis_slash_requests_total", (("outcome", "refused"),))] == 1

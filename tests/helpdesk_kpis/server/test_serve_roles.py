@@ -8,18 +8,10 @@ import sys
 import requests
 
 from tests.fakes.slack.api import FakeSlack
-from tests.fakes.slack.signing import command_body, signed_headers
-from tests.helpdesk_kpis.server.serving import serve_env, serving
+from tests.helpdesk_kpis.server.serving import ENDPOINT_CONFIG, ask, serve_env, serving
 from tests.notifiers.slash import conftest as desk
 
-# No [connectors...] section at all: an endpoint process only reads the store.
-CONFIG = """
-[[teams]]
-name = "Billing"
-channel = "C0BILLING"
-sources = ["zendesk:acme:1"]
-leads = ["U0LENA"]
-"""
+CONFIG = ENDPOINT_CONFIG
 
 
 def test_endpoint_role_answers_without_connectors_and_schedules_nothing(tmp_path):
@@ -27,9 +19,7 @@ def test_endpoint_role_answers_without_connectors_and_schedules_nothing(tmp_path
     with FakeSlack() as slack:
         slack.users.update(desk.SLACK_USERS)
         with serving(tmp_path, serve_env(tmp_path, slack), "--role", "endpoint") as (url, process):
-            body = command_body("team billing csat", user_id="U0OTTO", channel_id="C0BILLING",
-                                response_url=slack.response_url())
-            answer = requests.post(url + "/slack/events", data=body, headers=signed_headers(body), timeout=10)
+            answer = ask(url, slack, "team billing csat")
             assert answer.status_code == 200
             assert "Billing" in answer.json()["text"]
         out = process.stdout.read()

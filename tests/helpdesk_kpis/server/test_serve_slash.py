@@ -14,8 +14,8 @@ import requests
 
 from kpis.store import Store
 from tests.fakes.slack.api import TOKEN, FakeSlack
-from tests.helpdesk_kpis.server.serving import serve_env, serving
 from tests.fakes.slack.signing import SIGNING_SECRET, command_body, signed_headers
+from tests.helpdesk_kpis.server.serving import serve_env, serving
 from tests.notifiers.slash import conftest as desk
 
 CONFIG = """

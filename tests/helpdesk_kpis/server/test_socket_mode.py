@@ -10,16 +10,10 @@ import requests
 from tests.fakes.slack.api import FakeSlack
 from tests.fakes.slack.signing import command_fields
 from tests.fakes.slack.socket_mode import APP_TOKEN, FakeSocketMode
-from tests.helpdesk_kpis.server.serving import serve_env, serving
+from tests.helpdesk_kpis.server.serving import ENDPOINT_CONFIG, serve_env, serving
 from tests.notifiers.slash import conftest as desk
 
-CONFIG = """
-[[teams]]
-name = "Billing"
-channel = "C0BILLING"
-sources = ["zendesk:acme:1"]
-leads = ["U0LENA"]
-"""
+CONFIG = ENDPOINT_CONFIG
 
 
 def socket_env(tmp_path, slack, token=APP_TOKEN):
