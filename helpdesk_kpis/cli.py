@@ -110,8 +110,11 @@ def sync(
 
     Then, when [[alerts]] rules are configured, evaluates them and posts what changed.
     """
+    import signal
+
     from helpdesk_kpis.jobs import slack_runs
     from helpdesk_kpis.jobs.sync import run_sync
+    from helpdesk_kpis.stop_signals import SIGTERM_EXIT, StopSignals
 
     app_ctx: AppContext = ctx.obj
     now = _now()
@@ -124,8 +127,15 @@ def sync(
     overrides = {"file": {"skip_bad_rows": True}} if skip_bad_rows else None
     connectors = app_ctx.connectors(only=connector, overrides=overrides)
     store = app_ctx.store()
-    summary = run_sync(store, connectors, since=start, now=now, full=full, console=console)
+    # SIGTERM (a supervisor stopping the run) ends the sync at its next page boundary.
+    with StopSignals([signal.SIGTERM]) as stop:
+        summary = run_sync(store, connectors, since=start, now=now, full=full, console=console,
+                           should_stop=stop.should_stop)
     console.print(summary.line())
+    if summary.stopped:
+        err.print("sync stopped by SIGTERM at a page boundary: every page stored so far is kept; the next sync "
+                  "resumes from there", highlight=False)
+        raise typer.Exit(SIGTERM_EXIT)
     schedule = app_ctx.settings().config.schedule
     if app_ctx.settings().config.alerts and schedule.alerts_after_sync and not no_alerts:
         slack_runs.run_alerts(app_ctx, now=_now(), console=console)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -29,6 +29,8 @@ class SyncSummary:
     seconds: float = 0.0
     #: Days of the KPI block cache rebuilt at the end of the sync.
     cache_days: int = 0
+    #: Stopped on request at a page boundary, before the end of the data (the next run resumes).
+    stopped: bool = False
 
     @property
     def records(self) -> int:
@@ -59,6 +61,7 @@ def run_sync(
     now: datetime,
     full: bool = False,
     console: Console | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> SyncSummary:
     """Pull each connector's streams from their saved cursors; ``full`` starts over from ``since``.
 
@@ -66,6 +69,10 @@ def run_sync(
     any moment, by error or kill, loses nothing and the next run resumes after the last page.
     At the end, the KPI block cache of every day the sync touched is rebuilt (a sync stopped
     before leaves them stale: reports rebuild them as they read, the next sync stores them).
+
+    ``should_stop`` is asked after each stored page (every connector's pages are pulled one at a
+    time, so no request for the next one has been sent): when it says so the sync ends there,
+    with ``stopped`` set, skipping the cache rebuild so that it stops promptly.
     """
     summary = SyncSummary()
     started = time.monotonic()
@@ -100,9 +107,17 @@ def run_sync(
                     stats.records += len(page.records)
                     stats.pages += 1
                     progress.update(task, records=stats.records, pages=stats.pages)
+                    if should_stop():
+                        summary.stopped = True
+                        break
+                if summary.stopped:
+                    break
                 progress.update(task, completed=1, total=1)
-    # Rebuild the KPI blocks of every stale day (those this sync touched, and any a stopped sync
-    # left), so that reports read them ready-made.
-    summary.cache_days = refresh(store)
+            if summary.stopped:
+                break
+    if not summary.stopped:
+        # Rebuild the KPI blocks of every stale day (those this sync touched, and any a stopped
+        # sync left), so that reports read them ready-made.
+        summary.cache_days = refresh(store)
     summary.seconds = time.monotonic() - started
     return summary

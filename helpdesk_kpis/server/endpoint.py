@@ -9,10 +9,12 @@ with the configured teams merged as the digests merge them (:mod:`helpdesk_kpis.
 from __future__ import annotations
 
 import logging
+import math
 import socket
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,6 +36,7 @@ from notifiers.slash.access import AccessPolicy, TeamAccess
 from notifiers.slash.answers import KpiCommands
 from notifiers.slash.app import build_bolt_app
 from notifiers.slash.breaches import active_breaches
+from notifiers.slash.inflight import InFlight
 from notifiers.slash.people import SlackPeople
 from notifiers.slash.server import create_asgi_app
 from notifiers.slash.snapshots import SnapshotCache
@@ -51,6 +54,10 @@ WARM_SCOPES = ("team", "agent", "overall")
 class SlashEndpoint:
     app: Starlette
     snapshots: SnapshotCache
+    #: The answers owed through response_url, drained at shutdown.
+    inflight: InFlight
+    #: Where the answers are computed; what is still queued there at the end of a shutdown is dropped.
+    answers: ThreadPoolExecutor
 
     def warm(self, now: datetime, zone) -> None:  # noqa: ANN001
         windows = [window_for_period(period, now=now, zone=zone) for period in WARM_PERIODS]
@@ -87,6 +94,8 @@ def build_endpoint(ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock
         people=SlackPeople(client, overrides=config.slash.users, ttl=config.slash.lookup_cache_seconds),
         breaches=lambda: active_breaches(DeliveryLog(store).alert_states().values(), rules),
     )
+    inflight = InFlight()
+    answers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kpi-answer")
     try:
         bolt = build_bolt_app(
             commands,
@@ -94,6 +103,8 @@ def build_endpoint(ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock
             client=client,
             command=config.slash.command,
             inline_seconds=config.slash.inline_seconds,
+            executor=answers,
+            inflight=inflight,
         )
     except BoltError:
         raise CredentialError(
@@ -110,13 +121,22 @@ def build_endpoint(ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock
     app = create_asgi_app(
         bolt, healthy=healthy, signing_secret=env.slack_signing_secret.get_secret_value(), max_body_bytes=config.slash.max_body_bytes
     )
-    return SlashEndpoint(app, snapshots)
+    return SlashEndpoint(app, snapshots, inflight, answers)
 
 
 class RunningServer:
-    """uvicorn serving an ASGI app in a thread of this process (the scheduler keeps the main thread)."""
+    """uvicorn serving an ASGI app in a thread of this process (the main thread waits for signals).
 
-    def __init__(self, app: Starlette, host: str, port: int) -> None:
+    :meth:`stop` is bounded by ``grace`` seconds: new requests are refused (the socket closes),
+    requests in progress are answered, and, for the `/kpi` endpoint, answers owed through
+    ``response_url`` get until then to go out before their callers are told to ask again.
+    """
+
+    def __init__(
+        self, app: Starlette, host: str, port: int, *, grace: float = 5.0, endpoint: SlashEndpoint | None = None
+    ) -> None:
+        self.grace = grace
+        self._endpoint = endpoint
         self._socket = _listen(host, port)
         self.port = self._socket.getsockname()[1]
         config = uvicorn.Config(
@@ -125,7 +145,9 @@ class RunningServer:
             access_log=False,
             server_header=False,
             log_config=None,
-            timeout_graceful_shutdown=5,
+            # Requests in progress end quickly once the drain begins (notifiers.slash.inflight); past
+            # this uvicorn cancels them rather than waiting without bound.
+            timeout_graceful_shutdown=max(1, math.ceil(grace)),
             timeout_keep_alive=30,
         )
         self.server = uvicorn.Server(config)
@@ -141,10 +163,22 @@ class RunningServer:
                 raise RunFailed("the /kpi HTTP server did not start; see the log above")
             time.sleep(0.02)
 
-    def stop(self) -> None:
+    def stop(self) -> int:
+        """Stop within ``grace`` seconds (and a second for uvicorn's own bookkeeping); returns how
+        many `/kpi` callers were told to ask again."""
+        deadline = time.monotonic() + self.grace
+        if self._endpoint is not None:
+            self._endpoint.inflight.begin_drain()
         self.server.should_exit = True
-        self._thread.join(timeout=10)
+        self._thread.join(timeout=self.grace + 1)
         self._socket.close()
+        if self._endpoint is None:
+            return 0
+        self._endpoint.inflight.wait_answered(deadline)
+        told = self._endpoint.inflight.tell_restarted()
+        if not self._thread.is_alive():  # no request can submit to it any more
+            self._endpoint.answers.shutdown(wait=False, cancel_futures=True)
+        return told
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -166,7 +200,8 @@ def start_endpoint(
 ) -> RunningServer:
     """Build the endpoint, start serving, and warm the common answers in the background."""
     endpoint = build_endpoint(ctx, clock=clock)
-    server = RunningServer(endpoint.app, host, port)
+    grace = ctx.settings().config.server.shutdown_grace_seconds
+    server = RunningServer(endpoint.app, host, port, grace=grace, endpoint=endpoint)
     server.start()
     zone = ctx.settings().config.reporting.zone
 

@@ -9,15 +9,23 @@
 Jobs run one at a time (a single worker): a digest never reads the store while a sync is halfway
 through a page, and two jobs never share the SQLite writer. A job that fails prints its one line
 and the schedule goes on; a job that is late (the machine slept) runs once, not once per missed time.
+
+SIGINT or SIGTERM stops everything within ``[server] shutdown_grace_seconds``: no new job starts,
+a running sync stops at its next page boundary (what it stored stays; the next run resumes), the
+endpoint takes no new work and its answers in progress get the grace to go out (the rest are told
+to ask again); then `serve` exits 0. A second signal exits at once (:mod:`helpdesk_kpis.stop_signals`).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -29,6 +37,7 @@ from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs import slack_runs
 from helpdesk_kpis.jobs.slack_runs import run_alerts, run_digests
 from helpdesk_kpis.jobs.sync import run_sync
+from helpdesk_kpis.stop_signals import StopSignals, leave_without
 from kpis.errors import ConfigError, HelpdeskKpisError
 
 #: How late a job may start and still run (a laptop waking up, a long sync before it).
@@ -37,8 +46,19 @@ MISFIRE_GRACE_SECONDS = 30 * 60
 FIRST_SYNC_DAYS = 90
 
 
-def build_scheduler(ctx: AppContext, *, console: Console, scheduler: BaseScheduler | None = None) -> BaseScheduler:
-    """The configured jobs on ``scheduler`` (a new BlockingScheduler by default), not yet started."""
+def _never() -> bool:
+    return False
+
+
+def build_scheduler(
+    ctx: AppContext,
+    *,
+    console: Console,
+    scheduler: BaseScheduler | None = None,
+    should_stop: Callable[[], bool] = _never,
+) -> BaseScheduler:
+    """The configured jobs on ``scheduler`` (a new BlockingScheduler by default), not yet started;
+    a sync asks ``should_stop`` after each page."""
     settings = ctx.settings()
     config = settings.config
     zone = config.reporting.zone
@@ -50,7 +70,7 @@ def build_scheduler(ctx: AppContext, *, console: Console, scheduler: BaseSchedul
     )
     every = config.schedule.sync_every_minutes
     scheduler.add_job(
-        sync_then_alerts, IntervalTrigger(minutes=every, timezone=zone), args=[ctx, console], id="sync",
+        sync_then_alerts, IntervalTrigger(minutes=every, timezone=zone), args=[ctx, console, should_stop], id="sync",
         name=f"sync every {every} min" + (", then alerts" if config.schedule.alerts_after_sync else ""),
         next_run_time=datetime.now(zone),  # the first sync right away
     )
@@ -69,11 +89,16 @@ def build_scheduler(ctx: AppContext, *, console: Console, scheduler: BaseSchedul
     return scheduler
 
 
-def sync_then_alerts(ctx: AppContext, console: Console) -> None:
+def sync_then_alerts(ctx: AppContext, console: Console, should_stop: Callable[[], bool] = _never) -> None:
     now = slack_runs.clock()
     try:
-        summary = run_sync(ctx.store(), ctx.connectors(), since=now - timedelta(days=FIRST_SYNC_DAYS), now=now)
+        summary = run_sync(
+            ctx.store(), ctx.connectors(), since=now - timedelta(days=FIRST_SYNC_DAYS), now=now, should_stop=should_stop
+        )
         console.print(escape(summary.line()), highlight=False)
+        if summary.stopped:
+            console.print("sync stopped at a page boundary; the next run resumes from there", highlight=False)
+            return
         if ctx.settings().config.schedule.alerts_after_sync and ctx.settings().config.alerts:
             run_alerts(ctx, now=slack_runs.clock(), console=console)
     except HelpdeskKpisError as error:
@@ -116,7 +141,7 @@ ROLES = ("all", "endpoint", "scheduler")
 def run_forever(
     ctx: AppContext, *, console: Console, host: str | None = None, port: int | None = None, role: str = "all"
 ) -> None:
-    """Check the configuration, start what ``role`` runs, and block until Ctrl-C."""
+    """Check the configuration, start what ``role`` runs, and block until SIGINT or SIGTERM."""
     if role not in ROLES:
         raise ConfigError(f"unknown role {role!r}; use one of: {', '.join(ROLES)}")
     runs_jobs = role in ("all", "scheduler")
@@ -125,43 +150,63 @@ def run_forever(
     ctx.store()
     if runs_jobs and (ctx.settings().config.teams or ctx.settings().config.alerts):
         ctx.slack_client()
-    if role == "scheduler":
-        from helpdesk_kpis.server.scheduler_health import start_health_server  # uvicorn only when serving
+    grace = ctx.settings().config.server.shutdown_grace_seconds
+    with StopSignals() as stop:
+        if role == "scheduler":
+            from helpdesk_kpis.server.scheduler_health import start_health_server  # uvicorn only when serving
 
-        server = start_health_server(ctx, console, host=host, port=port)
-    else:
-        server = start_http_endpoint(ctx, console, host=host, port=port)
-    try:
-        if runs_jobs:
-            run_scheduler(ctx, console=console)
+            server = start_health_server(ctx, console, host=host, port=port)
         else:
-            console.print("serving the /kpi endpoint only (role endpoint); Ctrl-C stops", highlight=False)
-            _wait_for_interrupt()
-    finally:
-        if server is not None:
-            server.stop()
+            server = start_http_endpoint(ctx, console, host=host, port=port)
+        scheduler = None
+        try:
+            if runs_jobs:
+                scheduler = start_jobs(ctx, console=console, should_stop=stop.should_stop)
+            else:
+                console.print("serving the /kpi endpoint only (role endpoint); Ctrl-C stops", highlight=False)
+            received = stop.wait()
+        except BaseException:
+            if server is not None:
+                server.stop()
+            raise
+        console.print(
+            f"{received.name if received else 'stop'}: stopping within {grace:g}s (again to exit at once)",
+            highlight=False,
+        )
+        _stop_within(grace, console, server, scheduler)
+    leave_without(threads_left_after=0.5)
 
 
-def run_scheduler(ctx: AppContext, *, console: Console) -> None:
-    """The one place the jobs start (roles ``all`` and ``scheduler``): blocks until Ctrl-C.
+def start_jobs(ctx: AppContext, *, console: Console, should_stop: Callable[[], bool]) -> BaseScheduler:
+    """The one place the jobs start (roles ``all`` and ``scheduler``), in a background thread.
 
     A leader lease, when there is one, is taken here before ``scheduler.start()``.
     """
-    scheduler = build_scheduler(ctx, console=console)
+    scheduler = build_scheduler(ctx, console=console, scheduler=BackgroundScheduler(), should_stop=should_stop)
     for job in scheduler.get_jobs():
         console.print(f"scheduled: {escape(job.name)}", highlight=False)
     zone = ctx.settings().config.reporting.zone.key
-    console.print(f"serving (times in {zone}); Ctrl-C stops after the running job")
-    try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        scheduler.shutdown(wait=True)
+    console.print(f"serving (times in {zone}); Ctrl-C or SIGTERM stops", highlight=False)
+    scheduler.start()
+    return scheduler
 
 
-def _wait_for_interrupt() -> None:
-    stop = threading.Event()
-    try:
-        while not stop.wait(3600):
-            pass
-    except (KeyboardInterrupt, SystemExit):
-        return
+def _stop_within(grace: float, console: Console, server, scheduler: BaseScheduler | None) -> None:  # noqa: ANN001
+    """No new job, the running one told to stop (it was, by the signal), the endpoint drained."""
+    deadline = time.monotonic() + grace
+    closing = None
+    if scheduler is not None:
+        # shutdown(wait=True) waits for the running job; in its own thread, so that the wait is bounded.
+        closing = threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}, name="jobs-stop", daemon=True)
+        closing.start()
+    if server is not None:
+        told = server.stop()
+        if told:
+            console.print(f"/kpi: {told} answer{'s' if told != 1 else ''} not ready in time; asked to ask again",
+                          highlight=False)
+    if closing is not None:
+        closing.join(timeout=max(0.0, deadline - time.monotonic()))
+        if closing.is_alive():
+            console.print(f"the running job did not stop within {grace:g}s; what it stored is kept and the next "
+                          "run resumes", highlight=False)
+    console.print("stopped", highlight=False)

@@ -1,0 +1,79 @@
+"""SIGINT / SIGTERM as a cooperative stop request, shared by `serve` and `sync`.
+
+The first signal only sets :attr:`StopSignals.requested`: the work checks it at safe points
+(a sync between pages, `serve` in its main loop) and winds down. A second signal means "now":
+the process exits at once with 128 + the signal number, as a shell reports a killed process.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterable
+
+#: The exit code of a process stopped by SIGTERM (128 + 15), as shells and supervisors expect.
+SIGTERM_EXIT = 128 + signal.SIGTERM
+
+
+class StopSignals:
+    def __init__(self, signals: Iterable[signal.Signals] = (signal.SIGINT, signal.SIGTERM)) -> None:
+        self.requested = threading.Event()
+        self.received: signal.Signals | None = None
+        self._signals = tuple(signals)
+        self._before: dict[signal.Signals, object] = {}
+
+    def install(self) -> StopSignals:
+        """Handle the signals from now on (call from the main thread)."""
+        for number in self._signals:
+            self._before[number] = signal.signal(number, self._handle)
+        return self
+
+    def restore(self) -> None:
+        """The handlers from before :meth:`install` again."""
+        for number, handler in self._before.items():
+            signal.signal(number, handler)
+        self._before.clear()
+
+    def __enter__(self) -> StopSignals:
+        return self.install()
+
+    def __exit__(self, *exc: object) -> None:
+        self.restore()
+
+    def should_stop(self) -> bool:
+        return self.requested.is_set()
+
+    def wait(self) -> signal.Signals | None:
+        """Block until a stop is requested; the signal that asked for it."""
+        # Event.wait in the main thread wakes for a signal handler on POSIX; the long timeout only
+        # keeps the loop from depending on it.
+        while not self.requested.wait(3600):
+            pass
+        return self.received
+
+    def _handle(self, number: int, _frame: object) -> None:
+        if self.requested.is_set():
+            sys.stderr.write(f"{signal.Signals(number).name} again: exiting now\n")
+            sys.stderr.flush()
+            os._exit(128 + number)  # noqa: SLF001 - the second signal is the user insisting: no cleanup
+        self.received = signal.Signals(number)
+        self.requested.set()
+
+
+def leave_without(threads_left_after: float) -> None:
+    """Exit 0 now if worker threads (answers, a job) are still running after ``threads_left_after``
+    more seconds: the interpreter would otherwise wait for each of them without bound."""
+    deadline = time.monotonic() + threads_left_after
+    for thread in threading.enumerate():
+        if thread is threading.current_thread() or thread.daemon:
+            continue
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.current_thread()):
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
