@@ -12,7 +12,6 @@ import os
 import signal
 import sys
 import threading
-import time
 from collections.abc import Iterable
 
 #: The exit code of a process stopped by SIGTERM (128 + 15), as shells and supervisors expect.
@@ -64,16 +63,11 @@ class StopSignals:
         self.requested.set()
 
 
-def leave_without(threads_left_after: float) -> None:
-    """Exit 0 now if worker threads (answers, a job) are still running after ``threads_left_after``
-    more seconds: the interpreter would otherwise wait for each of them without bound."""
-    deadline = time.monotonic() + threads_left_after
-    for thread in threading.enumerate():
-        if thread is threading.current_thread() or thread.daemon:
-            continue
-        thread.join(timeout=max(0.0, deadline - time.monotonic()))
-    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.current_thread()):
-        logging.shutdown()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
+def exit_now(code: int = 0) -> None:
+    """End the process with ``code`` once the work that matters is settled, without waiting for
+    the threads still blocked on a network call: the interpreter would join every thread-pool
+    worker at exit, without bound (a Slack lookup, a helpdesk page in flight)."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

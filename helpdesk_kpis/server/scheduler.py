@@ -37,7 +37,7 @@ from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs import slack_runs
 from helpdesk_kpis.jobs.slack_runs import run_alerts, run_digests
 from helpdesk_kpis.jobs.sync import run_sync
-from helpdesk_kpis.stop_signals import StopSignals, leave_without
+from helpdesk_kpis.stop_signals import StopSignals, exit_now
 from kpis.errors import ConfigError, HelpdeskKpisError
 
 #: How late a job may start and still run (a laptop waking up, a long sync before it).
@@ -174,7 +174,7 @@ def run_forever(
             highlight=False,
         )
         _stop_within(grace, console, server, scheduler)
-    leave_without(threads_left_after=0.5)
+    exit_now(0)
 
 
 def start_jobs(ctx: AppContext, *, console: Console, should_stop: Callable[[], bool]) -> BaseScheduler:
