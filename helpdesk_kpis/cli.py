@@ -134,7 +134,7 @@ def sync(
     console.print(summary.line())
     if summary.stopped:
         err.print("sync stopped by SIGTERM at a page boundary: every page stored so far is kept; the next sync "
-                  "resumes from there", highlight=False)
+                  "resumes from there", highlight=False, soft_wrap=True)
         raise typer.Exit(SIGTERM_EXIT)
     schedule = app_ctx.settings().config.schedule
     if app_ctx.settings().config.alerts and schedule.alerts_after_sync and not no_alerts:

@@ -97,7 +97,8 @@ def sync_then_alerts(ctx: AppContext, console: Console, should_stop: Callable[[]
         )
         console.print(escape(summary.line()), highlight=False)
         if summary.stopped:
-            console.print("sync stopped at a page boundary; the next run resumes from there", highlight=False)
+            console.print("sync stopped at a page boundary; the next run resumes from there", highlight=False,
+                          soft_wrap=True)
             return
         if ctx.settings().config.schedule.alerts_after_sync and ctx.settings().config.alerts:
             run_alerts(ctx, now=slack_runs.clock(), console=console)
@@ -171,7 +172,7 @@ def run_forever(
             raise
         console.print(
             f"{received.name if received else 'stop'}: stopping within {grace:g}s (again to exit at once)",
-            highlight=False,
+            highlight=False, soft_wrap=True,
         )
         _stop_within(grace, console, server, scheduler)
     exit_now(0)
@@ -203,10 +204,10 @@ def _stop_within(grace: float, console: Console, server, scheduler: BaseSchedule
         told = server.stop()
         if told:
             console.print(f"/kpi: {told} answer{'s' if told != 1 else ''} not ready in time; asked to ask again",
-                          highlight=False)
+                          highlight=False, soft_wrap=True)
     if closing is not None:
         closing.join(timeout=max(0.0, deadline - time.monotonic()))
         if closing.is_alive():
             console.print(f"the running job did not stop within {grace:g}s; what it stored is kept and the next "
-                          "run resumes", highlight=False)
+                          "run resumes", highlight=False, soft_wrap=True)
     console.print("stopped", highlight=False)
