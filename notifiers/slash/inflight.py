@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from slack_sdk.webhook import WebhookClient
@@ -83,15 +83,25 @@ class InFlight:
             self._lock.notify_all()
         return left
 
-    def tell_restarted(self) -> int:
-        """Post :data:`RESTARTED` to every answer still owed; how many were told."""
-        told = 0
-        for owed in self.abandon():
-            try:
-                response = WebhookClient(owed.response_url, timeout=RESTART_POST_SECONDS).send(
-                    text=RESTARTED, response_type="ephemeral", replace_original=False
-                )
-                told += response.status_code == 200
-            except Exception as error:  # noqa: BLE001 - the process is stopping; log and go on
-                log.warning("telling a /kpi caller to ask again failed: %s", type(error).__name__)
-        return told
+    def tell_restarted(self, within: float = RESTART_POST_SECONDS) -> int:
+        """Post :data:`RESTARTED` to every answer still owed, all at once and for at most ``within``
+        seconds in all (the process is stopping); how many were told."""
+        left = self.abandon()
+        if not left:
+            return 0
+        posting = ThreadPoolExecutor(max_workers=min(16, len(left)), thread_name_prefix="kpi-restarted")
+        sent = [posting.submit(_tell, owed.response_url, within) for owed in left]
+        done, _late = wait(sent, timeout=within)
+        posting.shutdown(wait=False, cancel_futures=True)
+        return sum(1 for future in done if future.result())
+
+
+def _tell(response_url: str, timeout: float) -> bool:
+    try:
+        response = WebhookClient(response_url, timeout=max(1, int(timeout))).send(
+            text=RESTARTED, response_type="ephemeral", replace_original=False
+        )
+        return response.status_code == 200
+    except Exception as error:  # noqa: BLE001 - the process is stopping; log and go on
+        log.warning("telling a /kpi caller to ask again failed: %s", type(error).__name__)
+        return False
