@@ -232,9 +232,11 @@ def serve(
 ) -> None:
     """The /kpi slash-command endpoint plus the scheduler: syncs, alerts and each team's digest at its time."""
     from helpdesk_kpis.server.scheduler import run_forever
+    from helpdesk_kpis.stop_signals import exit_now
 
     _log_to_stderr()
     run_forever(ctx.obj, console=console, host=host, port=port, role=role)
+    exit_now(0)  # stopped on a signal, everything settled: threads still blocked on the network must not hold the exit
 
 
 def _log_to_stderr() -> None:

@@ -23,6 +23,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -37,8 +38,11 @@ from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs import slack_runs
 from helpdesk_kpis.jobs.slack_runs import run_alerts, run_digests
 from helpdesk_kpis.jobs.sync import run_sync
-from helpdesk_kpis.stop_signals import StopSignals, exit_now
+from helpdesk_kpis.stop_signals import StopSignals
 from kpis.errors import ConfigError, HelpdeskKpisError
+
+if TYPE_CHECKING:  # uvicorn and Starlette are only imported when serving
+    from helpdesk_kpis.server.endpoint import RunningServer
 
 #: How late a job may start and still run (a laptop waking up, a long sync before it).
 MISFIRE_GRACE_SECONDS = 30 * 60
@@ -142,7 +146,8 @@ ROLES = ("all", "endpoint", "scheduler")
 def run_forever(
     ctx: AppContext, *, console: Console, host: str | None = None, port: int | None = None, role: str = "all"
 ) -> None:
-    """Check the configuration, start what ``role`` runs, and block until SIGINT or SIGTERM."""
+    """Check the configuration, start what ``role`` runs, block until SIGINT or SIGTERM, and stop
+    within the grace (the caller then ends the process: :func:`helpdesk_kpis.stop_signals.exit_now`)."""
     if role not in ROLES:
         raise ConfigError(f"unknown role {role!r}; use one of: {', '.join(ROLES)}")
     runs_jobs = role in ("all", "scheduler")
@@ -175,7 +180,6 @@ def run_forever(
             highlight=False, soft_wrap=True,
         )
         _stop_within(grace, console, server, scheduler)
-    exit_now(0)
 
 
 def start_jobs(ctx: AppContext, *, console: Console, should_stop: Callable[[], bool]) -> BaseScheduler:
@@ -192,7 +196,7 @@ def start_jobs(ctx: AppContext, *, console: Console, should_stop: Callable[[], b
     return scheduler
 
 
-def _stop_within(grace: float, console: Console, server, scheduler: BaseScheduler | None) -> None:  # noqa: ANN001
+def _stop_within(grace: float, console: Console, server: RunningServer | None, scheduler: BaseScheduler | None) -> None:
     """No new job, the running one told to stop (it was, by the signal), the endpoint drained."""
     deadline = time.monotonic() + grace
     closing = None

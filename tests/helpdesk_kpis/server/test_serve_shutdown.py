@@ -93,7 +93,9 @@ def test_sigterm_with_a_burst_in_flight_exits_0_in_time_and_tells_the_unanswered
     assert took < EXIT_SECONDS, f"{took:.1f}s"  # grace 2 s; the bound is for busy machines
     replies = [a for a in answers if isinstance(a, requests.Response)]
     assert [r.status_code for r in replies if r.status_code != 200] == []  # never a 500
-    working = [str(i) for i, a in enumerate(answers) if isinstance(a, requests.Response) and a.json()["text"] == WORKING]
+    working = [
+        str(i) for i, a in enumerate(answers) if isinstance(a, requests.Response) and a.json()["text"] == WORKING
+    ]
     assert working, "some requests were acknowledged as in progress"
     for name in working:  # exactly one message each: the answer, or "ask again"
         assert len(slack.responses_to[name]) == 1, (name, slack.responses_to[name])
