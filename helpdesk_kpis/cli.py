@@ -1,7 +1,8 @@
 """The ``helpdesk-kpis`` command line (contract: see README "Commands").
 
 Exit codes: 0 success, 1 a run that failed, 2 bad usage or configuration -- always with one line
-saying what is wrong and what to do, never a traceback for an expected failure.
+saying what is wrong and what to do, never a traceback for an expected failure; 143 a `sync`
+stopped by SIGTERM at a page boundary (130 after Ctrl-C), with a line saying the next run resumes.
 
 Each command imports what it runs inside its body: the jobs pull in SQLAlchemy, numpy, matplotlib,
 Slack's SDKs and every connector's HTTP stack, which ``--help`` and ``config show`` do not need
