@@ -34,6 +34,10 @@ def _ignore_wait(seconds: float) -> None:
     return None
 
 
+def _never_stop() -> bool:
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class SyncOptions:
     """What one sync run asks of a stream."""
@@ -44,6 +48,9 @@ class SyncOptions:
     now: datetime
     #: Called with the seconds spent waiting on a rate limit, for the progress display.
     on_wait: Callable[[float], None] = field(default=_ignore_wait)
+    #: The sync's stop request (SIGTERM), asked before any wait inside a page; the sync itself
+    #: asks it between pages.
+    should_stop: Callable[[], bool] = field(default=_never_stop)
 
 
 class Stream(ABC):

@@ -80,6 +80,10 @@ class ApiSession(requests.Session):
         """Send the seconds of every wait from now on to ``on_wait`` (the running stream's display)."""
         self.waiter.on_wait = on_wait
 
+    def stop_waiting_when(self, should_stop: Callable[[], bool]) -> None:
+        """Before every wait from now on, ask ``should_stop`` (the running sync's stop request)."""
+        self.waiter.should_stop = should_stop
+
     def _attempt(
         self, method: str, url: str, accept_status: Collection[int], *args: Any, **kwargs: Any
     ) -> tuple[requests.Response, Any]:

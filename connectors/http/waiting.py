@@ -10,11 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from connectors.errors import StopRequested
 from connectors.http.clock import Clock
 
 
 def _ignore(seconds: float) -> None:
     return None
+
+
+def _never() -> bool:
+    return False
 
 
 class Waiter:
@@ -24,6 +29,8 @@ class Waiter:
         self.retry_waited = 0.0
         #: Called with the seconds of every wait (the sync's per-stream progress display).
         self.on_wait: Callable[[float], None] = _ignore
+        #: Asked before every wait: a sync told to stop does not sit out a long Retry-After first.
+        self.should_stop: Callable[[], bool] = _never
 
     @property
     def budget_left(self) -> float:
@@ -41,5 +48,7 @@ class Waiter:
     def _wait(self, seconds: float) -> None:
         if seconds <= 0:
             return
+        if self.should_stop():
+            raise StopRequested(f"asked to stop instead of waiting {seconds:.0f}s")
         self.clock.sleep(seconds)
         self.on_wait(seconds)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from connectors.base import Connector, SyncOptions
+from connectors.base import Connector, Page, SyncOptions
+from connectors.errors import StopRequested
 from kpis.columnar.cache import refresh
 from kpis.store import Store
 
@@ -72,7 +73,8 @@ def run_sync(
 
     ``should_stop`` is asked after each stored page (every connector's pages are pulled one at a
     time, so no request for the next one has been sent): when it says so the sync ends there,
-    with ``stopped`` set, skipping the cache rebuild so that it stops promptly.
+    with ``stopped`` set, skipping the cache rebuild so that it stops promptly. A page that needs
+    a wait (a rate limit's ``Retry-After``) once a stop is asked is left for the next run instead.
     """
     summary = SyncSummary()
     started = time.monotonic()
@@ -100,9 +102,9 @@ def run_sync(
                     stats.waited += seconds
                     progress.update(task, waited=stats.waited)
 
-                options = SyncOptions(since=since, now=now, on_wait=waited)
+                options = SyncOptions(since=since, now=now, on_wait=waited, should_stop=should_stop)
                 cursor = store.cursor(connector.source, connector.instance, stream.name)
-                for page in stream.pages(cursor, options):
+                for page in _until_stop_requested(stream.pages(cursor, options)):
                     store.write_page(connector.source, connector.instance, stream.name, page.records, page.cursor)
                     stats.records += len(page.records)
                     stats.pages += 1
@@ -110,7 +112,8 @@ def run_sync(
                     if should_stop():
                         summary.stopped = True
                         break
-                if summary.stopped:
+                if summary.stopped or should_stop():
+                    summary.stopped = True
                     break
                 progress.update(task, completed=1, total=1)
             if summary.stopped:
@@ -121,3 +124,11 @@ def run_sync(
         summary.cache_days = refresh(store)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _until_stop_requested(pages: Iterator[Page]) -> Iterator[Page]:
+    """A stream's pages, ending early when a wait inside a page was skipped on a stop request."""
+    try:
+        yield from pages
+    except StopRequested:
+        return

@@ -44,6 +44,8 @@ class Fault:
     #: "hold": set when the request arrives; the answer (a normal one) waits for ``release``.
     reached: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
+    #: "hold": once released, answer this fault's kind instead ("429": rate limited, ``retry_after``).
+    then: str | None = None
 
 
 @dataclass
@@ -127,10 +129,10 @@ class FakeZendesk:
     def fail(self, kind: str, path: str, **kwargs: Any) -> None:
         self.faults.append(Fault(kind, path, **kwargs))
 
-    def hold(self, path: str, *, skip: int = 0) -> Fault:
+    def hold(self, path: str, *, skip: int = 0, then: str | None = None, retry_after: int = 7) -> Fault:
         """Keep the request (after ``skip`` answered ones) waiting until the test sets ``release``:
-        a sync caught mid-page, deterministically."""
-        fault = Fault("hold", path, skip=skip)
+        a sync caught mid-page, deterministically; ``then`` answers it with that fault after."""
+        fault = Fault("hold", path, skip=skip, then=then, retry_after=retry_after)
         self.faults.append(fault)
         return fault
 
@@ -239,7 +241,7 @@ class FakeZendesk:
         if fault.kind == "hold":
             fault.reached.set()
             fault.release.wait(timeout=120)  # bounded: a failed test must not hang the fake
-            return None
+            return None if fault.then is None else self._fault(Fault(fault.then, path, retry_after=fault.retry_after), path)
         if fault.kind == "401":
             return _json(401, {"error": "Couldn't authenticate you"})
         if fault.kind == "403":

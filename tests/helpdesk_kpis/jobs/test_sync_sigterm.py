@@ -10,6 +10,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from kpis.records import Rating, Ticket
@@ -81,3 +82,29 @@ def test_sigterm_mid_page_stops_at_the_boundary_and_the_next_sync_resumes(tmp_pa
     # The second run went on from the stored cursor: the first three pages were not asked again.
     second_run_exports = fake.requests_to(EXPORT)[first_run_exports:]
     assert "cursor" in second_run_exports[0].params
+
+
+def test_sigterm_before_a_long_retry_after_stops_without_sitting_it_out(tmp_path):
+    clock = RealClock()
+    account = Account(clock)
+    populate(account, tickets=1000, seed=5)
+    fake = FakeZendesk(account, clock, page_cap=PAGE, export_per_minute=10**6, account_per_minute=10**6)
+    (tmp_path / "helpdesk-kpis.toml").write_text("[connectors.zendesk.default]\nexport_requests_per_minute = 1000000\n")
+    db = tmp_path / "kpis.db"
+    env = _env("", db)
+    with fake:
+        env["ZENDESK_URL"] = fake.url
+        # Page 3 waits for the signal, then is refused with a 429 asking for 10 minutes.
+        held = fake.hold(EXPORT, skip=2, then="429", retry_after=600)
+        run = _sync(tmp_path, env)
+        assert held.reached.wait(RUN_SECONDS), "the sync never asked for the third page"
+        signalled = time.monotonic()
+        run.send_signal(signal.SIGTERM)
+        held.release.set()
+        _out, err = run.communicate(timeout=RUN_SECONDS)
+        took = time.monotonic() - signalled
+
+    assert run.returncode == 143, err
+    assert took < RUN_SECONDS  # far less than the 600 s asked for
+    assert "sync stopped by SIGTERM at a page boundary" in err
+    assert len(_rows(db, Ticket)) == 2 * PAGE  # the refused page is left for the next run
