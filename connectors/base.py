@@ -17,7 +17,7 @@ from typing import ClassVar
 from kpis.check_result import CheckResult
 from kpis.records import Record, Team
 
-__all__ = ["STREAM_ORDER", "CheckResult", "Connector", "Page", "Stream", "SyncOptions"]
+__all__ = ["STREAM_ORDER", "CheckResult", "Connector", "Page", "Stream", "SyncOptions", "never_stop"]
 
 #: The streams a sync runs, in this order: the directory first, so tickets find their agents.
 STREAM_ORDER: tuple[str, ...] = ("teams", "agents", "memberships", "tickets", "ratings", "survey_answers")
@@ -34,7 +34,8 @@ def _ignore_wait(seconds: float) -> None:
     return None
 
 
-def _never_stop() -> bool:
+def never_stop() -> bool:
+    """The stop request of a run nobody can stop (the default)."""
     return False
 
 
@@ -50,7 +51,7 @@ class SyncOptions:
     on_wait: Callable[[float], None] = field(default=_ignore_wait)
     #: The sync's stop request (SIGTERM), asked before any wait inside a page; the sync itself
     #: asks it between pages.
-    should_stop: Callable[[], bool] = field(default=_never_stop)
+    should_stop: Callable[[], bool] = field(default=never_stop)
 
 
 class Stream(ABC):

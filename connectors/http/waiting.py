@@ -10,16 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from connectors.base import never_stop
 from connectors.errors import StopRequested
 from connectors.http.clock import Clock
 
 
 def _ignore(seconds: float) -> None:
     return None
-
-
-def _never() -> bool:
-    return False
 
 
 class Waiter:
@@ -30,7 +27,7 @@ class Waiter:
         #: Called with the seconds of every wait (the sync's per-stream progress display).
         self.on_wait: Callable[[float], None] = _ignore
         #: Asked before every wait: a sync told to stop does not sit out a long Retry-After first.
-        self.should_stop: Callable[[], bool] = _never
+        self.should_stop: Callable[[], bool] = never_stop
 
     @property
     def budget_left(self) -> float:

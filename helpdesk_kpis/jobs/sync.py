@@ -10,7 +10,7 @@ from datetime import datetime
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from connectors.base import Connector, Page, SyncOptions
+from connectors.base import Connector, Page, SyncOptions, never_stop
 from connectors.errors import StopRequested
 from kpis.columnar.cache import refresh
 from kpis.store import Store
@@ -62,7 +62,7 @@ def run_sync(
     now: datetime,
     full: bool = False,
     console: Console | None = None,
-    should_stop: Callable[[], bool] = lambda: False,
+    should_stop: Callable[[], bool] = never_stop,
 ) -> SyncSummary:
     """Pull each connector's streams from their saved cursors; ``full`` starts over from ``since``.
 

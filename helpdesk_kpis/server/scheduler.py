@@ -34,6 +34,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from rich.console import Console
 from rich.markup import escape
 
+from connectors.base import never_stop
 from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs import slack_runs
 from helpdesk_kpis.jobs.slack_runs import run_alerts, run_digests
@@ -50,16 +51,12 @@ MISFIRE_GRACE_SECONDS = 30 * 60
 FIRST_SYNC_DAYS = 90
 
 
-def _never() -> bool:
-    return False
-
-
 def build_scheduler(
     ctx: AppContext,
     *,
     console: Console,
     scheduler: BaseScheduler | None = None,
-    should_stop: Callable[[], bool] = _never,
+    should_stop: Callable[[], bool] = never_stop,
 ) -> BaseScheduler:
     """The configured jobs on ``scheduler`` (a new BlockingScheduler by default), not yet started;
     a sync asks ``should_stop`` after each page."""
@@ -93,7 +90,7 @@ def build_scheduler(
     return scheduler
 
 
-def sync_then_alerts(ctx: AppContext, console: Console, should_stop: Callable[[], bool] = _never) -> None:
+def sync_then_alerts(ctx: AppContext, console: Console, should_stop: Callable[[], bool] = never_stop) -> None:
     now = slack_runs.clock()
     try:
         summary = run_sync(
