@@ -54,7 +54,8 @@ def _wait_for(condition, what: str) -> None:  # noqa: ANN001
 
 
 def _read_until(stream, text: str) -> list[str]:  # noqa: ANN001
-    """Lines of ``stream`` up to the one containing ``text`` (read in a thread: bounded)."""
+    """Lines of ``stream`` up to the one containing ``text`` (read in a thread: bounded); the rest
+    is left to ``communicate``."""
     lines: list[str] = []
     found = threading.Event()
 
@@ -82,11 +83,11 @@ def test_sigterm_with_a_burst_in_flight_exits_0_in_time_and_tells_the_unanswered
                 _wait_for(lambda: len(slack.method_calls("users.info")) >= 4, "the answers to start")
                 signalled = time.monotonic()
                 process.send_signal(signal.SIGTERM)
-                code = process.wait(timeout=EXIT_SECONDS + 10)
+                # Read both pipes while waiting: serve logs every failed lookup, enough to fill one.
+                out, err = process.communicate(timeout=EXIT_SECONDS + 10)
+                code = process.returncode
                 took = time.monotonic() - signalled
                 answers = [future.result() for future in sent]
-            out = process.stdout.read()
-            err = process.stderr.read()
         slack.release()
 
     assert code == 0, err
@@ -121,11 +122,11 @@ def test_a_second_signal_exits_at_once(tmp_path):
                 _read_until(process.stdout, "stopping within 120s")
                 signalled = time.monotonic()
                 process.send_signal(signal.SIGINT)
-                code = process.wait(timeout=EXIT_SECONDS + 10)
+                _out, err = process.communicate(timeout=EXIT_SECONDS + 10)
+                code = process.returncode
                 took = time.monotonic() - signalled
                 for future in sent:
                     future.result()
-            err = process.stderr.read()
         slack.release()
 
     assert code == 128 + signal.SIGINT

@@ -58,12 +58,12 @@ def test_sigterm_stops_serve_mid_sync_at_the_page_boundary(tmp_path):
             signalled = time.monotonic()
             process.send_signal(signal.SIGTERM)
             held.release.set()
-            code = process.wait(timeout=STOP_SECONDS + 10)
+            out, err = process.communicate(timeout=STOP_SECONDS + 10)  # both pipes read meanwhile
+            code = process.returncode
             took = time.monotonic() - signalled
-            out = process.stdout.read()
         exports = len(fake.requests_to(EXPORT))
 
-    assert code == 0, process.stderr.read()
+    assert code == 0, err
     assert took < STOP_SECONDS, f"{took:.1f}s"
     assert "sync stopped at a page boundary; the next run resumes from there" in out
     assert exports == 3  # nothing asked after the page in flight
@@ -78,9 +78,9 @@ def test_a_sync_stuck_mid_page_does_not_hold_the_exit(tmp_path):
             assert held.reached.wait(WAIT_SECONDS), "the scheduled sync never asked for the third page"
             signalled = time.monotonic()
             process.send_signal(signal.SIGTERM)
-            code = process.wait(timeout=STOP_SECONDS + 10)
+            out, _err = process.communicate(timeout=STOP_SECONDS + 10)  # both pipes read meanwhile
+            code = process.returncode
             took = time.monotonic() - signalled
-            out = process.stdout.read()
         held.release.set()
 
     assert code == 0
