@@ -12,8 +12,11 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterable
 
+#: How long the main thread blocks at a time while a signal may come (see :meth:`StopSignals.wait`).
+SLICE_SECONDS = 0.2
 #: The exit code of a process stopped by SIGTERM (128 + 15), as shells and supervisors expect.
 SIGTERM_EXIT = 128 + signal.SIGTERM
 
@@ -48,9 +51,9 @@ class StopSignals:
 
     def wait(self) -> signal.Signals | None:
         """Block until a stop is requested; the signal that asked for it."""
-        # Event.wait in the main thread wakes for a signal handler on POSIX; the long timeout only
-        # keeps the loop from depending on it.
-        while not self.requested.wait(3600):
+        # Short waits: the kernel may deliver the signal to another thread, and then nothing wakes
+        # a main thread blocked on a lock; Python runs the handler at its next step.
+        while not self.requested.wait(SLICE_SECONDS):
             pass
         return self.received
 
@@ -61,6 +64,13 @@ class StopSignals:
             os._exit(128 + number)  # noqa: SLF001 - the second signal is the user insisting: no cleanup
         self.received = signal.Signals(number)
         self.requested.set()
+
+
+def join_within(thread: threading.Thread, seconds: float) -> None:
+    """``thread.join(seconds)`` in short slices, so that a second signal is handled at once."""
+    end = time.monotonic() + seconds
+    while thread.is_alive() and time.monotonic() < end:
+        thread.join(min(SLICE_SECONDS, max(0.0, end - time.monotonic())))
 
 
 def exit_now(code: int = 0) -> None:

@@ -27,6 +27,7 @@ from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs.rules import rules_from
 from helpdesk_kpis.jobs.slack_runs import clock as utc_clock
 from helpdesk_kpis.jobs.teams import reporting_teams
+from helpdesk_kpis.stop_signals import join_within
 from kpis.errors import ConfigError, CredentialError, RunFailed
 from kpis.query import load_kpi_data
 from kpis.store.sent_log import DeliveryLog
@@ -170,7 +171,7 @@ class RunningServer:
         if self._endpoint is not None:
             self._endpoint.inflight.begin_drain()
         self.server.should_exit = True
-        self._thread.join(timeout=self.grace + 1)
+        join_within(self._thread, self.grace + 1)
         self._socket.close()
         if self._endpoint is None:
             return 0

@@ -39,7 +39,7 @@ from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs import slack_runs
 from helpdesk_kpis.jobs.slack_runs import run_alerts, run_digests
 from helpdesk_kpis.jobs.sync import run_sync
-from helpdesk_kpis.stop_signals import StopSignals
+from helpdesk_kpis.stop_signals import StopSignals, join_within
 from kpis.errors import ConfigError, HelpdeskKpisError
 
 if TYPE_CHECKING:  # uvicorn and Starlette are only imported when serving
@@ -207,7 +207,7 @@ def _stop_within(grace: float, console: Console, server: RunningServer | None, s
             console.print(f"/kpi: {told} answer{'s' if told != 1 else ''} not ready in time; asked to ask again",
                           highlight=False, soft_wrap=True)
     if closing is not None:
-        closing.join(timeout=max(0.0, deadline - time.monotonic()))
+        join_within(closing, max(0.0, deadline - time.monotonic()))
         if closing.is_alive():
             console.print(f"the running job did not stop within {grace:g}s; what it stored is kept and the next "
                           "run resumes", highlight=False, soft_wrap=True)

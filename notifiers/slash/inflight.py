@@ -72,7 +72,9 @@ class InFlight:
     def wait_answered(self, deadline: float) -> None:
         """Until every owed answer went out, or ``deadline`` (``time.monotonic``) passes."""
         with self._lock:
-            self._lock.wait_for(lambda: not self._owed, timeout=max(0.0, deadline - time.monotonic()))
+            # Short waits: a second signal must be handled at once by the (waiting) main thread.
+            while self._owed and time.monotonic() < deadline:
+                self._lock.wait(min(0.2, max(0.0, deadline - time.monotonic())))
 
     def abandon(self) -> list[Owed]:
         """Claim every answer still owed: their callers will be told to ask again."""
