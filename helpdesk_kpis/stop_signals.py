@@ -1,6 +1,6 @@
 """SIGINT / SIGTERM as a cooperative stop request, shared by `serve` and `sync`.
 
-The first signal only sets :attr:`StopSignals.requested`: the work checks it at safe points
+The first signal only records the request (:meth:`StopSignals.should_stop`): the work checks it at safe points
 (a sync between pages, `serve` in its main loop) and winds down. A second signal means "now":
 the process exits at once with 128 + the signal number, as a shell reports a killed process.
 """
@@ -23,7 +23,9 @@ SIGTERM_EXIT = 128 + signal.SIGTERM
 
 class StopSignals:
     def __init__(self, signals: Iterable[signal.Signals] = (signal.SIGINT, signal.SIGTERM)) -> None:
-        self.requested = threading.Event()
+        # A plain flag, not an Event: the handler runs in the main thread at any step, perhaps
+        # while that thread holds an Event's lock, and Event.set would then deadlock.
+        self._requested = False
         self.received: signal.Signals | None = None
         self._signals = tuple(signals)
         self._before: dict[signal.Signals, object] = {}
@@ -47,23 +49,23 @@ class StopSignals:
         self.restore()
 
     def should_stop(self) -> bool:
-        return self.requested.is_set()
+        return self._requested
 
     def wait(self) -> signal.Signals | None:
         """Block until a stop is requested; the signal that asked for it."""
-        # Short waits: the kernel may deliver the signal to another thread, and then nothing wakes
+        # Short sleeps: the kernel may deliver the signal to another thread, and then nothing wakes
         # a main thread blocked on a lock; Python runs the handler at its next step.
-        while not self.requested.wait(SLICE_SECONDS):
-            pass
+        while not self._requested:
+            time.sleep(SLICE_SECONDS)
         return self.received
 
     def _handle(self, number: int, _frame: object) -> None:
-        if self.requested.is_set():
+        if self._requested:
             sys.stderr.write(f"{signal.Signals(number).name} again: exiting now\n")
             sys.stderr.flush()
             os._exit(128 + number)  # noqa: SLF001 - the second signal is the user insisting: no cleanup
         self.received = signal.Signals(number)
-        self.requested.set()
+        self._requested = True
 
 
 def join_within(thread: threading.Thread, seconds: float) -> None:
