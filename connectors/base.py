@@ -17,7 +17,7 @@ from typing import ClassVar
 from kpis.check_result import CheckResult
 from kpis.records import Record, Team
 
-__all__ = ["STREAM_ORDER", "CheckResult", "Connector", "Page", "Stream", "SyncOptions"]
+__all__ = ["STREAM_ORDER", "CheckResult", "Connector", "Page", "Stream", "SyncOptions", "never_stop"]
 
 #: The streams a sync runs, in this order: the directory first, so tickets find their agents.
 STREAM_ORDER: tuple[str, ...] = ("teams", "agents", "memberships", "tickets", "ratings", "survey_answers")
@@ -34,8 +34,14 @@ def _ignore_wait(seconds: float) -> None:
     return None
 
 
-def _ignore_retry(rate_limited: bool) -> None:
+def ignore_retry(rate_limited: bool) -> None:
+    """The retry report of a run nobody counts (the default)."""
     return None
+
+
+def never_stop() -> bool:
+    """The stop request of a run nobody can stop (the default)."""
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +55,10 @@ class SyncOptions:
     #: Called with the seconds spent waiting on a rate limit, for the progress display.
     on_wait: Callable[[float], None] = field(default=_ignore_wait)
     #: Called before each retry of a request, with whether it was a 429 (for the metrics).
-    on_retry: Callable[[bool], None] = field(default=_ignore_retry)
+    on_retry: Callable[[bool], None] = field(default=ignore_retry)
+    #: The sync's stop request (SIGTERM), asked before any wait inside a page; the sync itself
+    #: asks it between pages.
+    should_stop: Callable[[], bool] = field(default=never_stop)
 
 
 class Stream(ABC):

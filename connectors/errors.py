@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from kpis.errors import CredentialError, HelpdeskKpisError, RunFailed
 
-__all__ = ["RESUMES", "CredentialError", "MalformedResponse", "RateLimited", "RetriesExhausted", "RetryableError", "stopped"]
+__all__ = [
+    "RESUMES", "CredentialError", "MalformedResponse", "RateLimited", "RetriesExhausted", "RetryableError",
+    "StopRequested", "stopped",
+]
 
 RESUMES = "everything synced so far is kept and the next run resumes"
 
@@ -47,3 +50,8 @@ class MalformedResponse(_Stopped):
 
 class RetriesExhausted(_Stopped):
     """A fault persisted through every retry, or waiting longer would pass the wait budget."""
+
+
+class StopRequested(HelpdeskKpisError):
+    """The sync was asked to stop (SIGTERM) while a page needed a wait (a ``Retry-After``, pacing):
+    the page is left unstored, to be fetched again by the next run, instead of waiting first."""

@@ -1,7 +1,8 @@
 """The ``helpdesk-kpis`` command line (contract: see README "Commands").
 
 Exit codes: 0 success, 1 a run that failed, 2 bad usage or configuration -- always with one line
-saying what is wrong and what to do, never a traceback for an expected failure.
+saying what is wrong and what to do, never a traceback for an expected failure; 143 a `sync`
+stopped by SIGTERM at a page boundary (130 after Ctrl-C), with a line saying the next run resumes.
 
 Each command imports what it runs inside its body: the jobs pull in SQLAlchemy, numpy, matplotlib,
 Slack's SDKs and every connector's HTTP stack, which ``--help`` and ``config show`` do not need
@@ -128,8 +129,11 @@ def sync(
     A connector another process is syncing right now is skipped (a line beginning "skipped:"), or
     waited for with --wait. Then, when [[alerts]] rules are configured, evaluates them and posts what changed.
     """
+    import signal
+
     from helpdesk_kpis.jobs import slack_runs
     from helpdesk_kpis.jobs.sync import run_sync
+    from helpdesk_kpis.stop_signals import SIGTERM_EXIT, StopSignals
 
     app_ctx: AppContext = ctx.obj
     now = _now()
@@ -143,14 +147,21 @@ def sync(
     connectors = app_ctx.connectors(only=connector, overrides=overrides)
     store = app_ctx.store()
     schedule = app_ctx.settings().config.schedule
-    summary = run_sync(
-        store, connectors, since=start, now=now, full=full, console=console,
-        failover_seconds=schedule.failover_seconds, wait=wait,
-        notice=lambda line: console.print(line, highlight=False, markup=False, soft_wrap=True),
-    )
+    # SIGTERM (a supervisor stopping the run) ends the sync at its next page boundary.
+    with StopSignals([signal.SIGTERM]) as stop:
+        summary = run_sync(
+            store, connectors, since=start, now=now, full=full, console=console,
+            failover_seconds=schedule.failover_seconds, wait=wait,
+            notice=lambda line: console.print(line, highlight=False, markup=False, soft_wrap=True),
+            should_stop=stop.should_stop,
+        )
     if len(summary.skipped) == len(connectors):
         return  # the process syncing them evaluates the alerts after its sync
     console.print(summary.line())
+    if summary.stopped:
+        err.print("sync stopped by SIGTERM at a page boundary: every page stored so far is kept; the next sync "
+                  "resumes from there", highlight=False, soft_wrap=True)
+        raise typer.Exit(SIGTERM_EXIT)
     if app_ctx.settings().config.alerts and schedule.alerts_after_sync and not no_alerts:
         slack_runs.run_alerts(app_ctx, now=_now(), console=console)
 
@@ -304,7 +315,8 @@ def serve(
     import logging
 
     from helpdesk_kpis.log_output import ConsoleLines, configure
-    from helpdesk_kpis.server.scheduler import run_forever
+    from helpdesk_kpis.server.process import run_forever
+    from helpdesk_kpis.stop_signals import exit_now
 
     # serve logs what an admin needs to see (denied /kpi requests, Slack trouble) at INFO on stderr.
     level, fmt = ctx.meta.get("log", (None, None))
@@ -314,6 +326,8 @@ def serve(
         out = Console(file=ConsoleLines(logging.getLogger("helpdesk_kpis.serve")), width=10_000, no_color=True,
                       highlight=False, soft_wrap=True)
     run_forever(ctx.obj, console=out, host=host, port=port, role=role, socket_mode=socket_mode)
+    out.file.flush()
+    exit_now(0)  # stopped on a signal, everything settled: threads still blocked on the network must not hold the exit
 
 
 def _json_logs() -> bool:

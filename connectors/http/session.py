@@ -83,6 +83,10 @@ class ApiSession(requests.Session):
         if on_retry is not None:
             self.waiter.on_retry = on_retry
 
+    def stop_waiting_when(self, should_stop: Callable[[], bool]) -> None:
+        """Before every wait from now on, ask ``should_stop`` (the running sync's stop request)."""
+        self.waiter.should_stop = should_stop
+
     def _attempt(
         self, method: str, url: str, accept_status: Collection[int], *args: Any, **kwargs: Any
     ) -> tuple[requests.Response, Any]:

@@ -41,6 +41,7 @@ class ApiStream(Stream):
 
     def pages(self, cursor: str | None, options: SyncOptions) -> Iterator[Page]:
         self.client.session.report_waits_to(options.on_wait, options.on_retry)
+        self.client.session.stop_waiting_when(options.should_stop)
         return self.read(json.loads(cursor) if cursor else {}, options)
 
     def read(self, state: dict[str, Any], options: SyncOptions) -> Iterator[Page]:

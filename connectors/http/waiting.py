@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from connectors.base import ignore_retry, never_stop
+from connectors.errors import StopRequested
 from connectors.http.clock import Clock
 
 
 def _ignore(seconds: float) -> None:
-    return None
-
-
-def _ignore_retry(rate_limited: bool) -> None:
     return None
 
 
@@ -29,7 +27,9 @@ class Waiter:
         #: Called with the seconds of every wait (the sync's per-stream progress display).
         self.on_wait: Callable[[float], None] = _ignore
         #: Called before each retry, with whether the service said 429 (the sync's metrics).
-        self.on_retry: Callable[[bool], None] = _ignore_retry
+        self.on_retry: Callable[[bool], None] = ignore_retry
+        #: Asked before every wait: a sync told to stop does not sit out a long Retry-After first.
+        self.should_stop: Callable[[], bool] = never_stop
 
     @property
     def budget_left(self) -> float:
@@ -47,5 +47,7 @@ class Waiter:
     def _wait(self, seconds: float) -> None:
         if seconds <= 0:
             return
+        if self.should_stop():
+            raise StopRequested(f"asked to stop instead of waiting {seconds:.0f}s")
         self.clock.sleep(seconds)
         self.on_wait(seconds)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -11,7 +11,8 @@ from datetime import datetime, timezone
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from connectors.base import Connector, SyncOptions
+from connectors.base import Connector, Page, SyncOptions, never_stop
+from connectors.errors import StopRequested
 from helpdesk_kpis import metrics
 from helpdesk_kpis.jobs.sync_lock import SyncLock
 from kpis.columnar.cache import refresh
@@ -37,6 +38,8 @@ class SyncSummary:
     cache_days: int = 0
     #: One ``skipped:`` line per connector instance another process was syncing.
     skipped: list[str] = field(default_factory=list)
+    #: Stopped on request at a page boundary, before the end of the data (the next run resumes).
+    stopped: bool = False
 
     @property
     def records(self) -> int:
@@ -70,6 +73,7 @@ def run_sync(
     failover_seconds: float = DEFAULT_FAILOVER_SECONDS,
     wait: bool = False,
     notice: Callable[[str], None] = lambda _line: None,
+    should_stop: Callable[[], bool] = never_stop,
 ) -> SyncSummary:
     """Pull each connector's streams from their saved cursors; ``full`` starts over from ``since``.
 
@@ -81,6 +85,11 @@ def run_sync(
     Each connector instance is synced under its sync lock (:mod:`.sync_lock`): one another process
     is syncing is skipped (a ``skipped:`` line, to ``notice`` and in the summary), or waited for
     with ``wait`` (a ``waiting:`` line to ``notice``).
+
+    ``should_stop`` is asked after each stored page (every connector's pages are pulled one at a
+    time, so no request for the next one has been sent): when it says so the sync ends there,
+    with ``stopped`` set, skipping the cache rebuild so that it stops promptly. A page that needs
+    a wait (a rate limit's ``Retry-After``) once a stop is asked is left for the next run instead.
     """
     summary = SyncSummary()
     started = time.monotonic()
@@ -105,14 +114,19 @@ def run_sync(
                 continue
             locked.enter_context(lock.holding())
             try:
-                _sync_connector(store, connector, summary, progress, lock, since=since, now=now, full=full)
+                stopped = _sync_connector(store, connector, summary, progress, lock, since=since, now=now, full=full,
+                                          should_stop=should_stop)
             except BaseException as error:
                 _ended(store, connector, _outcome_of(error), error)
                 raise
-            _ended(store, connector, "ok")
-    # Rebuild the KPI blocks of every stale day (those this sync touched, and any a stopped sync
-    # left), so that reports read them ready-made.
-    summary.cache_days = refresh(store)
+            _ended(store, connector, "stopped" if stopped else "ok")
+            if stopped:
+                summary.stopped = True
+                break
+    if not summary.stopped:
+        # Rebuild the KPI blocks of every stale day (those this sync touched, and any a stopped
+        # sync left), so that reports read them ready-made.
+        summary.cache_days = refresh(store)
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -138,8 +152,9 @@ def _ended(store: Store, connector: Connector, outcome: str, error: BaseExceptio
 
 def _sync_connector(
     store: Store, connector: Connector, summary: SyncSummary, progress: Progress, lock: SyncLock, *,
-    since: datetime, now: datetime, full: bool,
-) -> None:
+    since: datetime, now: datetime, full: bool, should_stop: Callable[[], bool],
+) -> bool:
+    """One connector instance's streams; whether it stopped on request before the end."""
     instance = connector.label
     if full:
         store.reset_cursors(connector.source, connector.instance)
@@ -158,9 +173,9 @@ def _sync_connector(
             if rate_limited:
                 metrics.SYNC_RATE_LIMITED.labels(instance).inc()
 
-        options = SyncOptions(since=since, now=now, on_wait=waited, on_retry=retried)
+        options = SyncOptions(since=since, now=now, on_wait=waited, on_retry=retried, should_stop=should_stop)
         cursor = store.cursor(connector.source, connector.instance, stream.name)
-        for page in stream.pages(cursor, options):
+        for page in _until_stop_requested(stream.pages(cursor, options)):
             lock.check()  # a sync that lost its lock stops before writing another page
             store.write_page(connector.source, connector.instance, stream.name, page.records, page.cursor)
             stats.records += len(page.records)
@@ -168,4 +183,17 @@ def _sync_connector(
             metrics.SYNC_PAGES.labels(instance).inc()
             metrics.SYNC_RECORDS.labels(instance).inc(len(page.records))
             progress.update(task, records=stats.records, pages=stats.pages)
+            if should_stop():
+                return True
+        if should_stop():
+            return True
         progress.update(task, completed=1, total=1)
+    return False
+
+
+def _until_stop_requested(pages: Iterator[Page]) -> Iterator[Page]:
+    """A stream's pages, ending early when a wait inside a page was skipped on a stop request."""
+    try:
+        yield from pages
+    except StopRequested:
+        return

@@ -9,10 +9,12 @@ with the configured teams merged as the digests merge them (:mod:`helpdesk_kpis.
 from __future__ import annotations
 
 import logging
+import math
 import socket
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,6 +31,7 @@ from helpdesk_kpis.jobs.teams import reporting_teams
 from helpdesk_kpis.jobs.themes_report import window_themes
 from helpdesk_kpis.server.health import health_report
 from helpdesk_kpis.server.observed import Observed
+from helpdesk_kpis.stop_signals import join_within
 from kpis.errors import ConfigError, CredentialError, RunFailed
 from kpis.query import load_kpi_data
 from kpis.store.seen_requests import SeenRequests
@@ -39,6 +42,7 @@ from notifiers.slash.access import AccessPolicy, TeamAccess
 from notifiers.slash.answers import KpiCommands
 from notifiers.slash.app import build_bolt_app
 from notifiers.slash.breaches import active_breaches
+from notifiers.slash.inflight import InFlight
 from notifiers.slash.people import SlackPeople
 from notifiers.slash.replay import ReplayGuard
 from notifiers.slash.server import create_asgi_app
@@ -59,6 +63,10 @@ class SlashApp:
 
     bolt: App
     snapshots: SnapshotCache
+    #: The answers owed through response_url, drained at shutdown.
+    inflight: InFlight
+    #: Where the answers are computed; what is still queued there at the end of a shutdown is dropped.
+    answers: ThreadPoolExecutor
 
     def warm(self, now: datetime, zone) -> None:  # noqa: ANN001
         windows = [window_for_period(period, now=now, zone=zone) for period in WARM_PERIODS]
@@ -107,6 +115,8 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
         breaches=lambda: active_breaches(DeliveryLog(store).alert_states().values(), rules),
         themes=lambda window, team, low: window_themes(store, config, window, team=team, low_only=low).themes,
     )
+    inflight = InFlight()
+    answers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kpi-answer")
     try:
         bolt = build_bolt_app(
             commands,
@@ -116,6 +126,8 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
             inline_seconds=config.slash.inline_seconds,
             signed_requests=not socket_mode,
             replay_guard=ReplayGuard(SeenRequests(store)),  # shared by every endpoint process on the store
+            executor=answers,
+            inflight=inflight,
         )
     except BoltError:
         raise CredentialError(
@@ -124,7 +136,7 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
         ) from None
     except (SlackClientError, OSError) as error:
         raise RunFailed(f"cannot reach the Slack Web API to check SLACK_BOT_TOKEN: {type(error).__name__}") from None
-    return SlashApp(bolt, snapshots)
+    return SlashApp(bolt, snapshots, inflight, answers)
 
 
 def build_endpoint(ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock) -> SlashEndpoint:
@@ -145,9 +157,18 @@ def build_endpoint(ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock
 
 
 class RunningServer:
-    """uvicorn serving an ASGI app in a thread of this process (the scheduler keeps the main thread)."""
+    """uvicorn serving an ASGI app in a thread of this process (the main thread waits for signals).
 
-    def __init__(self, app: Starlette, host: str, port: int) -> None:
+    :meth:`stop` is bounded by ``grace`` seconds: new requests are refused (the socket closes),
+    requests in progress are answered, and, for the `/kpi` endpoint, answers owed through
+    ``response_url`` get until then to go out before their callers are told to ask again.
+    """
+
+    def __init__(
+        self, app: Starlette, host: str, port: int, *, grace: float = 5.0, endpoint: SlashEndpoint | None = None
+    ) -> None:
+        self.grace = grace
+        self._endpoint = endpoint
         self._socket = _listen(host, port)
         self.port = self._socket.getsockname()[1]
         config = uvicorn.Config(
@@ -156,7 +177,9 @@ class RunningServer:
             access_log=False,
             server_header=False,
             log_config=None,
-            timeout_graceful_shutdown=5,
+            # Requests in progress end quickly once the drain begins (notifiers.slash.inflight); past
+            # this uvicorn cancels them rather than waiting without bound.
+            timeout_graceful_shutdown=max(1, math.ceil(grace)),
             timeout_keep_alive=30,
         )
         self.server = uvicorn.Server(config)
@@ -172,10 +195,22 @@ class RunningServer:
                 raise RunFailed("the /kpi HTTP server did not start; see the log above")
             time.sleep(0.02)
 
-    def stop(self) -> None:
+    def stop(self) -> int:
+        """Stop within ``grace`` seconds (and a second for uvicorn's own bookkeeping); returns how
+        many `/kpi` callers were told to ask again."""
+        deadline = time.monotonic() + self.grace
+        if self._endpoint is not None:
+            self._endpoint.inflight.begin_drain()
         self.server.should_exit = True
-        self._thread.join(timeout=10)
+        join_within(self._thread, self.grace + 1)
         self._socket.close()
+        if self._endpoint is None:
+            return 0
+        self._endpoint.inflight.wait_answered(deadline)
+        told = self._endpoint.inflight.tell_restarted()
+        if not self._thread.is_alive():  # no request can submit to it any more
+            self._endpoint.answers.shutdown(wait=False, cancel_futures=True)
+        return told
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -197,7 +232,9 @@ def start_endpoint(
 ) -> RunningServer:
     """Build the endpoint, start serving, and warm the common answers in the background."""
     endpoint = build_endpoint(ctx, clock=clock)
-    server = RunningServer(Observed(endpoint.app, health=lambda: health_report(ctx, role)), host, port)
+    grace = ctx.settings().config.server.shutdown_grace_seconds
+    server = RunningServer(Observed(endpoint.app, health=lambda: health_report(ctx, role)), host, port, grace=grace,
+                           endpoint=endpoint.slash)
     server.start()
     warm_in_background(endpoint.slash, ctx, clock)
     return server

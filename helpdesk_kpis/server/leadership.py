@@ -32,11 +32,11 @@ class Leadership:
         self.lease = Lease(store, LEASE_NAME, failover_seconds=failover_seconds)
         self.console = console
 
-    def wait_for_turn(self) -> bool:
-        """Block until this process holds the lease (True), or until Ctrl-C (False)."""
+    def wait_for_turn(self, should_stop: Callable[[], bool] = lambda: False) -> bool:
+        """Block until this process holds the lease (True), or until it is asked to stop (False)."""
         last = None
         try:
-            while True:
+            while not should_stop():
                 try:
                     if self.lease.try_acquire():
                         self._say(f"scheduler lease taken: this process ({self.lease.holder}) runs the jobs")
@@ -53,7 +53,8 @@ class Leadership:
                 if holder_key != last:
                     self._say(line)
                     last = holder_key
-                time.sleep(self.lease.poll_seconds)
+                _sleep_unless(should_stop, self.lease.poll_seconds)
+            return False
         except (KeyboardInterrupt, SystemExit):
             return False
 
@@ -85,3 +86,10 @@ class Leadership:
 
     def _say(self, line: str) -> None:
         self.console.print(escape(line), highlight=False, soft_wrap=True)
+
+
+def _sleep_unless(should_stop: Callable[[], bool], seconds: float, step: float = 0.2) -> None:
+    """Sleep ``seconds``, waking early when asked to stop."""
+    deadline = time.monotonic() + seconds
+    while not should_stop() and time.monotonic() < deadline:
+        time.sleep(min(step, max(0.0, deadline - time.monotonic())))

@@ -11,12 +11,14 @@ Syncs run in one worker, digests in another, so a digest is posted at its time w
 line and the schedule goes on; a job that is late (the machine slept) runs once, not once per
 missed time; a digest missed while no scheduler ran is posted when one starts, the same local day
 within ``[digest] catch_up_hours``, and one too late for that is reported, never dropped silently.
+
+How the process starts, stands by for the scheduler lease and stops on a signal is in
+:mod:`helpdesk_kpis.server.process`.
 """
 
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -28,7 +30,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from rich.console import Console
 from rich.markup import escape
 
-from helpdesk_kpis import metrics
+from connectors.base import never_stop
 from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs import slack_runs
 from helpdesk_kpis.jobs.slack_runs import run_alerts, run_digests
@@ -36,8 +38,7 @@ from helpdesk_kpis.jobs.sync import run_sync
 from helpdesk_kpis.log_output import log_context
 from helpdesk_kpis.server.digest_times import digest_times, due_now, latest_due, trigger
 from helpdesk_kpis.server.health import note_missed
-from helpdesk_kpis.server.leadership import Leadership
-from kpis.errors import ConfigError, HelpdeskKpisError
+from kpis.errors import HelpdeskKpisError
 
 #: How late a job may start and still run (a laptop waking up, a long sync before it).
 MISFIRE_GRACE_SECONDS = 30 * 60
@@ -48,9 +49,15 @@ FIRST_SYNC_DAYS = 90
 
 
 def build_scheduler(
-    ctx: AppContext, *, console: Console, scheduler: BaseScheduler | None = None, now: datetime | None = None
+    ctx: AppContext,
+    *,
+    console: Console,
+    scheduler: BaseScheduler | None = None,
+    now: datetime | None = None,
+    should_stop: Callable[[], bool] = never_stop,
 ) -> BaseScheduler:
-    """The configured jobs on ``scheduler`` (a new BlockingScheduler by default), not yet started.
+    """The configured jobs on ``scheduler`` (a new BlockingScheduler by default), not yet started;
+    a sync asks ``should_stop`` after each page.
 
     Syncs run in a worker of their own, digests in another: a digest is posted at its time even
     while a long sync runs (it reads committed pages only; SQLite's WAL lets it). Digests whose
@@ -68,7 +75,8 @@ def build_scheduler(
     )
     every = config.schedule.sync_every_minutes
     scheduler.add_job(
-        in_log_context(sync_then_alerts, job="sync"), IntervalTrigger(minutes=every, timezone=zone), args=[ctx, console],
+        in_log_context(sync_then_alerts, job="sync"), IntervalTrigger(minutes=every, timezone=zone),
+        args=[ctx, console, should_stop],
         id="sync", name=f"sync every {every} min" + (", then alerts" if config.schedule.alerts_after_sync else ""),
         next_run_time=now,  # the first sync right away
         executor=SYNC_WORKER,
@@ -113,13 +121,18 @@ def in_log_context(job_function: Callable[..., None], **fields: str) -> Callable
     return run
 
 
-def sync_then_alerts(ctx: AppContext, console: Console) -> None:
+def sync_then_alerts(ctx: AppContext, console: Console, should_stop: Callable[[], bool] = never_stop) -> None:
     now = slack_runs.clock()
     try:
         summary = run_sync(ctx.store(), ctx.connectors(), since=now - timedelta(days=FIRST_SYNC_DAYS), now=now,
                            failover_seconds=ctx.settings().config.schedule.failover_seconds,
-                           notice=lambda line: console.print(escape(line), highlight=False, soft_wrap=True))
+                           notice=lambda line: console.print(escape(line), highlight=False, soft_wrap=True),
+                           should_stop=should_stop)
         console.print(escape(summary.line()), highlight=False)
+        if summary.stopped:
+            console.print("sync stopped at a page boundary; the next run resumes from there", highlight=False,
+                          soft_wrap=True)
+            return
         if ctx.settings().config.schedule.alerts_after_sync and ctx.settings().config.alerts:
             run_alerts(ctx, now=slack_runs.clock(), console=console)
     except HelpdeskKpisError as error:
@@ -145,112 +158,3 @@ def post_digests(ctx: AppContext, console: Console, names: list[str], at: str | 
             run_digests(ctx, day=day, only=name, now=now, console=console)
         except HelpdeskKpisError as error:
             console.print(f"[red]digest {escape(name)}:[/] {escape(str(error))}", highlight=False)
-
-
-def start_http_endpoint(  # noqa: ANN201
-    ctx: AppContext, console: Console, *, host: str | None = None, port: int | None = None, role: str = "all"
-):
-    """The `/kpi` endpoint in a thread of this process, sharing ``ctx``'s settings and store.
-
-    Off (with a line saying so) while ``SLACK_SIGNING_SECRET`` is unset: digests and alerts need
-    only the bot token. Returns the running server, or None.
-    """
-    from helpdesk_kpis.server.endpoint import start_endpoint  # uvicorn and Starlette are only needed here
-
-    settings = ctx.settings()
-    secret = settings.env.slack_signing_secret
-    if secret is None or not secret.get_secret_value().strip():
-        console.print("/kpi endpoint off: SLACK_SIGNING_SECRET is not set (README: Slash command)", highlight=False)
-        return None
-    host = host or settings.config.server.host
-    port = settings.config.server.port if port is None else port
-    server = start_endpoint(ctx, host=host, port=port, role=role)
-    console.print(f"/kpi endpoint: http://{host}:{server.port}/slack/events (health: /healthz)", highlight=False)
-    return server
-
-
-#: What one `serve` process runs: ``all`` (one process, as before), ``endpoint`` (only the `/kpi`
-#: endpoint: no jobs, no connector configuration needed), ``scheduler`` (only the jobs).
-ROLES = ("all", "endpoint", "scheduler")
-
-
-def run_forever(
-    ctx: AppContext,
-    *,
-    console: Console,
-    host: str | None = None,
-    port: int | None = None,
-    role: str = "all",
-    socket_mode: bool = False,
-) -> None:
-    """Check the configuration, start what ``role`` runs, and block until Ctrl-C.
-
-    ``socket_mode`` (or ``[slack] socket_mode``): `/kpi` arrives over Slack's Socket Mode instead
-    of HTTP; a scheduler process has no `/kpi` to receive and ignores it.
-    """
-    if role not in ROLES:
-        raise ConfigError(f"unknown role {role!r}; use one of: {', '.join(ROLES)}")
-    socket_mode = socket_mode or ctx.settings().config.slack.socket_mode
-    runs_jobs = role in ("all", "scheduler")
-    if runs_jobs:
-        ctx.connectors()  # a missing connector or token fails now, with exit 2, not at the first job
-    ctx.store()
-    if runs_jobs and (ctx.settings().config.teams or ctx.settings().config.alerts):
-        ctx.slack_client()
-    if role == "scheduler":
-        from helpdesk_kpis.server.scheduler_health import start_health_server  # uvicorn only when serving
-
-        server = start_health_server(ctx, console, host=host, port=port)
-    elif socket_mode:
-        from helpdesk_kpis.server.socket_endpoint import start_socket_endpoint
-
-        settings = ctx.settings()
-        server = start_socket_endpoint(
-            ctx, console, host=host or settings.config.server.host,
-            port=settings.config.server.port if port is None else port, role=role,
-        )
-    else:
-        server = start_http_endpoint(ctx, console, host=host, port=port, role=role)
-    try:
-        if runs_jobs:
-            run_scheduler(ctx, console=console)
-        else:
-            console.print("serving the /kpi endpoint only (role endpoint); Ctrl-C stops", highlight=False)
-            _wait_for_interrupt()
-    finally:
-        if server is not None:
-            server.stop()
-
-
-def run_scheduler(ctx: AppContext, *, console: Console) -> None:
-    """The one place the jobs start (roles ``all`` and ``scheduler``): blocks until Ctrl-C.
-
-    The store's scheduler lease is taken here before ``scheduler.start()``: of all processes
-    sharing the store one runs the jobs, the others stand by (:mod:`.leadership`).
-    """
-    leadership = Leadership(ctx.store(), console, failover_seconds=ctx.settings().config.schedule.failover_seconds)
-    while leadership.wait_for_turn():
-        scheduler = build_scheduler(ctx, console=console)
-        leadership.guard_jobs(scheduler)
-        for job in scheduler.get_jobs():
-            console.print(f"scheduled: {escape(job.name)}", highlight=False)
-        zone = ctx.settings().config.reporting.zone.key
-        console.print(f"serving (times in {zone}); Ctrl-C stops after the running job")
-        metrics.LEADER.set(1)
-        with leadership.holding(scheduler):
-            try:
-                scheduler.start()
-            except (KeyboardInterrupt, SystemExit):
-                scheduler.shutdown(wait=True)
-                return
-            finally:
-                metrics.LEADER.set(0)
-
-
-def _wait_for_interrupt() -> None:
-    stop = threading.Event()
-    try:
-        while not stop.wait(3600):
-            pass
-    except (KeyboardInterrupt, SystemExit):
-        return

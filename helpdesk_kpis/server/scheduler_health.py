@@ -36,7 +36,9 @@ def start_health_server(ctx: AppContext, console: Console, *, host: str | None, 
     settings = ctx.settings()
     host = host or settings.config.server.host
     port = settings.config.server.port if port is None else port
-    server = RunningServer(Observed(health_app(ctx, "scheduler")), host, port)
+    server = RunningServer(
+        Observed(health_app(ctx, "scheduler")), host, port, grace=settings.config.server.shutdown_grace_seconds
+    )
     server.start()
     console.print(f"health: http://{host}:{server.port}/healthz", highlight=False)
     return server

@@ -320,6 +320,9 @@ class ServerConfig(BaseModel):
 
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=1, le=65535)
+    #: On SIGINT/SIGTERM, how long `serve` lets answers in progress (and a sync's current page)
+    #: finish before it tells the rest to ask again and exits.
+    shutdown_grace_seconds: float = Field(default=5.0, gt=0, le=300)
 
 
 class SlackConnectionConfig(BaseModel):

@@ -18,8 +18,7 @@ Requests are verified by Bolt (slack-sdk's ``SignatureVerifier``: HMAC-SHA256 of
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Executor, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import FIRST_COMPLETED, Executor, ThreadPoolExecutor, wait
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -27,12 +26,13 @@ from slack_sdk import WebClient
 from notifiers.slash.answers import KpiCommands
 from notifiers.slash.answer_blocks import Answer
 from notifiers.slash.command import Command
+from notifiers.slash.inflight import RESTARTED, InFlight
 from notifiers.slash.replay import ReplayGuard
 
 log = logging.getLogger(__name__)
 
 WORKING = "Working on it… the answer will appear here in a moment."
-#: Context key telling the lazy listener that the acknowledgement did not carry the answer.
+#: Context key handing the lazy listener the answer the acknowledgement did not carry.
 _LATER = "kpi_answer_later"
 
 
@@ -47,11 +47,13 @@ def build_bolt_app(
     replay_guard: ReplayGuard | None = None,
     verify_token: bool = True,
     signed_requests: bool = True,
+    inflight: InFlight | None = None,
 ) -> App:
     """The Bolt app; ``verify_token`` calls ``auth.test`` now (Bolt's own check of the bot token).
 
     ``signed_requests=False`` for Socket Mode, whose payloads carry no signature (Bolt skips the
     check for them anyway; saying so keeps an empty signing secret from looking like a mistake).
+    ``inflight`` tracks the answers owed through ``response_url`` (the shutdown drains it).
     """
     app = App(
         name="helpdesk-kpis",
@@ -64,25 +66,33 @@ def build_bolt_app(
     )
     app.use(replay_guard or ReplayGuard())
     pool = executor or ThreadPoolExecutor(max_workers=4, thread_name_prefix="kpi-answer")
+    owed_answers = inflight or InFlight()
 
     def acknowledge(ack, body, context) -> None:  # noqa: ANN001 - Bolt injects these by name
+        if owed_answers.is_draining:  # stopping: take no new work
+            ack(text=RESTARTED, response_type="ephemeral")
+            return
         request = Command.from_payload(body)
         pending = pool.submit(commands.answer, request)
-        try:
-            answer = pending.result(timeout=inline_seconds)
-        except FutureTimeout:
-            context[_LATER] = True
+        # A shutdown ends the wait at once: the answer then goes through response_url.
+        wait([pending, owed_answers.draining], timeout=inline_seconds, return_when=FIRST_COMPLETED)
+        if not pending.done():
+            context[_LATER] = owed_answers.owe(body.get("response_url") or "")
             ack(text=WORKING, response_type="ephemeral")
             return
+        answer = pending.result()
         _log(answer, request)
         ack(**answer.payload())
 
     def answer_later(body, context, respond) -> None:  # noqa: ANN001
-        if not context.get(_LATER):
+        owed = context.get(_LATER)
+        if owed is None or owed.claimed:  # answered inline, or told to ask again
             return
         request = Command.from_payload(body)
         answer = commands.answer(request)  # the same computation, shared through the snapshot cache
         _log(answer, request)
+        if not owed_answers.claim(owed):
+            return
         try:
             respond(**answer.payload(), replace_original=False)
         except Exception as error:  # noqa: BLE001 - a failed delivery is logged; there is no one else to tell

@@ -96,6 +96,10 @@ class FakeSlack:
         self.list_page_cap = 1000
         #: JSON bodies posted to a slash command's response_url, in arrival order.
         self.responses: list[dict[str, Any]] = []
+        #: The same, by the response_url's name (:meth:`response_url`).
+        self.responses_to: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        #: Methods whose calls wait, unanswered, until :meth:`release` (or the fake stops).
+        self._held: dict[str, threading.Event] = {}
         self._arrived = threading.Condition()
         #: Every request: (method, params), in arrival order (upload URL posts as "upload").
         self.calls: list[tuple[str, dict[str, Any]]] = []
@@ -132,6 +136,15 @@ class FakeSlack:
     def fail(self, method: str, error: str, *, times: int = 1, **extra: Any) -> None:
         self.script(method, *[Scripted(200, {"ok": False, "error": error, **extra})] * times)
 
+    def hold(self, method: str) -> None:
+        """Calls of ``method`` wait unanswered from now on (a Slack that hangs), until :meth:`release`."""
+        self._held[method] = threading.Event()
+
+    def release(self) -> None:
+        for gate in self._held.values():
+            gate.set()
+        self._held.clear()
+
     def response_url(self, name: str = "1") -> str:
         """A slash command's response_url pointing here."""
         return f"http://127.0.0.1:{self.port}/commands/T0FAKE/{name}/hookpart"
@@ -141,9 +154,10 @@ class FakeSlack:
             self._arrived.wait_for(lambda: len(self.responses) >= count, timeout=timeout)
         return list(self.responses)
 
-    def receive_response(self, body: dict[str, Any]) -> None:
+    def receive_response(self, body: dict[str, Any], name: str = "") -> None:
         with self._arrived:
             self.responses.append(body)
+            self.responses_to[name].append(body)
             self._arrived.notify_all()
 
     def method_calls(self, method: str) -> list[dict[str, Any]]:
@@ -163,12 +177,19 @@ class FakeSlack:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.release()
         self.server.shutdown()
         self.server.server_close()
 
     # -- the API -------------------------------------------------------------------------------
 
     def handle(self, method: str, params: dict[str, Any], token: str | None) -> Scripted:
+        gate = self._held.get(method)
+        if gate is not None:
+            with self._lock:
+                self.calls.append((method, params))
+            gate.wait(timeout=120)  # bounded: a failed test must not hang the fake
+            return _error("request_timeout")
         with self._lock:
             self.calls.append((method, params))
             if self._scripts[method]:
@@ -386,7 +407,7 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             path = urlparse(self.path).path
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             if path.startswith("/commands/"):
-                fake.receive_response(json.loads(raw or b"{}"))
+                fake.receive_response(json.loads(raw or b"{}"), path.split("/")[3] if path.count("/") >= 3 else "")
                 self._send(200, b"ok", "text/plain")
                 return
             if path.startswith("/upload/"):

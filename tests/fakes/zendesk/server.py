@@ -34,11 +34,18 @@ HTML_MAINTENANCE = b"<!DOCTYPE html><html><body><h1>We'll be right back</h1></bo
 
 @dataclass
 class Fault:
-    kind: str  # 429, 502, html200, truncated, drop, slow, 401, 403
+    kind: str  # 429, 502, html200, truncated, drop, slow, hold, 401, 403
     path: str  # answered to the first request whose path contains this
     times: int = 1
     retry_after: int = 7
     seconds: float = 0.0
+    #: Matching requests answered normally before this fault strikes (2: the third one).
+    skip: int = 0
+    #: "hold": set when the request arrives; the answer (a normal one) waits for ``release``.
+    reached: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+    #: "hold": once released, answer this fault's kind instead ("429": rate limited, ``retry_after``).
+    then: str | None = None
 
 
 @dataclass
@@ -122,6 +129,13 @@ class FakeZendesk:
     def fail(self, kind: str, path: str, **kwargs: Any) -> None:
         self.faults.append(Fault(kind, path, **kwargs))
 
+    def hold(self, path: str, *, skip: int = 0, then: str | None = None, retry_after: int = 7) -> Fault:
+        """Keep the request (after ``skip`` answered ones) waiting until the test sets ``release``:
+        a sync caught mid-page, deterministically; ``then`` answers it with that fault after."""
+        fault = Fault("hold", path, skip=skip, then=then, retry_after=retry_after)
+        self.faults.append(fault)
+        return fault
+
     def requests_to(self, fragment: str) -> list[Logged]:
         return [r for r in self.log if fragment in r.path]
 
@@ -203,6 +217,9 @@ class FakeZendesk:
         with self._lock:
             for fault in self.faults:
                 if fault.path in path and fault.times > 0:
+                    if fault.skip > 0:
+                        fault.skip -= 1
+                        continue
                     fault.times -= 1
                     return fault
         return None
@@ -221,6 +238,10 @@ class FakeZendesk:
         if fault.kind == "slow":
             time.sleep(fault.seconds)
             return None
+        if fault.kind == "hold":
+            fault.reached.set()
+            fault.release.wait(timeout=120)  # bounded: a failed test must not hang the fake
+            return None if fault.then is None else self._fault(Fault(fault.then, path, retry_after=fault.retry_after), path)
         if fault.kind == "401":
             return _json(401, {"error": "Couldn't authenticate you"})
         if fault.kind == "403":

@@ -210,6 +210,8 @@ def test_the_scheduled_digest_job_posts_yesterdays_digest(workdir, fake):
 
 
 class _Summary:
+    stopped = False  # ran to the end of the data
+
     def line(self) -> str:
         return "synced 0 records"
 
