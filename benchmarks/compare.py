@@ -69,6 +69,12 @@ def cross_check(reports: dict[str, Report], duck: dict) -> tuple[int, list[str]]
             if row.metrics["low_rated"].n != low_rated.get(row.id, 0):
                 mismatches.append(f"{scope} {row.name}: low_rated n: engine {row.metrics['low_rated'].n}, "
                                   f"DuckDB {low_rated.get(row.id, 0)}")
+        if scope in duckdb_kpis.TICKET_SCOPES:
+            # Every group DuckDB finds is a row of the report (it lists each one with anything in it).
+            missing = sorted({key for _, key in figures} - {row.id for row in report.rows})
+            checked += 1
+            if missing:
+                mismatches.append(f"{scope}: groups DuckDB has and the report lacks: {', '.join(missing[:10])}")
     return checked, mismatches
 
 
