@@ -79,7 +79,7 @@ def main() -> None:
     if args.only_breakdowns:
         if not args.no_cross_check:
             db, windows = _duckdb(sqlite_path, window)
-            _cross_check({"SQLite": _reports(sqlite_url, window)}, duckdb_kpis.compute(db, windows, CHECKED_SCOPES))
+            compare.check_all({"SQLite": _reports(sqlite_url, window)}, duckdb_kpis.compute(db, windows, CHECKED_SCOPES))
         return
 
     db, windows = _duckdb(sqlite_path, window)
@@ -109,7 +109,7 @@ def main() -> None:
     table.duckdb()
     figures.print_narrowed(results)
 
-    _cross_check(reports, duck_result)
+    compare.check_all(reports, duck_result)
 
 
 def _duckdb(sqlite_path: Path, window: Window) -> tuple:
@@ -118,23 +118,6 @@ def _duckdb(sqlite_path: Path, window: Window) -> tuple:
     print(f"DuckDB loaded from the SQLite store in {time.perf_counter() - started:.0f} s "
           f"({db.execute('select current_setting(' + repr('threads') + ')').fetchone()[0]} threads)\n")
     return db, duckdb_kpis.Windows(_epochs(window), _epochs(window.previous()), int(ANCHOR.timestamp()))
-
-
-def _cross_check(reports: dict[str, dict], duck_result: dict) -> None:
-    """Compare every backend's reports with DuckDB's figures, scope by scope; exit 1 on any mismatch."""
-    print()
-    failed = False
-    for backend, backend_reports in reports.items():
-        for scope, report in backend_reports.items():
-            checked, mismatches = compare.cross_check({scope: report}, duck_result)
-            print(f"cross-check with DuckDB ({backend}, by {scope}): {len(report.rows)} rows, {checked:,} values "
-                  f"compared, {len(mismatches)} mismatches")
-            for line in mismatches[:20]:
-                print("  " + line)
-            failed = failed or bool(mismatches)
-    if failed:
-        print("CROSS-CHECK FAILED: the engine and DuckDB disagree (see above)", file=sys.stderr)
-        sys.exit(1)
 
 
 def _arguments() -> argparse.Namespace:

@@ -23,7 +23,7 @@ from kpis.columnar.keys import AGENT, TAG, TEAM, KeyCodes
 from kpis.columnar.layout import NO_TIME, RATING, SURVEY, TICKET
 from kpis.dataset import PRIORITIES
 from kpis.records import RatingState, SurveyKind
-from kpis.store.schema import ratings, survey_answers, tickets
+from kpis.store.schema import kpi_keys, ratings, survey_answers, tickets
 from kpis.ticket_measures import TICKET_MEASURES
 
 
@@ -51,6 +51,9 @@ def _priority_code(column):  # noqa: ANN001, ANN202
     return case({name: code for code, name in enumerate(PRIORITIES)}, value=column, else_=-1)
 
 
+_TAG_LENGTH = kpi_keys.c.key.type.length
+
+
 def _pack_facets(a: np.ndarray, sources: tuple, channels: tuple, tags: tuple, codes: KeyCodes) -> list[tuple[int, ...]]:
     """Fill ``channel`` and ``tagset`` (a lookup per distinct value, not per row); return the tag sets."""
     memo: dict[tuple, int] = {}
@@ -67,7 +70,8 @@ def _pack_facets(a: np.ndarray, sources: tuple, channels: tuple, tags: tuple, co
             if keys:
                 column[row] = index.setdefault(keys, len(index))
     a["tagset"] = column
-    return [tuple(codes.code(TAG, tag) for tag in keys) for keys in index]
+    # A tag longer than a key may be is cut to fit (PostgreSQL would refuse it; none is that long in practice).
+    return [tuple(codes.code(TAG, tag[:_TAG_LENGTH]) for tag in keys) for keys in index]
 
 
 def tag_set_arrays(tagsets: list[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray]:
