@@ -287,7 +287,8 @@ class Windows:
     sla_minutes: tuple[float, float, float, float, float] = (1440.0,) * 5
 
 
-def compute(db: duckdb.DuckDBPyConnection, windows: Windows, scopes=("overall", "team", "agent", *TICKET_SCOPES)) -> dict:
+def compute(db: duckdb.DuckDBPyConnection, windows: Windows,
+            scopes=("overall", "team", "agent", *TICKET_SCOPES)) -> dict:
     """Every KPI of both windows for each scope: {scope: (columns, rows, low_rated rows)}."""
     low, normal, high, urgent, default = windows.sla_minutes
     params = {"cs": windows.current[0], "ce": windows.current[1], "ps": windows.previous[0], "pe": windows.previous[1],

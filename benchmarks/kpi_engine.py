@@ -79,7 +79,8 @@ def main() -> None:
     if args.only_breakdowns:
         if not args.no_cross_check:
             db, windows = _duckdb(sqlite_path, window)
-            compare.check_all({"SQLite": _reports(sqlite_url, window)}, duckdb_kpis.compute(db, windows, CHECKED_SCOPES))
+            duck_result = duckdb_kpis.compute(db, windows, CHECKED_SCOPES)
+            compare.check_all({"SQLite": _reports(sqlite_url, window)}, duck_result)
         return
 
     db, windows = _duckdb(sqlite_path, window)
