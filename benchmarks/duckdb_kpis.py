@@ -17,10 +17,13 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 
+from kpis.channels import normalise_channel
+
 CHUNK = 200_000
 
 TICKET_COLUMNS = (
     "source", "instance", "id", "created_at", "solved_at", "priority", "assignee_id", "group_id", "url", "subject",
+    "channel", "tags",
     "is_deleted", "is_merged", "is_spam", "replies", "reopens",
     "first_reply_minutes", "first_reply_minutes_business", "first_resolution_minutes",
     "first_resolution_minutes_business", "full_resolution_minutes", "full_resolution_minutes_business",
@@ -77,9 +80,22 @@ def load(sqlite_path: str) -> duckdb.DuckDBPyConnection:
             first = False
         if first:
             raise RuntimeError(f"the store has no {table}")
+    _channel_names(db)
     db.execute(_PREPARE)
     db.execute(_MACROS)
     return db
+
+
+def _channel_names(db: duckdb.DuckDBPyConnection) -> None:
+    """The helpdesks' raw channels -> the normalised names, as a table (``channel_names``).
+
+    The mapping is the project's own (``kpis.channels``, tested on its own): what this cross-check
+    verifies is the grouping and the KPIs of each channel, not the mapping a second time."""
+    pairs = db.execute("SELECT DISTINCT source, channel FROM raw_tickets").fetchall()
+    mapped = [(source, raw, normalise_channel(source, raw)) for source, raw in pairs]
+    db.execute("CREATE TABLE channel_names (source VARCHAR, raw VARCHAR, name VARCHAR)")
+    if mapped:
+        db.executemany("INSERT INTO channel_names VALUES (?, ?, ?)", mapped)
 
 
 _MACROS = """
@@ -99,8 +115,16 @@ def _scoped(table: str, column: str) -> str:
 # Data preparation, done once at load (not timed), as a columnar store would hold the data: the
 # scoped keys the report groups by, the exclusion flag, and one join key per ticket.
 _PREPARE = f"""
-CREATE TABLE tickets AS SELECT *, {_scoped("raw", "group_id")} AS team_key, {_scoped("raw", "assignee_id")} AS agent_key,
-    {_scoped("raw", "id")} AS ticket_key, is_deleted OR is_merged OR is_spam AS excluded FROM raw_tickets raw;
+CREATE TABLE tickets AS SELECT raw.*, {_scoped("raw", "group_id")} AS team_key,
+    {_scoped("raw", "assignee_id")} AS agent_key, {_scoped("raw", "id")} AS ticket_key,
+    is_deleted OR is_merged OR is_spam AS excluded, c.name AS channel_key,
+    CASE WHEN priority IN ('low', 'normal', 'high', 'urgent') THEN priority END AS priority_key
+  FROM raw_tickets raw LEFT JOIN channel_names c ON c.source = raw.source AND c.raw IS NOT DISTINCT FROM raw.channel;
+-- By tag: a ticket once per distinct tag (lower-cased, trimmed), so that it counts in each tag's row.
+CREATE TABLE tagged_tickets AS SELECT t.* EXCLUDE (tags), g.tag_key FROM tickets t JOIN (
+    SELECT DISTINCT ticket_key, lower(trim(tag)) AS tag_key
+    FROM (SELECT ticket_key, unnest(from_json(tags, '["VARCHAR"]')) AS tag FROM tickets) WHERE trim(tag) <> ''
+  ) g USING (ticket_key);
 CREATE TABLE ratings AS SELECT *, {_scoped("raw", "team_id")} AS team_key, {_scoped("raw", "agent_id")} AS agent_key,
     {_scoped("raw", "ticket_id")} AS ticket_key FROM raw_ratings raw;
 CREATE TABLE survey_answers AS SELECT *, {_scoped("raw", "team_id")} AS team_key,
@@ -109,11 +133,17 @@ DROP TABLE raw_tickets; DROP TABLE raw_ratings; DROP TABLE raw_survey_answers;
 """
 
 
+#: Scopes whose group is the ticket's alone: its ratings and survey answers follow it.
+TICKET_SCOPES = ("channel", "priority", "tag")
+
+
 def _keys(scope: str) -> tuple[str, str]:
     """The group key of a ticket, and of a rating or survey answer (``x``) joined to its ticket ``t``."""
     if scope == "overall":
         return "'overall'", "'overall'"
     column = f"{scope}_key"
+    if scope in TICKET_SCOPES:
+        return column, f"t.{column}"
     # Attribution: the agent/team recorded on the rating at rating time, else the ticket's current one.
     return column, f"coalesce(x.{column}, t.{column})"
 
@@ -132,8 +162,13 @@ def _time_outputs() -> str:
     )
 
 
+def _tickets(scope: str) -> str:
+    return "tagged_tickets" if scope == "tag" else "tickets"
+
+
 def _statement(scope: str) -> str:
     ticket_key, attributed_key = _keys(scope)
+    tickets = _tickets(scope)
     ages = [("lt1d", 0, 86400), ("d1_3", 86400, 3 * 86400), ("d3_7", 3 * 86400, 7 * 86400), ("gt7d", 7 * 86400, None)]
     age_columns = ",\n    ".join(
         f"count(*) FILTER (we - created_at >= {lo}{'' if hi is None else f' AND we - created_at < {hi}'})"
@@ -156,7 +191,7 @@ created AS (
     count(*) FILTER (first_reply_minutes IS NOT NULL
         OR (solved_at IS NULL AND created_at + target * 60 <= least(we, $now))) AS sla_n
   FROM (SELECT *, CASE priority WHEN 'low' THEN $sla_low WHEN 'normal' THEN $sla_normal WHEN 'high' THEN $sla_high
-                  WHEN 'urgent' THEN $sla_urgent ELSE $sla_default END AS target FROM tickets)
+                  WHEN 'urgent' THEN $sla_urgent ELSE $sla_default END AS target FROM {tickets})
   JOIN win ON created_at >= ws AND created_at < we
   WHERE NOT excluded GROUP BY ALL
 ),
@@ -168,14 +203,14 @@ solved AS (
     count(*) FILTER (replies <= 1 AND reopens = 0) AS fcr_k,
     {_time_columns("first_res", "first_resolution_minutes")},
     {_time_columns("full_res", "full_resolution_minutes")}
-  FROM tickets JOIN win ON solved_at >= ws AND solved_at < we
+  FROM {tickets} JOIN win ON solved_at >= ws AND solved_at < we
   WHERE NOT excluded GROUP BY ALL
 ),
 open AS (
   SELECT w, {ticket_key} AS key, count(*) AS backlog,
     {age_columns},
     {priority_columns}
-  FROM tickets JOIN win ON created_at < we AND (solved_at IS NULL OR solved_at >= we)
+  FROM {tickets} JOIN win ON created_at < we AND (solved_at IS NULL OR solved_at >= we)
   WHERE NOT excluded GROUP BY ALL
 ),
 rated AS (
@@ -184,7 +219,7 @@ rated AS (
     count(*) FILTER (x.state = 'received' AND x.rated_at >= ws AND x.rated_at < we AND x.positive) AS csat_k,
     count(*) FILTER (x.state <> 'unoffered' AND x.offered_at >= ws AND x.offered_at < we) AS offered_n,
     avg(x.score) FILTER (x.state = 'received' AND x.rated_at >= ws AND x.rated_at < we) * 100 AS csss
-  FROM ratings x LEFT JOIN tickets t ON t.ticket_key = x.ticket_key
+  FROM ratings x LEFT JOIN {tickets} t ON t.ticket_key = x.ticket_key
   JOIN win ON (x.rated_at >= ws AND x.rated_at < we) OR (x.offered_at >= ws AND x.offered_at < we)
   WHERE NOT {excluded} GROUP BY ALL
 ),
@@ -197,7 +232,7 @@ surveyed AS (
     avg(x.value) FILTER (x.kind = 'ces') AS ces,
     count(*) FILTER (x.kind = 'ces' AND CASE WHEN x.higher_is_better THEN x.value >= x.scale_max - 1
                                              ELSE x.value <= x.scale_min + 1 END) AS ces_easy_k
-  FROM survey_answers x LEFT JOIN tickets t ON t.ticket_key = x.ticket_key
+  FROM survey_answers x LEFT JOIN {tickets} t ON t.ticket_key = x.ticket_key
   JOIN win ON x.answered_at >= ws AND x.answered_at < we
   WHERE NOT {excluded} GROUP BY ALL
 ),
@@ -236,7 +271,7 @@ FROM k WHERE key IS NOT NULL ORDER BY w, key
 _LOW_RATED = """
 SELECT {key} AS key, x.source || ':' || x.instance || ':' || x.id AS rating_id, x.ticket_id, t.url, t.subject,
        x.score_raw, x.comment, x.reason, x.rated_at
-FROM ratings x LEFT JOIN tickets t ON t.ticket_key = x.ticket_key
+FROM ratings x LEFT JOIN {tickets} t ON t.ticket_key = x.ticket_key
 WHERE x.state = 'received' AND x.rated_at >= $cs AND x.rated_at < $ce AND x.score < 0.5
   AND NOT coalesce(t.excluded, false)
 ORDER BY key, x.rated_at DESC, rating_id
@@ -252,7 +287,8 @@ class Windows:
     sla_minutes: tuple[float, float, float, float, float] = (1440.0,) * 5
 
 
-def compute(db: duckdb.DuckDBPyConnection, windows: Windows, scopes=("overall", "team", "agent")) -> dict:
+def compute(db: duckdb.DuckDBPyConnection, windows: Windows,
+            scopes=("overall", "team", "agent", *TICKET_SCOPES)) -> dict:
     """Every KPI of both windows for each scope: {scope: (columns, rows, low_rated rows)}."""
     low, normal, high, urgent, default = windows.sla_minutes
     params = {"cs": windows.current[0], "ce": windows.current[1], "ps": windows.previous[0], "pe": windows.previous[1],
@@ -263,7 +299,7 @@ def compute(db: duckdb.DuckDBPyConnection, windows: Windows, scopes=("overall", 
         result = db.execute(_statement(scope), params)
         columns = [d[0] for d in result.description]
         rows = result.fetchall()
-        low_rated = db.execute(_LOW_RATED.format(key=_keys(scope)[1]),
+        low_rated = db.execute(_LOW_RATED.format(key=_keys(scope)[1], tickets=_tickets(scope)),
                                {"cs": windows.current[0], "ce": windows.current[1]}).fetchall()
         out[scope] = (columns, rows, low_rated)
     return out

@@ -18,6 +18,7 @@ from kpis.channels import CHANNELS
 from kpis.compute.common import Grouping, Span, in_span
 from kpis.dataset import PRIORITIES, BreakdownFacets, Facets, KpiData
 from kpis.errors import ConfigError
+from kpis.tag_table import TagTable
 
 BREAKDOWN_SCOPES = ("channel", "priority", "tag")
 #: The id of the group of records in none of a scope's groups (no channel, no agent...).
@@ -43,18 +44,22 @@ def breakdown_grouping(
         return data, narrowed(data, _facet_grouping(f, "priority", len(PRIORITIES)), teams), labels
     if by != "tag":
         raise ConfigError(f"unknown breakdown {by!r}; use one of {', '.join(BREAKDOWN_SCOPES)}")
-    tags = sorted({tag for tagset in f.tagsets for tag in tagset})
-    code_of = {tag: code for code, tag in enumerate(tags)}
-    members = [[code_of[tag] for tag in tagset] for tagset in f.tagsets]
+    table = f.tagsets if isinstance(f.tagsets, TagTable) else TagTable.of(f.tagsets)
+    # Group codes: the tags that occur, in name order.
+    used = np.flatnonzero(np.bincount(table.codes, minlength=len(table.names)) > 0)
+    order = sorted(used.tolist(), key=table.names.__getitem__)
+    tags = [table.names[code] for code in order]
+    group_of = np.full(len(table.names), -1, dtype=np.int32)
+    group_of[order] = np.arange(len(order), dtype=np.int32)
     remap = None
     if fold_below > 0:
-        counted = _tickets_per_tag(data, members, len(tags), span, teams)
+        counted = _tickets_per_tag(data, table, span, teams)[order]
         kept = counted >= fold_below
         if not kept.all():
             # Kept tags keep their order; every small tag becomes the one "other tags" code.
             remap = np.where(kept, np.cumsum(kept) - 1, int(kept.sum())).astype(np.int32)
             tags = [tag for code, tag in enumerate(tags) if kept[code]] + [OTHER_TAGS]
-    exploded, grouping = _by_tag(data, members, len(tags), remap)
+    exploded, grouping = _by_tag(data, table, group_of, len(tags), remap)
     labels = [(tag, tag) for tag in tags]
     return exploded, narrowed(exploded, grouping, teams), labels
 
@@ -86,29 +91,25 @@ def narrowed(data: KpiData, grouping: Grouping, teams: Collection[int] | None) -
                     only(grouping.surveys, data.surveys.team), grouping.groups)
 
 
-def _tickets_per_tag(data: KpiData, members: list[list[int]], groups: int, span: Span | None,
-                     teams: Collection[int] | None) -> np.ndarray:
+def _tickets_per_tag(data: KpiData, table: TagTable, span: Span | None, teams: Collection[int] | None) -> np.ndarray:
+    """Live tickets (created in ``span``, of ``teams``) on each tag code of ``table``."""
     t = data.tickets
     counted = ~t.excluded
     if span is not None:
         counted &= in_span(t.created, span)
     if teams is not None:
         counted &= np.isin(t.team, np.array(sorted(teams), dtype=np.int64))
-    per_set = np.bincount(data.facets.tickets.tagset[counted & (data.facets.tickets.tagset >= 0)],
-                          minlength=len(members))
-    counts = np.zeros(groups, dtype=np.int64)
-    for tagset, n in enumerate(per_set.tolist()):
-        for code in members[tagset]:
-            counts[code] += n
-    return counts
+    tagset = data.facets.tickets.tagset
+    return table.per_tag(np.bincount(tagset[counted & (tagset >= 0)], minlength=len(table)))
 
 
-def _repeat(tagset: np.ndarray, members: list[list[int]], remap: np.ndarray | None = None,
+def _repeat(tagset: np.ndarray, table: TagTable, group_of: np.ndarray, remap: np.ndarray | None = None,
             groups: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Row indexes repeated once per tag of their tag set, and the tag of each repetition.
+    """Row indexes repeated once per tag of their tag set, and the group of each repetition.
 
-    ``remap``: tag code -> group code (small tags folded); a row then counts once per group."""
-    rows, codes = _repeat_all(tagset, members)
+    ``remap``: group code -> folded group code (small tags folded); a row then counts once per group."""
+    rows, codes = table.repeated(tagset)
+    codes = group_of[codes]
     if remap is None or not len(rows):
         return rows, codes
     codes = remap[codes]
@@ -116,23 +117,12 @@ def _repeat(tagset: np.ndarray, members: list[list[int]], remap: np.ndarray | No
     return rows[first], codes[first]
 
 
-def _repeat_all(tagset: np.ndarray, members: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-    sizes = np.array([len(m) for m in members] + [0], dtype=np.int64)  # -1 (no tags) indexes the 0
-    starts = np.concatenate([[0], np.cumsum(sizes[:-1])]).astype(np.int64)
-    flat = np.array([code for m in members for code in m], dtype=np.int32)
-    lengths = sizes[tagset]
-    rows = np.repeat(np.arange(len(tagset)), lengths)
-    first_out = np.cumsum(lengths) - lengths  # where each row's repetitions start
-    position = np.arange(len(rows)) - np.repeat(first_out, lengths)
-    return rows, flat[starts[tagset[rows]] + position] if len(rows) else np.zeros(0, np.int32)
-
-
-def _by_tag(data: KpiData, members: list[list[int]], groups: int,
+def _by_tag(data: KpiData, table: TagTable, group_of: np.ndarray, groups: int,
             remap: np.ndarray | None) -> tuple[KpiData, Grouping]:
     f = data.facets
-    t_rows, t_codes = _repeat(f.tickets.tagset, members, remap, groups)
-    r_rows, r_codes = _repeat(f.ratings.tagset, members, remap, groups)
-    s_rows, s_codes = _repeat(f.surveys.tagset, members, remap, groups)
+    t_rows, t_codes = _repeat(f.tickets.tagset, table, group_of, remap, groups)
+    r_rows, r_codes = _repeat(f.ratings.tagset, table, group_of, remap, groups)
+    s_rows, s_codes = _repeat(f.surveys.tagset, table, group_of, remap, groups)
 
     def take(columns, rows: np.ndarray):  # noqa: ANN001, ANN202 - any of the column dataclasses
         values = {}

@@ -7,6 +7,7 @@ for "not measured"; team and agent are integer codes into :class:`~kpis.director
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, make_dataclass
 
 import numpy as np
@@ -90,8 +91,9 @@ class BreakdownFacets:
     tickets: Facets
     ratings: Facets
     surveys: Facets
-    #: Distinct tag sets (lower-cased, deduplicated tags), shared by the three kinds.
-    tagsets: tuple[tuple[str, ...], ...] = ()
+    #: Tag sets (lower-cased, deduplicated tags), shared by the three kinds: tuples, or the store's
+    #: :class:`~kpis.tag_table.TagTable` (the same sets as arrays).
+    tagsets: Sequence[tuple[str, ...]] = ()
 
 
 def _no_accounts() -> AccountColumns:

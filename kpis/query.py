@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from kpis.columnar.assemble import KindRows, read_kind
 from kpis.columnar.cache import store_rebuilt
-from kpis.columnar.keys import AGENT, TEAM, KeyCodes
+from kpis.columnar.keys import AGENT, TAG, TEAM, KeyCodes
 from kpis.columnar.layout import RATINGS, SURVEYS, TICKETS
 from kpis.dataset import (
     NO_TIME,
@@ -31,10 +31,10 @@ from kpis.dataset import (
     SurveyColumns,
     TicketColumns,
 )
-from kpis.breakdown import TAG_SEPARATOR
 from kpis.directory import Directory, scoped_id
 from kpis.store import Store
 from kpis.store.schema import accounts, agents, memberships, retention_spend, teams
+from kpis.tag_table import TagTable
 from kpis.ticket_measures import TICKET_MEASURES
 
 KINDS = (TICKETS, RATINGS, SURVEYS)
@@ -95,7 +95,8 @@ def _has_unknown_codes(parts: dict[str, KindRows], codes: KeyCodes) -> bool:
         _, high = codes.bounds(key_kind)
         if any(len(p) and int(p.columns[key_kind].max()) >= high for p in parts.values()):
             return True
-    return False
+    _, high = codes.bounds(TAG)
+    return any(len(p.tag_codes) and int(p.tag_codes.max()) >= high for p in parts.values())
 
 
 def _directory_codes(key_kind: str, parts: dict[str, KindRows], codes: KeyCodes, directory: Directory) -> tuple[int, np.ndarray]:
@@ -147,19 +148,29 @@ def _kpi_data(
         team=mapped(s, TEAM), agent=mapped(s, AGENT),
     )
     return KpiData(ticket_columns, rating_columns, survey_columns, directory, account_columns, spend_columns,
-                   facets=_facets(parts))
+                   facets=_facets(parts, codes))
 
 
-def _facets(parts: dict[str, KindRows]) -> BreakdownFacets:
-    """The three kinds' facets, their tag sets merged into one list."""
-    index: dict[str, int] = {}
-    facets = []
+def _facets(parts: dict[str, KindRows], codes: KeyCodes) -> BreakdownFacets:
+    """The three kinds' facets, their tag sets one table: the kinds' sets one after another, the
+    tags coded by their index into the names of the tags that occur."""
+    facets, shift = [], 0
     for kind in KINDS:
         rows = parts[kind]
-        table = np.array([index.setdefault(tags, len(index)) for tags in rows.tagsets] + [-1], dtype=np.int32)
         c = rows.columns
-        facets.append(Facets(c["channel"], c["priority"], table[c["tagset"]]))  # -1 indexes the trailing -1
-    return BreakdownFacets(*facets, tagsets=tuple(tuple(joined.split(TAG_SEPARATOR)) for joined in index))
+        facets.append(Facets(c["channel"], c["priority"], np.where(c["tagset"] >= 0, c["tagset"] + shift, -1)
+                             .astype(np.int32)))
+        shift += len(rows.tag_sizes)
+    sizes = np.concatenate([parts[kind].tag_sizes for kind in KINDS])
+    if not len(sizes):
+        return BreakdownFacets(*facets)
+    key_codes = np.concatenate([parts[kind].tag_codes for kind in KINDS])
+    low, high = codes.bounds(TAG)
+    used = np.flatnonzero(np.bincount(key_codes - low, minlength=high - low) > 0)
+    index = np.full(high - low, -1, dtype=np.int32)
+    index[used] = np.arange(len(used), dtype=np.int32)
+    names = tuple(codes.key(TAG, int(c) + low) for c in used)
+    return BreakdownFacets(*facets, tagsets=TagTable(names, sizes, index[key_codes - low]))
 
 
 def _accounts(connection: Connection) -> AccountColumns:

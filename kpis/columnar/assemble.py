@@ -34,8 +34,10 @@ class KindRows:
     columns: dict[str, np.ndarray]  # the layout dtype's fields; team/agent are key-dictionary codes
     #: ratings: low-rated candidates' texts by row index.
     details: dict[int, dict[str, Any]] = field(default_factory=dict)
-    #: The distinct tag sets the ``tagset`` column indexes (the rows' ticket tags, lower-cased).
-    tagsets: list[str] = field(default_factory=list)
+    #: The tag sets the ``tagset`` column indexes (the rows' ticket tags, lower-cased): each set's
+    #: size, and the sets' tag codes (kpi_keys) one set after another.
+    tag_sizes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    tag_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     #: Stale days rebuilt for this read, for storing afterwards.
     rebuilt: list[blocks.RebuiltDay] = field(default_factory=list)
 
@@ -63,20 +65,21 @@ def read_kind(
     part = None if team is None else team[1]
 
     old = _older_rows(connection, kind, start, end, first, codes, team)
-    segments = [_Segment.of(old.array, old.details, old.tagsets)]
+    segments = [_Segment.of(old.array, old.details, *packing.tag_set_arrays(old.tagsets))]
     for block in _in_day_order(blocks.stored(connection, kind, current, part, tags=tags), rebuilt, part):
         if block.day * DAY >= start and (block.day + 1) * DAY <= end and block.data is not None:
             # Wholly inside the span: the stored bytes as they are.
             detail = block.column("detail") if block.details else None
-            segments.append(_Segment(block.rows, memoryview(block.data), {}, block.details, detail, block.tagsets))
+            segments.append(_Segment(block.rows, memoryview(block.data), {}, block.details, detail, block.tag_sizes,
+                                     block.tag_codes))
         else:
             columns = block.columns()
             wanted = keep(kind, columns, start, end)
             if wanted.all():
-                segments.append(_Segment.of(columns, block.details, block.tagsets))
+                segments.append(_Segment.of(columns, block.details, block.tag_sizes, block.tag_codes))
             elif wanted.any():
                 segments.append(_Segment.of({name: column[wanted] for name, column in columns.items()}, block.details,
-                                            block.tagsets))
+                                            block.tag_sizes, block.tag_codes))
     return _joined(kind, segments, rebuilt, tags)
 
 
@@ -90,16 +93,17 @@ class _Segment:
     arrays: dict[str, memoryview]
     texts: list[dict[str, Any]]
     detail: np.ndarray | None  # ratings: each row's index into ``texts``, -1 none
-    tagsets: list[str]  # what the rows' ``tagset`` column indexes
+    tag_sizes: np.ndarray  # the tag sets the rows' ``tagset`` column indexes (see KindRows)
+    tag_codes: np.ndarray
 
     @classmethod
     def of(cls, columns: np.ndarray | dict[str, np.ndarray], texts: list[dict[str, Any]],
-           tagsets: list[str]) -> _Segment:
+           tag_sizes: np.ndarray, tag_codes: np.ndarray) -> _Segment:
         names = list(columns.dtype.names) if isinstance(columns, np.ndarray) else list(columns)
         contiguous = {name: np.ascontiguousarray(columns[name]) for name in names}
         rows = len(contiguous[names[0]])
         return cls(rows, None, {name: memoryview(c).cast("B") for name, c in contiguous.items()}, texts,
-                   contiguous["detail"] if texts else None, tagsets)
+                   contiguous["detail"] if texts else None, tag_sizes, tag_codes)
 
 
 def _joined(kind: str, segments: list[_Segment], rebuilt: list[blocks.RebuiltDay], tags: bool = True) -> KindRows:
@@ -123,11 +127,11 @@ def _joined(kind: str, segments: list[_Segment], rebuilt: list[blocks.RebuiltDay
             else:
                 target[at : at + size] = segment.arrays[name]
         columns[name] = column
+    sizes, codes = np.zeros(0, np.int64), np.zeros(0, np.int32)
     if tags:
-        tagsets = _joined_tagsets(columns["tagset"], segments, rows)
+        sizes, codes = _joined_tagsets(columns["tagset"], segments, rows)
     else:
         columns["tagset"][:] = -1
-        tagsets = []
     details: dict[int, dict[str, Any]] = {}
     offset = 0
     for segment in segments:
@@ -135,20 +139,16 @@ def _joined(kind: str, segments: list[_Segment], rebuilt: list[blocks.RebuiltDay
             for row in np.flatnonzero(segment.detail >= 0).tolist():
                 details[offset + row] = segment.texts[segment.detail[row]]
         offset += segment.rows
-    return KindRows(columns, details, rebuilt=rebuilt, tagsets=tagsets)
+    return KindRows(columns, details, rebuilt=rebuilt, tag_sizes=sizes, tag_codes=codes)
 
 
-def _joined_tagsets(column: np.ndarray, segments: list[_Segment], rows: np.ndarray) -> list[str]:
+def _joined_tagsets(column: np.ndarray, segments: list[_Segment], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each segment's tag sets one after another, the ``tagset`` column shifted to match (in place)."""
-    tagsets: list[str] = []
-    shift = np.zeros(len(column), dtype=np.int32)
-    at = 0
-    for segment, count in zip(segments, rows.tolist()):
-        shift[at : at + count] = len(tagsets)
-        tagsets.extend(segment.tagsets)
-        at += count
+    counts = np.array([len(segment.tag_sizes) for segment in segments], dtype=np.int32)
+    shift = np.repeat(np.cumsum(counts) - counts, rows)
     column += np.where(column >= 0, shift, 0).astype(np.int32)
-    return tagsets
+    return (np.concatenate([np.zeros(0, np.int64), *(segment.tag_sizes for segment in segments)]),
+            np.concatenate([np.zeros(0, np.int32), *(segment.tag_codes for segment in segments)]).astype(np.int32))
 
 
 def keep(kind: str, a: dict[str, np.ndarray], start: int, end: int) -> np.ndarray:

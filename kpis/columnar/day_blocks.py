@@ -21,9 +21,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
 from kpis.columnar import packing
-from kpis.columnar.keys import AGENT, TEAM, KeyCodes
+from kpis.columnar.keys import AGENT, TAG, TEAM, KeyCodes
 from kpis.columnar.layout import (
-    DAY, DTYPES, FORMAT, RATINGS, SURVEYS, TICKETS, from_bytes, stored_size, to_bytes,
+    DAY, DTYPES, FORMAT, RATINGS, SURVEYS, TICKETS, from_bytes, stored_size, tag_sets_from_bytes, tag_sets_to_bytes,
+    to_bytes,
 )
 from kpis.store.schema import kpi_block_days, kpi_blocks, ratings, survey_answers, tickets
 from kpis.store.upsert import insert_on_conflict
@@ -50,8 +51,10 @@ class Block:
     array: np.ndarray | None = None  # a rebuilt block's packed records (what gets stored)
     #: ratings: texts of the block's low-rated candidates (the ``detail`` column indexes them).
     details: list[dict[str, Any]] = field(default_factory=list)
-    #: The block's distinct tag sets (the ``tagset`` column indexes them).
-    tagsets: list[str] = field(default_factory=list)
+    #: The block's distinct tag sets (the ``tagset`` column indexes them): each set's size, and
+    #: the sets' tag codes (kpi_keys) one set after another.
+    tag_sizes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    tag_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
 
     def columns(self) -> dict[str, np.ndarray]:
         if self.data is not None:
@@ -84,8 +87,7 @@ def stored(connection: Connection, kind: str, days: Sequence[int], part: int | N
            tags: bool = True) -> Iterator[Block]:
     """The stored blocks of ``days`` in (day, part) order, one at a time (never all blobs at once).
 
-    ``tags=False``: the blocks' tag sets are not decoded (most reports do not group by tag, and
-    decoding them costs more than reading the columns)."""
+    ``tags=False``: the blocks' tag sets are left out (most reports do not group by tag)."""
     if not days:
         return
     b = kpi_blocks.c
@@ -96,11 +98,15 @@ def stored(connection: Connection, kind: str, days: Sequence[int], part: int | N
     wanted, dtype = set(days), DTYPES[kind]
     for day, block_part, rows, data, details in _stream(connection, query):
         if day in wanted:
-            if len(data) != stored_size(dtype, rows):
-                raise ValueError(f"stored {kind} block of day {day} holds {len(data)} bytes, not {stored_size(dtype, rows)}")
-            extra = json.loads(details) if details and (tags or kind == RATINGS) else {}
-            yield Block(day, block_part, rows, dtype, data=bytes(data), details=extra.get("texts", []),
-                        tagsets=extra.get("tagsets", []) if tags else [])
+            size = stored_size(dtype, rows)
+            if len(data) < size:
+                raise ValueError(f"stored {kind} block of day {day} holds {len(data)} bytes, not {size}")
+            data = bytes(data)
+            texts = json.loads(details).get("texts", []) if details and kind == RATINGS else []
+            block = Block(day, block_part, rows, dtype, data=data, details=texts)
+            if tags:
+                block.tag_sizes, block.tag_codes = tag_sets_from_bytes(data, size)
+            yield block
 
 
 def _stream(connection: Connection, query: Select) -> Iterator[tuple]:
@@ -157,21 +163,22 @@ def _split_by_team(day: int, packed: packing.Packed, start: int, stop: int) -> l
             has = chunk["detail"] >= 0
             details = [packed.details[i] for i in chunk["detail"][has]]
             chunk["detail"][has] = np.arange(len(details), dtype=np.int32)
-        chunk, tagsets = _local_tagsets(chunk, packed.tagsets)
+        chunk, sizes, codes = _local_tagsets(chunk, packed.tagsets)
         blocks.append(Block(day, int(chunk["team"][0]), len(chunk), chunk.dtype, array=chunk, details=details,
-                            tagsets=tagsets))
+                            tag_sizes=sizes, tag_codes=codes))
     return blocks
 
 
-def _local_tagsets(chunk: np.ndarray, tagsets: list[str]) -> tuple[np.ndarray, list[str]]:
-    """The chunk's ``tagset`` column renumbered into the chunk's own list of tag sets."""
+def _local_tagsets(chunk: np.ndarray, tagsets: list[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The chunk's ``tagset`` column renumbered into the chunk's own tag sets, and those as
+    (sizes, codes)."""
     has = chunk["tagset"] >= 0
     if not has.any():
-        return chunk, []
+        return chunk, np.zeros(0, np.int64), np.zeros(0, np.int32)
     used, local = np.unique(chunk["tagset"][has], return_inverse=True)
     chunk = chunk.copy()
     chunk["tagset"][has] = local.astype(np.int32)
-    return chunk, [tagsets[i] for i in used.tolist()]
+    return (chunk, *packing.tag_set_arrays([tagsets[i] for i in used.tolist()]))
 
 
 def persist(connection: Connection, kind: str, days: Sequence[RebuiltDay],
@@ -212,10 +219,12 @@ def _block_row(kind: str, block: Block, stored_codes: dict[str, tuple[int, np.nd
         low, table = stored_codes[key_kind]
         array[column] = table[array[column] - low]
     part = int(array["team"][0]) if len(array) else block.part
-    extra = {name: value for name, value in (("texts", block.details), ("tagsets", block.tagsets)) if value}
-    details = json.dumps(extra, ensure_ascii=False).encode() if extra else None
-    return {"kind": kind, "day": block.day, "part": part, "rows": len(array), "data": to_bytes(array),
-            "details": details}
+    details = json.dumps({"texts": block.details}, ensure_ascii=False).encode() if block.details else None
+    data = to_bytes(array)
+    if len(block.tag_sizes):
+        low, table = stored_codes[TAG]
+        data += tag_sets_to_bytes(block.tag_sizes, table[block.tag_codes - low])
+    return {"kind": kind, "day": block.day, "part": part, "rows": len(array), "data": data, "details": details}
 
 
 def stale_days(connection: Connection) -> dict[str, list[int]]:

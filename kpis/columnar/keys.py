@@ -1,4 +1,5 @@
-"""Small integer codes for team and agent keys (``source:instance:vendor_id``), kept in ``kpi_keys``.
+"""Small integer codes for team and agent keys (``source:instance:vendor_id``) and for tags (the
+lower-cased tag), kept in ``kpi_keys``.
 
 Blocks store codes, not strings. A key the store has no code for yet gets a *temporary* code in
 memory (-2, -3, ...; -1 means "none"), so that it can never clash with a code another process
@@ -14,16 +15,17 @@ from sqlalchemy.engine import Connection
 
 from kpis.store.schema import kpi_keys
 
-TEAM, AGENT = "team", "agent"
+TEAM, AGENT, TAG = "team", "agent", "tag"
+KINDS = (TEAM, AGENT, TAG)
 
 
 class KeyCodes:
     def __init__(self) -> None:
-        self._codes: dict[str, dict[str, int]] = {TEAM: {}, AGENT: {}}
-        self._keys: dict[str, dict[int, str]] = {TEAM: {}, AGENT: {}}
-        self._temporary: dict[str, list[str]] = {TEAM: [], AGENT: []}
+        self._codes: dict[str, dict[str, int]] = {kind: {} for kind in KINDS}
+        self._keys: dict[str, dict[int, str]] = {kind: {} for kind in KINDS}
+        self._temporary: dict[str, list[str]] = {kind: [] for kind in KINDS}
         # (source, instance, vendor id) -> code, so that packing a million rows costs a lookup each.
-        self._memo: dict[str, dict[tuple, int]] = {TEAM: {}, AGENT: {}}
+        self._memo: dict[str, dict[tuple, int]] = {kind: {} for kind in KINDS}
 
     @classmethod
     def load(cls, connection: Connection) -> KeyCodes:
@@ -38,7 +40,7 @@ class KeyCodes:
             self._codes[kind].setdefault(key, code)
 
     def code(self, kind: str, key: str | None) -> int:
-        """The code of a key (``source:instance:vendor_id``); -1 for None."""
+        """The code of a key (``source:instance:vendor_id``, or a tag); -1 for None."""
         if key is None:
             return -1
         code = self._codes[kind].get(key)
@@ -75,7 +77,7 @@ class KeyCodes:
         IntegrityError and rolls both back.
         """
         mapping: dict[str, tuple[int, np.ndarray]] = {}
-        for kind in (TEAM, AGENT):
+        for kind in KINDS:
             low, high = self.bounds(kind)
             table = np.arange(low, high, dtype=np.int32)
             temporaries = self._temporary[kind]

@@ -16,11 +16,13 @@ from kpis.store.schema import LONG_LIVED_SECONDS
 from kpis.store.staleness import DAY, RATINGS, SURVEYS, TICKETS
 from kpis.ticket_measures import TICKET_MEASURES
 
-FORMAT = 2  # 2: channel, priority and tag set on every kind, for the breakdown scopes
+# 2: channel, priority and tag set on every kind, for the breakdown scopes; 3: tag sets as tag codes
+# after the columns (they were strings in the details, decoded per set on every read).
+FORMAT = 3
 
 # team/agent: codes of the store's key dictionary (kpi_keys), -1 for none; NO_TIME for "never"; then the
 # ticket measurements, in their declared order; then the breakdown facets. channel: index into kpis.channels.CHANNELS; tagset: index
-# into the block's list of tag sets (-1: no tags). Ratings and survey answers carry their ticket's.
+# into the block's tag sets (-1: no tags; see :func:`tag_sets_to_bytes`). Ratings and survey answers carry their ticket's.
 TICKET = np.dtype([
     ("created", "<i8"), ("solved", "<i8"), ("team", "<i4"), ("agent", "<i4"), ("priority", "i1"),
     ("excluded", "?"), *((m.name, "<f8") for m in TICKET_MEASURES), ("channel", "i1"), ("tagset", "<i4"),
@@ -63,11 +65,7 @@ def stored_size(dtype: np.dtype, rows: int) -> int:
 
 def to_bytes(array: np.ndarray) -> bytes:
     """A structured array as stored: its columns one after another, each padded to 8 bytes."""
-    parts = []
-    for name in array.dtype.names:
-        column = np.ascontiguousarray(array[name]).tobytes()
-        parts.append(column + bytes(padded(len(column)) - len(column)))
-    return b"".join(parts)
+    return b"".join(_padded_bytes(array[name]) for name in array.dtype.names)
 
 
 def from_bytes(data: bytes, rows: int, dtype: np.dtype, *only: str) -> dict[str, np.ndarray]:
@@ -76,5 +74,28 @@ def from_bytes(data: bytes, rows: int, dtype: np.dtype, *only: str) -> dict[str,
             for name, start, _ in byte_ranges(dtype, rows) if not only or name in only}
 
 
+def tag_sets_to_bytes(sizes: np.ndarray, codes: np.ndarray) -> bytes:
+    """A block's distinct tag sets, stored after its columns: how many sets and codes (two int64),
+    each set's size (int32), then each set's tag codes one set after another (int32, kpi_keys)."""
+    head = np.array([len(sizes), len(codes)], dtype="<i8").tobytes()
+    return b"".join([head, *(_padded_bytes(np.asarray(a, dtype="<i4")) for a in (sizes, codes))])
+
+
+def tag_sets_from_bytes(data: bytes, offset: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(sizes, codes)`` stored at ``offset`` by :func:`tag_sets_to_bytes` (none if nothing is there)."""
+    if len(data) <= offset:
+        return np.zeros(0, np.int64), np.zeros(0, np.int32)
+    sets, count = np.frombuffer(data, dtype="<i8", count=2, offset=offset).tolist()
+    sizes = np.frombuffer(data, dtype="<i4", count=sets, offset=offset + 16)
+    codes = np.frombuffer(data, dtype="<i4", count=count, offset=offset + 16 + padded(4 * sets))
+    return sizes.astype(np.int64), codes
+
+
+def _padded_bytes(column: np.ndarray) -> bytes:
+    raw = np.ascontiguousarray(column).tobytes()
+    return raw + bytes(padded(len(raw)) - len(raw))
+
+
 __all__ = ["DAY", "DTYPES", "FORMAT", "LOOKBACK_DAYS", "NO_TIME", "RATING", "RATINGS", "SURVEY", "SURVEYS",
-           "TICKET", "TICKETS", "byte_ranges", "from_bytes", "padded", "stored_size", "to_bytes"]
+           "TICKET", "TICKETS", "byte_ranges", "from_bytes", "padded", "stored_size",
+           "tag_sets_from_bytes", "tag_sets_to_bytes", "to_bytes"]

@@ -17,25 +17,25 @@ import numpy as np
 from sqlalchemy import BigInteger, Integer, and_, case, func, literal, or_, select, type_coerce
 from sqlalchemy.sql import ColumnElement, Select
 
-from kpis.breakdown import TAG_SEPARATOR, tag_keys
+from kpis.breakdown import tag_keys
 from kpis.channels import channel_code
-from kpis.columnar.keys import AGENT, TEAM, KeyCodes
+from kpis.columnar.keys import AGENT, TAG, TEAM, KeyCodes
 from kpis.columnar.layout import NO_TIME, RATING, SURVEY, TICKET
 from kpis.dataset import PRIORITIES
 from kpis.records import RatingState, SurveyKind
-from kpis.store.schema import ratings, survey_answers, tickets
+from kpis.store.schema import kpi_keys, ratings, survey_answers, tickets
 from kpis.ticket_measures import TICKET_MEASURES
 
 
 @dataclass
 class Packed:
     """Rows of one kind as a structured array; ``details``: texts of low-rated candidates (ratings);
-    ``tagsets``: the distinct tag sets the ``tagset`` column indexes, each one string (the tags
-    joined by ``TAG_SEPARATOR``: strings decode and compare faster than lists)."""
+    ``tagsets``: the distinct tag sets the ``tagset`` column indexes, each as its tags' codes (key
+    dictionary, kind ``tag``)."""
 
     array: np.ndarray
     details: list[dict[str, Any]] = field(default_factory=list)
-    tagsets: list[str] = field(default_factory=list)
+    tagsets: list[tuple[int, ...]] = field(default_factory=list)
 
 
 def _epoch(column, never: bool = False):  # noqa: ANN001, ANN202 - raw epoch seconds: no datetime per row
@@ -51,7 +51,10 @@ def _priority_code(column):  # noqa: ANN001, ANN202
     return case({name: code for code, name in enumerate(PRIORITIES)}, value=column, else_=-1)
 
 
-def _pack_facets(a: np.ndarray, sources: tuple, channels: tuple, tags: tuple) -> list[str]:
+_TAG_LENGTH = kpi_keys.c.key.type.length
+
+
+def _pack_facets(a: np.ndarray, sources: tuple, channels: tuple, tags: tuple, codes: KeyCodes) -> list[tuple[int, ...]]:
     """Fill ``channel`` and ``tagset`` (a lookup per distinct value, not per row); return the tag sets."""
     memo: dict[tuple, int] = {}
     channel = np.empty(len(a), dtype=np.int8)
@@ -59,15 +62,23 @@ def _pack_facets(a: np.ndarray, sources: tuple, channels: tuple, tags: tuple) ->
         code = memo.get(key)
         channel[row] = code if code is not None else memo.setdefault(key, channel_code(*key))
     a["channel"] = channel
-    index: dict[str, int] = {}
+    index: dict[tuple[str, ...], int] = {}
     column = np.full(len(a), -1, dtype=np.int32)
     for row, row_tags in enumerate(tags):
         if row_tags:
             keys = tag_keys(row_tags)
             if keys:
-                column[row] = index.setdefault(TAG_SEPARATOR.join(keys), len(index))
+                column[row] = index.setdefault(keys, len(index))
     a["tagset"] = column
-    return list(index)
+    # A tag longer than a key may be is cut to fit (PostgreSQL would refuse it; none is that long in practice).
+    return [tuple(codes.code(TAG, tag[:_TAG_LENGTH]) for tag in keys) for keys in index]
+
+
+def tag_set_arrays(tagsets: list[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray]:
+    """Tag sets (tuples of codes) as the blocks keep them: each set's size, and the codes one set
+    after another."""
+    return (np.array([len(tags) for tags in tagsets], dtype=np.int64),
+            np.array([code for tags in tagsets for code in tags], dtype=np.int32))
 
 
 # -- tickets ---------------------------------------------------------------------------------------
@@ -104,7 +115,7 @@ def pack_tickets(rows: list, codes: KeyCodes) -> Packed:
         a["agent"] = codes.codes(AGENT, source, instance, agent)
         a["priority"] = priority
         a["excluded"] = excluded
-        tagsets = _pack_facets(a, source, channel, tags)
+        tagsets = _pack_facets(a, source, channel, tags, codes)
         # None (not measured) becomes NaN in a float conversion.
         for measure, values in zip(TICKET_MEASURES, measured):
             a[measure.name] = np.array(values, dtype=np.float64)
@@ -151,7 +162,7 @@ def pack_ratings(rows: list, codes: KeyCodes) -> Packed:
     a["agent"] = codes.codes(AGENT, source, instance, agent)
     a["excluded"] = excluded
     a["priority"] = priority
-    tagsets = _pack_facets(a, source, channel, tags)
+    tagsets = _pack_facets(a, source, channel, tags, codes)
     detail = np.full(len(rows), -1, dtype=np.int32)
     for row in np.flatnonzero(a["received"] & (a["score"] < 0.5)).tolist():
         detail[row] = len(details)
@@ -191,5 +202,5 @@ def pack_surveys(rows: list, codes: KeyCodes) -> Packed:
         a["team"] = codes.codes(TEAM, source, instance, team)
         a["agent"] = codes.codes(AGENT, source, instance, agent)
         a["priority"] = priority
-        return Packed(a, tagsets=_pack_facets(a, source, channel, tags))
+        return Packed(a, tagsets=_pack_facets(a, source, channel, tags, codes))
     return Packed(a)

@@ -233,7 +233,7 @@ Index("ix_ratings_late", ratings.c.rated_at, sqlite_where=LATE_RATING, postgresq
 kpi_keys = Table(
     "kpi_keys",
     metadata,
-    Column("kind", String(8), primary_key=True),  # team | agent
+    Column("kind", String(8), primary_key=True),  # team | agent | tag
     Column("key", String(300), primary_key=True),
     Column("code", Integer, nullable=False),
     UniqueConstraint("kind", "code", name="uq_kpi_keys_code"),
