@@ -42,7 +42,7 @@ def time_measure(key: str) -> tuple[str, str, float | None]:
 
 def speed_kpis(t: TicketColumns, span: Span, pops: TicketPopulations, sla_minutes: np.ndarray) -> dict[str, Raw]:
     """``sla_minutes``: the first-reply target of each ticket (by its priority), in minutes."""
-    created, solved = pops.created, pops.solved
+    created = pops.created
     out: dict[str, Raw] = {}
     for stem, column, population_name in TIME_MEASURES:
         population = getattr(pops, population_name)

@@ -8,7 +8,7 @@ from kpis.engine import KpiConfig, compute_report
 from kpis.errors import ConfigError
 from kpis.records import Priority
 from tests.kpis.builders import from_records
-from tests.kpis.test_kpis import AGENTS, IN_PREV, IN_W, NOW, TEAMS, W, rating, t
+from tests.kpis.test_kpis import AGENTS, IN_PREV, NOW, TEAMS, W, rating, t
 
 
 def rows(tickets, ratings=(), by="channel", team=None, fold=False, min_sample=10):
