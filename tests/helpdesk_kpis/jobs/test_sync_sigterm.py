@@ -40,14 +40,19 @@ def _rows(db: Path, kind: type) -> list:
         store.close()
 
 
-def test_sigterm_mid_page_stops_at_the_boundary_and_the_next_sync_resumes(tmp_path):
+def _desk(tmp_path: Path) -> tuple[Account, FakeZendesk, Path, dict[str, str]]:
+    """A 1,000-ticket account served in pages of PAGE, unthrottled, and the environment of a sync."""
     clock = RealClock()
     account = Account(clock)
     populate(account, tickets=1000, seed=5)
     fake = FakeZendesk(account, clock, page_cap=PAGE, export_per_minute=10**6, account_per_minute=10**6)
     (tmp_path / "helpdesk-kpis.toml").write_text("[connectors.zendesk.default]\nexport_requests_per_minute = 1000000\n")
     db = tmp_path / "kpis.db"
-    env = _env("", db)
+    return account, fake, db, _env("", db)
+
+
+def test_sigterm_mid_page_stops_at_the_boundary_and_the_next_sync_resumes(tmp_path):
+    account, fake, db, env = _desk(tmp_path)
     with fake:
         env["ZENDESK_URL"] = fake.url
         held = fake.hold(EXPORT, skip=2)  # pages 1 and 2 answered; page 3 waits for the signal
@@ -85,13 +90,7 @@ def test_sigterm_mid_page_stops_at_the_boundary_and_the_next_sync_resumes(tmp_pa
 
 
 def test_sigterm_before_a_long_retry_after_stops_without_sitting_it_out(tmp_path):
-    clock = RealClock()
-    account = Account(clock)
-    populate(account, tickets=1000, seed=5)
-    fake = FakeZendesk(account, clock, page_cap=PAGE, export_per_minute=10**6, account_per_minute=10**6)
-    (tmp_path / "helpdesk-kpis.toml").write_text("[connectors.zendesk.default]\nexport_requests_per_minute = 1000000\n")
-    db = tmp_path / "kpis.db"
-    env = _env("", db)
+    account, fake, db, env = _desk(tmp_path)
     with fake:
         env["ZENDESK_URL"] = fake.url
         # Page 3 waits for the signal, then is refused with a 429 asking for 10 minutes.
