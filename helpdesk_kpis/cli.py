@@ -31,7 +31,6 @@ app = typer.Typer(
     help="Support KPIs from your helpdesk, computed to Zendesk Explore's definitions and brought to Slack.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
 )
 app.add_typer(config_app, name="config")
 
@@ -64,9 +63,21 @@ class ExportFormat(str, enum.Enum):
     jsonl = "jsonl"
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        console.print(f"helpdesk-kpis {version('helpdesk-kpis')}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     ctx: typer.Context,
+    _version: Annotated[
+        bool,
+        typer.Option("--version", is_eager=True, callback=_print_version, help="Print the version and exit."),
+    ] = False,
     config: Annotated[
         Optional[Path], typer.Option("--config", help="TOML config file (default: helpdesk-kpis.toml).")
     ] = None,
