@@ -189,7 +189,7 @@ def report(
     team: Annotated[Optional[str], typer.Option(help="Only this team (its agents with --by agent).")] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", help="table, json or csv.")] = ReportFormat.table,
     kpi: Annotated[
-        Optional[list[str]], typer.Option(help="KPI key or alias; repeat for several (table/csv).")
+        Optional[list[str]], typer.Option(help="KPI key or alias; repeat or separate with commas for several (table/csv).")
     ] = None,
     themes: Annotated[bool, typer.Option("--themes", help="What the rating comments say: their themes.")] = False,
     low_only: Annotated[bool, typer.Option("--low-only", help="With --themes: only comments of low ratings.")] = False,
@@ -198,6 +198,7 @@ def report(
     ] = None,
 ) -> None:
     """The KPIs of a window, with the previous window's values and the change (--themes: comment themes)."""
+    ctx.obj.reads_only()
     if themes or low_only:
         if kpi:
             raise ConfigError("--themes shows comment themes, not KPIs; leave out --kpi")
@@ -211,13 +212,13 @@ def report(
     if explain is not None:
         _explain(app_ctx, explain, by.value, period, from_, to, team, fmt)
         return
+    keys = kpi_keys(kpi, default_all=fmt is ReportFormat.csv)  # a usage error before any reading
     # Tables fold tags on few tickets into "other tags"; JSON and CSV keep every tag.
     result = build_report(app_ctx, period=period, first=from_, last=to, by=by.value, team=team, now=_now(),
                           fold_small_tags=fmt is ReportFormat.table)
     if fmt is ReportFormat.json:
         sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
         return
-    keys = kpi_keys(kpi, default_all=fmt is ReportFormat.csv)
     if fmt is ReportFormat.csv:
         sys.stdout.write(report_csv(result, keys))
         return
@@ -272,6 +273,7 @@ def export(
     """Normalized records, for BI tools."""
     from helpdesk_kpis.jobs.export import export_records
 
+    ctx.obj.reads_only()
     store = ctx.obj.store()
     if output is None:
         export_records(store, kind.value, fmt.value, sys.stdout)
@@ -294,6 +296,7 @@ def digest(
     from helpdesk_kpis.jobs import slack_runs
 
     day = parse_date(date, "--date") if date is not None else None
+    ctx.obj.reads_only()
     slack_runs.run_digests(ctx.obj, day=day, only=team, now=_now(), console=console, dry_run=dry_run,
                            as_json=as_json, force=force)
 
@@ -307,6 +310,7 @@ def alerts(
     """Evaluate the threshold rules and post breaches that start and end."""
     from helpdesk_kpis.jobs import slack_runs
 
+    ctx.obj.reads_only()
     slack_runs.run_alerts(ctx.obj, now=_now(), console=console, dry_run=dry_run, as_json=as_json)
 
 

@@ -38,6 +38,7 @@ class AppContext:
     warn: Callable[[str], None] = field(default=_to_stderr, repr=False)
     _settings: Settings | None = field(default=None, repr=False)
     _store: Store | None = field(default=None, repr=False)
+    _existing_store_only: bool = field(default=False, repr=False)
 
     def settings(self) -> Settings:
         if self._settings is None:
@@ -50,11 +51,17 @@ class AppContext:
                 self.warn(line)
         return self._settings
 
+    def reads_only(self) -> None:
+        """This command only reads: when it opens the store, refuse to create one that is not there
+        (an empty new store would only hide a wrong DATABASE_URL). Usage errors still come first."""
+        self._existing_store_only = True
+
     def store(self) -> Store:
         if self._store is None:
             from kpis.store import Store
 
-            self._store = Store.open(self.settings().env.database_url.get_secret_value())
+            url = self.settings().env.database_url.get_secret_value()
+            self._store = Store.open(url, existing=self._existing_store_only)
         return self._store
 
     def kpi_config(self) -> KpiConfig:

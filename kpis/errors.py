@@ -37,6 +37,10 @@ class RunFailed(HelpdeskKpisError):
     exit_code = 1
 
 
+class NoStore(RunFailed):
+    """A command that only reads found no store where DATABASE_URL points: sync first."""
+
+
 class StoreBusy(RunFailed):
     """Another process holds the store's write lock for longer than we are willing to wait."""
 

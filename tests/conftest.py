@@ -45,3 +45,9 @@ def store_url(request, tmp_path) -> Iterator[str]:
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'store.db'}"
 
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """An empty PostgreSQL schema of the test's own (skipped without TEST_DATABASE_URL)."""
+    yield from _postgres_schema_url()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -37,12 +38,23 @@ def build_report(
 
 
 def kpi_keys(requested: Sequence[str] | None, *, default_all: bool = False) -> list[str]:
-    if not requested:
+    """The catalogue keys of ``--kpi`` values (repeated, or comma-separated: ``--kpi frt,sla``)."""
+    names = [name for value in requested or () for name in value.split(",") if name.strip()]
+    if not names:
         return [k for k, spec in KPIS.items() if spec.kind is not Kind.LIST] if default_all else list(HEADLINE)
     keys = []
-    for name in requested:
+    for name in names:
         spec = resolve(name)
         if spec is None:
-            raise ConfigError(f"unknown KPI {name!r}; keys are listed in the README (e.g. csat, frt, fcr, backlog)")
+            raise ConfigError(f"unknown KPI {name.strip()!r}; {_suggestion(name)}")
         keys.append(spec.key)
     return keys
+
+
+def _suggestion(name: str) -> str:
+    """"did you mean ...?" from the keys and aliases, else the list of keys."""
+    names = [alias for spec in KPIS.values() for alias in (spec.key, *spec.aliases)]
+    close = difflib.get_close_matches(name.strip().lower().replace("-", "_"), names, n=3, cutoff=0.6)
+    if close:
+        return "did you mean " + " or ".join(close) + "?"
+    return "known KPIs: " + ", ".join(KPIS)

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, inspect, select
 from sqlalchemy.engine import Connection, Engine
 
+from kpis.errors import NoStore
 from kpis.records import Ticket
 from kpis.store import schema
 from kpis.store.connection import create_store_engine, parse_url, translate_operational_errors
@@ -32,16 +34,31 @@ class Store:
         self._url = parse_url(url)
 
     @classmethod
-    def open(cls, url: str, *, lock_timeout: float | None = None) -> Store:
+    def open(cls, url: str, *, lock_timeout: float | None = None, existing: bool = False) -> Store:
         """Open (creating and migrating as needed) the store at ``url``.
 
         ``lock_timeout``: seconds a SQLite writer waits for another process's lock before giving up.
+        ``existing``: refuse (:class:`NoStore`) instead of creating a store that is not there, for
+        commands that only read: an empty new file would only hide a wrong ``DATABASE_URL``.
         """
+        if existing:
+            _require_existing(url)
         engine = create_store_engine(url, lock_timeout=lock_timeout)
         store = cls(engine, url)
-        with store.errors(), engine.begin() as connection:
-            upgrade_to_head(connection)
+        with store.errors():
+            if existing and not inspect(engine).has_table("alembic_version"):
+                engine.dispose()
+                raise NoStore(f"no store at {store.where}; run `helpdesk-kpis sync` first (or fix DATABASE_URL)")
+            with engine.begin() as connection:
+                upgrade_to_head(connection)
         return store
+
+    @property
+    def where(self) -> str:
+        """The store's location for messages: a SQLite file's path, else the URL without its password."""
+        if self._url.get_backend_name() == "sqlite":
+            return str(self._url.database)
+        return self._url.render_as_string(hide_password=True)
 
     @property
     def dialect(self) -> str:
@@ -121,3 +138,12 @@ class Store:
         table = TABLE_OF[kind]
         with self.errors(), self.engine.connect() as connection:
             return connection.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def _require_existing(url: str) -> None:
+    """A SQLite file that is not there is refused before connecting (connecting would create it)."""
+    parsed = parse_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() == "sqlite" and database and database != ":memory:" and not database.startswith("file:"):
+        if not Path(database).expanduser().exists():
+            raise NoStore(f"no store at {database}; run `helpdesk-kpis sync` first (or fix DATABASE_URL)")

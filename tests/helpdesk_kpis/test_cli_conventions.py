@@ -5,8 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 from importlib.metadata import version
+from pathlib import Path
+
+import pytest
 
 from helpdesk_kpis.cli import main
+from helpdesk_kpis.jobs.report import kpi_keys
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_version_prints_the_installed_version_and_exits_0(capsys):
@@ -29,3 +35,55 @@ def test_shell_completion_can_be_installed(capsys):
     out = capsys.readouterr().out
     assert "--install-completion" in out
     assert "--show-completion" in out
+
+
+@pytest.fixture
+def empty_folder(tmp_path, monkeypatch):
+    """A folder with no store, no config and none of the variables a developer's shell may hold."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("DATABASE_URL", "HELPDESK_KPIS_CONFIG", "HELPDESK_KPIS_SECRETS_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+@pytest.mark.parametrize("args", [["report"], ["report", "--by", "agent"], ["export", "tickets"]])
+def test_a_command_that_reads_refuses_to_create_a_store(empty_folder, capsys, args):
+    code = main(args)
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.strip() == "error: no store at helpdesk-kpis.db; run `helpdesk-kpis sync` first (or fix DATABASE_URL)"
+    assert list(empty_folder.iterdir()) == []
+
+
+def test_an_empty_postgres_database_is_not_taken_for_a_store(empty_folder, capsys, monkeypatch, postgres_url):
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    code = main(["report"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "no store at postgresql+psycopg://" in err and "run `helpdesk-kpis sync` first" in err
+
+
+def test_env_example_copied_to_env_works_as_is(empty_folder, capsys):
+    (empty_folder / ".env").write_text((ROOT / ".env.example").read_text())
+    (empty_folder / ".env").chmod(0o600)
+    code = main(["config", "show"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "error" not in err
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("frt,sla", ["first_reply_time_median", "first_reply_sla_rate"]), ("csat, backlog", ["csat", "backlog"])],
+)
+def test_kpi_takes_a_comma_separated_list(value, expected):
+    assert kpi_keys([value]) == expected
+    assert kpi_keys([value, "fcr"]) == [*expected, "fcr_rate"]
+
+
+def test_an_unknown_kpi_suggests_the_nearest_key_or_lists_them_all(empty_folder, capsys):
+    assert main(["report", "--kpi", "csta"]) == 2
+    assert capsys.readouterr().err.strip() == "error: unknown KPI 'csta'; did you mean csat?"
+    assert main(["report", "--kpi", "bogus"]) == 2
+    err = capsys.readouterr().err
+    assert "known KPIs: tickets_created, tickets_solved," in err and "first_reply_sla_rate" in err
