@@ -122,11 +122,13 @@ def store_url_malformed(w) -> list[str]:
 
 
 def slack_refuses_digest(w) -> list[str]:
+    assert cli.main(["sync", "--no-alerts"]) == 0  # digests and alerts read a store; they never create one
     w["monkeypatch"].setenv("SLACK_BOT_TOKEN", WRONG_SLACK_TOKEN)
     return ["digest", "--date", "2026-11-19"]
 
 
 def slack_fails_digest(w) -> list[str]:
+    assert cli.main(["sync", "--no-alerts"]) == 0  # digests and alerts read a store; they never create one
     w["slack"].script("chat.postMessage", *[Scripted(500, {"ok": False, "error": "fatal_error"})] * 5)
     return ["digest", "--date", "2026-11-19"]
 
@@ -138,11 +140,13 @@ def slack_unreachable_alerts(w) -> list[str]:
 
 
 def digest_dry_run(w) -> list[str]:
+    assert cli.main(["sync", "--no-alerts"]) == 0  # digests and alerts read a store; they never create one
     w["monkeypatch"].setenv("SLACK_BOT_TOKEN", WRONG_SLACK_TOKEN)
     return ["digest", "--dry-run", "--date", "2026-11-19"]
 
 
 def alerts_dry_run(w) -> list[str]:
+    assert cli.main(["sync", "--no-alerts"]) == 0  # digests and alerts read a store; they never create one
     return ["alerts", "--dry-run"]
 
 
