@@ -31,6 +31,8 @@ app = typer.Typer(
     help="Support KPIs from your helpdesk, computed to Zendesk Explore's definitions and brought to Slack.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Help texts are plain text: rich markup would swallow the TOML tables they name ("[[alerts]]").
+    rich_markup_mode=None,
 )
 app.add_typer(config_app, name="config")
 

@@ -87,3 +87,33 @@ def test_an_unknown_kpi_suggests_the_nearest_key_or_lists_them_all(empty_folder,
     assert main(["report", "--kpi", "bogus"]) == 2
     err = capsys.readouterr().err
     assert "known KPIs: tickets_created, tickets_solved," in err and "first_reply_sla_rate" in err
+
+
+def _commands(command, path=()):  # noqa: ANN001, ANN202 - the CLI library's command objects
+    yield path
+    if hasattr(command, "list_commands"):
+        context = type(command).context_class(command)
+        for name in command.list_commands(context):
+            yield from _commands(command.get_command(context, name), (*path, name))
+
+
+def test_no_help_text_loses_its_brackets(capsys):
+    import typer.main
+
+    from helpdesk_kpis.cli import app
+
+    seen = {}
+    for path in _commands(typer.main.get_command(app)):
+        main([*path, "--help"])
+        seen[" ".join(path)] = capsys.readouterr().out
+    assert {"sync", "serve", "config init", "report"} <= set(seen)
+    for name, text in seen.items():
+        assert "[]" not in text, f"{name} --help swallowed a bracketed name"
+        assert "(default:  " not in text, f"{name} --help lost a [section] name"
+    assert "[[alerts]]" in seen["sync"]
+    assert "[server] port" in seen["serve"]
+
+
+def test_the_no_rules_message_names_the_toml_table(empty_folder, capsys):
+    assert main(["alerts", "--dry-run"]) == 0
+    assert "add [[alerts]] to the config" in capsys.readouterr().out
