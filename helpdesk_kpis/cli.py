@@ -24,7 +24,7 @@ from rich.console import Console
 from helpdesk_kpis.admin.commands import config_app
 from helpdesk_kpis.context import AppContext
 from kpis.errors import ConfigError, HelpdeskKpisError
-from kpis.windows import parse_date
+from kpis.windows import parse_day
 
 app = typer.Typer(
     name="helpdesk-kpis",
@@ -125,7 +125,7 @@ def sync(
     ] = None,
     full: Annotated[bool, typer.Option("--full", help="Forget the saved cursors and re-backfill from --since.")] = False,
     since: Annotated[
-        Optional[str], typer.Option(help="Start of a first or --full sync, YYYY-MM-DD (default: 90 days back).")
+        Optional[str], typer.Option(help="Start of a first or --full sync: YYYY-MM-DD, or a date word such as last-month (default: 90 days back).")
     ] = None,
     skip_bad_rows: Annotated[
         bool, typer.Option("--skip-bad-rows", help="Imported files: import the good rows, warn about the bad ones.")
@@ -152,7 +152,8 @@ def sync(
     now = _now()
     start = now - timedelta(days=90)
     if since is not None:
-        start = datetime.combine(parse_date(since, "--since"), datetime.min.time(), tzinfo=timezone.utc)
+        start = datetime.combine(parse_day(since, "--since", today=now.date()), datetime.min.time(),
+                                 tzinfo=timezone.utc)
         if start >= now:
             raise ConfigError(f"--since {since} is not in the past")
     # --skip-bad-rows does for this run what skip_bad_rows = true does in a [connectors.file] section.
@@ -182,9 +183,9 @@ def sync(
 @app.command()
 def report(
     ctx: typer.Context,
-    period: Annotated[str, typer.Option(help="today, yesterday, 7d, 30d, 90d, this-week, last-month or Nd.")] = "7d",
-    from_: Annotated[Optional[str], typer.Option("--from", help="First day, YYYY-MM-DD (inclusive).")] = None,
-    to: Annotated[Optional[str], typer.Option(help="Last day, YYYY-MM-DD (inclusive).")] = None,
+    period: Annotated[str, typer.Option(help="today, yesterday, 7d, 30d, 90d, this-week, last-week, this-month, last-month or Nd.")] = "7d",
+    from_: Annotated[Optional[str], typer.Option("--from", help="First day (inclusive): YYYY-MM-DD or a date word such as last-month.")] = None,
+    to: Annotated[Optional[str], typer.Option(help="Last day (inclusive): YYYY-MM-DD or a date word such as yesterday.")] = None,
     by: Annotated[
         Scope, typer.Option(help="One row overall, per team, agent, channel, priority or tag (with --explain: the groups).")
     ] = Scope.team,
@@ -288,7 +289,7 @@ def export(
 @app.command()
 def digest(
     ctx: typer.Context,
-    date: Annotated[Optional[str], typer.Option(help="Last day the digest reports on, YYYY-MM-DD (default: yesterday).")] = None,
+    date: Annotated[Optional[str], typer.Option(help="Last day the digest reports on: YYYY-MM-DD, today or yesterday (default: yesterday).")] = None,
     team: Annotated[Optional[str], typer.Option(help="Only this team's digest ('overall': the leads' digest).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the messages here instead of posting.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the raw Slack payloads (implies --dry-run).")] = False,
@@ -297,7 +298,12 @@ def digest(
     """Build and post the daily team digests (and the leads' overall digest) to Slack."""
     from helpdesk_kpis.jobs import slack_runs
 
-    day = parse_date(date, "--date") if date is not None else None
+    day = None
+    if date is not None:
+        from kpis.windows import today_in
+
+        today = today_in(ctx.obj.settings().config.reporting.zone, _now())
+        day = parse_day(date, "--date", today=today, last=True)
     ctx.obj.reads_only()
     slack_runs.run_digests(ctx.obj, day=day, only=team, now=_now(), console=console, dry_run=dry_run,
                            as_json=as_json, force=force)

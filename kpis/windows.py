@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 
 from kpis.errors import ConfigError
 
-PERIODS = ("today", "yesterday", "7d", "30d", "90d", "this-week", "last-month")
+PERIODS = ("today", "yesterday", "7d", "30d", "90d", "this-week", "last-week", "this-month", "last-month")
+#: The words a date option takes besides YYYY-MM-DD (a period word names its first or last day).
+DATE_WORDS = ("today", "yesterday", "last-week", "this-month", "last-month")
 _DAYS = re.compile(r"^(\d{1,4})d$")
 
 
@@ -59,9 +61,10 @@ def today_in(zone: ZoneInfo, now: datetime) -> date:
 
 def window_for_period(period: str, *, now: datetime, zone: ZoneInfo) -> Window:
     """``today``, ``yesterday``, ``Nd`` (N whole days ending at the start of today),
-    ``this-week`` (Monday to today, inclusive) or ``last-month`` (the previous calendar month)."""
+    ``this-week`` (Monday to today, inclusive), ``last-week`` (the previous Monday to Sunday),
+    ``this-month`` (the 1st to today, inclusive) or ``last-month`` (the previous calendar month)."""
     today = today_in(zone, now)
-    name = period.strip().lower().replace(" ", "-").replace("_", "-")
+    name = _word(period)
     if name == "today":
         return Window(today, today + timedelta(days=1), zone)
     if name == "yesterday":
@@ -69,6 +72,11 @@ def window_for_period(period: str, *, now: datetime, zone: ZoneInfo) -> Window:
     if name == "this-week":
         monday = today - timedelta(days=today.weekday())
         return Window(monday, today + timedelta(days=1), zone)
+    if name == "last-week":
+        monday = today - timedelta(days=today.weekday())
+        return Window(monday - timedelta(days=7), monday, zone)
+    if name == "this-month":
+        return Window(today.replace(day=1), today + timedelta(days=1), zone)
     if name == "last-month":
         first_this = today.replace(day=1)
         first_last = (first_this - timedelta(days=1)).replace(day=1)
@@ -86,8 +94,28 @@ def window_between(first: date, last: date, zone: ZoneInfo) -> Window:
     return Window(first, last + timedelta(days=1), zone)
 
 
+def _word(text: str) -> str:
+    return text.strip().lower().replace(" ", "-").replace("_", "-")
+
+
 def parse_date(text: str, option: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise ConfigError(f"{option} {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-01") from None
+
+
+def parse_day(text: str, option: str, *, today: date, last: bool = False) -> date:
+    """A date option: YYYY-MM-DD or one of :data:`DATE_WORDS`, the same words everywhere. A period
+    word names its first day (``--since last-month``: the 1st of last month), or with ``last`` its
+    last day (``digest --date last-week``: last Sunday)."""
+    name = _word(text)
+    if name in DATE_WORDS:
+        window = window_for_period(name, now=local_midnight(today, timezone.utc), zone=ZoneInfo("UTC"))
+        return window.end_day - timedelta(days=1) if last else window.first_day
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ConfigError(
+            f"{option} {text!r} is not a date; use YYYY-MM-DD (e.g. 2026-11-01) or one of {', '.join(DATE_WORDS)}"
+        ) from None

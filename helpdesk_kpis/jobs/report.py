@@ -12,14 +12,16 @@ from kpis.engine import compute_report
 from kpis.errors import ConfigError
 from kpis.query import load_kpi_data
 from kpis.results import Report
-from kpis.windows import Window, parse_date, window_between, window_for_period
+from kpis.windows import Window, parse_day, today_in, window_between, window_for_period
 
 
 def choose_window(period: str, first: str | None, last: str | None, *, now: datetime, zone) -> Window:  # noqa: ANN001
     if (first is None) != (last is None):
         raise ConfigError("--from and --to go together (both dates inclusive)")
     if first is not None and last is not None:
-        return window_between(parse_date(first, "--from"), parse_date(last, "--to"), zone)
+        today = today_in(zone, now)
+        return window_between(parse_day(first, "--from", today=today), parse_day(last, "--to", today=today, last=True),
+                              zone)
     return window_for_period(period, now=now, zone=zone)
 
 

@@ -163,10 +163,6 @@ class _Parser:
         period: Period | None = None
         used = 1
         if word in ("this", "last") and following in ("week", "month"):
-            if (word, following) == ("this", "month"):
-                return Usage("`this month` isn't a period yet.", "Try `/kpi 30d` or `/kpi last month`.")
-            if (word, following) == ("last", "week"):
-                return Usage("`last week` isn't a period yet.", "Try `/kpi 7d` or `/kpi this week`.")
             period, used = Period(f"{word}-{following}"), 2
         elif word == "last" and following is not None and (following.isdigit() or DAYS.match(following)):
             return 1  # "last 7d", "last 30 days": the number carries the meaning

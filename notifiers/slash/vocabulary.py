@@ -24,6 +24,11 @@ NAMED_PERIODS = {
     "this-week": "this-week",
     "thisweek": "this-week",
     "week": "this-week",
+    "last-week": "last-week",
+    "lastweek": "last-week",
+    "this-month": "this-month",
+    "thismonth": "this-month",
+    "month": "this-month",
     "last-month": "last-month",
     "lastmonth": "last-month",
 }
@@ -50,6 +55,8 @@ def known_words(team_names: Sequence[str]) -> list[str]:
         "today",
         "yesterday",
         "this week",
+        "last week",
+        "this month",
         "last month",
         "7d",
         "30d",
@@ -70,8 +77,8 @@ HELP = """\
 `/kpi all` — every team side by side
 *KPIs:* add one or more keys or aliases: `csat`, `frt` (first reply), `fcr`, `backlog`, `sla`, \
 `resolution-time`, `reopens`, `nps`, `ces`, `css`... (default: the headline set)
-*Periods:* `today`, `yesterday`, `7d`, `30d` (any `Nd` up to 366), `this week`, `last month`, \
-`2026-11-01..2026-11-15` (both days included); default `7d`
+*Periods:* `today`, `yesterday`, `7d`, `30d` (any `Nd` up to 366), `this week`, `last week`, \
+`this month`, `last month`, `2026-11-01..2026-11-15` (both days included); default `7d`
 `/kpi low-csat [team]` — newest low ratings with comments and ticket links
 `/kpi comments [team|all] [period] [low]` — what the rating comments say, as themes; \
 `/kpi comments "refund"` — one theme's comments, newest first (`page 2`...)

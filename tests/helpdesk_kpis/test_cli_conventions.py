@@ -117,3 +117,10 @@ def test_no_help_text_loses_its_brackets(capsys):
 def test_the_no_rules_message_names_the_toml_table(empty_folder, capsys):
     assert main(["alerts", "--dry-run"]) == 0
     assert "add [[alerts]] to the config" in capsys.readouterr().out
+
+
+def test_digest_takes_the_date_words_report_takes(empty_folder, capsys):
+    assert main(["digest", "--date", "fortnight"]) == 2
+    assert "one of today, yesterday, last-week, this-month, last-month" in capsys.readouterr().err
+    main(["digest", "--date", "yesterday", "--dry-run"])
+    assert "is not a date" not in capsys.readouterr().err
