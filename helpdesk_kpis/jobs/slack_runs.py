@@ -100,7 +100,10 @@ def run_alerts(
     config = ctx.settings().config
     preview = dry_run or as_json
     if not config.alerts:
-        console.print("no alert rules: add [[alerts]] to the config (README: Slack)", markup=False)
+        if as_json:  # --json prints JSON in every case: no rules, nothing to post
+            sys.stdout.write("[]\n")
+        else:
+            console.print("no alert rules: add [[alerts]] to the config (README: Slack)", markup=False)
         return []
     delivery = None if preview else ctx.slack_delivery(clock)
     plan = evaluate_alerts(ctx.store(), config, ctx.kpi_config(), now=now, dry_run=preview)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from importlib.metadata import version
@@ -124,3 +125,8 @@ def test_digest_takes_the_date_words_report_takes(empty_folder, capsys):
     assert "one of today, yesterday, last-week, this-month, last-month" in capsys.readouterr().err
     main(["digest", "--date", "yesterday", "--dry-run"])
     assert "is not a date" not in capsys.readouterr().err
+
+
+def test_alerts_json_without_rules_is_still_json(empty_folder, capsys):
+    assert main(["alerts", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
