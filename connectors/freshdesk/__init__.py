@@ -36,7 +36,7 @@ SPEC = register(
             SetupField(
                 "api_key",
                 "API key of an Administrator or Supervisor (Profile settings > Your API Key)",
-                "the agent's API key (or set FRESHDESK_API_KEY)",
+                "the agent's API key",
             ),
         ),
     )

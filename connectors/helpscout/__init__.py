@@ -29,9 +29,9 @@ SPEC = register(
             SetupField(
                 "app_id",
                 "App ID of an Account Owner's or Administrator's app (Your Profile > My Apps)",
-                "the app's App ID (or set HELPSCOUT_APP_ID)",
+                "the app's App ID",
             ),
-            SetupField("app_secret", "App Secret of that app", "the app's App Secret (or set HELPSCOUT_APP_SECRET)"),
+            SetupField("app_secret", "App Secret of that app", "the app's App Secret"),
             SetupField("url", None, "the API's full base URL (a proxy)"),
         ),
     )

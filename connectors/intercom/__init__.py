@@ -38,7 +38,7 @@ SPEC = register(
             SetupField(
                 "access_token",
                 "Access token (Developer Hub > your app > Authentication)",
-                "the app's access token (or set INTERCOM_ACCESS_TOKEN)",
+                "the app's access token",
             ),
         ),
     )

@@ -130,3 +130,11 @@ def test_digest_takes_the_date_words_report_takes(empty_folder, capsys):
 def test_alerts_json_without_rules_is_still_json(empty_folder, capsys):
     assert main(["alerts", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_config_init_names_each_variable_once(capsys):
+    main(["config", "init", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    for variable in ("FRESHDESK_API_KEY", "HELPSCOUT_APP_ID", "HELPSCOUT_APP_SECRET", "INTERCOM_ACCESS_TOKEN",
+                     "ZENDESK_API_TOKEN", "SLACK_BOT_TOKEN"):
+        assert out.count(variable) == 1, variable
