@@ -81,13 +81,13 @@ def _root(
         typer.Option("--version", is_eager=True, callback=_print_version, help="Print the version and exit."),
     ] = False,
     config: Annotated[
-        Optional[Path], typer.Option("--config", help="TOML config file (default: helpdesk-kpis.toml).")
+        Optional[Path], typer.Option("--config", metavar="FILE", help="TOML config file (default: helpdesk-kpis.toml).")
     ] = None,
     log_level: Annotated[
-        Optional[str], typer.Option("--log-level", help="debug, info, warning or error (serve: info; others: only warnings).")
+        Optional[str], typer.Option("--log-level", metavar="LEVEL", help="debug, info, warning or error (serve: info; others: only warnings).")
     ] = None,
     log_format: Annotated[
-        Optional[str], typer.Option("--log-format", help="text, or json: one JSON object per line on stderr.")
+        Optional[str], typer.Option("--log-format", metavar="FORMAT", help="text, or json: one JSON object per line on stderr.")
     ] = None,
 ) -> None:
     ctx.obj = AppContext(config_path=config, warn=_warn)
@@ -108,8 +108,8 @@ def _now() -> datetime:
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option(help="Folder for the demo store and outputs.")] = Path("helpdesk-kpis-demo"),
-    tickets: Annotated[int, typer.Option(min=100, help="How many sample tickets to generate.")] = 6000,
+    out: Annotated[Path, typer.Option(metavar="DIR", help="Folder for the demo store and outputs.")] = Path("helpdesk-kpis-demo"),
+    tickets: Annotated[int, typer.Option(min=100, metavar="N", help="How many sample tickets to generate.")] = 6000,
 ) -> None:
     """Try it with no credentials: a sample helpdesk, synced into a fresh store, with its KPIs."""
     from helpdesk_kpis.jobs import demo as demo_module
@@ -121,11 +121,11 @@ def demo(
 def sync(
     ctx: typer.Context,
     connector: Annotated[
-        Optional[str], typer.Option(help="Only this connector (source, or source:instance).")
+        Optional[str], typer.Option(metavar="NAME", help="Only this connector (source, or source:instance).")
     ] = None,
     full: Annotated[bool, typer.Option("--full", help="Forget the saved cursors and re-backfill from --since.")] = False,
     since: Annotated[
-        Optional[str], typer.Option(help="Start of a first or --full sync: YYYY-MM-DD, or a date word such as last-month (default: 90 days back).")
+        Optional[str], typer.Option(metavar="DATE", help="Start of a first or --full sync: YYYY-MM-DD, or a date word such as last-month (default: 90 days back).")
     ] = None,
     skip_bad_rows: Annotated[
         bool, typer.Option("--skip-bad-rows", help="Imported files: import the good rows, warn about the bad ones.")
@@ -183,21 +183,21 @@ def sync(
 @app.command()
 def report(
     ctx: typer.Context,
-    period: Annotated[str, typer.Option(help="today, yesterday, 7d, 30d, 90d, this-week, last-week, this-month, last-month or Nd.")] = "7d",
-    from_: Annotated[Optional[str], typer.Option("--from", help="First day (inclusive): YYYY-MM-DD or a date word such as last-month.")] = None,
-    to: Annotated[Optional[str], typer.Option(help="Last day (inclusive): YYYY-MM-DD or a date word such as yesterday.")] = None,
+    period: Annotated[str, typer.Option(metavar="PERIOD", help="today, yesterday, 7d, 30d, 90d, this-week, last-week, this-month, last-month or Nd.")] = "7d",
+    from_: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help="First day (inclusive): YYYY-MM-DD or a date word such as last-month.")] = None,
+    to: Annotated[Optional[str], typer.Option(metavar="DATE", help="Last day (inclusive): YYYY-MM-DD or a date word such as yesterday.")] = None,
     by: Annotated[
         Scope, typer.Option(help="One row overall, per team, agent, channel, priority or tag (with --explain: the groups).")
     ] = Scope.team,
-    team: Annotated[Optional[str], typer.Option(help="Only this team (its agents with --by agent).")] = None,
+    team: Annotated[Optional[str], typer.Option(metavar="TEAM", help="Only this team (its agents with --by agent).")] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", help="table, json or csv.")] = ReportFormat.table,
     kpi: Annotated[
-        Optional[list[str]], typer.Option(help="KPI key or alias; repeat or separate with commas for several (table/csv).")
+        Optional[list[str]], typer.Option(metavar="KEY", help="KPI key or alias; repeat or separate with commas for several (table/csv).")
     ] = None,
     themes: Annotated[bool, typer.Option("--themes", help="What the rating comments say: their themes.")] = False,
     low_only: Annotated[bool, typer.Option("--low-only", help="With --themes: only comments of low ratings.")] = False,
     explain: Annotated[
-        Optional[str], typer.Option(help="KPI whose change to explain by the --by groups (rate and mix effects).")
+        Optional[str], typer.Option(metavar="KEY", help="KPI whose change to explain by the --by groups (rate and mix effects).")
     ] = None,
 ) -> None:
     """The KPIs of a window, with the previous window's values and the change (--themes: comment themes)."""
@@ -271,7 +271,7 @@ def export(
     ctx: typer.Context,
     kind: Annotated[ExportKind, typer.Argument(help="tickets or ratings")],
     fmt: Annotated[ExportFormat, typer.Option("--format", help="csv or jsonl")] = ExportFormat.csv,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="File to write (default: stdout).")] = None,
 ) -> None:
     """Normalized records, for BI tools."""
     from helpdesk_kpis.jobs.export import export_records
@@ -289,8 +289,8 @@ def export(
 @app.command()
 def digest(
     ctx: typer.Context,
-    date: Annotated[Optional[str], typer.Option(help="Last day the digest reports on: YYYY-MM-DD, today or yesterday (default: yesterday).")] = None,
-    team: Annotated[Optional[str], typer.Option(help="Only this team's digest ('overall': the leads' digest).")] = None,
+    date: Annotated[Optional[str], typer.Option(metavar="DATE", help="Last day the digest reports on: YYYY-MM-DD, today or yesterday (default: yesterday).")] = None,
+    team: Annotated[Optional[str], typer.Option(metavar="TEAM", help="Only this team's digest ('overall': the leads' digest).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the messages here instead of posting.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the raw Slack payloads (implies --dry-run).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Post again even if this day's digest was posted.")] = False,
@@ -325,10 +325,10 @@ def alerts(
 @app.command()
 def serve(
     ctx: typer.Context,
-    host: Annotated[Optional[str], typer.Option(help="Address the /kpi endpoint listens on (default: [server] host).")] = None,
-    port: Annotated[Optional[int], typer.Option(min=0, max=65535, help="Its port (default: [server] port, 3000).")] = None,
+    host: Annotated[Optional[str], typer.Option(metavar="HOST", help="Address the /kpi endpoint listens on (default: [server] host).")] = None,
+    port: Annotated[Optional[int], typer.Option(min=0, max=65535, metavar="PORT", help="Its port (default: [server] port, 3000).")] = None,
     role: Annotated[
-        str, typer.Option(help="What this process runs: all (endpoint and jobs), endpoint (only /kpi), scheduler (only jobs).")
+        str, typer.Option(metavar="ROLE", help="What this process runs: all (endpoint and jobs), endpoint (only /kpi), scheduler (only jobs).")
     ] = "all",
     socket_mode: Annotated[
         bool, typer.Option("--socket-mode", help="Receive /kpi over Slack's Socket Mode (needs SLACK_APP_TOKEN) instead of HTTP.")

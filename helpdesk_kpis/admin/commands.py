@@ -81,9 +81,12 @@ def _param(source: str, name: str) -> str:
 
 def _option(flag: str, help_text: str, annotation: Any = Optional[str], default: Any = None) -> inspect.Parameter:
     name = flag.split("/")[0].lstrip("-").replace("-", "_")
+    # A metavar that reads as a word (--zendesk-api-token TOKEN), not the type's name.
+    metavar = None if annotation is bool else flag.rsplit("-", 1)[-1].upper()
     return inspect.Parameter(
         name, inspect.Parameter.KEYWORD_ONLY, default=default,
-        annotation=Annotated[annotation, typer.Option(flag, help=help_text, show_default=default not in (None, False))],
+        annotation=Annotated[annotation, typer.Option(flag, help=help_text, metavar=metavar,
+                                                      show_default=default not in (None, False))],
     )
 
 

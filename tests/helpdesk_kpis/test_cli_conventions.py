@@ -111,8 +111,12 @@ def test_no_help_text_loses_its_brackets(capsys):
     for name, text in seen.items():
         assert "[]" not in text, f"{name} --help swallowed a bracketed name"
         assert "(default:  " not in text, f"{name} --help lost a [section] name"
+        for type_name in ("<str>", "<int", "<path>", "<bool>", "<list["):
+            assert type_name not in text, f"{name} --help shows a type name as a metavar: {type_name}"
     assert "[[alerts]]" in seen["sync"]
     assert "[server] port" in seen["serve"]
+    assert "--since DATE" in seen["sync"] and "--team TEAM" in seen["report"] and "--kpi KEY" in seen["report"]
+    assert "--zendesk-api-token TOKEN" in seen["config init"]
 
 
 def test_the_no_rules_message_names_the_toml_table(empty_folder, capsys):
