@@ -359,11 +359,35 @@ def _json_logs() -> bool:
     return module is not None and module.active_format() == "json"
 
 
+_GLOBAL_OPTIONS = ("--config", "--log-level", "--log-format")
+
+
+def _globals_first(args: list[str]) -> list[str]:
+    """The global options moved before the subcommand, so that ``report --config x.toml`` works as
+    ``--config x.toml report`` does (the parser takes them only before it)."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg in _GLOBAL_OPTIONS and i + 1 < len(args):
+            front += args[i:i + 2]
+            i += 2
+            continue
+        (front if arg.split("=", 1)[0] in _GLOBAL_OPTIONS else rest).append(arg)
+        i += 1
+    return front + rest
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and turn expected failures into one line and an exit code."""
+    args = _globals_first(list(sys.argv[1:] if argv is None else argv))
     try:
         # Without standalone mode, click hands back a typer.Exit's code instead of raising it.
-        code = app(args=argv, prog_name="helpdesk-kpis", standalone_mode=False)
+        code = app(args=args, prog_name="helpdesk-kpis", standalone_mode=False)
         if isinstance(code, int):
             return code
     except typer.Exit as done:

@@ -142,3 +142,14 @@ def test_config_init_names_each_variable_once(capsys):
     for variable in ("FRESHDESK_API_KEY", "HELPSCOUT_APP_ID", "HELPSCOUT_APP_SECRET", "INTERCOM_ACCESS_TOKEN",
                      "ZENDESK_API_TOKEN", "SLACK_BOT_TOKEN"):
         assert out.count(variable) == 1, variable
+
+
+def test_global_options_work_after_the_subcommand_too(empty_folder, capsys):
+    (empty_folder / "other.toml").write_text('[reporting]\ntimezone = "Asia/Tokyo"\n')
+    for args in (["config", "show", "--config", "other.toml"], ["--config", "other.toml", "config", "show"],
+                 ["config", "show", "--config=other.toml"]):
+        assert main(args) == 0, args
+        out = capsys.readouterr().out
+        assert "Asia/Tokyo" in out, args
+    assert main(["config", "show", "--json", "--log-level", "warning"]) == 0
+    json.loads(capsys.readouterr().out)
