@@ -60,6 +60,9 @@ def test_debug_logs_keep_secrets_out_too(tmp_path):
     (tmp_path / "helpdesk-kpis.toml").write_text(CONFIG + '\n[[teams]]\nname = "Billing"\nchannel = "C0BILLING"\n')
     with FakeSlack() as slack:
         env = serve_env(tmp_path, slack)
+        # digest reads a store, never creates one: the sample's sync makes it (and gives Slack a digest).
+        subprocess.run([sys.executable, "-m", "helpdesk_kpis.cli", "sync", "--no-alerts"], cwd=tmp_path, env=env,
+                       capture_output=True, text=True, timeout=120, check=True)
         done = subprocess.run(
             [sys.executable, "-m", "helpdesk_kpis.cli", "--log-level", "debug", "--log-format", "json", "digest"],
             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
