@@ -58,11 +58,16 @@ class ReportFormat(str, enum.Enum):
 class ExportKind(str, enum.Enum):
     tickets = "tickets"
     ratings = "ratings"
+    surveys = "surveys"
+    agents = "agents"
+    teams = "teams"
+    memberships = "memberships"
 
 
 class ExportFormat(str, enum.Enum):
     csv = "csv"
     jsonl = "jsonl"
+    parquet = "parquet"
 
 
 def _print_version(asked: bool) -> None:
@@ -269,21 +274,38 @@ def _themes_report(app_ctx: AppContext, *, themes: bool, low_only: bool, period:
 @app.command()
 def export(
     ctx: typer.Context,
-    kind: Annotated[ExportKind, typer.Argument(help="tickets or ratings")],
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv or jsonl")] = ExportFormat.csv,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="File to write (default: stdout).")] = None,
+    kind: Annotated[ExportKind, typer.Argument(help="What to export.")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, jsonl, or parquet (needs --output).")] = ExportFormat.csv,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="File to write (default: stdout).")
+    ] = None,
+    since: Annotated[
+        Optional[str], typer.Option(metavar="DATE", help="Only records changed (tickets), offered (ratings) or answered (surveys) since this day, UTC.")
+    ] = None,
+    instance: Annotated[
+        Optional[str], typer.Option(metavar="NAME", help="Only this helpdesk instance (name, or source:instance).")
+    ] = None,
 ) -> None:
-    """Normalized records, for BI tools."""
-    from helpdesk_kpis.jobs.export import export_records
+    """Normalized records, for BI tools (columns: docs/export.md)."""
+    from helpdesk_kpis.jobs.export import export_parquet, export_records
 
+    start = None
+    if since is not None:
+        start = datetime.combine(parse_day(since, "--since", today=_now().date()), datetime.min.time(),
+                                 tzinfo=timezone.utc)
+    if fmt is ExportFormat.parquet and output is None:
+        raise ConfigError("--format parquet writes a file: add --output FILE")
     ctx.obj.reads_only()
     store = ctx.obj.store()
-    if output is None:
-        export_records(store, kind.value, fmt.value, sys.stdout)
+    if fmt is ExportFormat.parquet:
+        written = export_parquet(store, kind.value, output, since=start, instance=instance)
+    elif output is None:
+        export_records(store, kind.value, fmt.value, sys.stdout, since=start, instance=instance)
         return
-    with output.open("w", encoding="utf-8", newline="") as handle:
-        written = export_records(store, kind.value, fmt.value, handle)
-    err.print(f"wrote {written:,} {kind.value} to {output}")
+    else:
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            written = export_records(store, kind.value, fmt.value, handle, since=start, instance=instance)
+    err.print(f"wrote {written:,} {kind.value} to {output}", markup=False, highlight=False)
 
 
 @app.command()

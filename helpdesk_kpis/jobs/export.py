@@ -1,45 +1,123 @@
-"""``export``: normalized records as CSV or JSON Lines, streamed, for BI tools."""
+"""``export``: normalized records as CSV, JSON Lines or Parquet, streamed, for BI tools.
+
+Columns are the record's fields (docs/export.md lists them) after a ``key`` column
+(``source:instance:id``). Times are ISO 8601 in UTC with their zone (``2026-11-03T14:05:00Z``);
+CSV writes booleans as ``true``/``false`` and nothing for a missing value; tags are one
+space-separated cell (helpdesks forbid spaces in tags) and mappings a JSON object.
+"""
 
 from __future__ import annotations
 
 import csv
 import enum
 import json
+from collections.abc import Iterator
 from dataclasses import fields
 from datetime import datetime
-from typing import IO, Any
+from pathlib import Path
+from types import UnionType
+from typing import IO, Any, Union, get_args, get_origin, get_type_hints
 
-from kpis.records import Rating, Ticket
+from kpis.errors import ConfigError
+from kpis.records import Agent, Membership, Rating, SurveyAnswer, Team, Ticket
 from kpis.store import Store
 
-KINDS: dict[str, type] = {"tickets": Ticket, "ratings": Rating}
+KINDS: dict[str, type] = {
+    "tickets": Ticket, "ratings": Rating, "surveys": SurveyAnswer, "agents": Agent, "teams": Team,
+    "memberships": Membership,
+}
+#: The time ``--since`` filters each kind by; kinds without one are exported whole.
+SINCE_COLUMN: dict[str, str] = {"tickets": "updated_at", "ratings": "offered_at", "surveys": "answered_at"}
+_BATCH = 10_000
 
 
-def _plain(value: Any, *, for_csv: bool) -> Any:
+def _plain(value: Any, fmt: str) -> Any:
+    """A field's value as ``fmt`` (csv, jsonl or parquet) writes it."""
     if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
+        return value if fmt == "parquet" else value.isoformat().replace("+00:00", "Z")
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, tuple):
-        # Tags hold no spaces (helpdesks forbid them), so a space-separated cell round-trips.
-        return " ".join(value) if for_csv else list(value)
+        return " ".join(value) if fmt == "csv" else list(value)
+    if isinstance(value, bool) and fmt == "csv":
+        return "true" if value else "false"
+    if isinstance(value, dict) and fmt != "jsonl":
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return value
 
 
-def export_records(store: Store, kind: str, fmt: str, out: IO[str]) -> int:
-    """Write every stored record of ``kind`` to ``out``; return how many were written."""
+def columns(kind: str) -> list[str]:
+    return ["key", *(f.name for f in fields(KINDS[kind]))]
+
+
+def _rows(store: Store, kind: str, fmt: str, *, since: datetime | None, instance: str | None,
+          ) -> Iterator[dict[str, Any]]:
     record_type = KINDS[kind]
-    names = ["key", *(f.name for f in fields(record_type))]
-    writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n") if fmt == "csv" else None
+    if since is not None and kind not in SINCE_COLUMN:
+        raise ConfigError(f"--since: {kind} carry no time to filter by; leave it out to export them all")
+    # --instance takes an instance name or source:instance, as --connector does.
+    source, name = instance.split(":", 1) if instance and ":" in instance else (None, instance)
+    for record in store.iter_records(record_type, since=(SINCE_COLUMN[kind], since) if since else None,
+                                     source=source, instance=name):
+        row = {"key": f"{record.source}:{record.instance}:{record.id}"}
+        row.update({f.name: _plain(getattr(record, f.name), fmt) for f in fields(record_type)})
+        yield row
+
+
+def export_records(store: Store, kind: str, fmt: str, out: IO[str], *, since: datetime | None = None,
+                   instance: str | None = None) -> int:
+    """Write the stored records of ``kind`` to ``out`` as csv or jsonl; return how many were written."""
+    writer = csv.DictWriter(out, fieldnames=columns(kind), lineterminator="\n") if fmt == "csv" else None
     if writer:
         writer.writeheader()
     written = 0
-    for record in store.iter_records(record_type):
-        row = {"key": f"{record.source}:{record.instance}:{record.id}"}
-        row.update({f.name: _plain(getattr(record, f.name), for_csv=writer is not None) for f in fields(record_type)})
+    for row in _rows(store, kind, fmt, since=since, instance=instance):
         if writer:
             writer.writerow(row)
         else:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
         written += 1
     return written
+
+
+def export_parquet(store: Store, kind: str, path: Path, *, since: datetime | None = None,
+                   instance: str | None = None) -> int:
+    """Write the records of ``kind`` to a Parquet file at ``path``, a batch at a time, with a schema
+    from the record's field types (zoned timestamps, booleans, numbers, tag lists)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ModuleNotFoundError:
+        raise ConfigError("--format parquet needs pyarrow: install helpdesk-kpis[parquet]") from None
+    schema = pa.schema([("key", pa.string())] + [
+        (name, _arrow_type(pa, hint)) for name, hint in get_type_hints(KINDS[kind]).items()
+    ])
+    written = 0
+    with pq.ParquetWriter(str(path), schema) as writer:
+        batch: list[dict[str, Any]] = []
+        for row in _rows(store, kind, "parquet", since=since, instance=instance):
+            batch.append(row)
+            written += 1
+            if len(batch) >= _BATCH:
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                batch.clear()
+        if batch:
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+    return written
+
+
+def _arrow_type(pa: Any, hint: Any) -> Any:
+    kind = hint
+    if get_origin(hint) in (Union, UnionType):  # "X | None": the column's type is X's, nullable
+        kind = next(h for h in get_args(hint) if h is not type(None))
+    if kind is datetime:
+        return pa.timestamp("us", tz="UTC")
+    if kind is bool:
+        return pa.bool_()
+    if kind is int:
+        return pa.int64()
+    if kind is float:
+        return pa.float64()
+    if get_origin(kind) is tuple:
+        return pa.list_(pa.string())
+    return pa.string()  # text, enums (their value) and mappings (a JSON object)

@@ -124,13 +124,26 @@ class Store:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def iter_records(self, kind: type[R], *, batch_size: int = 5_000) -> Iterator[R]:
-        """Every stored record of ``kind`` in key order, streamed (never the whole table at once)."""
+    def iter_records(
+        self, kind: type[R], *, batch_size: int = 5_000, since: tuple[str, datetime] | None = None,
+        source: str | None = None, instance: str | None = None,
+    ) -> Iterator[R]:
+        """Every stored record of ``kind`` in key order, streamed (never the whole table at once).
+
+        ``since``: (time column, instant): only records whose column is at or after it; ``source``
+        and ``instance`` narrow to one helpdesk (instance)."""
         table = TABLE_OF[kind]
         key = list(table.primary_key.columns)
         order = [table.c.created_at, *key] if kind is Ticket else key
+        query = select(table).order_by(*order)
+        if since is not None:
+            query = query.where(table.c[since[0]] >= since[1])
+        if source is not None:
+            query = query.where(table.c.source == source)
+        if instance is not None:
+            query = query.where(table.c.instance == instance)
         with self.errors(), self.engine.connect() as connection:
-            result = connection.execution_options(yield_per=batch_size).execute(select(table).order_by(*order))
+            result = connection.execution_options(yield_per=batch_size).execute(query)
             for row in result.mappings():
                 yield row_to_record(kind, row)
 
