@@ -204,6 +204,7 @@ def report(
     explain: Annotated[
         Optional[str], typer.Option(metavar="KEY", help="KPI whose change to explain by the --by groups (rate and mix effects).")
     ] = None,
+    wide: Annotated[bool, typer.Option("--wide", help="Tables: every KPI on one line, however wide.")] = False,
 ) -> None:
     """The KPIs of a window, with the previous window's values and the change (--themes: comment themes)."""
     ctx.obj.reads_only()
@@ -214,7 +215,7 @@ def report(
                        fmt=fmt)
         return
     from helpdesk_kpis.jobs.report import build_report, kpi_keys
-    from helpdesk_kpis.jobs.tables import report_csv, report_table
+    from helpdesk_kpis.jobs.tables import report_csv, report_tables
 
     app_ctx: AppContext = ctx.obj
     if explain is not None:
@@ -233,7 +234,8 @@ def report(
     if not result.rows:
         console.print(f"No {by.value} has data in {result.window.label()}; run `helpdesk-kpis sync` first?")
         return
-    console.print(report_table(result, keys))
+    for table in report_tables(result, keys, None if wide else console.width):
+        (Console(width=10_000, file=console.file) if wide else console).print(table)
     if by is Scope.priority and keys == ["backlog"]:
         from helpdesk_kpis.jobs.backlog_table import backlog_age_table
 

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 
 from connectors import registry
-from helpdesk_kpis.jobs.team_digests import build_digests, default_day
-from helpdesk_kpis.jobs.tables import report_table
-from helpdesk_kpis.settings.models import FileConfig
 from helpdesk_kpis.jobs.slack_runs import show_digests
 from helpdesk_kpis.jobs.sync import run_sync
+from helpdesk_kpis.jobs.tables import report_tables
+from helpdesk_kpis.jobs.team_digests import build_digests, default_day
+from helpdesk_kpis.settings.models import FileConfig
 from kpis.catalogue import HEADLINE
 from kpis.engine import KpiConfig, compute_report
 from kpis.errors import ConfigError
@@ -46,7 +46,9 @@ def run(*, out: Path, tickets: int, now: datetime, console: Console) -> None:
     for by in ("overall", "team"):
         report = compute_report(data, window, now=now, by=by)
         console.print()
-        console.print(report_table(report, HEADLINE, title=f"Last 7 days, {by}: {report.window.label()} (UTC)"))
+        for table in report_tables(report, HEADLINE, console.width,
+                                   title=f"Last 7 days, {by}: {report.window.label()} (UTC)"):
+            console.print(table)
     _digests(store, out, now=now, console=console)
     console.print(
         f"\nExplore further: DATABASE_URL={url} helpdesk-kpis report --by agent "
