@@ -3,6 +3,7 @@ registers it under the source name ``freshdesk``."""
 
 from __future__ import annotations
 
+from connectors.account_urls import account_or_proxy
 from connectors.freshdesk.settings import FRESHDESK_HOST, FreshdeskSettings
 from connectors.lazy import lazy_attributes
 from connectors.registry import ConnectorSpec, SetupField, register
@@ -30,7 +31,8 @@ SPEC = register(
         title="Freshdesk",
         setup=(
             SetupField(
-                "domain", "Freshdesk domain (acme for acme.freshdesk.com)", "the account's domain", unless=("url",)
+                "domain", "Freshdesk domain (acme, or https://acme.freshdesk.com), or the full URL of a proxy",
+                "the account's domain", unless=("url",), read=account_or_proxy("domain", "freshdesk.com"),
             ),
             SetupField("url", None, "the account's full base URL instead of the domain (a proxy)"),
             SetupField(

@@ -3,6 +3,7 @@ registers it under the source name ``intercom``."""
 
 from __future__ import annotations
 
+from connectors.account_urls import region_or_proxy
 from connectors.intercom.settings import IntercomSettings
 from connectors.lazy import lazy_attributes
 from connectors.registry import ConnectorSpec, SetupField, register
@@ -15,6 +16,13 @@ def _default_instance(variables: dict[str, str]) -> str | None:
     # intercom:default:<id>); a named section gives another name.
     return "default" if variables.get("access_token") else None
 
+
+#: The vendor's own hosts of each region (the API's and the web app's), so that a pasted URL of
+#: them names the region rather than a proxy.
+_REGION_HOSTS = {
+    "api.intercom.io": "us", "app.intercom.com": "us", "api.eu.intercom.io": "eu", "app.eu.intercom.com": "eu",
+    "api.au.intercom.io": "au", "app.au.intercom.com": "au",
+}
 
 SPEC = register(
     ConnectorSpec(
@@ -29,10 +37,11 @@ SPEC = register(
         setup=(
             SetupField(
                 "region",
-                "Where your workspace is hosted (us, eu or au)",
+                "Where your workspace is hosted (us, eu or au), or the full URL of a proxy",
                 "the workspace's region",
                 optional=True,
                 unless=("url",),
+                read=region_or_proxy(_REGION_HOSTS),
             ),
             SetupField("url", None, "the API's full base URL instead of the region (a proxy)"),
             SetupField(

@@ -3,6 +3,7 @@ under the source name ``zendesk``."""
 
 from __future__ import annotations
 
+from connectors.account_urls import account_or_proxy
 from connectors.lazy import lazy_attributes
 from connectors.registry import ConnectorSpec, SetupField, register
 from connectors.zendesk.settings import ZendeskSettings
@@ -17,10 +18,6 @@ def _default_instance(variables: dict[str, str]) -> str | None:
     return (variables.get("subdomain") or "default").strip().lower()
 
 
-def _subdomain_or_url(answer: str) -> dict[str, str]:
-    return {"url": answer} if "://" in answer else {"subdomain": answer}
-
-
 SPEC = register(
     ConnectorSpec(
         source="zendesk",
@@ -32,8 +29,8 @@ SPEC = register(
         default_instance=_default_instance,
         title="Zendesk",
         setup=(
-            SetupField("subdomain", "Zendesk subdomain (acme for acme.zendesk.com), or the full URL of a proxy",
-                       "the account's subdomain", unless=("url",), read=_subdomain_or_url),
+            SetupField("subdomain", "Zendesk subdomain (acme, or https://acme.zendesk.com), or the full URL of a proxy",
+                       "the account's subdomain", unless=("url",), read=account_or_proxy("subdomain", "zendesk.com")),
             SetupField("url", None, "the account's full base URL instead of the subdomain (a proxy)"),
             SetupField("email", "Email of the Zendesk admin whose API token you will give", "the admin's email",
                        unless=("oauth_token",)),

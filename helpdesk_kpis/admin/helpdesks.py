@@ -106,6 +106,15 @@ class HelpdeskSetup:
                 value = self.asking.variables.get(f"{spec.env_prefix}_{setup.name.upper()}")
             if value:
                 values[setup.name] = value
+        # A flag or variable holding the vendor's own URL of the account (--zendesk-url
+        # https://acme.zendesk.com) names the account, as the same answer at the prompt does.
+        for setup in spec.setup:
+            if setup.read is None:
+                continue
+            if setup.name in values:
+                values.update(setup.read(values.pop(setup.name)))
+            elif "url" in setup.unless and "url" in values:
+                values.update(setup.read(values.pop("url")))
         return values
 
     def _account(self, spec: ConnectorSpec, values: dict[str, str]) -> Account:
