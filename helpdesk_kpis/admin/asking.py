@@ -31,6 +31,9 @@ class InitOptions:
     teams: bool = True
     force: bool = False
     no_input: bool = False
+    #: --save-unverified: keep what a failed check refused (scripts on a host that cannot reach
+    #: the service yet), marked as unverified, instead of writing nothing.
+    save_unverified: bool = False
 
 
 @dataclass
@@ -49,6 +52,20 @@ class Asking:
 
     def heading(self, text: str) -> None:
         self.console.print(f"\n[bold]{text}[/]", highlight=False)
+
+    def after_refusal(self, what: str, *, can_save: bool = True) -> str:
+        """What to do once ``what`` failed its check: ``again``, ``skip`` or ``save`` (unverified).
+
+        Asked at a terminal; a script gets ``save`` with --save-unverified, else ``fail``."""
+        if not self.interactive:
+            return "save" if self.options.save_unverified and can_save else "fail"
+        choices = {"r": "again", "s": "skip", **({"u": "save"} if can_save else {})}
+        words = "[r]e-enter, [s]kip " + what + (", or save it [u]nverified" if can_save else "")
+        while True:
+            answer = typer.prompt(f"{words}?", default="r").strip().lower()[:1]
+            if answer in choices:
+                return choices[answer]
+            self.say(f"  one of: {', '.join(choices)}")
 
     def give_up(self) -> NoReturn:
         self.say("Nothing written.")

@@ -14,9 +14,7 @@ from __future__ import annotations
 import inspect
 import json
 import sys
-from typing import Annotated, Any, Optional
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.console import Console
@@ -110,6 +108,8 @@ def _init_signature() -> None:
         _option("--teams/--no-teams", "discover the helpdesk's teams and propose a channel each", bool, True),
         _option("--force", "replace existing files without asking", bool, False),
         _option("--no-input", "never ask: take everything from flags and variables (scripts)", bool, False),
+        _option("--save-unverified", "with --no-input: save what a failed check refused, marked unverified, "
+                "instead of writing nothing", bool, False),
     ]
     _config_init.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     _config_init.__annotations__ = {p.name: p.annotation for p in params}

@@ -21,6 +21,8 @@ from dotenv import dotenv_values
 
 PRIVATE = 0o600
 SHARED = 0o644
+#: The mark of what was saved although its live check failed; `config check` lists these lines.
+UNVERIFIED = "saved unverified by config init"
 
 
 @dataclass
@@ -43,6 +45,10 @@ class ConfigPlan:
     socket_mode: bool = False
     #: Variables for .env, in order (secrets and endpoints).
     variables: dict[str, str] = field(default_factory=dict, repr=False)
+    #: "source.instance" -> why its check failed, for accounts saved unverified.
+    unverified: dict[str, str] = field(default_factory=dict)
+    #: Why Slack's check failed, when its token was saved unverified.
+    slack_unverified: str | None = None
 
 
 def toml_text(plan: ConfigPlan, today: date) -> str:
@@ -50,6 +56,8 @@ def toml_text(plan: ConfigPlan, today: date) -> str:
     written = f"written by `helpdesk-kpis config init` on {today.isoformat()}"
     doc.add(tomlkit.comment(f"helpdesk-kpis configuration, {written}."))
     doc.add(tomlkit.comment("Secrets are in .env or the environment, never here. README: Configuring connectors."))
+    if plan.slack_unverified:
+        doc.add(tomlkit.comment(f"Slack: {UNVERIFIED} on {today.isoformat()}: {plan.slack_unverified}"))
     doc.add(tomlkit.nl())
     reporting = tomlkit.table()
     reporting.add("timezone", plan.timezone)
@@ -60,6 +68,9 @@ def toml_text(plan: ConfigPlan, today: date) -> str:
             by_instance = tomlkit.table(is_super_table=True)
             for instance, values in instances.items():
                 section = tomlkit.table()
+                reason = plan.unverified.get(f"{source}.{instance}")
+                if reason:
+                    section.add(tomlkit.comment(f"{UNVERIFIED} on {today.isoformat()}: {reason}"))
                 for key, value in values.items():
                     section.add(key, value)
                 by_instance.add(instance, section)

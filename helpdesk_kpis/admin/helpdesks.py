@@ -17,9 +17,9 @@ from connectors import registry
 from connectors.base import Connector
 from connectors.registry import ConnectorSpec, SetupField
 from helpdesk_kpis import redaction
+from helpdesk_kpis.admin.asking import Asking, refusal
 from helpdesk_kpis.admin.check import print_results
 from helpdesk_kpis.admin.show import mask
-from helpdesk_kpis.admin.asking import Asking, refusal
 from kpis.check_result import CheckResult, shown_url
 from kpis.errors import ConfigError, CredentialError, HelpdeskKpisError
 from kpis.records import Team
@@ -33,6 +33,8 @@ class Account:
     instance: str
     values: dict[str, Any] = field(repr=False)
     connector: Connector
+    #: Why its check failed, when the admin saved it unverified; ``None``: verified.
+    unverified: str | None = None
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -63,16 +65,22 @@ class HelpdeskSetup:
                     "admin@acme.com with ZENDESK_API_TOKEN in the environment (see --help)"
                 )
             for spec in given:
-                yield self._account(spec, self._given_values(spec))
+                account = self._account(spec, self._given_values(spec))
+                if account is not None:
+                    yield account
             return
         last = None
         for spec in given or [self._choose(specs)]:
             last = spec
-            yield self._account(spec, self._given_values(spec))
+            account = self._account(spec, self._given_values(spec))
+            if account is not None:
+                yield account
         while typer.confirm("Add another helpdesk account?", default=False):
             # A second account is most often another one of the same helpdesk.
             last = self._choose(specs, default=last)
-            yield self._account(last, {})
+            account = self._account(last, {})
+            if account is not None:
+                yield account
 
     def teams(self, account: Account, now: datetime) -> list[Team]:
         """The account's teams (its ``teams`` stream), for a channel each; none when it cannot say."""
@@ -117,7 +125,9 @@ class HelpdeskSetup:
                 values.update(setup.read(values.pop("url")))
         return values
 
-    def _account(self, spec: ConnectorSpec, values: dict[str, str]) -> Account:
+    def _account(self, spec: ConnectorSpec, values: dict[str, str]) -> Account | None:
+        """The account, checked live; on a failed check the admin re-enters it, skips it (``None``)
+        or saves it unverified (only when its settings are whole: a check, not a typo, failed)."""
         self.asking.heading(spec.name)
         name = self.options.instance_names.get(spec.source) if values else None
         values = self._ask(spec, values)
@@ -128,10 +138,16 @@ class HelpdeskSetup:
             if connector is not None and not failed:
                 self._names.add((spec.source, instance))
                 return Account(spec, instance, values, connector)
-            if not self.asking.interactive:
+            choice = self.asking.after_refusal(f"this {spec.name} account", can_save=connector is not None)
+            if choice == "fail":
                 raise CredentialError(refusal(failed[0]))
-            if not typer.confirm("Enter them again?", default=True):
-                self.asking.give_up()
+            if choice == "skip":
+                self.asking.say(f"  {spec.name} {instance} skipped: nothing of it is written")
+                return None
+            if choice == "save" and connector is not None:
+                self._names.add((spec.source, instance))
+                self.asking.say(f"  {spec.name} {instance} saved unverified: `helpdesk-kpis config check` retries it")
+                return Account(spec, instance, values, connector, unverified=failed[0].detail)
             kept = {k: v for k, v in values.items() if k not in spec.secret_fields}
             values = self._ask(spec, kept, again=True)
 

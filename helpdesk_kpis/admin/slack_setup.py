@@ -47,12 +47,18 @@ class SlackSetup:
             print_results(results, self.asking.console)
             if bot is not None:
                 break
-            if not self.asking.interactive:
+            choice = self.asking.after_refusal("Slack")
+            if choice == "fail":
                 raise CredentialError(refusal(results[0]))
-            if not typer.confirm("Enter it again?", default=True):
-                self.asking.give_up()
+            if choice == "skip":
+                self.asking.say("  Slack skipped: digests and alerts need SLACK_BOT_TOKEN (README: Slack)")
+                return None
+            if choice == "save":
+                plan.slack_unverified = results[0].detail
+                self.asking.say("  Slack saved unverified: `helpdesk-kpis config check` retries it")
+                break
             token = typer.prompt("Slack bot token (xoxb-...)", hide_input=True).strip()
-        if any(r.failed for r in results):
+        if bot is not None and any(r.failed for r in results):
             self.asking.say("  config check fails until the app has these scopes; the token itself works")
         plan.variables["SLACK_BOT_TOKEN"] = token
         if api_url:
@@ -60,14 +66,15 @@ class SlackSetup:
         secret = self._signing_secret()
         if secret:
             plan.variables["SLACK_SIGNING_SECRET"] = secret
-        app_token = self._app_token(make_client(token, api_url, retry_faults=False))
+        app_token = self._app_token(make_client(token, api_url, retry_faults=False), check=bot is not None)
         if app_token:
             plan.variables["SLACK_APP_TOKEN"] = app_token
             plan.socket_mode = True
-        return bot.user
+        return bot.user if bot is not None else None
 
-    def _app_token(self, client) -> str | None:  # noqa: ANN001 - a WebClient
-        """The app-level token, for /kpi over Socket Mode where no public address can reach us."""
+    def _app_token(self, client, *, check: bool = True) -> str | None:  # noqa: ANN001 - a WebClient
+        """The app-level token, for /kpi over Socket Mode where no public address can reach us.
+        ``check``: False when Slack itself was saved unverified (it cannot be reached to check)."""
         token = self.options.slack_app_token or self.asking.variables.get("SLACK_APP_TOKEN")
         while True:
             if not token and self.asking.interactive:
@@ -76,6 +83,8 @@ class SlackSetup:
             if not token:
                 return None
             redaction.protect([token])
+            if not check:
+                return token
             result = check_app_token(client, token)
             print_results([result], self.asking.console)
             if result.ok:

@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 from rich.console import Console
 
+from helpdesk_kpis.admin.asking import Asking, InitOptions
 from helpdesk_kpis.admin.files import PRIVATE, SHARED, ConfigPlan, env_text, kept_variables, toml_text, write_file
+from helpdesk_kpis.admin.helpdesks import HelpdeskSetup
 from helpdesk_kpis.admin.show import mask
+from helpdesk_kpis.admin.slack_setup import SlackSetup
 from helpdesk_kpis.settings.instances import instance_prefix
 from helpdesk_kpis.settings.models import DEFAULT_CONFIG_FILE, load_settings
-from helpdesk_kpis.admin.asking import Asking, InitOptions
-from helpdesk_kpis.admin.helpdesks import HelpdeskSetup
-from helpdesk_kpis.admin.slack_setup import SlackSetup
 from kpis.check_result import shown_url
 from kpis.errors import ConfigError
 from kpis.records import Team
@@ -52,6 +52,9 @@ class Wizard:
             prefix = instance_prefix(spec.env_prefix or spec.source.upper(), instance)
             for key, value in sorted(account.secrets.items()):
                 plan.variables[f"{prefix}{key.upper()}"] = value
+            if account.unverified:
+                plan.unverified[f"{spec.source}.{instance}"] = account.unverified
+                continue  # its teams cannot be listed either: [[teams]] come with a working check
             teams += helpdesks.teams(account, self.now)
         bot = slack.credentials(plan)
         plan.teams = slack.channels(teams)

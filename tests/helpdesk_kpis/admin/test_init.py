@@ -274,3 +274,73 @@ def test_an_unknown_time_zone_is_asked_again(project, zendesk, monkeypatch):
     assert code == 0, out
     assert "use an IANA name such as Europe/Berlin or UTC" in out
     assert toml(project)["reporting"]["timezone"] == "Asia/Tokyo"
+
+
+# -- a failed check keeps every answer: re-enter, skip, or save unverified -------------------------
+
+
+def test_a_refused_account_can_be_saved_unverified_and_config_check_says_so(project, zendesk, monkeypatch, capsys):
+    code, out = interact(
+        [
+            "UTC",                   # reporting time zone
+            ZENDESK_EMAIL,           # email
+            "zd-typo-token-000000",  # API token: refused
+            "u",                     # save it unverified
+            "n",                     # another helpdesk account? no
+            "",                      # Slack bot token: skip Slack
+            "",                      # leads' channel: none
+        ],
+        "--zendesk-url", zendesk.url,
+    )
+    assert code == 0, out
+    assert "saved unverified" in out and "zd-typo-token-000000" not in out
+    text = (project / "helpdesk-kpis.toml").read_text()
+    assert "# saved unverified by config init on" in text and "refused" in text
+    assert toml(project)["connectors"]["zendesk"]["default"]["url"] == zendesk.url
+    assert dotenv_values(project / ".env")["ZENDESK_DEFAULT_API_TOKEN"] == "zd-typo-token-000000"
+    code, out, _ = run(capsys, "config", "check")
+    assert code == 1  # the token is still refused
+    assert "saved unverified" in out and "delete this comment" in out
+
+
+def test_a_refused_account_can_be_skipped_and_the_rest_is_written(project, zendesk, slack, monkeypatch):
+    code, out = interact(
+        [
+            "UTC",
+            ZENDESK_EMAIL,
+            "zd-typo-token-000000",  # refused
+            "s",                     # skip this account
+            "n",                     # another helpdesk account? no
+            SLACK_TOKEN,             # Slack works
+            SIGNING_SECRET,
+            "",                      # no Socket Mode
+            "",                      # leads' channel: none
+        ],
+        "--zendesk-url", zendesk.url, "--slack-api-url", slack.base_url,
+    )
+    assert code == 0, out
+    assert "connectors" not in toml(project)
+    env = dotenv_values(project / ".env")
+    assert env["SLACK_BOT_TOKEN"] == SLACK_TOKEN and "ZENDESK_DEFAULT_API_TOKEN" not in env
+
+
+def test_a_refused_slack_token_can_be_skipped_or_saved_unverified(project, zendesk, slack, monkeypatch):
+    use_zendesk(monkeypatch, zendesk)
+    answers = ["UTC", "n", "xoxb-revoked-000011112222"]
+    code, out = interact([*answers, "s", "", "", "", ""], "--slack-api-url", slack.base_url)
+    assert code == 0, out
+    assert "SLACK_BOT_TOKEN" not in dotenv_values(project / ".env")
+    code, out = interact([*answers, "u", SIGNING_SECRET, "", "", "", "", ""], "--slack-api-url", slack.base_url,
+                         "--force")
+    assert code == 0, out
+    assert dotenv_values(project / ".env")["SLACK_BOT_TOKEN"] == "xoxb-revoked-000011112222"
+    assert "# Slack: saved unverified by config init on" in (project / "helpdesk-kpis.toml").read_text()
+
+
+def test_save_unverified_lets_a_script_keep_a_refused_credential(project, zendesk, capsys, monkeypatch):
+    monkeypatch.setenv("ZENDESK_API_TOKEN", "zd-wrong-token-123456")
+    code, out, err = scripted(capsys, "--zendesk-url", zendesk.url, "--zendesk-email", ZENDESK_EMAIL,
+                              "--save-unverified")
+    assert code == 0, err
+    assert "# saved unverified by config init on" in (project / "helpdesk-kpis.toml").read_text()
+    assert "zd-wrong-token-123456" not in out + err
