@@ -34,6 +34,8 @@ class InitOptions:
     #: --save-unverified: keep what a failed check refused (scripts on a host that cannot reach
     #: the service yet), marked as unverified, instead of writing nothing.
     save_unverified: bool = False
+    #: --admins: emails, @user-group handles or Slack ids, comma-separated.
+    admins: str | None = None
 
 
 @dataclass

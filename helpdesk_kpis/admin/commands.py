@@ -104,6 +104,7 @@ def _init_signature() -> None:
         _option("--slack-api-url", "Slack Web API base URL, for a proxy (or SLACK_API_URL)"),
         _option("--timezone", "reporting time zone, an IANA name (default UTC)"),
         _option("--leads-channel", "Slack channel of the leads' overall digest"),
+        _option("--admins", "admins of the tool: emails, @user-groups or Slack ids, comma-separated"),
         _option("--channel-prefix", "proposed channel per team: #<prefix><team>", str, "kpi-"),
         _option("--teams/--no-teams", "discover the helpdesk's teams and propose a channel each", bool, True),
         _option("--force", "replace existing files without asking", bool, False),

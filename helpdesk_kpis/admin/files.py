@@ -30,6 +30,8 @@ class TeamPlan:
     name: str
     channel: str
     sources: list[str] = field(default_factory=list)
+    #: Slack ids of the team's leads (members U..., user groups S...).
+    leads: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -49,6 +51,8 @@ class ConfigPlan:
     unverified: dict[str, str] = field(default_factory=dict)
     #: Why Slack's check failed, when its token was saved unverified.
     slack_unverified: str | None = None
+    #: Slack ids of the admins ([slash] admins).
+    admins: list[str] = field(default_factory=list)
 
 
 def toml_text(plan: ConfigPlan, today: date) -> str:
@@ -83,6 +87,8 @@ def toml_text(plan: ConfigPlan, today: date) -> str:
             entry.add("name", team.name)
             entry.add("channel", team.channel)
             entry.add("sources", team.sources)
+            if team.leads:
+                entry.add("leads", team.leads)
             teams.append(entry)
         doc.add(tomlkit.nl())
         doc.add(tomlkit.comment("One digest per team, in its channel; `sources` are the helpdesk teams it covers."))
@@ -93,6 +99,12 @@ def toml_text(plan: ConfigPlan, today: date) -> str:
         doc.add(tomlkit.nl())
         doc.add(tomlkit.comment("/kpi arrives over Socket Mode (SLACK_APP_TOKEN): no public address needed."))
         doc.add("slack", slack)
+    if plan.admins:
+        slash = tomlkit.table()
+        slash.add("admins", plan.admins)
+        doc.add(tomlkit.nl())
+        doc.add(tomlkit.comment("Admins see every team's agent numbers through /kpi; a team's leads see its own."))
+        doc.add("slash", slash)
     if plan.leads_channel:
         digest = tomlkit.table()
         digest.add("leads_channel", plan.leads_channel)

@@ -26,6 +26,8 @@ class SlackSetup:
     def __init__(self, asking: Asking) -> None:
         self.asking = asking
         self.options = asking.options
+        #: The bot's Web API client once its token passed its check; ``None`` before or without.
+        self.client = None
 
     def credentials(self, plan: ConfigPlan) -> str | None:
         """Ask for, and prove, the bot token; put the Slack variables in the plan; the bot's name."""
@@ -43,9 +45,11 @@ class SlackSetup:
             return None
         while True:
             redaction.protect([token], [api_url])
-            results, bot = check_token(make_client(token, api_url, retry_faults=False))
+            client = make_client(token, api_url, retry_faults=False)
+            results, bot = check_token(client)
             print_results(results, self.asking.console)
             if bot is not None:
+                self.client = client  # leads and admins are looked up with it
                 break
             choice = self.asking.after_refusal("Slack")
             if choice == "fail":

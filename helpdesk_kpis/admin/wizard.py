@@ -19,6 +19,7 @@ from rich.console import Console
 from helpdesk_kpis.admin.asking import Asking, InitOptions
 from helpdesk_kpis.admin.files import PRIVATE, SHARED, ConfigPlan, env_text, kept_variables, toml_text, write_file
 from helpdesk_kpis.admin.helpdesks import HelpdeskSetup
+from helpdesk_kpis.admin.people_setup import PeopleSetup
 from helpdesk_kpis.admin.show import mask
 from helpdesk_kpis.admin.slack_setup import SlackSetup
 from helpdesk_kpis.settings.instances import instance_prefix
@@ -59,6 +60,10 @@ class Wizard:
         bot = slack.credentials(plan)
         plan.teams = slack.channels(teams)
         plan.leads_channel = slack.leads_channel()
+        if slack.client is not None:
+            people = PeopleSetup(self.asking, slack.client)
+            people.leads(plan.teams)
+            plan.admins = people.admins()
         self._write(plan, bot)
 
     def _confirm_replacing(self) -> None:

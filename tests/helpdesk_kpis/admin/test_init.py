@@ -209,6 +209,9 @@ def test_the_prompts_never_echo_a_secret_and_retry_a_refused_token(project, zend
             "-",                     # Returns: left out
             "kpi-tech",              # Technical: #kpi-tech
             "#support-leads",        # leads' channel
+            "",                      # leads of Billing: none
+            "",                      # leads of Technical: none
+            "",                      # admins: none
         ],
         "--zendesk-url", zendesk.url, "--slack-api-url", slack.base_url,
     )
@@ -315,6 +318,7 @@ def test_a_refused_account_can_be_skipped_and_the_rest_is_written(project, zende
             SIGNING_SECRET,
             "",                      # no Socket Mode
             "",                      # leads' channel: none
+            "",                      # admins: none
         ],
         "--zendesk-url", zendesk.url, "--slack-api-url", slack.base_url,
     )
@@ -344,3 +348,37 @@ def test_save_unverified_lets_a_script_keep_a_refused_credential(project, zendes
     assert code == 0, err
     assert "# saved unverified by config init on" in (project / "helpdesk-kpis.toml").read_text()
     assert "zd-wrong-token-123456" not in out + err
+
+
+def test_leads_and_admins_are_asked_resolved_to_slack_ids_and_written(project, zendesk, slack, monkeypatch):
+    use_zendesk(monkeypatch, zendesk)
+    slack.users.update({"U0ANN": "ann@acme.test", "U0BOB": "bob@acme.test"})
+    slack.groups["S0ADMINS"] = ["U0BOB"]
+    code, out = interact(
+        [
+            "UTC", "n", SLACK_TOKEN, SIGNING_SECRET, "",
+            "", "-", "-",                         # channels: Billing proposed; Returns and Technical left out
+            "",                                   # leads' channel: none
+            "nobody@acme.test",                   # leads of Billing: unknown, asked again
+            "ann@acme.test, U0CAROL",             # leads of Billing
+            "@s0admins",                          # admins: a user group by its handle
+        ],
+        "--slack-api-url", slack.base_url,
+    )
+    assert code == 0, out
+    assert "not found in Slack: nobody@acme.test" in out
+    config = toml(project)
+    assert [(t["name"], t["leads"]) for t in config["teams"]] == [("Billing", ["U0ANN", "U0CAROL"])]
+    assert config["slash"]["admins"] == ["S0ADMINS"]
+
+
+def test_admins_by_flag_for_scripts(project, zendesk, slack, capsys, monkeypatch):
+    use_zendesk(monkeypatch, zendesk)
+    slack.users["U0ANN"] = "ann@acme.test"
+    code, _, err = scripted(capsys, "--slack-bot-token", SLACK_TOKEN, "--slack-api-url", slack.base_url,
+                            "--admins", "ann@acme.test")
+    assert code == 0, err
+    assert toml(project)["slash"]["admins"] == ["U0ANN"]
+    code, _, err = scripted(capsys, "--slack-bot-token", SLACK_TOKEN, "--slack-api-url", slack.base_url,
+                            "--admins", "ghost@acme.test", "--force")
+    assert code == 2 and "--admins: no Slack user or user group ghost@acme.test" in err
