@@ -86,8 +86,9 @@ class KpiSpec:
     label: str
     #: "%", "min", "money" or "" (thresholds and chart axes are written in it).
     unit: str = ""
-    #: True when a higher value is better (decides what "worse" means for display and alerts).
-    higher_is_better: bool = True
+    #: True when a higher value is better (decides what "worse" means for display and alerts);
+    #: ``None`` for volumes, neither better nor worse: their changes read "more" or "fewer".
+    higher_is_better: bool | None = True
     aliases: tuple[str, ...] = ()
     population: Population = Population.CREATED
     #: The column heading of narrow tables and one-line rows; ``None``: the label.
@@ -138,7 +139,7 @@ def _times(stem: str, label: str, alias: str, population: Population, short: str
 
 _P = Population
 _SPECS: list[KpiSpec] = [
-    KpiSpec("tickets_created", Kind.COUNT, "Created", aliases=("created", "volume"), population=_P.CREATED,
+    KpiSpec("tickets_created", Kind.COUNT, "Created", higher_is_better=None, aliases=("created", "volume"), population=_P.CREATED,
             short_label="New"),
     KpiSpec("tickets_solved", Kind.COUNT, "Solved", aliases=("solved",), population=_P.SOLVED, short_label="Solved"),
     KpiSpec("resolution_rate", Kind.RATE, "Resolution rate", "%", aliases=("resolution",), population=_P.CREATED),
@@ -154,7 +155,7 @@ _SPECS: list[KpiSpec] = [
     *_times("full_resolution_time", "Full resolution", "resolution-time", _P.SOLVED, short="Resolve"),
     KpiSpec("csat", Kind.RATE, "CSAT", "%", aliases=("satisfaction",), population=_P.RATINGS, short_label="CSAT",
             bands=SATISFACTION_BANDS, explained_by_low_ratings=True),
-    KpiSpec("csat_responses", Kind.COUNT, "CSAT responses", aliases=("responses",), population=_P.RATINGS),
+    KpiSpec("csat_responses", Kind.COUNT, "CSAT responses", higher_is_better=None, aliases=("responses",), population=_P.RATINGS),
     KpiSpec("csat_response_rate", Kind.RATE, "CSAT response rate", "%", aliases=("response-rate",),
             population=_P.OFFERS),
     # A mean of 0..1 scores shown as a percentage: written and changed like a rate.

@@ -41,10 +41,16 @@ def number_text(display: Display, value: float) -> str:
     return f"{value:.1f}"
 
 
+TOO_FEW = "too few to compare"
+
+
 def change_text(metric: MetricValue, *, compact: bool = False) -> str:
-    """"+2.5 pp" for rates, "+3.0 pts" for scores, "-17.6%" for counts and times."""
+    """"+2.5 pp" for rates, "+3.0 pts" for scores, "-17.6%" for counts and times; on a sample
+    below ``min_sample`` no number at all ("+100 pp" from one rating would only mislead)."""
     if metric.change is None:
         return "new" if metric.previous is None and metric.value is not None else DASH
+    if metric.insufficient_data:
+        return "too few" if compact else TOO_FEW
     unit = KPIS[metric.key].change_unit
     space = "" if compact else " "
     # Compact (narrow tables): whole numbers once a change reaches 10, where a decimal adds nothing.
@@ -55,11 +61,22 @@ def change_text(metric: MetricValue, *, compact: bool = False) -> str:
 
 
 def is_worse(metric: MetricValue) -> bool | None:
-    """Whether the change is a deterioration (for colour hints; the text says it anyway)."""
-    if metric.change is None or metric.change == 0:
-        return None
+    """Whether the change is a deterioration (for colour hints; the text says it anyway);
+    ``None``: no change, too few to compare, or a volume (neither better nor worse)."""
     better = KPIS[metric.key].higher_is_better
+    if metric.change is None or metric.change == 0 or metric.insufficient_data or better is None:
+        return None
     return (metric.change < 0) if better else (metric.change > 0)
+
+
+def direction_word(metric: MetricValue) -> str:
+    """", better" / ", worse", or for a volume ", more" / ", fewer"; nothing when unchanged or
+    too few to compare."""
+    if metric.change is None or metric.change == 0 or metric.insufficient_data:
+        return ""
+    if KPIS[metric.key].higher_is_better is None:
+        return ", more" if metric.change > 0 else ", fewer"
+    return ", worse" if is_worse(metric) else ", better"
 
 
 def effect_text(key: str, effect: float | None) -> str:

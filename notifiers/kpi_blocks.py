@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
 from kpis.catalogue import KPIS, Kind
-from kpis.format import DASH, change_text, is_worse, value_text
+from kpis.format import DASH, change_text, direction_word, value_text
 from kpis.results import MetricValue, ScopeRow
 from notifiers.fitting import MAX_FIELDS
 from notifiers.mrkdwn import escape
@@ -36,12 +36,12 @@ def change_sentence(metric: MetricValue) -> str:
     change = change_text(metric)
     if metric.change is None:
         return "no previous value" if change == "new" else "no change to show"
+    if metric.insufficient_data:
+        return change  # too few to compare
     before = value_text(MetricValue(metric.key, metric.previous))
-    worse = is_worse(metric)
-    verdict = "" if worse is None else (", worse" if worse else ", better")
     if metric.change == 0:
         return f"unchanged from {before}"
-    return f"{change} vs {before}{verdict}"
+    return f"{change} vs {before}{direction_word(metric)}"
 
 
 def band_text(metric: MetricValue) -> str:

@@ -53,7 +53,7 @@ def test_headline_kpis_carry_n_band_and_the_change_written_out():
                                                                "text": ":bar_chart: Billing KPIs · Sun 15 Nov 2026"}}
     assert field_text(payload, "CSAT") == "*CSAT*\n75.0% (n=12) · band *acceptable*\n-15.0 pp vs 90.0%, worse"
     assert field_text(payload, "First reply (median)") == "*First reply (median)*\n1.0h (n=12)\n-50.0% vs 2.0h, better"
-    assert field_text(payload, "Created") == "*Created*\n14\n+40.0% vs 10, better"
+    assert field_text(payload, "Created") == "*Created*\n14\n+40.0% vs 10, more"  # volume: neither better nor worse
     assert field_text(payload, "Backlog") == "*Backlog*\n3\n+200.0% vs 1, worse"
     context = payload["blocks"][1]["elements"][0]["text"]
     assert "7 days, 9–15 Nov 2026 (UTC)" in context and "compared with 2–8 Nov 2026" in context
@@ -108,9 +108,10 @@ def test_breakdown_in_the_thread_lists_agents_busiest_first():
     lines = text.split("\n")
     assert lines[0] == "*By agent* · 2 agents, most tickets solved first · 9–15 Nov 2026"
     # Ann solved 8 (+ all 10 previous: -20%), Bob 4; their CSAT from the ratings of their tickets.
-    # Ann's 8 ratings are all good (her 10 in the previous window: 9 good); italic = too few to judge.
-    assert lines[1] == ("*Ann &lt;Lee&gt;* · CSAT _100.0% (n=8, too few to judge)_ (+10pp) · reply _1.0h (n=8, too few"
-                        " to judge)_ (-50%) · solved 8 (-20%) · backlog 1 (+0.0%)")
+    # Ann's 8 ratings are all good (her 10 in the previous window: 9 good); italic = too few to judge,
+    # and a change on too few ("+10pp" from 8 ratings) is not shown as a number.
+    assert lines[1] == ("*Ann &lt;Lee&gt;* · CSAT _100.0% (n=8, too few to judge)_ (too few) · reply _1.0h (n=8, too few"
+                        " to judge)_ (too few) · solved 8 (-20%) · backlog 1 (+0.0%)")
     assert lines[2].startswith("*Bob Stone* · CSAT _25.0% (n=4, too few to judge)_")
 
 
