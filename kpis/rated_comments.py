@@ -20,7 +20,7 @@ from kpis.themes.report import RatedComment
 
 _r, _t = ratings.c, tickets.c
 _JOINED = ratings.outerjoin(tickets, and_(_t.source == _r.source, _t.instance == _r.instance, _t.id == _r.ticket_id))
-_EXCLUDED = func.coalesce(or_(_t.is_deleted, _t.is_merged, _t.is_spam), False)
+_EXCLUDED = func.coalesce(or_(_t.is_deleted, _t.is_merged, _t.is_spam, _t.is_outbound), False)
 
 
 def load_rated_comments(
