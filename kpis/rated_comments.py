@@ -2,7 +2,8 @@
 team and tags. (The KPI block cache keeps texts of low ratings only; themes read every comment.)
 
 Attribution follows the KPIs: the agent and team on the rating at rating time, else the ticket's
-current ones. Ratings on deleted, merged or spam tickets count for nothing, as for CSAT.
+current ones. Ratings on deleted, merged, spam or unanswered outbound tickets count for nothing,
+as for CSAT.
 """
 
 from __future__ import annotations

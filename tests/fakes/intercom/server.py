@@ -22,8 +22,8 @@ import math
 import threading
 from typing import Any
 
-from tests.fakes.intercom.data import IntercomWorkspace
 from tests.fakes.http_fake import FakeHttpServer, Reply, Request
+from tests.fakes.intercom.data import IntercomWorkspace
 
 WINDOW = 10
 
