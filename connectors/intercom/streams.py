@@ -8,10 +8,10 @@ from there rather than reuse a search cursor from another run; the conversations
 are read again and updated in place.
 
 The search index lags behind the conversations: a change can be found only after a newer one
-was, and a search from ``t`` would never see it (the known symptom: conversations left "open",
-airbytehq/airbyte#66292; Airbyte's source-intercom offers a look-back for it). So each search
-starts ``overlap_minutes`` before the stored ``t``; ``t`` itself only moves forward, and what the
-overlap reads again is updated in place.
+was, and a search from ``t`` would never see it (the known symptom: conversations left "open";
+Airbyte's source-intercom offers a look-back for it). So each search starts ``overlap_minutes``
+before the stored ``t``; ``t`` itself only moves forward, and what the overlap reads again is
+updated in place. https://github.com/airbytehq/airbyte/issues/66292
 """
 
 from __future__ import annotations

@@ -4,9 +4,10 @@ Changing a conversation stamps ``updated_at`` with the fake clock's time. Shapes
 https://developers.intercom.com/docs/references/rest-api/api.intercom.io/conversations/
 
 The search index lags behind the conversations (Airbyte's source-intercom offers a look-back for
-it; airbytehq/airbyte#66292 shows conversations left "open" by incremental syncs): a change made
-with ``index_lag`` seconds is found by the search only that long after it was made, and until
-then the search serves the copy from before the change (or nothing, for a new conversation).
+it, and incremental syncs leave conversations "open":
+https://github.com/airbytehq/airbyte/issues/66292): a change made with ``index_lag`` seconds is
+found by the search only that long after it was made, and until then the search serves the copy
+from before the change (or nothing, for a new conversation).
 """
 
 from __future__ import annotations
