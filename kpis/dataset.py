@@ -26,7 +26,7 @@ _TICKET_BASICS = (
     "team",  # int32 code, current group
     "agent",  # int32 code, current assignee
     "priority",  # int8 index into PRIORITIES, -1 none
-    "excluded",  # bool: deleted, merged or spam
+    "excluded",  # bool: deleted, merged, spam or unanswered outbound
 )
 # Derived from the one declaration of the measurements, so that adding one is one entry there.
 TicketColumns = make_dataclass(
@@ -49,7 +49,7 @@ class RatingColumns:
     score: np.ndarray  # float64 0..1, NaN unless received
     team: np.ndarray  # int32: team at rating time, else ticket's current team
     agent: np.ndarray  # int32
-    excluded: np.ndarray  # bool: its ticket is deleted, merged or spam
+    excluded: np.ndarray  # bool: its ticket is deleted, merged, spam or unanswered outbound
     #: Presentation data for ``low_rated`` (same order as the arrays).
     details: list[dict] = field(default_factory=list)
 

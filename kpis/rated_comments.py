@@ -2,7 +2,8 @@
 team and tags. (The KPI block cache keeps texts of low ratings only; themes read every comment.)
 
 Attribution follows the KPIs: the agent and team on the rating at rating time, else the ticket's
-current ones. Ratings on deleted, merged or spam tickets count for nothing, as for CSAT.
+current ones. Ratings on deleted, merged, spam or unanswered outbound tickets count for nothing,
+as for CSAT.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from kpis.themes.report import RatedComment
 
 _r, _t = ratings.c, tickets.c
 _JOINED = ratings.outerjoin(tickets, and_(_t.source == _r.source, _t.instance == _r.instance, _t.id == _r.ticket_id))
-_EXCLUDED = func.coalesce(or_(_t.is_deleted, _t.is_merged, _t.is_spam), False)
+_EXCLUDED = func.coalesce(or_(_t.is_deleted, _t.is_merged, _t.is_spam, _t.is_outbound), False)
 
 
 def load_rated_comments(

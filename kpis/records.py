@@ -134,6 +134,9 @@ class Ticket:
     #: Public agent replies; ``None`` when the helpdesk does not say.
     replies: int | None = None
     reopens: int | None = None
+    #: An outbound message (campaign, Series, a teammate's message) the customer never answered;
+    #: last, so that positional construction keeps its order.
+    is_outbound: bool = False
 
     def __post_init__(self) -> None:
         for name in ("created_at", "updated_at", "solved_at"):
@@ -143,8 +146,9 @@ class Ticket:
 
     @property
     def excluded(self) -> bool:
-        """Deleted, merged and spam tickets are kept in the store but count for no KPI."""
-        return self.is_deleted or self.is_merged or self.is_spam
+        """Deleted, merged, spam and unanswered outbound tickets are kept in the store but count
+        for no KPI."""
+        return self.is_deleted or self.is_merged or self.is_spam or self.is_outbound
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,9 @@ from connectors.http.auth import BearerToken
 from connectors.http.refusals import RefusalTexts
 from connectors.intercom.settings import IntercomSettings
 
-#: Limits are per minute, spread over 10-second windows; every answer says what is left and when
-#: the window resets (an epoch second); a 429 says no more than that.
+#: Limits are per minute, counted in 10-second windows (1000 a minute: 167 a window): every answer
+#: says the window's limit (``X-RateLimit-Limit``), what is left of it and when it resets (an epoch
+#: second); a 429 says no more than that. Pacing needs only what is left and the reset.
 # https://developers.intercom.com/docs/references/rest-api/errors/rate-limiting
 RATE_LIMITS = RateLimitHeaders(remaining=("x-ratelimit-remaining",), reset_at=("x-ratelimit-reset",), window_seconds=10)
 APP_URL = "https://app.intercom.com"

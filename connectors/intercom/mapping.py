@@ -6,12 +6,28 @@ Timestamps are UNIX seconds; durations in ``statistics`` are seconds with out-of
 subtracted (the business-hours twins).
 
 **AI agent (Fin).** A conversation Fin handled alone -- Fin took part
-(``ai_agent_participated``), no teammate ever replied (no ``first_admin_reply_at``) and Fin did not
-hand it to a team (``ai_agent.resolution_state`` is not ``routed_to_team``) -- is stored as a
-ticket without assignee or team, without times, reopens or rating. It counts in the volume the
-desk receives (created, solved, backlog, resolution rate, overall) and in no KPI of the human
-team: Fin answers in seconds, and mixing those answers in would flatter first reply, resolution
-times and CSAT of the people the digest is for. A conversation Fin handed over is a human one.
+(``ai_agent_participated``), no teammate ever replied (no ``first_admin_reply_at``) and Fin gave
+an answer it did not hand over (``ai_agent.resolution_state`` is a resolution or ``abandoned``;
+Intercom leaves it null when Fin gave no answer) -- is stored as a ticket without assignee or
+team, without times, reopens or rating. It counts in the volume the desk receives (created,
+solved, backlog, resolution rate, overall) and in no KPI of the human team: Fin answers in
+seconds, and mixing those answers in would flatter first reply, resolution times and CSAT of the
+people the digest is for. A conversation Fin handed over, or could not answer, is a human one:
+it waits for its team, in its backlog and its first reply target.
+https://developers.intercom.com/docs/references/rest-api/api.intercom.io/models/ai_agent
+
+**Outbound messages.** A conversation Intercom started (``source.delivered_as`` other than
+``customer_initiated``: campaigns, Series, custom bots, a teammate's message) that the customer
+never answered (no ``first_contact_reply``) is kept flagged ``is_outbound``: Intercom's own
+conversation volume counts inbound conversations only. Once the customer answers, it is a
+conversation from that first message on (created, first reply and resolution measured from it,
+as Intercom's ``statistics`` are). https://www.intercom.com/help/en/articles/4549035-create-a-custom-report
+
+**Replies.** Intercom counts no replies, but its first and last teammate reply
+(``first_admin_reply_at``, ``last_admin_reply_at``: visible parts by a human teammate after the
+customer's first message) tell none, one and several apart: ``replies`` is 0, 1, or 2 for two or
+more -- what first contact resolution and one-touch (at most one reply) need.
+https://www.intercom.com/help/en/articles/6762778-reporting-metrics-for-rest-api-and-csv-exports
 """
 
 from __future__ import annotations
@@ -34,8 +50,29 @@ def handled_by_ai_alone(conversation: Mapping[str, Any]) -> bool:
     return (
         bool(conversation.get("ai_agent_participated"))
         and not statistics.get("first_admin_reply_at")
-        and ai_agent.get("resolution_state") != "routed_to_team"
+        and ai_agent.get("resolution_state") not in (None, "routed_to_team")
     )
+
+
+def started_by_intercom(conversation: Mapping[str, Any]) -> bool:
+    """An outbound message: a campaign, Series, custom bot or a teammate's message."""
+    # https://developers.intercom.com/docs/references/rest-api/api.intercom.io/models/conversation_source
+    return ((conversation.get("source") or {}).get("delivered_as") or "customer_initiated") != "customer_initiated"
+
+
+def customer_wrote_at(conversation: Mapping[str, Any]) -> int | None:
+    """When the customer first wrote (epoch second); ``None`` if they never did."""
+    first = conversation.get("first_contact_reply") or {}
+    return first.get("created_at") or (conversation.get("statistics") or {}).get("first_contact_reply_at")
+
+
+def _replies(statistics: Mapping[str, Any]) -> int | None:
+    first, last = statistics.get("first_admin_reply_at"), statistics.get("last_admin_reply_at")
+    if not first:
+        return 0
+    if not last:
+        return None
+    return 1 if last <= first else 2
 
 
 def _business_minutes(statistics: Mapping[str, Any], key: str) -> float | None:
@@ -47,7 +84,10 @@ def ticket_record(conversation: Mapping[str, Any], *, instance: str, link: Calla
     statistics = conversation.get("statistics") or {}
     state = str(conversation.get("state") or ("open" if conversation.get("open") else "closed"))
     status = _STATE.get(state, TicketStatus.OPEN)
-    created_at = utc_from_epoch(conversation["created_at"])
+    opened = utc_from_epoch(conversation["created_at"])
+    outbound, customer_first = started_by_intercom(conversation), utc_from_epoch(customer_wrote_at(conversation))
+    # An outbound message the customer answered: a conversation from their first message on.
+    created_at = customer_first if outbound and customer_first else opened
     first_close, last_close = (
         utc_from_epoch(statistics.get("first_close_at")),
         utc_from_epoch(statistics.get("last_close_at")),
@@ -61,7 +101,7 @@ def ticket_record(conversation: Mapping[str, Any], *, instance: str, link: Calla
         instance=instance,
         id=str(conversation["id"]),
         created_at=created_at,
-        updated_at=utc_from_epoch(conversation.get("updated_at")) or created_at,
+        updated_at=utc_from_epoch(conversation.get("updated_at")) or opened,
         status=status,
         status_raw=state,
         solved_at=solved_at,
@@ -71,6 +111,7 @@ def ticket_record(conversation: Mapping[str, Any], *, instance: str, link: Calla
         tags=tags,
         subject=conversation.get("title") or (conversation.get("source") or {}).get("subject") or None,
         url=link(conversation["id"]),
+        is_outbound=outbound and customer_first is None,
     )
     if ai_alone:
         return Ticket(**common)
@@ -86,6 +127,7 @@ def ticket_record(conversation: Mapping[str, Any], *, instance: str, link: Calla
         full_resolution_minutes=minutes_between(created_at, last_close) if solved_at else None,
         full_resolution_minutes_business=_business_minutes(statistics, "time_to_last_close") if solved_at else None,
         reopens=None if statistics.get("count_reopens") is None else int(statistics["count_reopens"]),
+        replies=_replies(statistics),
     )
 
 

@@ -17,7 +17,8 @@ REGIONS = {"us": "https://api.intercom.io", "eu": "https://api.eu.intercom.io", 
 
 
 class IntercomSettings(ApiOptions):
-    """``overlap_minutes`` does not apply: ratings arrive with their conversations."""
+    """``overlap_minutes``: each conversation search starts that far before the last change read
+    (the search index lags); ratings arrive with their conversations."""
 
     #: Where the workspace's data is hosted: us (default), eu or au.
     region: Literal["us", "eu", "au"] = "us"

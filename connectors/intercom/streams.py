@@ -6,6 +6,12 @@ each page is ``{"after": t, "high": h}`` (``{"after": t}`` between passes): conv
 after ``t``, one second before the newest ``updated_at`` read. A resumed sync starts a new search
 from there rather than reuse a search cursor from another run; the conversations of that second
 are read again and updated in place.
+
+The search index lags behind the conversations: a change can be found only after a newer one
+was, and a search from ``t`` would never see it (the known symptom: conversations left "open";
+Airbyte's source-intercom offers a look-back for it). So each search starts ``overlap_minutes``
+before the stored ``t``; ``t`` itself only moves forward, and what the overlap reads again is
+updated in place. https://github.com/airbytehq/airbyte/issues/66292
 """
 
 from __future__ import annotations
@@ -39,8 +45,9 @@ class ConversationsStream(IntercomStream):
     def read(self, state: dict[str, Any], options: SyncOptions) -> Iterator[Page]:
         after = int(state["after"]) if "after" in state else int(options.since.timestamp()) - 1
         high = int(state["high"]) if state.get("high") is not None else None
+        search_after = after - self.client.settings.overlap_minutes * 60 if "after" in state else after
         body = {
-            "query": {"operator": "AND", "value": [{"field": "updated_at", "operator": ">", "value": after}]},
+            "query": {"operator": "AND", "value": [{"field": "updated_at", "operator": ">", "value": search_after}]},
             "sort": {"field": "updated_at", "order": "ascending"},
             "pagination": {"per_page": PER_PAGE},
         }

@@ -84,7 +84,7 @@ def tag_set_arrays(tagsets: list[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarr
 # -- tickets ---------------------------------------------------------------------------------------
 
 _t = tickets.c
-_EXCLUDED = or_(_t.is_deleted, _t.is_merged, _t.is_spam)
+_EXCLUDED = or_(_t.is_deleted, _t.is_merged, _t.is_spam, _t.is_outbound)
 _TICKET_COLUMNS = (
     _epoch(_t.created_at), _epoch(_t.solved_at, never=True), _t.source, _t.instance, _t.group_id, _t.assignee_id,
     _priority_code(_t.priority), _flag(_EXCLUDED), _t.channel, _t.tags, *(_t[m.record] for m in TICKET_MEASURES),
@@ -185,8 +185,8 @@ _SURVEY_COLUMNS = (
     _s.source, _s.instance, func.coalesce(_s.team_id, _t.group_id), func.coalesce(_s.agent_id, _t.assignee_id),
     _t.channel, _priority_code(_t.priority), _t.tags,
 )
-# Answers about deleted, merged or spam tickets are excluded like the tickets themselves.
-_LIVE_TICKET = or_(_t.id.is_(None), and_(~_t.is_deleted, ~_t.is_merged, ~_t.is_spam))
+# Answers about deleted, merged, spam or unanswered outbound tickets are excluded like the tickets.
+_LIVE_TICKET = or_(_t.id.is_(None), and_(~_t.is_deleted, ~_t.is_merged, ~_t.is_spam, ~_t.is_outbound))
 
 
 def survey_rows(where: ColumnElement) -> Select:

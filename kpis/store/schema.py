@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    false,
     or_,
 )
 from sqlalchemy.types import TypeDecorator
@@ -105,6 +106,7 @@ tickets = Table(
     Column("full_resolution_minutes_business", Float),
     Column("replies", Integer),
     Column("reopens", Integer),
+    Column("is_outbound", Boolean, nullable=False, server_default=false()),
     Index("ix_tickets_created_at", "created_at"),
     # (solved_at, created_at): "solved at or after T, created before S" is one index range.
     Index("ix_tickets_solved_created", "solved_at", "created_at"),

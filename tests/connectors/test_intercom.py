@@ -1,6 +1,8 @@
 """The Intercom connector against the fake Intercom: conversations and ratings worked out by hand,
-Fin's conversations, the search and its cursor, rate limits and check(); and, through `report`,
-that Fin's conversations count in volume and in no human KPI."""
+Fin's conversations, outbound messages, the search and its cursor (and its lagging index), the
+10-second rate windows and check(); and, through `report`, that Fin's conversations count in
+volume and in no human KPI, that outbound messages nobody answered count in none, and first
+contact resolution and one-touch from Intercom's statistics."""
 
 from __future__ import annotations
 
@@ -73,7 +75,7 @@ def test_a_conversation_with_statistics_and_rating(fake, workspace, clock):
         datetime.fromtimestamp(T0 + 4 * 3600, timezone.utc),
     )
     assert (t.first_reply_minutes, t.first_reply_minutes_business) == (30, 10)
-    assert (t.first_resolution_minutes, t.full_resolution_minutes, t.reopens, t.replies) == (240, 240, 1, None)
+    assert (t.first_resolution_minutes, t.full_resolution_minutes, t.reopens, t.replies) == (240, 240, 1, 1)
     assert (t.assignee_id, t.group_id) == (ada, billing)
     assert t.url == f"https://app.intercom.com/a/apps/abc123/conversations/{cid}"
     assert (tickets[open_one].status, tickets[open_one].solved_at, tickets[open_one].assignee_id) == (
@@ -165,9 +167,23 @@ def test_check_reports_the_token_and_the_apps_permissions(fake, workspace, clock
     assert "'Read conversations'" in limited["intercom:default conversations"].fix
 
 
-def test_report_counts_fin_in_volume_and_not_in_first_reply_or_csat(workspace, clock, tmp_path, monkeypatch, capsys):
+def report(workspace, clock, tmp_path, monkeypatch, capsys, *, by: str = "overall", to: str = "2026-11-16") -> list[dict]:
+    """`sync` against the fake, then `report` from 16 Nov 2026 to ``to`` as JSON: its rows."""
     monkeypatch.setattr(clocks, "default_clock", lambda: clock)
     monkeypatch.setattr(cli, "_now", lambda: datetime.fromtimestamp(int(clock.epoch()), tz=timezone.utc))
+    with FakeIntercom(workspace, clock) as fake:
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.delenv("HELPDESK_KPIS_CONFIG", raising=False)
+        monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'kpis.db'}")
+        monkeypatch.setenv("INTERCOM_URL", fake.url)
+        monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", workspace.token)
+        assert main(["sync", "--connector", "intercom"]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    assert main(["report", "--from", "2026-11-16", "--to", to, "--by", by, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)["rows"]
+
+
+def test_report_counts_fin_in_volume_and_not_in_first_reply_or_csat(workspace, clock, tmp_path, monkeypatch, capsys):
     billing = workspace.add_team("Billing")
     ada = workspace.add_admin("Ada Admin", [billing])
     # 16 Nov 2026: two human conversations (replies after 20 and 40 minutes, one rated 5, one 2),
@@ -203,16 +219,131 @@ def test_report_counts_fin_in_volume_and_not_in_first_reply_or_csat(workspace, c
             rated=T0 + 90 if i == 0 else None,
             fin="resolved",
         )
-    with FakeIntercom(workspace, clock) as fake:
-        monkeypatch.chdir(tmp_path)
-        monkeypatch.delenv("HELPDESK_KPIS_CONFIG", raising=False)
-        monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'kpis.db'}")
-        monkeypatch.setenv("INTERCOM_URL", fake.url)
-        monkeypatch.setenv("INTERCOM_ACCESS_TOKEN", workspace.token)
-        assert main(["sync", "--connector", "intercom"]) == 0, capsys.readouterr().err
-    capsys.readouterr()
-    assert main(["report", "--from", "2026-11-16", "--to", "2026-11-16", "--by", "overall", "--format", "json"]) == 0
-    metrics = json.loads(capsys.readouterr().out)["rows"][0]["metrics"]
+    metrics = report(workspace, clock, tmp_path, monkeypatch, capsys)[0]["metrics"]
     assert metrics["tickets_created"]["value"] == 5 and metrics["tickets_solved"]["value"] == 5
     assert metrics["first_reply_time_median"]["value"] == 30.0 and metrics["first_reply_time_median"]["n"] == 2
     assert metrics["csat"]["value"] == 50.0 and metrics["csat"]["n"] == 2
+
+
+def _outbound_day(workspace) -> dict[str, str]:
+    """16 Nov 2026: two conversations customers started (one answered and closed, one waiting),
+    two Series messages nobody answered (one closed at once, one left open), and a message a
+    teammate sent that the customer answered two hours later (answered 10 minutes after that,
+    closed after 30)."""
+    billing = workspace.add_team("Billing")
+    ada = workspace.add_admin("Ada Admin", [billing])
+    return {
+        "answered": workspace.add_conversation(
+            created=T0, admin=ada, team=billing, state="closed", first_reply=T0 + 600, closed=T0 + 3600
+        ),
+        "waiting": workspace.add_conversation(created=T0, admin=None, team=billing),
+        "series closed": workspace.add_conversation(
+            created=T0, admin=None, team=billing, state="closed", closed=T0 + 5, delivered_as="automated"
+        ),
+        "series open": workspace.add_conversation(created=T0, admin=None, team=billing, delivered_as="automated"),
+        "replied to": workspace.add_conversation(
+            created=T0,
+            admin=ada,
+            team=billing,
+            state="closed",
+            delivered_as="admin_initiated",
+            contact_reply=T0 + 7200,
+            first_reply=T0 + 7800,
+            closed=T0 + 9000,
+        ),
+    }
+
+
+def test_outbound_messages_nobody_answered_are_stored_flagged(fake, workspace, clock):
+    ids = _outbound_day(workspace)
+    tickets = {r.id: r for r in pull(connector(fake, workspace, clock), clock) if isinstance(r, Ticket)}
+    assert len(tickets) == 5  # all kept in the store
+    flagged = {name for name, cid in ids.items() if tickets[cid].is_outbound}
+    assert flagged == {"series closed", "series open"}
+    assert all(tickets[ids[name]].excluded for name in flagged)
+    # Answered: a conversation from the customer's first message, measured from it.
+    replied = tickets[ids["replied to"]]
+    assert not replied.excluded and replied.created_at == datetime.fromtimestamp(T0 + 7200, timezone.utc)
+    assert (replied.first_reply_minutes, replied.full_resolution_minutes) == (10, 30)
+
+
+def test_report_leaves_outbound_messages_nobody_answered_out_of_volume_resolution_and_backlog(
+    workspace, clock, tmp_path, monkeypatch, capsys
+):
+    _outbound_day(workspace)
+    metrics = report(workspace, clock, tmp_path, monkeypatch, capsys)[0]["metrics"]
+    # Created: answered, waiting, replied to; solved: answered and replied to; backlog: waiting.
+    assert (metrics["tickets_created"]["value"], metrics["tickets_solved"]["value"]) == (3, 2)
+    assert metrics["backlog"]["value"] == 1
+    # Resolution: 60 minutes (answered) and 30 (replied to, from the customer's message).
+    assert metrics["full_resolution_time_median"]["value"] == 45.0
+
+
+def test_a_conversation_fin_could_not_answer_waits_for_its_team(workspace, clock, tmp_path, monkeypatch, capsys):
+    billing = workspace.add_team("Billing")
+    workspace.add_admin("Ada Admin", [billing])
+    # Fin took part, gave no answer (Intercom leaves resolution_state null), the customer waits.
+    cid = workspace.add_conversation(created=T0, admin=None, team=billing, fin="no_answer")
+    with FakeIntercom(workspace, clock) as fake:
+        [ticket] = [r for r in pull(connector(fake, workspace, clock), clock) if isinstance(r, Ticket)]
+    assert (ticket.id, ticket.group_id) == (cid, billing)
+    rows = report(workspace, clock, tmp_path, monkeypatch, capsys, by="team", to="2026-11-18")
+    [row] = [r for r in rows if r["name"] == "Billing"]
+    assert row["metrics"]["backlog"]["value"] == 1
+    # No reply by the end of 18 Nov: a missed first reply (24 h target), not a ticket Fin answered.
+    assert (row["metrics"]["first_reply_sla_rate"]["value"], row["metrics"]["first_reply_sla_rate"]["n"]) == (0.0, 1)
+
+
+def test_fcr_and_one_touch_from_the_teammates_replies_and_the_reopens(workspace, clock, tmp_path, monkeypatch, capsys):
+    billing = workspace.add_team("Billing")
+    ada = workspace.add_admin("Ada Admin", [billing])
+    ben = workspace.add_admin("Ben Bell", [billing])
+    closed = dict(created=T0, admin=ada, team=billing, state="closed", closed=T0 + 7200)
+    once = workspace.add_conversation(**closed, first_reply=T0 + 600)
+    twice = workspace.add_conversation(**closed, first_reply=T0 + 600, last_reply=T0 + 3000, teammates=[ada, ben])
+    reopened = workspace.add_conversation(**closed, first_reply=T0 + 600, reopens=1)
+    unanswered = workspace.add_conversation(**closed)
+    with FakeIntercom(workspace, clock) as fake:
+        tickets = {r.id: r for r in pull(connector(fake, workspace, clock), clock) if isinstance(r, Ticket)}
+    # Intercom counts no replies; its first and last teammate reply tell one from several.
+    assert [tickets[c].replies for c in (once, twice, reopened, unanswered)] == [1, 2, 1, 0]
+    metrics = report(workspace, clock, tmp_path, monkeypatch, capsys)[0]["metrics"]
+    # One-touch: once, reopened, unanswered of 4; FCR: once and unanswered (reopened is out).
+    assert (metrics["one_touch_rate"]["value"], metrics["one_touch_rate"]["n"]) == (75.0, 4)
+    assert (metrics["fcr_rate"]["value"], metrics["fcr_rate"]["n"]) == (50.0, 4)
+
+
+def test_a_change_the_search_index_had_not_taken_in_is_read_by_a_later_sync(fake, workspace, clock):
+    cid = workspace.add_conversation(created=T0, admin=None, team=None)
+    other = workspace.add_conversation(created=T0, admin=None, team=None)
+    conn = connector(fake, workspace, clock)
+    stream = next(s for s in conn.streams() if s.name == "tickets")
+
+    def sync(cursor):
+        now = datetime.fromtimestamp(int(clock.epoch()), tz=timezone.utc)
+        pages = list(stream.pages(cursor, SyncOptions(since=now - timedelta(days=30), now=now)))
+        return {r.id: r for p in pages for r in p.records if isinstance(r, Ticket)}, pages[-1].cursor
+
+    _, cursor = sync(None)
+    clock.advance(60)
+    workspace.touch(cid, state="closed", open=False, index_lag=120)  # indexed two minutes later
+    clock.advance(5)
+    workspace.touch(other, title="Renamed")  # indexed at once
+    seen, cursor = sync(cursor)
+    assert seen[cid].status is TicketStatus.OPEN  # the search still serves it as it was
+    clock.advance(300)
+    seen, cursor = sync(cursor)
+    assert seen[cid].status is TicketStatus.SOLVED
+
+
+def test_requests_keep_within_intercoms_10_second_windows(workspace, clock):
+    for i in range(30):
+        workspace.add_conversation(created=T0 + i, admin=None, team=None)
+    # 60 a minute: 10 in each 10-second window, as X-RateLimit-Limit says on every answer.
+    with FakeIntercom(workspace, clock, page_size=1, per_minute=60) as fake:
+        tickets = [r for r in pull(connector(fake, workspace, clock), clock) if isinstance(r, Ticket)]
+        statuses = [entry.status for entry in fake.log]
+    assert len(tickets) == 30
+    assert set(statuses) == {200}  # never refused
+    # 33 requests (me, teams, admins, 30 pages), at most 8 a window (2 kept in reserve): 5 windows.
+    assert len(statuses) == 33 and sum(clock.slept) >= 30

@@ -3,19 +3,27 @@
 ``POST /conversations/search`` with the query language's ``updated_at`` comparisons (a single
 condition or an ``AND`` of them), ``sort`` and ``pagination`` (``per_page`` up to 150,
 ``starting_after``), answering ``conversation.list`` with ``pages.next.starting_after`` while more
-remain; ``GET /me``, ``/admins``, ``/teams``; bearer auth; the ``Intercom-Version`` header required;
-``X-RateLimit-Limit`` / ``-Remaining`` / ``-Reset`` (an epoch second) on every answer and 429
-without ``Retry-After``; Intercom's ``error.list`` bodies.
+remain, found through the lagging search index (``IntercomWorkspace.searchable``); ``GET /me``,
+``/admins``, ``/teams``; bearer auth; the ``Intercom-Version`` header required; Intercom's
+``error.list`` bodies.
+
+Rate limits: an app's limit per minute is counted in 10-second windows (epoch seconds divisible
+by 10), a sixth of it each (1000 a minute: 167 a window). ``X-RateLimit-Limit`` is the window's
+limit, ``-Remaining`` what is left of it and ``-Reset`` the epoch second the window ends, on every
+authenticated answer; past the limit, 429 ``rate_limit_exceeded`` without ``Retry-After``.
+https://developers.intercom.com/docs/references/rest-api/errors/rate-limiting
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import math
+import threading
 from typing import Any
 
-from tests.fakes.intercom.data import IntercomWorkspace
 from tests.fakes.http_fake import FakeHttpServer, Reply, Request
+from tests.fakes.intercom.data import IntercomWorkspace
 
 WINDOW = 10
 
@@ -38,10 +46,22 @@ class FakeIntercom(FakeHttpServer):
         per_minute: int = 1000,
         scopes: tuple[str, ...] = ("admins", "conversations"),
     ) -> None:
-        super().__init__(clock, per_minute=per_minute)
+        # The shared per-minute count never refuses here: Intercom counts in windows (below).
+        super().__init__(clock, per_minute=10**9)
         self.workspace = workspace
         self.page_size = page_size
         self.scopes = scopes
+        self.per_window = math.ceil(per_minute / 6)
+        self._window_lock = threading.Lock()
+        self._window_start = -1
+        self._window_used = 0
+
+    def _window(self) -> tuple[int, int]:
+        """The current window's end (epoch second) and the requests already counted in it."""
+        start = int(self.clock.epoch()) // WINDOW * WINDOW
+        if start != self._window_start:
+            self._window_start, self._window_used = start, 0
+        return start + WINDOW, self._window_used
 
     def authenticated(self, request: Request) -> bool:
         return request.headers.get("Authorization") == f"Bearer {self.workspace.token}"
@@ -56,18 +76,29 @@ class FakeIntercom(FakeHttpServer):
         return _errors(
             429,
             "rate_limit_exceeded",
-            "Exceeded rate limit of 1000 in 10_seconds",
-            {"X-RateLimit-Limit": str(self.per_minute), "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)},
+            f"Exceeded rate limit of {self.per_window} in 10_seconds",
+            {"X-RateLimit-Limit": str(self.per_window), "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)},
         )
 
     def limit_headers(self, remaining: int) -> dict[str, str]:
+        with self._window_lock:
+            reset, used = self._window()
         return {
-            "X-RateLimit-Limit": str(self.per_minute),
-            "X-RateLimit-Remaining": str(remaining),
-            "X-RateLimit-Reset": str(int(self.clock.epoch()) + WINDOW),
+            "X-RateLimit-Limit": str(self.per_window),
+            "X-RateLimit-Remaining": str(max(0, self.per_window - used)),
+            "X-RateLimit-Reset": str(reset),
         }
 
     def route(self, request: Request) -> Reply:
+        with self._window_lock:
+            reset, used = self._window()
+            if used < self.per_window:
+                self._window_used = used + 1
+        if used >= self.per_window:
+            return self._limited(reset - self.clock.epoch())
+        return self._routed(request)
+
+    def _routed(self, request: Request) -> Reply:
         if not request.headers.get("Intercom-Version"):
             return _errors(400, "intercom_version_missing", "Intercom-Version header is required")
         w = self.workspace
@@ -94,7 +125,7 @@ class FakeIntercom(FakeHttpServer):
         pagination = body.get("pagination") or {}
         per_page = min(int(pagination.get("per_page", 20)), 150, self.page_size)
         sort = body.get("sort") or {"field": "updated_at", "order": "descending"}
-        chosen = [c for c in self.workspace.conversations.values() if all(test(c) for test in conditions)]
+        chosen = [c for c in self.workspace.searchable() if all(test(c) for test in conditions)]
         chosen.sort(key=lambda c: (c[sort["field"]], int(c["id"])), reverse=sort.get("order") == "descending")
         start = 0
         if pagination.get("starting_after"):
