@@ -3,9 +3,11 @@ and happiness ratings. Lists are HAL (``_embedded.<items>``, ``page.totalPages``
 
 Cursors are JSON, written with each page:
 
-- conversations: ``{"since": t, "pass_now": n, "page": p}`` while a pass is under way,
-  ``{"since": t}`` between passes (``overlap_minutes`` before the previous pass began);
-- ratings: ``{"since": t, "pass_now": n, "page": p}`` / ``{"since": t}`` likewise;
+- conversations: ``{"since": t, "pass_now": n, "listing": l, "page": p}`` while a pass is under
+  way (``l``: 0 for ``status=all``, 1 for ``status=spam``), ``{"since": t}`` between passes
+  (``overlap_minutes`` before the previous pass began);
+- ratings: ``{"since": t, "pass_now": n, "listing": 0, "page": p}`` / ``{"since": t}`` likewise
+  (each pass reads from ``rating_lookback_days`` before ``t``);
 - teams, users: ``{"page": p}`` between pages; read whole again on every sync.
 """
 
@@ -32,38 +34,54 @@ class HelpScoutStream(ApiStream):
 
 
 class _PassStream(HelpScoutStream):
-    """Pages of everything changed since the previous pass began (less ``overlap_minutes``)."""
+    """Pages of everything changed since the previous pass began (less ``overlap_minutes``), walked
+    list by list (``listings``: one walk each, in order)."""
 
     def read(self, state: dict[str, Any], options: SyncOptions) -> Iterator[Page]:
         since = utc_from_iso(state["since"]) if "since" in state else options.since
         pass_now = utc_from_iso(state.get("pass_now")) or options.now
-        paginator = PageNumberPaginator(total_pages_path=self.total_pages_path, page=int(state.get("page", 1)))
-        request = PageRequest("GET", self.client.url(self.path), self.params(since, pass_now))
-        pages = walk(
-            self.client.session,
-            request,
-            paginator,
-            items_path=self.items_path,
-            what=self.what,
-            accept_status=self.accept_status,
-        )
         done = json.dumps({"since": iso(pass_now - timedelta(minutes=self.client.settings.overlap_minutes))})
-        walked = False
-        for page in pages:
-            walked = True
-            records = self.records(page.items, self.record)
-            state = {"since": iso(since), "pass_now": iso(pass_now), **paginator.state()}
-            yield Page(records, json.dumps(state) if page.has_next else done)
-        if not walked:
-            self.unavailable()
-            yield Page([], done)
+        first = int(state.get("listing", 0))
+        for listing in range(first, len(self.listings)):
+            page_number = int(state.get("page", 1)) if listing == first else 1
+            paginator = PageNumberPaginator(total_pages_path=self.total_pages_path, page=page_number)
+            request = PageRequest(
+                "GET", self.client.url(self.path), self.params(since, pass_now, self.listings[listing])
+            )
+            pages = walk(
+                self.client.session,
+                request,
+                paginator,
+                items_path=self.items_path,
+                what=self.what,
+                accept_status=self.accept_status,
+            )
+            last_listing = listing + 1 == len(self.listings)
+            walked = False
+            for page in pages:
+                walked = True
+                records = self.records(page.items, self.record)
+                if page.has_next:
+                    position = {"listing": listing, **paginator.state()}
+                elif not last_listing:
+                    position = {"listing": listing + 1, "page": 1}
+                else:
+                    yield Page(records, done)
+                    continue
+                yield Page(records, json.dumps({"since": iso(since), "pass_now": iso(pass_now), **position}))
+            if not walked:
+                self.unavailable()
+                yield Page([], done)
+                return
 
     path: ClassVar[str]
     items_path: ClassVar[str]
     total_pages_path: ClassVar[str]
     accept_status: ClassVar[tuple[int, ...]] = ()
+    #: The lists one pass walks (a parameter value each, passed to ``params``).
+    listings: ClassVar[tuple[str, ...]] = ("",)
 
-    def params(self, since: datetime, now: datetime) -> dict[str, Any]:
+    def params(self, since: datetime, now: datetime, listing: str) -> dict[str, Any]:
         raise NotImplementedError
 
     def record(self, item: Any) -> Any:
@@ -76,11 +94,19 @@ class _PassStream(HelpScoutStream):
 class ConversationsStream(_PassStream):
     """Conversations modified since the pass's start, with their threads, newest first.
 
+    Two lists a pass: ``status=all`` (active, pending and closed) and then ``status=spam``, spam
+    being a status of its own that ``all`` is not documented to include, so that a conversation
+    moved to spam is read again and leaves the KPIs (read twice where ``all`` does list it: the
+    upsert keeps one). https://developer.helpscout.com/mailbox-api/endpoints/conversations/list/
+
     Newest first so that a conversation modified while we page moves to a page already read:
     the pages after it shift by one towards us and one conversation is read twice, where oldest
     first would shift them away and skip one. The moved conversation itself is read again by the
     next pass (its change is after this pass began).
-    https://developer.helpscout.com/mailbox-api/endpoints/conversations/list/
+
+    A chat's threads come truncated in the list ("If using the embed=threads parameter with this
+    call, you will see truncated chat threads ... call the List Threads endpoint", same page): a
+    chat conversation's threads are read from ``/conversations/{id}/threads`` instead.
     """
 
     name: ClassVar[str] = "tickets"
@@ -88,10 +114,11 @@ class ConversationsStream(_PassStream):
     path = "/conversations"
     items_path = "_embedded.conversations"
     total_pages_path = "page.totalPages"
+    listings = ("all", "spam")
 
-    def params(self, since: datetime, now: datetime) -> dict[str, Any]:
+    def params(self, since: datetime, now: datetime, listing: str) -> dict[str, Any]:
         return {
-            "status": "all",
+            "status": listing,
             "modifiedSince": iso(since),
             "sortField": "modifiedAt",
             "sortOrder": "desc",
@@ -99,12 +126,29 @@ class ConversationsStream(_PassStream):
         }
 
     def record(self, item: Any) -> Any:
+        if item.get("type") == "chat":
+            item = {**item, "_embedded": {**(item.get("_embedded") or {}), "threads": self._threads(item["id"])}}
         return mapping.ticket_record(item, instance=self.instance, link=self.client.conversation_link)
+
+    def _threads(self, conversation_id: Any) -> list[Any]:
+        """Every thread of one conversation (List Threads, paged like any HAL list)."""
+        # https://developer.helpscout.com/mailbox-api/endpoints/conversations/threads/list/
+        request = PageRequest("GET", self.client.url(f"/conversations/{conversation_id}/threads"))
+        paginator = PageNumberPaginator(total_pages_path="page.totalPages")
+        threads: list[Any] = []
+        for page in walk(self.client.session, request, paginator, items_path="_embedded.threads", what="thread"):
+            threads.extend(page.items)
+        return threads
 
 
 class RatingsStream(_PassStream):
     """Happiness ratings given in the pass's window, from the ratings report (Plus and Pro plans;
     on another plan the report answers 403 and there are no ratings to read).
+
+    A customer may change a rating (and add a comment) after giving it: Help Scout's rating has a
+    ``modifiedAt`` of its own (https://developer.helpscout.com/webhooks/objects/rating), while
+    the report places a rating at its creation. Each pass therefore starts ``rating_lookback_days``
+    before the previous one; a rating re-read replaces the stored one (same conversation and thread).
     https://developer.helpscout.com/mailbox-api/endpoints/reports/happiness/reports-happiness-ratings/
     """
 
@@ -115,8 +159,9 @@ class RatingsStream(_PassStream):
     total_pages_path = "pages"
     accept_status = (403,)
 
-    def params(self, since: datetime, now: datetime) -> dict[str, Any]:
-        return {"start": iso(since), "end": iso(now), "rating": "all", "sortField": "number", "sortOrder": "ASC"}
+    def params(self, since: datetime, now: datetime, listing: str) -> dict[str, Any]:
+        start = since - timedelta(days=self.client.settings.rating_lookback_days)
+        return {"start": iso(start), "end": iso(now), "rating": "all", "sortField": "number", "sortOrder": "ASC"}
 
     def record(self, item: Any) -> Any:
         return mapping.rating_record(item, instance=self.instance)

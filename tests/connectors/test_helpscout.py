@@ -161,3 +161,72 @@ def test_a_plan_without_reports_syncs_no_ratings_and_check_says_why(account, clo
         wrong = connector(fake, account, clock, secret="wrong").check()
         assert len(wrong) == 1 and wrong[0].failed and wrong[0].fix == "check HELPSCOUT_APP_ID and HELPSCOUT_APP_SECRET"
         assert "wrong" not in wrong[0].detail
+
+
+def read_pass(conn, clock, name, cursor=None, *, days=30):
+    """One pass of stream ``name`` from ``cursor``: its records and the cursor after it."""
+    stream = next(s for s in conn.streams() if s.name == name)
+    now = datetime.fromtimestamp(int(clock.epoch()), tz=timezone.utc)
+    pages = list(stream.pages(cursor, SyncOptions(since=now - timedelta(days=days), now=now)))
+    return [r for p in pages for r in p.records], pages[-1].cursor
+
+
+def test_chat_and_phone_replies_count_and_a_chat_is_read_in_full(fake, account, clock):
+    ada = account.add_user("Ada", "Admin", [])
+    chat = account.add_conversation(
+        created=T0, user=ada, replies=[T0 + 4 * MIN, T0 + 9 * MIN], closes=[T0 + 20 * MIN], kind="chat"
+    )
+    phone = account.add_conversation(created=T0, user=ada, replies=[T0 + 15 * MIN], kind="phone")
+    email = account.add_conversation(created=T0, user=ada, replies=[T0 + 30 * MIN])
+    tickets = {r.id: r for r in pull(connector(fake, account, clock), clock, "tickets")}
+    # The chat: two agent messages, the first 4 minutes after the customer's; closed at 20.
+    c = tickets[str(chat)]
+    assert (c.first_reply_minutes, c.replies, c.full_resolution_minutes, c.channel) == (4, 2, 20, "chat")
+    # The call the agent logged 15 minutes after the customer's message is their reply.
+    p = tickets[str(phone)]
+    assert (p.first_reply_minutes, p.replies) == (15, 1)
+    assert (tickets[str(email)].first_reply_minutes, tickets[str(email)].replies) == (30, 1)
+    # The list truncates a chat's threads: its own thread list is read (two pages of 3 threads
+    # for its 5), and only for the chat.
+    assert [(r.path, r.params["page"]) for r in fake.requests_to("/threads")] == [
+        (f"/v2/conversations/{chat}/threads", ["1"]),
+        (f"/v2/conversations/{chat}/threads", ["2"]),
+    ]
+
+
+def test_conversation_pages_hold_25_and_every_one_is_read(account, clock):
+    ada = account.add_user("Ada", "Admin", [])
+    ids = {str(account.add_conversation(created=T0 + i * MIN, user=ada)) for i in range(60)}
+    with FakeHelpScout(account, clock) as fake:  # Help Scout's own page sizes
+        records, _ = read_pass(connector(fake, account, clock), clock, "tickets")
+        listed = [r for r in fake.requests_to("/v2/conversations") if r.params["status"] == ["all"]]
+    assert {r.id for r in records} == ids
+    assert len(listed) == 3  # 25 + 25 + 10
+
+
+def test_a_conversation_moved_to_spam_is_read_by_its_own_pass(fake, account, clock):
+    ada = account.add_user("Ada", "Admin", [])
+    cid = account.add_conversation(created=T0, user=ada)
+    conn = connector(fake, account, clock)
+    first, cursor = read_pass(conn, clock, "tickets")
+    assert [(t.id, t.is_spam) for t in first] == [(str(cid), False)]
+    clock.advance(3600)
+    account.spam(cid)  # no longer among status=all
+    second, _ = read_pass(conn, clock, "tickets", cursor)
+    assert [(t.id, t.is_spam, t.status_raw) for t in second] == [(str(cid), True, "spam")]
+
+
+def test_a_rating_changed_days_after_it_was_given_is_read_again(fake, account, clock):
+    ada = account.add_user("Ada", "Admin", [])
+    cid = account.add_conversation(created=T0, user=ada, replies=[T0 + MIN], closes=[T0 + 2 * MIN])
+    given = clock.epoch() - 3600
+    account.rate(cid, 3, at=given)
+    conn = connector(fake, account, clock)
+    first, cursor = read_pass(conn, clock, "ratings")
+    assert [(r.score_raw, r.comment) for r in first] == [("not good", None)]
+    clock.advance(3 * 86400)  # three days later the customer changes their mind
+    account.rerate(cid, 1, comment="Sorted after all, thanks")
+    second, _ = read_pass(conn, clock, "ratings", cursor)
+    assert [(r.id, r.score_raw, r.positive, r.comment) for r in second] == [
+        (first[0].id, "great", True, "Sorted after all, thanks")
+    ]
