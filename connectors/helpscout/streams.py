@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from connectors.base import Page, SyncOptions
 from connectors.helpscout import mapping
 from connectors.helpscout.client import HelpScoutClient
+from connectors.helpscout.reconcile import OpenConversations
 from connectors.http.paging import PageNumberPaginator, PageRequest, walk
 from connectors.http.streams import ApiStream, iso
 from connectors.items import utc_from_iso
@@ -35,14 +36,24 @@ class HelpScoutStream(ApiStream):
 
 class _PassStream(HelpScoutStream):
     """Pages of everything changed since the previous pass began (less ``overlap_minutes``), walked
-    list by list (``listings``: one walk each, in order)."""
+    list by list (``listings``: one walk each, in order), then the pass's ``follow_up`` pages."""
 
     def read(self, state: dict[str, Any], options: SyncOptions) -> Iterator[Page]:
         since = utc_from_iso(state["since"]) if "since" in state else options.since
         pass_now = utc_from_iso(state.get("pass_now")) or options.now
-        done = json.dumps({"since": iso(pass_now - timedelta(minutes=self.client.settings.overlap_minutes))})
+        self.resume(state, pass_now)
+        after = len(self.listings)  # the listing number of the follow-up
+
+        def cursor(position: dict[str, Any] | None) -> str:
+            """Mid-pass at ``position``, or (``None``) the pass done: the next one starts here."""
+            if position is None:
+                start = {"since": iso(pass_now - timedelta(minutes=self.client.settings.overlap_minutes))}
+            else:
+                start = {"since": iso(since), "pass_now": iso(pass_now), **position}
+            return json.dumps({**start, **self.carried()})
+
         first = int(state.get("listing", 0))
-        for listing in range(first, len(self.listings)):
+        for listing in range(first, after):
             page_number = int(state.get("page", 1)) if listing == first else 1
             paginator = PageNumberPaginator(total_pages_path=self.total_pages_path, page=page_number)
             request = PageRequest(
@@ -56,23 +67,45 @@ class _PassStream(HelpScoutStream):
                 what=self.what,
                 accept_status=self.accept_status,
             )
-            last_listing = listing + 1 == len(self.listings)
             walked = False
             for page in pages:
                 walked = True
                 records = self.records(page.items, self.record)
+                self.seen(records)
                 if page.has_next:
-                    position = {"listing": listing, **paginator.state()}
-                elif not last_listing:
+                    position: dict[str, Any] | None = {"listing": listing, **paginator.state()}
+                elif listing + 1 < after:
                     position = {"listing": listing + 1, "page": 1}
                 else:
-                    yield Page(records, done)
-                    continue
-                yield Page(records, json.dumps({"since": iso(since), "pass_now": iso(pass_now), **position}))
+                    position = {"listing": after} if self.follow_up() else None
+                yield Page(records, cursor(position))
             if not walked:
                 self.unavailable()
-                yield Page([], done)
+                yield Page([], cursor(None))
                 return
+        batches = self.follow_up()
+        for number, batch in enumerate(batches, 1):
+            records = self.settle(batch)
+            yield Page(records, cursor({"listing": after} if number < len(batches) else None))
+
+    # -- what a pass of one kind adds (nothing, by default) ----------------------------------------
+
+    def resume(self, state: dict[str, Any], pass_now: datetime) -> None:
+        """Take up the state the stream carries from pass to pass."""
+
+    def carried(self) -> dict[str, Any]:
+        """That state, as it stands, for the cursor."""
+        return {}
+
+    def seen(self, records: Sequence[Any]) -> None:
+        """Note the records of a page just read."""
+
+    def follow_up(self) -> list[Sequence[str]]:
+        """What is still to read once the lists are walked, in batches (a page each)."""
+        return []
+
+    def settle(self, batch: Sequence[str]) -> list[Any]:
+        raise NotImplementedError
 
     path: ClassVar[str]
     items_path: ClassVar[str]
@@ -124,6 +157,39 @@ class ConversationsStream(_PassStream):
             "sortOrder": "desc",
             "embed": "threads",
         }
+
+    def resume(self, state: dict[str, Any], pass_now: datetime) -> None:
+        after = timedelta(days=self.client.settings.reconcile_after_days)
+        self.open = OpenConversations(state, now=pass_now, after=after)
+
+    def carried(self) -> dict[str, Any]:
+        return self.open.state()
+
+    def seen(self, records: Sequence[Any]) -> None:
+        self.open.seen(records)
+
+    def follow_up(self) -> list[Sequence[str]]:
+        return self.open.batches()
+
+    def settle(self, batch: Sequence[str]) -> list[Any]:
+        """Read each open conversation of ``batch`` on its own: as it is now, or gone (404 deleted,
+        301 merged; the redirect is not followed, the merged conversation is what it names)."""
+        settled: list[Any] = []
+        for cid in batch:
+            answer = self.client.session.page(
+                "GET",
+                self.client.url(f"/conversations/{cid}"),
+                params={"embed": "threads"},
+                accept_status=(404,),
+                allow_redirects=False,
+            )
+            if answer.status == 404 or 300 <= answer.status < 400:
+                settled.append(self.open.gone(cid, merged=answer.status != 404, instance=self.instance))
+                continue
+            records = self.records([answer.body], self.record)
+            self.open.seen(records)
+            settled.extend(records)
+        return settled
 
     def record(self, item: Any) -> Any:
         if item.get("type") == "chat":

@@ -230,3 +230,62 @@ def test_a_rating_changed_days_after_it_was_given_is_read_again(fake, account, c
     assert [(r.id, r.score_raw, r.positive, r.comment) for r in second] == [
         (first[0].id, "great", True, "Sorted after all, thanks")
     ]
+
+
+def test_open_conversations_deleted_or_merged_away_leave_the_backlog(fake, account, clock):
+    ada = account.add_user("Ada", "Admin", [])
+    deleted, merged, into, quiet = (account.add_conversation(created=T0 + i, user=ada) for i in range(4))
+    conn = connector(fake, account, clock)
+    _, cursor = read_pass(conn, clock, "tickets")
+    account.delete(deleted)  # both leave the lists; nothing in them says so
+    account.merge(merged, into=into)
+
+    def read_alone():
+        return sorted(r.path for r in fake.requests_to("/v2/conversations/") if not r.path.endswith("/threads"))
+
+    clock.advance(4 * 86400)  # within reconcile_after_days (7): nobody is read on their own yet
+    records, cursor = read_pass(conn, clock, "tickets", cursor)
+    assert [r.id for r in records] == [str(into)] and read_alone() == []
+    clock.advance(4 * 86400)  # 8 days since the three were last listed
+    records, cursor = read_pass(conn, clock, "tickets", cursor)
+    tickets = {r.id: r for r in records}
+    assert read_alone() == sorted(f"/v2/conversations/{c}" for c in (deleted, merged, quiet))
+    assert (tickets[str(deleted)].is_deleted, tickets[str(deleted)].status_raw) == (True, "deleted")
+    assert (tickets[str(merged)].is_merged, tickets[str(merged)].status_raw) == (True, "merged")
+    assert tickets[str(deleted)].excluded and tickets[str(merged)].excluded
+    assert tickets[str(merged)].created_at == datetime.fromtimestamp(T0 + 1, timezone.utc)
+    assert (tickets[str(quiet)].status, tickets[str(quiet)].excluded) == (TicketStatus.OPEN, False)
+    # The quiet one was just read: the next pass leaves it alone, and the gone ones are forgotten.
+    read_pass(conn, clock, "tickets", cursor)
+    assert len(read_alone()) == 3
+
+
+def test_a_pass_stopped_while_reading_quiet_conversations_resumes_where_it_stopped(fake, account, clock, monkeypatch):
+    from connectors.helpscout import reconcile
+
+    monkeypatch.setattr(reconcile, "BATCH", 2)  # several pages of conversations read on their own
+    ada = account.add_user("Ada", "Admin", [])
+    ids = [account.add_conversation(created=T0 + i, user=ada) for i in range(7)]
+    _, start = read_pass(connector(fake, account, clock), clock, "tickets")
+    for cid in ids[:3]:
+        account.delete(cid)
+    clock.advance(8 * 86400)
+    now = datetime.fromtimestamp(int(clock.epoch()), tz=timezone.utc)
+    options = SyncOptions(since=now - timedelta(days=30), now=now)
+
+    def stream():
+        return next(s for s in connector(fake, account, clock).streams() if s.name == "tickets")
+
+    whole = list(stream().pages(start, options))
+    assert len(whole) == 6  # the two empty lists (all, spam), then 7 conversations two at a time
+    expected = {r.id: r for p in whole for r in p.records}
+    assert {cid for cid, r in expected.items() if r.is_deleted} == {str(c) for c in ids[:3]}
+    for stop in range(1, len(whole)):
+        got: dict[str, Ticket] = {}
+        cursor = start
+        for page in list(stream().pages(cursor, options))[:stop]:
+            got.update((r.id, r) for r in page.records)
+            cursor = page.cursor
+        rest = list(stream().pages(cursor, options))  # a new process, from the stored cursor
+        got.update((r.id, r) for p in rest for r in p.records)
+        assert (got, rest[-1].cursor) == (expected, whole[-1].cursor), f"stopped after page {stop}"
