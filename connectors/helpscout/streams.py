@@ -84,6 +84,9 @@ class _PassStream(HelpScoutStream):
                 yield Page([], cursor(None))
                 return
         batches = self.follow_up()
+        if first == after and not batches:
+            # Resumed into a follow-up that has nothing left (its settings changed meanwhile).
+            yield Page([], cursor(None))
         for number, batch in enumerate(batches, 1):
             records = self.settle(batch)
             yield Page(records, cursor({"listing": after} if number < len(batches) else None))

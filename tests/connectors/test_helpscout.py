@@ -4,6 +4,7 @@ paging, rate limits, a plan without reports, and check()."""
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timedelta, timezone
 
@@ -289,3 +290,24 @@ def test_a_pass_stopped_while_reading_quiet_conversations_resumes_where_it_stopp
         rest = list(stream().pages(cursor, options))  # a new process, from the stored cursor
         got.update((r.id, r) for p in rest for r in p.records)
         assert (got, rest[-1].cursor) == (expected, whole[-1].cursor), f"stopped after page {stop}"
+
+
+def test_a_pass_resumed_after_its_quiet_conversations_became_recent_enough_ends(fake, account, clock):
+    ada = account.add_user("Ada", "Admin", [])
+    account.add_conversation(created=T0, user=ada)
+    _, cursor = read_pass(connector(fake, account, clock), clock, "tickets")
+    clock.advance(8 * 86400)
+    now = datetime.fromtimestamp(int(clock.epoch()), tz=timezone.utc)
+    options = SyncOptions(since=now - timedelta(days=30), now=now)
+    pages = list(
+        next(s for s in connector(fake, account, clock).streams() if s.name == "tickets").pages(cursor, options)
+    )
+    stopped = pages[-2].cursor  # the lists read; the quiet conversation not yet read on its own
+    assert json.loads(stopped)["listing"] == 2
+    # Meanwhile reconcile_after_days grew: nothing is left to read, and the pass ends.
+    patient = HelpScoutSettings(
+        url=fake.url, app_id=account.app_id, app_secret=account.app_secret, reconcile_after_days=30
+    )
+    stream = next(s for s in HelpScoutConnector("default", patient, clock=clock).streams() if s.name == "tickets")
+    rest = list(stream.pages(stopped, options))
+    assert [len(p.records) for p in rest] == [0] and "pass_now" not in json.loads(rest[-1].cursor)
