@@ -35,11 +35,29 @@ def _threads(conversation: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return sorted(threads, key=lambda t: (str(t.get("createdAt") or ""), t.get("id") or 0))
 
 
+#: Threads carrying a message between the customer and a user: an email reply, a chat message, a
+#: logged call. https://developer.helpscout.com/mailbox-api/endpoints/conversations/threads/list/
+#: (the official client's thread types: customer, reply, note, chat, phone;
+#: helpscout/helpscout-api-php src/Conversations/Threads/ThreadFactory.php)
+_MESSAGE_TYPES = ("reply", "chat", "phone")
+
+
+def _by(thread: Mapping[str, Any]) -> str | None:
+    return (thread.get("createdBy") or {}).get("type")
+
+
+def _is_customer_message(thread: Mapping[str, Any]) -> bool:
+    """The customer writing: an email (``customer``), or a chat or phone thread created by them."""
+    kind = thread.get("type")
+    return kind == "customer" or (kind in _MESSAGE_TYPES and _by(thread) == "customer")
+
+
 def _is_agent_reply(thread: Mapping[str, Any]) -> bool:
-    """A public reply by a user (an agent): ``type`` reply, created by a user, not a draft."""
+    """A public message by a user (an agent) to the customer: an email reply, a chat message or a
+    logged call, created by a user, not a draft."""
     return (
-        thread.get("type") == "reply"
-        and (thread.get("createdBy") or {}).get("type") == "user"
+        thread.get("type") in _MESSAGE_TYPES
+        and _by(thread) == "user"
         and thread.get("state", "published") == "published"
     )
 
@@ -57,7 +75,7 @@ def thread_facts(
     status = "active"
     for thread in threads:
         at = utc_from_iso(thread.get("createdAt"))
-        if thread.get("type") == "customer" and first_customer is None:
+        if _is_customer_message(thread) and first_customer is None:
             first_customer = at
         if _is_agent_reply(thread):
             replies += 1

@@ -7,7 +7,7 @@ Filled by the wiring package from ``[connectors.helpscout.<instance>]`` and the 
 
 from __future__ import annotations
 
-from pydantic import SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from connectors.http.options import ApiOptions, http_url
 
@@ -16,6 +16,13 @@ API_URL = "https://api.helpscout.net"
 
 class HelpScoutSettings(ApiOptions):
     """``overlap_minutes`` applies to conversations and ratings."""
+
+    #: Days before the previous pass that each ratings pass reads again: a customer may change a
+    #: rating or add its comment after giving it, and the report lists ratings by when they were given.
+    rating_lookback_days: int = Field(14, ge=0)
+    #: Days an open or pending conversation may go unlisted before a pass reads it on its own, to
+    #: learn whether it was deleted or merged (the lists leave those out).
+    reconcile_after_days: int = Field(7, ge=1)
 
     #: The app's App ID (OAuth2 client id); Your Profile > My Apps.
     app_id: SecretStr | None = None

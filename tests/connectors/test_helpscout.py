@@ -4,6 +4,7 @@ paging, rate limits, a plan without reports, and check()."""
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timedelta, timezone
 
@@ -161,3 +162,152 @@ def test_a_plan_without_reports_syncs_no_ratings_and_check_says_why(account, clo
         wrong = connector(fake, account, clock, secret="wrong").check()
         assert len(wrong) == 1 and wrong[0].failed and wrong[0].fix == "check HELPSCOUT_APP_ID and HELPSCOUT_APP_SECRET"
         assert "wrong" not in wrong[0].detail
+
+
+def read_pass(conn, clock, name, cursor=None, *, days=30):
+    """One pass of stream ``name`` from ``cursor``: its records and the cursor after it."""
+    stream = next(s for s in conn.streams() if s.name == name)
+    now = datetime.fromtimestamp(int(clock.epoch()), tz=timezone.utc)
+    pages = list(stream.pages(cursor, SyncOptions(since=now - timedelta(days=days), now=now)))
+    return [r for p in pages for r in p.records], pages[-1].cursor
+
+
+def test_chat_and_phone_replies_count_and_a_chat_is_read_in_full(fake, account, clock):
+    ada = account.add_user("Ada", "Admin", [])
+    chat = account.add_conversation(
+        created=T0, user=ada, replies=[T0 + 4 * MIN, T0 + 9 * MIN], closes=[T0 + 20 * MIN], kind="chat"
+    )
+    phone = account.add_conversation(created=T0, user=ada, replies=[T0 + 15 * MIN], kind="phone")
+    email = account.add_conversation(created=T0, user=ada, replies=[T0 + 30 * MIN])
+    tickets = {r.id: r for r in pull(connector(fake, account, clock), clock, "tickets")}
+    # The chat: two agent messages, the first 4 minutes after the customer's; closed at 20.
+    c = tickets[str(chat)]
+    assert (c.first_reply_minutes, c.replies, c.full_resolution_minutes, c.channel) == (4, 2, 20, "chat")
+    # The call the agent logged 15 minutes after the customer's message is their reply.
+    p = tickets[str(phone)]
+    assert (p.first_reply_minutes, p.replies) == (15, 1)
+    assert (tickets[str(email)].first_reply_minutes, tickets[str(email)].replies) == (30, 1)
+    # The list truncates a chat's threads: its own thread list is read (two pages of 3 threads
+    # for its 5), and only for the chat.
+    assert [(r.path, r.params["page"]) for r in fake.requests_to("/threads")] == [
+        (f"/v2/conversations/{chat}/threads", ["1"]),
+        (f"/v2/conversations/{chat}/threads", ["2"]),
+    ]
+
+
+def test_conversation_pages_hold_25_and_every_one_is_read(account, clock):
+    ada = account.add_user("Ada", "Admin", [])
+    ids = {str(account.add_conversation(created=T0 + i * MIN, user=ada)) for i in range(60)}
+    with FakeHelpScout(account, clock) as fake:  # Help Scout's own page sizes
+        records, _ = read_pass(connector(fake, account, clock), clock, "tickets")
+        listed = [r for r in fake.requests_to("/v2/conversations") if r.params["status"] == ["all"]]
+    assert {r.id for r in records} == ids
+    assert len(listed) == 3  # 25 + 25 + 10
+
+
+def test_a_conversation_moved_to_spam_is_read_by_its_own_pass(fake, account, clock):
+    ada = account.add_user("Ada", "Admin", [])
+    cid = account.add_conversation(created=T0, user=ada)
+    conn = connector(fake, account, clock)
+    first, cursor = read_pass(conn, clock, "tickets")
+    assert [(t.id, t.is_spam) for t in first] == [(str(cid), False)]
+    clock.advance(3600)
+    account.spam(cid)  # no longer among status=all
+    second, _ = read_pass(conn, clock, "tickets", cursor)
+    assert [(t.id, t.is_spam, t.status_raw) for t in second] == [(str(cid), True, "spam")]
+
+
+def test_a_rating_changed_days_after_it_was_given_is_read_again(fake, account, clock):
+    ada = account.add_user("Ada", "Admin", [])
+    cid = account.add_conversation(created=T0, user=ada, replies=[T0 + MIN], closes=[T0 + 2 * MIN])
+    given = clock.epoch() - 3600
+    account.rate(cid, 3, at=given)
+    conn = connector(fake, account, clock)
+    first, cursor = read_pass(conn, clock, "ratings")
+    assert [(r.score_raw, r.comment) for r in first] == [("not good", None)]
+    clock.advance(3 * 86400)  # three days later the customer changes their mind
+    account.rerate(cid, 1, comment="Sorted after all, thanks")
+    second, _ = read_pass(conn, clock, "ratings", cursor)
+    assert [(r.id, r.score_raw, r.positive, r.comment) for r in second] == [
+        (first[0].id, "great", True, "Sorted after all, thanks")
+    ]
+
+
+def test_open_conversations_deleted_or_merged_away_leave_the_backlog(fake, account, clock):
+    ada = account.add_user("Ada", "Admin", [])
+    deleted, merged, into, quiet = (account.add_conversation(created=T0 + i, user=ada) for i in range(4))
+    conn = connector(fake, account, clock)
+    _, cursor = read_pass(conn, clock, "tickets")
+    account.delete(deleted)  # both leave the lists; nothing in them says so
+    account.merge(merged, into=into)
+
+    def read_alone():
+        return sorted(r.path for r in fake.requests_to("/v2/conversations/") if not r.path.endswith("/threads"))
+
+    clock.advance(4 * 86400)  # within reconcile_after_days (7): nobody is read on their own yet
+    records, cursor = read_pass(conn, clock, "tickets", cursor)
+    assert [r.id for r in records] == [str(into)] and read_alone() == []
+    clock.advance(4 * 86400)  # 8 days since the three were last listed
+    records, cursor = read_pass(conn, clock, "tickets", cursor)
+    tickets = {r.id: r for r in records}
+    assert read_alone() == sorted(f"/v2/conversations/{c}" for c in (deleted, merged, quiet))
+    assert (tickets[str(deleted)].is_deleted, tickets[str(deleted)].status_raw) == (True, "deleted")
+    assert (tickets[str(merged)].is_merged, tickets[str(merged)].status_raw) == (True, "merged")
+    assert tickets[str(deleted)].excluded and tickets[str(merged)].excluded
+    assert tickets[str(merged)].created_at == datetime.fromtimestamp(T0 + 1, timezone.utc)
+    assert (tickets[str(quiet)].status, tickets[str(quiet)].excluded) == (TicketStatus.OPEN, False)
+    # The quiet one was just read: the next pass leaves it alone, and the gone ones are forgotten.
+    read_pass(conn, clock, "tickets", cursor)
+    assert len(read_alone()) == 3
+
+
+def test_a_pass_stopped_while_reading_quiet_conversations_resumes_where_it_stopped(fake, account, clock, monkeypatch):
+    from connectors.helpscout import reconcile
+
+    monkeypatch.setattr(reconcile, "BATCH", 2)  # several pages of conversations read on their own
+    ada = account.add_user("Ada", "Admin", [])
+    ids = [account.add_conversation(created=T0 + i, user=ada) for i in range(7)]
+    _, start = read_pass(connector(fake, account, clock), clock, "tickets")
+    for cid in ids[:3]:
+        account.delete(cid)
+    clock.advance(8 * 86400)
+    now = datetime.fromtimestamp(int(clock.epoch()), tz=timezone.utc)
+    options = SyncOptions(since=now - timedelta(days=30), now=now)
+
+    def stream():
+        return next(s for s in connector(fake, account, clock).streams() if s.name == "tickets")
+
+    whole = list(stream().pages(start, options))
+    assert len(whole) == 6  # the two empty lists (all, spam), then 7 conversations two at a time
+    expected = {r.id: r for p in whole for r in p.records}
+    assert {cid for cid, r in expected.items() if r.is_deleted} == {str(c) for c in ids[:3]}
+    for stop in range(1, len(whole)):
+        got: dict[str, Ticket] = {}
+        cursor = start
+        for page in list(stream().pages(cursor, options))[:stop]:
+            got.update((r.id, r) for r in page.records)
+            cursor = page.cursor
+        rest = list(stream().pages(cursor, options))  # a new process, from the stored cursor
+        got.update((r.id, r) for p in rest for r in p.records)
+        assert (got, rest[-1].cursor) == (expected, whole[-1].cursor), f"stopped after page {stop}"
+
+
+def test_a_pass_resumed_after_its_quiet_conversations_became_recent_enough_ends(fake, account, clock):
+    ada = account.add_user("Ada", "Admin", [])
+    account.add_conversation(created=T0, user=ada)
+    _, cursor = read_pass(connector(fake, account, clock), clock, "tickets")
+    clock.advance(8 * 86400)
+    now = datetime.fromtimestamp(int(clock.epoch()), tz=timezone.utc)
+    options = SyncOptions(since=now - timedelta(days=30), now=now)
+    pages = list(
+        next(s for s in connector(fake, account, clock).streams() if s.name == "tickets").pages(cursor, options)
+    )
+    stopped = pages[-2].cursor  # the lists read; the quiet conversation not yet read on its own
+    assert json.loads(stopped)["listing"] == 2
+    # Meanwhile reconcile_after_days grew: nothing is left to read, and the pass ends.
+    patient = HelpScoutSettings(
+        url=fake.url, app_id=account.app_id, app_secret=account.app_secret, reconcile_after_days=30
+    )
+    stream = next(s for s in HelpScoutConnector("default", patient, clock=clock).streams() if s.name == "tickets")
+    rest = list(stream.pages(stopped, options))
+    assert [len(p.records) for p in rest] == [0] and "pass_now" not in json.loads(rest[-1].cursor)

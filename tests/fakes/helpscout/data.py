@@ -1,7 +1,10 @@
 """A small, mutable Help Scout account in the Mailbox API 2.0's own JSON shapes.
 
 Each conversation keeps its own modification time (``modified``, not part of the payload) for
-``modifiedSince``. Shapes: https://developer.helpscout.com/mailbox-api/
+``modifiedSince``. Chat conversations carry ``chat`` threads (the customer's and the user's
+messages), phone conversations the user's ``phone`` threads. Deleted and merged conversations
+leave the account (``gone``: why), as they leave Help Scout's lists. Shapes:
+https://developer.helpscout.com/mailbox-api/
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ class HelpScoutAccount:
     conversations: dict[int, dict[str, Any]] = field(default_factory=dict)
     modified: dict[int, float] = field(default_factory=dict)
     ratings: list[dict[str, Any]] = field(default_factory=list)
+    #: Conversations no longer listed: ``("deleted", None)`` or ``("merged", into)``.
+    gone: dict[int, tuple[str, int | None]] = field(default_factory=dict)
     _next_id: int = 500
 
     def new_id(self) -> int:
@@ -75,11 +80,16 @@ class HelpScoutAccount:
         closes: list[float] = (),
         reopens: list[float] = (),
         status: str | None = None,
+        kind: str = "email",
     ) -> int:
-        """A customer's email at ``created``; agent replies (``replies``), closes and reopens at those
-        times (each a thread setting the status); ``team``: assigned to that team by a line item."""
+        """A customer's message at ``created``; agent replies (``replies``), closes and reopens at those
+        times (each a thread setting the status); ``team``: assigned to that team by a line item.
+        ``kind`` is the conversation's type: on a ``chat`` both sides write ``chat`` threads, on a
+        ``phone`` conversation the user logs the calls as ``phone`` threads."""
         cid = self.new_id()
-        threads: list[dict[str, Any]] = [self._thread("customer", created, "active", customer=True)]
+        customer_thread = "chat" if kind == "chat" else "customer"
+        reply_thread = {"chat": "chat", "phone": "phone"}.get(kind, "reply")
+        threads: list[dict[str, Any]] = [self._thread(customer_thread, created, "active", customer=True)]
         if team is not None:
             threads.append(
                 {
@@ -90,17 +100,17 @@ class HelpScoutAccount:
             )
         events = [(t, "reply") for t in replies] + [(t, "close") for t in closes] + [(t, "reopen") for t in reopens]
         status_now = "active"
-        for at, kind in sorted(events):
-            if kind == "reply":
-                threads.append(self._thread("reply", at, "pending", user=user))
+        for at, event in sorted(events):
+            if event == "reply":
+                threads.append(self._thread(reply_thread, at, "pending", user=user))
                 status_now = "pending"
-            elif kind == "close":
+            elif event == "close":
                 threads.append(
                     {**self._thread("lineitem", at, "closed", user=user), "action": {"type": "changed-ticket-status"}}
                 )
                 status_now = "closed"
             else:
-                threads.append(self._thread("customer", at, "active", customer=True))
+                threads.append(self._thread(customer_thread, at, "active", customer=True))
                 status_now = "active"
         status = status or status_now
         closed_at = max(closes) if status == "closed" and closes else None
@@ -109,7 +119,7 @@ class HelpScoutAccount:
             "id": cid,
             "number": 10000 + cid,
             "threads": len(threads),
-            "type": "email",
+            "type": kind,
             "folderId": 1,
             "status": status,
             "state": "published",
@@ -122,7 +132,7 @@ class HelpScoutAccount:
             "closedBy": user if closed_at else None,
             "closedAt": iso(closed_at) if closed_at else None,
             "userUpdatedAt": iso(last),
-            "source": {"type": "email", "via": "customer"},
+            "source": {"type": "beacon" if kind == "chat" else kind, "via": "customer"},
             "tags": [],
             "cc": [],
             "bcc": [],
@@ -138,9 +148,35 @@ class HelpScoutAccount:
         self.conversations[cid].update(changes)
         self.modified[cid] = self.clock.epoch()
 
+    def spam(self, cid: int) -> None:
+        """Moved to spam (a status of its own, not among ``status=all``'s)."""
+        self.touch(cid, status="spam")
+
+    def delete(self, cid: int) -> None:
+        """Deleted: gone from the lists; the conversation itself answers 404."""
+        self._leave(cid, "deleted", None)
+
+    def merge(self, cid: int, into: int) -> None:
+        """Merged into ``into``: gone from the lists; the conversation answers 301 to ``into``,
+        which gains the merged line item."""
+        self._leave(cid, "merged", into)
+        target = self.conversations[into]
+        line = {**self._thread("lineitem", self.clock.epoch(), "nochange"), "action": {"type": "merged"}}
+        target["_embedded"]["threads"].insert(0, line)
+        self.touch(into)
+
+    def _leave(self, cid: int, why: str, into: int | None) -> None:
+        del self.conversations[cid]
+        del self.modified[cid]
+        self.gone[cid] = (why, into)
+
     def rate(self, cid: int, rating_id: int, *, at: float, comment: str = "") -> None:
         conversation = self.conversations[cid]
-        reply = next(t for t in conversation["_embedded"]["threads"] if t["type"] == "reply")
+        reply = next(
+            t
+            for t in conversation["_embedded"]["threads"]
+            if t["type"] in ("reply", "chat", "phone") and t["createdBy"]["type"] == "user"
+        )
         user = self.users.get((reply.get("createdBy") or {}).get("id"))
         self.ratings.append(
             {
@@ -158,6 +194,12 @@ class HelpScoutAccount:
                 "ratingUserName": f"{user['firstName']} {user['lastName']}" if user else None,
             }
         )
+
+    def rerate(self, cid: int, rating_id: int, *, comment: str = "") -> None:
+        """The customer changes their rating (and comment) later: the same rating, changed; the
+        report still places it at its creation time."""
+        row = next(r for r in self.ratings if r["id"] == cid)
+        row.update(ratingId=rating_id, ratingComments=comment)
 
     def _ref(self, uid: int) -> dict[str, Any]:
         user = self.users[uid]
@@ -212,7 +254,10 @@ def populate(account: HelpScoutAccount, *, conversations: int = 50, seed: int = 
             replies=replies,
             closes=[min(c, now - 60) for c in closes],
             reopens=reopens,
+            kind="chat" if i % 7 == 3 else "phone" if i % 11 == 5 else "email",
         )
+        if i == 9:
+            account.spam(cid)
         if closes and i % 2:
             account.rate(
                 cid, rng.choice([1, 1, 2, 3]), at=min(closes[-1] + 300, now - 30), comment="ok" if i % 3 else ""

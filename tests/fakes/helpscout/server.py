@@ -2,9 +2,16 @@
 
 OAuth2 client credentials at ``POST /v2/oauth2/token`` (tokens that expire after ``expires_in``
 seconds on the fake clock, and can be revoked: a request with an expired or unknown token gets
-401); HAL lists (``_embedded``, ``page``, ``_links``) paged by ``page``; conversations by
-``modifiedSince`` with ``sortField=modifiedAt`` / ``sortOrder`` and ``embed=threads``; the
-happiness ratings report (``results`` / ``page`` / ``pages``; 403 on a plan without reports);
+401); HAL lists (``_embedded``, ``page``, ``_links``) paged by ``page``, 25 conversations a page
+and 50 of anything else (https://developer.helpscout.com/mailbox-api/overview/pagination/);
+conversations by ``status`` (``all`` is active, pending and closed; ``spam`` its own),
+``modifiedSince`` with ``sortField=modifiedAt`` / ``sortOrder`` and ``embed=threads``, where a
+chat's embedded threads are truncated (the transcript's ``chat`` threads left out; the full
+list is ``/conversations/{id}/threads``: "If using the embed=threads parameter with this call,
+you will see truncated chat threads", https://developer.helpscout.com/mailbox-api/endpoints/conversations/list/);
+one conversation at ``/conversations/{id}``: 404 once deleted, 301 with ``Location`` once merged
+(https://developer.helpscout.com/mailbox-api/endpoints/conversations/delete); the happiness
+ratings report (``results`` / ``page`` / ``pages``; 403 on a plan without reports);
 ``X-RateLimit-Limit-Minute`` / ``X-RateLimit-Remaining-Minute`` on every answer and 429 with
 ``X-RateLimit-Retry-After``.
 """
@@ -20,6 +27,8 @@ from tests.fakes.helpscout.data import HelpScoutAccount
 from tests.fakes.http_fake import FakeHttpServer, Reply, Request
 
 HAL = "application/hal+json;charset=UTF-8"
+#: Help Scout's page sizes: List Conversations 25, every other list 50.
+CONVERSATIONS_PER_PAGE, ITEMS_PER_PAGE = 25, 50
 
 
 class FakeHelpScout(FakeHttpServer):
@@ -28,13 +37,14 @@ class FakeHelpScout(FakeHttpServer):
         account: HelpScoutAccount,
         clock: Any,
         *,
-        page_size: int = 50,
+        page_size: int | None = None,
         per_minute: int = 400,
         token_lifetime: int = 172800,
         reports: bool = True,
     ) -> None:
         super().__init__(clock, per_minute=per_minute)
         self.account = account
+        #: ``None``: Help Scout's own sizes; a number shrinks every list to it (small test accounts).
         self.page_size = page_size
         self.token_lifetime = token_lifetime
         self.reports = reports
@@ -95,6 +105,8 @@ class FakeHelpScout(FakeHttpServer):
             return self._hal(request, "users", [a.users[u] for u in members])
         if path == "/v2/conversations":
             return self._conversations(request)
+        if path.startswith("/v2/conversations/"):
+            return self._conversation(request, path.split("/")[3:])
         if path == "/v2/reports/happiness/ratings":
             if not self.reports:
                 return self.refused(403)
@@ -102,7 +114,7 @@ class FakeHelpScout(FakeHttpServer):
             rows = [r for r in a.ratings if start <= r["ratingCreatedAt"] < end]
             rows.sort(key=lambda r: (r["number"], r["threadid"]))
             page = int(request.param("page", "1"))
-            size = self.page_size
+            size = self.page_size or ITEMS_PER_PAGE
             pages = max(1, -(-len(rows) // size))
             return Reply(
                 200,
@@ -120,21 +132,54 @@ class FakeHelpScout(FakeHttpServer):
         a = self.account
         since = request.param("modifiedSince")
         floor = datetime.fromisoformat(since.replace("Z", "+00:00")).timestamp() if since else float("-inf")
-        chosen = [cid for cid, modified in a.modified.items() if int(modified) >= floor]
+        status = request.param("status", "active")
+        statuses = ("active", "pending", "closed") if status == "all" else (status,)
+        chosen = [
+            cid
+            for cid, modified in a.modified.items()
+            if int(modified) >= floor and a.conversations[cid]["status"] in statuses
+        ]
         chosen.sort(key=lambda cid: (a.modified[cid], cid), reverse=request.param("sortOrder", "desc") == "desc")
         embed = "threads" in request.param("embed", "")
         return self._hal(
             request,
             "conversations",
             chosen,
-            lambda cid: (
-                a.conversations[cid] if embed else {k: v for k, v in a.conversations[cid].items() if k != "_embedded"}
-            ),
+            lambda cid: self._listed(a.conversations[cid], embed),
+            size=self.page_size or CONVERSATIONS_PER_PAGE,
         )
 
-    def _hal(self, request: Request, key: str, items: list[Any], show: Any = None) -> Reply:
+    @staticmethod
+    def _listed(conversation: dict[str, Any], embed: bool) -> dict[str, Any]:
+        shown = {k: v for k, v in conversation.items() if k != "_embedded"}
+        if embed:
+            threads = conversation["_embedded"]["threads"]
+            if conversation["type"] == "chat":
+                threads = [t for t in threads if t["type"] != "chat"]
+            shown["_embedded"] = {"threads": threads}
+        return shown
+
+    def _conversation(self, request: Request, parts: list[str]) -> Reply:
+        a = self.account
+        cid = int(parts[0]) if parts[0].isdigit() else -1
+        if cid in a.gone:
+            why, into = a.gone[cid]
+            if why == "merged":
+                return Reply(301, None, {"Location": f"{self.url}/v2/conversations/{into}"}, content_type=HAL)
+            return Reply(404, None, content_type=HAL)
+        if cid not in a.conversations:
+            return Reply(404, None, content_type=HAL)
+        conversation = a.conversations[cid]
+        if parts[1:] == ["threads"]:
+            return self._hal(request, "threads", conversation["_embedded"]["threads"])
+        if parts[1:]:
+            return Reply(404, {"message": "Not found"}, content_type=HAL)
+        embed = "threads" in request.param("embed", "")
+        return Reply(200, conversation if embed else self._listed(conversation, False), content_type=HAL)
+
+    def _hal(self, request: Request, key: str, items: list[Any], show: Any = None, size: int | None = None) -> Reply:
         page = int(request.param("page", "1"))
-        size = self.page_size
+        size = size or self.page_size or ITEMS_PER_PAGE
         total_pages = max(1, -(-len(items) // size))
         query = {k: v[0] for k, v in request.params.items() if k != "page"}
 
