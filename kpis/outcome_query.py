@@ -27,9 +27,9 @@ _LIVE = ~_t.is_deleted & ~_t.is_merged & ~_t.is_spam
 
 
 def load_account_support(store: Store, end: datetime) -> tuple[list[AccountSupport], int]:
-    """Every account with its organisation's live tickets created before ``end`` (their ratings
-    and NPS answers of any date: the computation cuts them), and how many organisations named on
-    tickets have no account."""
+    """Every account with its organisation's live tickets created before ``end`` (the window's
+    start, for the outcomes of a window: its support exposure), their ratings and NPS answers of
+    any date (the computation cuts them), and how many organisations on tickets have no account."""
     with store.errors(), store.engine.connect() as connection:
         rows = connection.execute(select(accounts).order_by(_a.source, _a.instance, _a.id)).all()
         namespaces = {(row.source, row.instance) for row in connection.execute(

@@ -7,8 +7,10 @@ out. An association, never a cause: the groups differ in more than their support
 - **Cohort**: the accounts that were customers at the window's start (started before it, not yet
   ended), as for ``churn_rate``; an account **churned in the window** when it ended within it.
 - **Support exposure** of an account: the live tickets of its helpdesk organisation created from
-  its start until the earlier of its churn and the window's end, the ratings received on them and
-  the NPS answers about them given before that moment.
+  its start until the window's start (before any churn the window counts), the ratings received
+  on them and the NPS answers about them given before the window's start. Support comes first,
+  churn after: every account is measured over the same stretch of time, so that an account that
+  stayed longer has not simply had more chances of a bad rating.
 - **Groups**, over the cohort accounts with at least one exposure ticket: at least one bad rating
   (scored below the middle of its scale, as ``low_rated``) or none; the account's CSAT (share of
   positive ratings) in the bands of ``csat``; first reply within target on every settled ticket
@@ -165,17 +167,17 @@ Classifier = Callable[[_Exposure], "str | None"]
 #: (key, label, [(group key, group label)], reference group, classifier); the first group of each
 #: is compared with the reference.
 _DIMENSIONS: tuple[tuple[str, str, tuple[tuple[str, str], ...], str, Classifier], ...] = (
-    ("bad_rating", "Bad ratings", (("bad", "At least one bad rating"), ("none", "No bad rating")), "none",
+    ("bad_rating", "Bad ratings", (("bad", "Any bad rating"), ("none", "No bad rating")), "none",
      lambda e: "bad" if any(score < 0.5 for score, _ in e.ratings) else "none"),
     ("csat_bucket", "Account CSAT",
-     (("excellent", "CSAT 85% or more"), ("acceptable", "CSAT 70% to 85%"), ("action", "CSAT under 70%")),
+     (("excellent", "CSAT 85%+"), ("acceptable", "CSAT 70-85%"), ("action", "CSAT < 70%")),
      "excellent",
      lambda e: SATISFACTION_BANDS.of(100 * sum(p for _, p in e.ratings) / len(e.ratings)) if e.ratings else None),
     ("first_reply_sla", "First reply SLA",
-     (("missed", "Missed at least once"), ("met", "Always met")), "met",
+     (("missed", "Missed once+"), ("met", "Always met")), "met",
      lambda e: None if not e.sla else "met" if all(e.sla) else "missed"),
-    ("nps_group", "NPS group (latest answer)",
-     (("promoter", "Promoters (9-10)"), ("passive", "Passives (7-8)"), ("detractor", "Detractors (0-6)")),
+    ("nps_group", "NPS (latest)",
+     (("promoter", "Promoters"), ("passive", "Passives"), ("detractor", "Detractors")),
      "promoter",
      lambda e: None if e.nps is None else "promoter" if e.nps >= 9 else "passive" if e.nps >= 7 else "detractor"),
 )
@@ -217,15 +219,15 @@ def support_outcomes(
 
 def _exposure(a: AccountSupport, start: datetime, end: datetime, now: datetime, config: KpiConfig) -> _Exposure:
     churned = a.ended_at is not None and a.ended_at < end
-    horizon = a.ended_at if churned else end
-    tickets = tuple(t for t in a.tickets if a.started_at <= t.created_at < horizon)
-    ratings = tuple((score, positive) for t in tickets for rated, score, positive in t.ratings if rated < horizon)
-    answers = sorted((at, value) for t in tickets for at, value in t.nps if at < horizon)
-    settled_by = min(horizon, now)
+    tickets = tuple(t for t in a.tickets if a.started_at <= t.created_at < start)
+    ratings = tuple((score, positive) for t in tickets for rated, score, positive in t.ratings if rated < start)
+    answers = sorted((at, value) for t in tickets for at, value in t.nps if at < start)
+    settled_by = min(start, now)
     sla = tuple(met for t in tickets if (met := _reply_met(t, settled_by, config)) is not None)
     value = None
     if a.monthly_revenue is not None:
-        months = (horizon - a.started_at).total_seconds() / DAY / MONTH_DAYS
+        lived_until = a.ended_at if churned else end
+        months = (lived_until - a.started_at).total_seconds() / DAY / MONTH_DAYS
         value = a.monthly_revenue * months
     return _Exposure(a, churned, tickets, ratings, answers[-1][1] if answers else None, sla, value)
 
@@ -250,7 +252,7 @@ def _group(key: str, label: str, members: list[_Exposure], min_sample: int) -> G
     low = high = None
     if ltv_n >= 2:
         lows, highs = stats.t_interval(np.array([mean]), np.array([values.std(ddof=1)]), np.array([ltv_n]))
-        low, high = float(lows[0]), float(highs[0])
+        low, high = max(float(lows[0]), 0.0), float(highs[0])  # no account brings negative revenue
     return GroupOutcome(key, label, n, churned, churned / n * 100 if n else None,
                         interval[0] if interval else None, interval[1] if interval else None,
                         ltv_n, mean, low, high, n < min_sample)

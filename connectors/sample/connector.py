@@ -108,6 +108,12 @@ class SurveyAnswersStream(_TicketRangeStream):
     name: ClassVar[str] = "survey_answers"
 
 
+class AccountsStream(_SampleStream):
+    """One customer account per organisation (for the outcomes report)."""
+
+    name: ClassVar[str] = "accounts"
+
+
 _STREAMS: tuple[type[_SampleStream], ...] = (
-    TeamsStream, AgentsStream, MembershipsStream, TicketsStream, RatingsStream, SurveyAnswersStream,
+    TeamsStream, AgentsStream, MembershipsStream, TicketsStream, RatingsStream, SurveyAnswersStream, AccountsStream,
 )

@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 
 from connectors import registry
-from helpdesk_kpis.jobs.team_digests import build_digests, default_day
-from helpdesk_kpis.jobs.tables import report_table
-from helpdesk_kpis.settings.models import FileConfig
+from helpdesk_kpis.jobs.outcomes_report import outcomes_table, window_outcomes
 from helpdesk_kpis.jobs.slack_runs import show_digests
 from helpdesk_kpis.jobs.sync import run_sync
+from helpdesk_kpis.jobs.tables import report_table
+from helpdesk_kpis.jobs.team_digests import build_digests, default_day
+from helpdesk_kpis.settings.models import FileConfig
 from kpis.catalogue import HEADLINE
 from kpis.engine import KpiConfig, compute_report
 from kpis.errors import ConfigError
@@ -47,10 +48,16 @@ def run(*, out: Path, tickets: int, now: datetime, console: Console) -> None:
         report = compute_report(data, window, now=now, by=by)
         console.print()
         console.print(report_table(report, HEADLINE, title=f"Last 7 days, {by}: {report.window.label()} (UTC)"))
+    # Churn in the last half of the history by the support of the first half (the sample's accounts
+    # are its organisations).
+    half = window_for_period(f"{DEMO_DAYS // 2}d", now=now, zone=ZoneInfo("UTC"))
+    outcomes = window_outcomes(store, half, now=now, config=KpiConfig())
+    console.print()
+    console.print(outcomes_table(outcomes))
     _digests(store, out, now=now, console=console)
     console.print(
         f"\nExplore further: DATABASE_URL={url} helpdesk-kpis report --by agent "
-        "(or --format json, --period 30d, --team Billing)"
+        "(or --format json, --period 30d, --team Billing; --outcomes --period 21d)"
     )
 
 

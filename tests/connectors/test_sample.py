@@ -13,14 +13,24 @@ from connectors.base import STREAM_ORDER, SyncOptions
 from connectors.sample import SampleConnector, SampleSettings
 from kpis.errors import ConfigError
 from kpis.records import (
-    Agent, Membership, Rating, RatingScale, RatingState, SurveyAnswer, SurveyKind, Team, Ticket, TicketStatus,
+    Account,
+    Agent,
+    Membership,
+    Rating,
+    RatingScale,
+    RatingState,
+    SurveyAnswer,
+    SurveyKind,
+    Team,
+    Ticket,
+    TicketStatus,
 )
 from kpis.store import Store
 
 NOW = datetime(2026, 11, 8, 14, 30, 27, 123456, tzinfo=timezone.utc)
 ANCHOR = NOW.replace(microsecond=0)
 KINDS = {"teams": Team, "agents": Agent, "memberships": Membership, "tickets": Ticket, "ratings": Rating,
-         "survey_answers": SurveyAnswer}
+         "survey_answers": SurveyAnswer, "accounts": Account}
 
 
 def options(now: datetime = NOW) -> SyncOptions:
@@ -46,7 +56,7 @@ def test_registered_with_its_settings_and_bad_settings_name_the_key():
     assert registry.spec_for("sample").settings_model is SampleSettings
     connector = registry.build("sample", "demo", {"tickets": 500, "days": 7})
     assert isinstance(connector, SampleConnector) and connector.label == "sample:demo"
-    assert [s.name for s in connector.streams()] == list(STREAM_ORDER)
+    assert [s.name for s in connector.streams()] == [*STREAM_ORDER, "accounts"]
     with pytest.raises(ConfigError, match="tickts"):
         registry.build("sample", "demo", {"tickts": 5})
     with pytest.raises(ConfigError, match="at least teams"):
