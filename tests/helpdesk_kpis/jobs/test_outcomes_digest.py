@@ -24,8 +24,8 @@ def leads_digest_text(store: Store, day: date) -> str:
 
 
 @pytest.fixture
-def filled(sqlite_url) -> Store:
-    store = Store.open(sqlite_url)
+def filled(store_url) -> Store:
+    store = Store.open(store_url)
     outcome_desk.fill(store)
     return store
 
