@@ -13,21 +13,10 @@ from datetime import datetime, timezone
 import numpy as np
 
 from connectors.sample import texts
-from connectors.sample.accounts import sample_accounts
 from connectors.sample.columns import Block, TicketColumns
 from connectors.sample.settings import SampleSettings, to_whole_utc
 from kpis.records import (
-    Account,
-    Agent,
-    Membership,
-    Priority,
-    Rating,
-    RatingScale,
-    RatingState,
-    SurveyAnswer,
-    SurveyKind,
-    Team,
-    Ticket,
+    Agent, Membership, Priority, Rating, RatingScale, RatingState, SurveyAnswer, SurveyKind, Team, Ticket,
     TicketStatus,
 )
 
@@ -80,9 +69,6 @@ class SampleHelpdesk:
 
     def memberships(self) -> list[Membership]:
         return self.columns.directory.memberships(self.source, self.instance)
-
-    def accounts(self) -> list[Account]:
-        return sample_accounts(self.settings, self.anchor, self.source, self.instance)
 
     # -- by ticket index range -----------------------------------------------------------------
 

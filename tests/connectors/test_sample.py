@@ -13,24 +13,14 @@ from connectors.base import STREAM_ORDER, SyncOptions
 from connectors.sample import SampleConnector, SampleSettings
 from kpis.errors import ConfigError
 from kpis.records import (
-    Account,
-    Agent,
-    Membership,
-    Rating,
-    RatingScale,
-    RatingState,
-    SurveyAnswer,
-    SurveyKind,
-    Team,
-    Ticket,
-    TicketStatus,
+    Agent, Membership, Rating, RatingScale, RatingState, SurveyAnswer, SurveyKind, Team, Ticket, TicketStatus,
 )
 from kpis.store import Store
 
 NOW = datetime(2026, 11, 8, 14, 30, 27, 123456, tzinfo=timezone.utc)
 ANCHOR = NOW.replace(microsecond=0)
 KINDS = {"teams": Team, "agents": Agent, "memberships": Membership, "tickets": Ticket, "ratings": Rating,
-         "survey_answers": SurveyAnswer, "accounts": Account}
+         "survey_answers": SurveyAnswer}
 
 
 def options(now: datetime = NOW) -> SyncOptions:
