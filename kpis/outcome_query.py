@@ -26,17 +26,17 @@ _OWN = and_(_t.source == _a.source, _t.instance == _a.instance, _t.organization_
 _LIVE = ~_t.is_deleted & ~_t.is_merged & ~_t.is_spam
 
 
-def load_account_support(store: Store, end: datetime) -> tuple[list[AccountSupport], int]:
-    """Every account with its organisation's live tickets created before ``end`` (the window's
-    start, for the outcomes of a window: its support exposure), their ratings and NPS answers of
-    any date (the computation cuts them), and how many organisations on tickets have no account."""
+def load_account_support(store: Store, before: datetime) -> tuple[list[AccountSupport], int]:
+    """Every account with its organisation's live tickets created before ``before`` (a window's
+    start: the support its outcomes look at), their ratings and NPS answers of any date (the
+    computation cuts them), and how many organisations on tickets have no account."""
     with store.errors(), store.engine.connect() as connection:
         rows = connection.execute(select(accounts).order_by(_a.source, _a.instance, _a.id)).all()
         namespaces = {(row.source, row.instance) for row in connection.execute(
             select(_t.source, _t.instance).distinct())}
         organisations = {(row.source, row.instance, row.organization_id) for row in connection.execute(
             select(_t.source, _t.instance, _t.organization_id).where(_t.organization_id.is_not(None)).distinct())}
-        support = _tickets(connection, end)
+        support = _tickets(connection, before)
     owned = {(row.source, row.instance, row.id) for row in rows}
     out = [
         AccountSupport(
@@ -50,16 +50,16 @@ def load_account_support(store: Store, end: datetime) -> tuple[list[AccountSuppo
     return out, len(organisations - owned)
 
 
-def _tickets(connection: Connection, end: datetime) -> dict[tuple[str, str, str], list[SupportTicket]]:
+def _tickets(connection: Connection, before: datetime) -> dict[tuple[str, str, str], list[SupportTicket]]:
     key = (_t.source, _t.instance, _t.id)
     owned = select(*key, _t.organization_id, _t.created_at, _t.priority, _t.first_reply_minutes, _t.solved_at) \
-        .select_from(tickets.join(accounts, _OWN)).where(_LIVE, _t.created_at < end)
+        .select_from(tickets.join(accounts, _OWN)).where(_LIVE, _t.created_at < before)
     rated: dict[tuple, list] = defaultdict(list)
     for row in connection.execute(
         select(_r.source, _r.instance, _r.ticket_id, _r.rated_at, _r.score, _r.positive)
         .select_from(ratings.join(tickets, and_(_t.source == _r.source, _t.instance == _r.instance,
                                                 _t.id == _r.ticket_id)).join(accounts, _OWN))
-        .where(_r.state == RatingState.RECEIVED.value, _LIVE, _t.created_at < end)
+        .where(_r.state == RatingState.RECEIVED.value, _LIVE, _t.created_at < before)
     ):
         rated[(row.source, row.instance, row.ticket_id)].append((row.rated_at, float(row.score), bool(row.positive)))
     answered: dict[tuple, list] = defaultdict(list)
@@ -67,7 +67,7 @@ def _tickets(connection: Connection, end: datetime) -> dict[tuple[str, str, str]
         select(_s.source, _s.instance, _s.ticket_id, _s.answered_at, _s.value)
         .select_from(survey_answers.join(tickets, and_(_t.source == _s.source, _t.instance == _s.instance,
                                                        _t.id == _s.ticket_id)).join(accounts, _OWN))
-        .where(_s.kind == SurveyKind.NPS.value, _LIVE, _t.created_at < end)
+        .where(_s.kind == SurveyKind.NPS.value, _LIVE, _t.created_at < before)
     ):
         answered[(row.source, row.instance, row.ticket_id)].append((row.answered_at, float(row.value)))
     out: dict[tuple[str, str, str], list[SupportTicket]] = defaultdict(list)
