@@ -79,6 +79,10 @@ def test_a_bad_helpdesk_column_is_a_bad_row_and_skip_bad_rows_imports_the_rest(p
     configure(project, accounts="accounts.csv", skip_bad_rows=True)
     assert sync(capsys)[0] == 0
     assert len(list(store(project).iter_records(Account))) == 7
+    (project / "accounts.csv").write_text(ACCOUNTS_CSV.replace("o5,Five,2025-06-01,,", "o5,Five,2025-06-01,2026-11-02,"))
+    assert sync(capsys)[0] == 0  # a changed file is imported again: updated in place, nothing twice
+    accounts = {a.id: a for a in store(project).iter_records(Account)}
+    assert len(accounts) == 7 and accounts["o5"].ended_at is not None
 
 
 def test_outcomes_without_accounts_or_with_kpi_flags_say_so_in_one_line(project, capsys):  # noqa: F811
