@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from kpis.directory import scoped_id
 from kpis.outcomes import AccountSupport, SupportTicket
+from kpis.query import epoch_column
 from kpis.records import RatingState, SurveyKind
 from kpis.store import Store
 from kpis.store.schema import accounts, ratings, survey_answers, tickets
@@ -52,11 +53,13 @@ def load_account_support(store: Store, before: datetime) -> tuple[list[AccountSu
 
 def _tickets(connection: Connection, before: datetime) -> dict[tuple[str, str, str], list[SupportTicket]]:
     key = (_t.source, _t.instance, _t.id)
-    owned = select(*key, _t.organization_id, _t.created_at, _t.priority, _t.first_reply_minutes, _t.solved_at) \
+    # Times as epoch seconds: an account may have thousands of tickets, and no datetime is needed.
+    owned = select(*key, _t.organization_id, epoch_column(_t.created_at), _t.priority, _t.first_reply_minutes,
+                   epoch_column(_t.solved_at)) \
         .select_from(tickets.join(accounts, _OWN)).where(_LIVE, _t.created_at < before)
     rated: dict[tuple, list] = defaultdict(list)
     for row in connection.execute(
-        select(_r.source, _r.instance, _r.ticket_id, _r.rated_at, _r.score, _r.positive)
+        select(_r.source, _r.instance, _r.ticket_id, epoch_column(_r.rated_at), _r.score, _r.positive)
         .select_from(ratings.join(tickets, and_(_t.source == _r.source, _t.instance == _r.instance,
                                                 _t.id == _r.ticket_id)).join(accounts, _OWN))
         .where(_r.state == RatingState.RECEIVED.value, _LIVE, _t.created_at < before)
@@ -64,17 +67,16 @@ def _tickets(connection: Connection, before: datetime) -> dict[tuple[str, str, s
         rated[(row.source, row.instance, row.ticket_id)].append((row.rated_at, float(row.score), bool(row.positive)))
     answered: dict[tuple, list] = defaultdict(list)
     for row in connection.execute(
-        select(_s.source, _s.instance, _s.ticket_id, _s.answered_at, _s.value)
+        select(_s.source, _s.instance, _s.ticket_id, epoch_column(_s.answered_at), _s.value)
         .select_from(survey_answers.join(tickets, and_(_t.source == _s.source, _t.instance == _s.instance,
                                                        _t.id == _s.ticket_id)).join(accounts, _OWN))
         .where(_s.kind == SurveyKind.NPS.value, _LIVE, _t.created_at < before)
     ):
         answered[(row.source, row.instance, row.ticket_id)].append((row.answered_at, float(row.value)))
     out: dict[tuple[str, str, str], list[SupportTicket]] = defaultdict(list)
-    for row in connection.execute(owned.order_by(_t.created_at, _t.id)):
-        ticket = (row.source, row.instance, row.id)
-        out[(row.source, row.instance, row.organization_id)].append(SupportTicket(
-            created_at=row.created_at, priority=row.priority, first_reply_minutes=row.first_reply_minutes,
-            solved_at=row.solved_at, ratings=tuple(rated.get(ticket, ())), nps=tuple(answered.get(ticket, ())),
-        ))
+    for source, instance, ticket_id, organisation, created, priority, first_reply, solved in connection.execute(
+            owned.order_by(_t.created_at, _t.id)):
+        ticket = (source, instance, ticket_id)
+        out[(source, instance, organisation)].append(SupportTicket(
+            created, priority, first_reply, solved, tuple(rated.get(ticket, ())), tuple(answered.get(ticket, ()))))
     return out

@@ -36,14 +36,16 @@ from kpis.engine import KpiConfig
 
 @dataclass(frozen=True, slots=True)
 class SupportTicket:
-    created_at: datetime
+    """One ticket of an account's organisation; times are UTC epoch seconds (an account has many)."""
+
+    created: int
     priority: str | None = None
     first_reply_minutes: float | None = None
-    solved_at: datetime | None = None
-    #: Received ratings: (rated_at, score 0..1, positive).
-    ratings: tuple[tuple[datetime, float, bool], ...] = ()
-    #: NPS answers about the ticket: (answered_at, 0..10).
-    nps: tuple[tuple[datetime, float], ...] = ()
+    solved: int | None = None
+    #: Received ratings: (rated, score 0..1, positive).
+    ratings: tuple[tuple[int, float, bool], ...] = ()
+    #: NPS answers about the ticket: (answered, 0..10).
+    nps: tuple[tuple[int, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,10 +221,11 @@ def support_outcomes(
 
 def _exposure(a: AccountSupport, start: datetime, end: datetime, now: datetime, config: KpiConfig) -> _Exposure:
     churned = a.ended_at is not None and a.ended_at < end
-    tickets = tuple(t for t in a.tickets if a.started_at <= t.created_at < start)
-    ratings = tuple((score, positive) for t in tickets for rated, score, positive in t.ratings if rated < start)
-    answers = sorted((at, value) for t in tickets for at, value in t.nps if at < start)
-    settled_by = min(start, now)
+    began, cut = int(a.started_at.timestamp()), int(start.timestamp())
+    tickets = tuple(t for t in a.tickets if began <= t.created < cut)
+    ratings = tuple((score, positive) for t in tickets for rated, score, positive in t.ratings if rated < cut)
+    answers = sorted((at, value) for t in tickets for at, value in t.nps if at < cut)
+    settled_by = min(cut, int(now.timestamp()))
     sla = tuple(met for t in tickets if (met := _reply_met(t, settled_by, config)) is not None)
     value = None
     if a.monthly_revenue is not None:
@@ -232,15 +235,15 @@ def _exposure(a: AccountSupport, start: datetime, end: datetime, now: datetime, 
     return _Exposure(a, churned, tickets, ratings, answers[-1][1] if answers else None, sla, value)
 
 
-def _reply_met(t: SupportTicket, settled_by: datetime, config: KpiConfig) -> bool | None:
+def _reply_met(t: SupportTicket, settled_by: int, config: KpiConfig) -> bool | None:
     """Whether the first reply came within its priority's target; ``None`` while not settled, as in
     ``first_reply_sla_rate``: unreplied, unsolved tickets miss once the target has passed, tickets
     solved without a public reply are left out."""
     target = config.sla_minutes.get(t.priority or "", config.default_sla_minutes)
     if t.first_reply_minutes is not None:
         return t.first_reply_minutes <= target
-    overdue = (settled_by - t.created_at).total_seconds() >= target * 60
-    return False if t.solved_at is None and overdue else None
+    overdue = settled_by - t.created >= target * 60
+    return False if t.solved is None and overdue else None
 
 
 def _group(key: str, label: str, members: list[_Exposure], min_sample: int) -> GroupOutcome:

@@ -21,9 +21,14 @@ def at(month: int, day: int, hour: int = 0) -> datetime:
     return datetime(2026, month, day, hour, tzinfo=timezone.utc)
 
 
+def epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
 def ticket(created: datetime, *, frt: float | None = 30, solved: datetime | None = None, priority: str = "normal",
            ratings: tuple = (), nps: tuple = ()) -> SupportTicket:
-    return SupportTicket(created, priority, frt, solved, ratings, nps)
+    return SupportTicket(epoch(created), priority, frt, None if solved is None else epoch(solved),
+                         tuple((epoch(at), *rest) for at, *rest in ratings), tuple((epoch(at), v) for at, v in nps))
 
 
 GOOD, BAD = (1.0, True), (0.0, False)
