@@ -33,6 +33,8 @@ def load_account_support(store: Store, before: datetime) -> tuple[list[AccountSu
     computation cuts them), and how many organisations on tickets have no account."""
     with store.errors(), store.engine.connect() as connection:
         rows = connection.execute(select(accounts).order_by(_a.source, _a.instance, _a.id)).all()
+        if not rows:
+            return [], 0  # nothing to report on: no need to read the tickets
         namespaces = {(row.source, row.instance) for row in connection.execute(
             select(_t.source, _t.instance).distinct())}
         organisations = {(row.source, row.instance, row.organization_id) for row in connection.execute(
