@@ -10,12 +10,12 @@ import pytest
 
 from connectors.base import SyncOptions
 from connectors.sample import SampleConnector, SampleSettings
-from tests.kpis.builders import from_records
 from kpis.engine import compute_report
 from kpis.query import load_kpi_data
 from kpis.records import Account, Agent, Membership, Rating, SurveyAnswer, Team, Ticket
 from kpis.store import Store
 from kpis.windows import window_for_period
+from tests.kpis.builders import from_records
 
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=timezone.utc)
 
