@@ -188,7 +188,11 @@ def sync(
 @app.command()
 def report(
     ctx: typer.Context,
-    period: Annotated[str, typer.Option(metavar="PERIOD", help="today, yesterday, 7d, 30d, 90d, this-week, last-week, this-month, last-month or Nd.")] = "7d",
+    period: Annotated[
+        Optional[str],
+        typer.Option(metavar="PERIOD", help="today, yesterday, 7d, 30d, 90d, this-week, last-week, this-month, "
+                     "last-month or Nd (default 7d; --outcomes 90d)."),
+    ] = None,
     from_: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help="First day (inclusive): YYYY-MM-DD or a date word such as last-month.")] = None,
     to: Annotated[Optional[str], typer.Option(metavar="DATE", help="Last day (inclusive): YYYY-MM-DD or a date word such as yesterday.")] = None,
     by: Annotated[
@@ -205,9 +209,18 @@ def report(
         Optional[str], typer.Option(metavar="KEY", help="KPI whose change to explain by the --by groups (rate and mix effects).")
     ] = None,
     wide: Annotated[bool, typer.Option("--wide", help="Tables: every KPI on one line, however wide.")] = False,
+    outcomes: Annotated[
+        bool, typer.Option("--outcomes", help="Churn and lifetime value of accounts by the support they received.")
+    ] = False,
 ) -> None:
     """The KPIs of a window, with the previous window's values and the change (--themes: comment themes)."""
     ctx.obj.reads_only()
+    if outcomes:
+        if kpi or themes or low_only or explain is not None or team is not None:
+            raise ConfigError("--outcomes covers every account; leave out --kpi, --team, --themes and --explain")
+        _outcomes_report(ctx.obj, period=period, first=from_, last=to, fmt=fmt)
+        return
+    period = period or "7d"
     if themes or low_only:
         if kpi:
             raise ConfigError("--themes shows comment themes, not KPIs; leave out --kpi")
@@ -255,6 +268,20 @@ def _explain(app_ctx: AppContext, kpi: str, by: str, period: str, first: Optiona
         console.print(f"Nothing to explain: {result.nothing}.", markup=False, highlight=False)
     else:
         console.print(explanation_table(result))
+
+
+def _outcomes_report(app_ctx: AppContext, *, period: Optional[str], first: Optional[str], last: Optional[str],
+                     fmt: ReportFormat) -> None:
+    from helpdesk_kpis.jobs.outcomes_report import build_outcomes_report, empty_line, outcomes_table
+
+    if fmt is ReportFormat.csv:
+        raise ConfigError("--outcomes prints a table or JSON; use --format table or --format json")
+    result = build_outcomes_report(app_ctx, period=period, first=first, last=last, now=_now())
+    if fmt is ReportFormat.json:
+        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
+        return
+    line = empty_line(result)
+    console.print(line if line is not None else outcomes_table(result), markup=False, highlight=False)
 
 
 def _themes_report(app_ctx: AppContext, *, themes: bool, low_only: bool, period: str, first: str | None,

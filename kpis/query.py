@@ -177,7 +177,7 @@ def _accounts(connection: Connection) -> AccountColumns:
     # Every account: churn needs who was a customer at a window's start, however long ago they joined.
     c = accounts.c
     rows = connection.execute(
-        select(_epoch_column(c.started_at), _epoch_column(c.ended_at), c.monthly_revenue)
+        select(epoch_column(c.started_at), epoch_column(c.ended_at), c.monthly_revenue)
     ).all()
     return AccountColumns(
         started=np.array([row[0] for row in rows], dtype=np.int64),
@@ -189,7 +189,7 @@ def _accounts(connection: Connection) -> AccountColumns:
 def _spend(connection: Connection, start: int, end: int) -> SpendColumns:
     c = retention_spend.c
     rows = connection.execute(
-        select(_epoch_column(c.spent_at), c.amount).where(c.spent_at >= start, c.spent_at < end)
+        select(epoch_column(c.spent_at), c.amount).where(c.spent_at >= start, c.spent_at < end)
     ).all()
     return SpendColumns(
         spent=np.array([row[0] for row in rows], dtype=np.int64),
@@ -197,6 +197,6 @@ def _spend(connection: Connection, start: int, end: int) -> SpendColumns:
     )
 
 
-def _epoch_column(column):  # noqa: ANN001, ANN202
+def epoch_column(column):  # noqa: ANN001, ANN202
     # Timestamps come back as raw epoch seconds: no datetime per row.
     return type_coerce(column, BigInteger).label(column.name)

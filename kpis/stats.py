@@ -46,6 +46,20 @@ def wilson_bounds(k: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]
             np.where(empty, np.nan, np.minimum(1.0, centre + half) * 100))
 
 
+def newcombe_difference(k1: float, n1: int, k0: float, n0: int) -> tuple[float, float] | None:
+    """95% interval of p1 - p0, two proportions of independent samples (k1 of n1, k0 of n0), in
+    percentage points: Newcombe's hybrid score interval (method 10, Statistics in Medicine 1998),
+    built from each proportion's Wilson interval; ``None`` when either sample is empty."""
+    one, zero = wilson(k1, n1), wilson(k0, n0)
+    if one is None or zero is None:
+        return None
+    p1, p0 = k1 / n1 * 100, k0 / n0 * 100
+    (l1, u1), (l0, u0) = one, zero
+    difference = p1 - p0
+    return (difference - math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2),
+            difference + math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2))
+
+
 def t_interval(mean: np.ndarray, sd: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Student t 95% interval of a mean, mean ± t(0.975, n - 1) · sd / √n; NaN where n < 2
     (one value says nothing about the spread)."""

@@ -118,7 +118,12 @@ def survey_records(row: dict[str, Any], instance: str, line: int) -> list[Rating
 
 
 def account_records(row: dict[str, Any], instance: str, line: int) -> list[Account]:
-    """A row of an accounts file: id, name, started_at, ended_at (empty while a customer), monthly_revenue."""
+    """A row of an accounts file: id, name, started_at, ended_at (empty while a customer), monthly_revenue.
+
+    With a ``helpdesk`` column (``zendesk:acme``) the account is that helpdesk's organisation whose
+    id is ``id`` (Zendesk organization, Freshdesk company, Intercom company) and lives in its
+    namespace, as a survey answer does: its tickets are the ones naming that organisation."""
+    source, namespace = _namespace(row, instance)
     started = _moment(row, "started_at", required=True)
     ended = _moment(row, "ended_at")
     if ended is not None and ended < started:
@@ -126,7 +131,7 @@ def account_records(row: dict[str, Any], instance: str, line: int) -> list[Accou
     revenue = _number(row, "monthly_revenue")
     if revenue is not None and revenue < 0:
         raise ValueError("monthly_revenue is negative")
-    return [Account(SOURCE, instance, _text(row, "id", required=True), started, ended, _text(row, "name"), revenue)]
+    return [Account(source, namespace, _text(row, "id", required=True), started, ended, _text(row, "name"), revenue)]
 
 
 def spend_records(row: dict[str, Any], instance: str, line: int) -> list[RetentionSpend]:

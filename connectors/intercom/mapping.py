@@ -108,6 +108,9 @@ def ticket_record(conversation: Mapping[str, Any], *, instance: str, link: Calla
         channel=(conversation.get("source") or {}).get("type"),
         priority=Priority.HIGH if conversation.get("priority") == "priority" else None,
         requester_id=optional_id(contacts[0].get("id")) if contacts else None,
+        # The conversation's company (Intercom's id) from API 2.15 on; 2.14 names none, only contacts:
+        # https://github.com/intercom/Intercom-OpenAPI/blob/main/descriptions/2.15/api.intercom.io.yaml
+        organization_id=optional_id((conversation.get("company") or {}).get("id")),
         tags=tags,
         subject=conversation.get("title") or (conversation.get("source") or {}).get("subject") or None,
         url=link(conversation["id"]),

@@ -16,7 +16,8 @@ import numpy as np
 
 from connectors.sample.directory import Directory, build_directory
 from connectors.sample.settings import SampleSettings
-from connectors.sample.timeline import DAY, HOUR, MINUTE, ArrivalCurve, after, business_seconds as bsec
+from connectors.sample.timeline import DAY, HOUR, MINUTE, ArrivalCurve, after
+from connectors.sample.timeline import business_seconds as bsec
 from connectors.sample.timeline import from_business_seconds as bcal
 
 CHUNK = 1000
@@ -32,6 +33,22 @@ PRIORITY_RESOLVE = np.array([1.3, 1.0, 0.7, 0.45])
 OFFER_SHARE, RESPONSE_SHARE = 0.30, 0.60
 #: A finite far future for events that never happen (infinities would turn into NaN in arithmetic).
 NEVER = 1e15
+
+
+def customer_count(settings: SampleSettings) -> int:
+    return max(200, settings.tickets // 3)
+
+
+def organisation_count(settings: SampleSettings) -> int:
+    """Customers belong to the organisations 1 .. N (every fifth customer to none)."""
+    return max(20, customer_count(settings) // 10)
+
+
+def named_organisations(settings: SampleSettings) -> list[int]:
+    """The organisations tickets can name: ``requester % N + 1`` of requesters not divisible by 5,
+    which leaves out every fifth organisation when N itself is divisible by 5."""
+    n = organisation_count(settings)
+    return [k for k in range(1, n + 1) if n % 5 or (k - 1) % 5]
 
 
 @dataclass(frozen=True)
@@ -131,9 +148,9 @@ class TicketColumns:
         rating_agent = np.where(~unassigned & (u_reassign < 0.07) & (n_agents > 1), prior, assignee)
         priority = np.searchsorted(PRIORITY_CDF, u_priority, side="right").clip(0, 3)
         channel = np.searchsorted(CHANNEL_CDF, u_channel, side="right").clip(0, 4)
-        customers = max(200, s.tickets // 3)
+        customers = customer_count(s)
         requester = np.floor(customers * u_requester**1.6).astype(int) + 1  # a few customers write a lot
-        organization = np.where(requester % 5 == 0, -1, requester % max(20, customers // 10) + 1)
+        organization = np.where(requester % 5 == 0, -1, requester % organisation_count(s) + 1)
 
         # The planned lifecycle, in business time where agents do the work.
         replies = np.where(u_touch < 0.55, 1, 2 + np.floor(np.log1p(-(u_touch - 0.55) / 0.45) / np.log(0.55)))

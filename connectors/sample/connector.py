@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from connectors.base import Connector, Page, Stream, SyncOptions
+from connectors.sample.accounts import sample_accounts
 from connectors.sample.generator import SampleHelpdesk
 from connectors.sample.settings import SampleSettings, to_whole_utc
 from kpis.records import Record
@@ -108,6 +109,15 @@ class SurveyAnswersStream(_TicketRangeStream):
     name: ClassVar[str] = "survey_answers"
 
 
+class AccountsStream(_SampleStream):
+    """One customer account per organisation (for the outcomes report)."""
+
+    name: ClassVar[str] = "accounts"
+
+    def records(self, helpdesk: SampleHelpdesk, page: int) -> list[Record]:
+        return list(sample_accounts(helpdesk.settings, helpdesk.anchor, helpdesk.source, helpdesk.instance))
+
+
 _STREAMS: tuple[type[_SampleStream], ...] = (
-    TeamsStream, AgentsStream, MembershipsStream, TicketsStream, RatingsStream, SurveyAnswersStream,
+    TeamsStream, AgentsStream, MembershipsStream, TicketsStream, RatingsStream, SurveyAnswersStream, AccountsStream,
 )

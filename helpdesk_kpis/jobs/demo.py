@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 
 from connectors import registry
+from helpdesk_kpis.jobs.outcomes_report import outcomes_table, window_outcomes
 from helpdesk_kpis.jobs.slack_runs import show_digests
 from helpdesk_kpis.jobs.sync import run_sync
 from helpdesk_kpis.jobs.tables import report_tables
@@ -49,10 +50,16 @@ def run(*, out: Path, tickets: int, now: datetime, console: Console) -> None:
         for table in report_tables(report, HEADLINE, console.width,
                                    title=f"Last 7 days, {by}: {report.window.label()} (UTC)"):
             console.print(table)
+    # Churn in the last half of the history by the support of the first half (the sample's accounts
+    # are its organisations).
+    half = window_for_period(f"{DEMO_DAYS // 2}d", now=now, zone=ZoneInfo("UTC"))
+    outcomes = window_outcomes(store, half, now=now, config=KpiConfig())
+    console.print()
+    console.print(outcomes_table(outcomes))
     _digests(store, out, now=now, console=console)
     console.print(
         f"\nExplore further: DATABASE_URL={url} helpdesk-kpis report --by agent "
-        "(or --format json, --period 30d, --team Billing)"
+        "(or --format json, --period 30d, --team Billing; --outcomes --period 21d)"
     )
 
 

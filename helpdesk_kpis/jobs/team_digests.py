@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 
 from helpdesk_kpis.jobs.digest_comments import DigestComments
 from helpdesk_kpis.jobs.digest_drivers import driver_lines, thread_breakdowns
+from helpdesk_kpis.jobs.outcomes_report import window_outcomes
 from helpdesk_kpis.jobs.rules import rule_reports, rule_windows
-from helpdesk_kpis.settings.models import FileConfig
 from helpdesk_kpis.jobs.teams import ReportingTeams, reading_team, reporting_teams
+from helpdesk_kpis.settings.models import FileConfig
 from kpis.directory import is_named
 from kpis.engine import KpiConfig, compute_report
 from kpis.errors import ConfigError
@@ -29,6 +30,7 @@ from notifiers.alert_rules import AlertRule, current_breaches, read
 from notifiers.chart import Chart, Panel, trend_chart
 from notifiers.delivery import DigestPost
 from notifiers.digest import Digest, breakdown_message, digest_message
+from notifiers.digest_outcomes import outcomes_line
 
 CHART_DAYS = 14
 CHART_KEYS = ("csat", "first_reply_time_median")
@@ -135,6 +137,7 @@ def build_digests(
             breaches = current_breaches([r for r in readings if reading_team(r) == target.team])
         source = teams.data if target.team is None else teams.team_data
         digest = Digest(
+            outcomes=monthly_outcomes(store, day, zone, now=now, config=kpi_config) if target.team is None else None,
             title=target.title, scope=target.scope, day=day, report=report, row=row, keys=target.keys,
             breaches=breaches, breakdown=breakdown, breakdown_noun=noun, low_rated_limit=config.digest.low_rated,
             min_sample=kpi_config.min_sample, team=target.team,
@@ -147,6 +150,17 @@ def build_digests(
                           breakdown=breakdown_message(digest), chart=chart, label=f"{target.title} digest for {day}")
         built.append(BuiltDigest(target, digest, post))
     return built
+
+
+def monthly_outcomes(store: Store, day: date, zone: ZoneInfo, *, now: datetime, config: KpiConfig) -> str | None:
+    """The "Outcomes" line of the leads' digest dated the last day of a month (the first digest
+    posted in the next): churn in that calendar month by the bad ratings before it. ``None`` on
+    other days, and when no account with support was a customer at the month's start."""
+    if (day + timedelta(days=1)).day != 1:
+        return None
+    month = Window(day.replace(day=1), day + timedelta(days=1), zone)
+    outcomes = window_outcomes(store, month, now=now, config=config).outcomes
+    return outcomes_line(outcomes, day.strftime("%B %Y"))
 
 
 def _chart(target: DigestTarget, row_id: str, daily: dict[str, DailyReports], day: date) -> Chart:

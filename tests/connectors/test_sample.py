@@ -46,7 +46,7 @@ def test_registered_with_its_settings_and_bad_settings_name_the_key():
     assert registry.spec_for("sample").settings_model is SampleSettings
     connector = registry.build("sample", "demo", {"tickets": 500, "days": 7})
     assert isinstance(connector, SampleConnector) and connector.label == "sample:demo"
-    assert [s.name for s in connector.streams()] == list(STREAM_ORDER)
+    assert [s.name for s in connector.streams()] == [*STREAM_ORDER, "accounts"]
     with pytest.raises(ConfigError, match="tickts"):
         registry.build("sample", "demo", {"tickts": 5})
     with pytest.raises(ConfigError, match="at least teams"):
