@@ -308,18 +308,19 @@ def test_classic_survey_ratings_answer_1_2_3_and_are_read_as_happy_neutral_unhap
 def test_custom_surveys_on_two_and_five_points_score_on_their_own_scale(fake, account, clock):
     five, two = account.add_survey(FIVE_POINT), account.add_survey(TWO_POINT)
     tid = account.add_ticket(created=at(0), agent=None, group=None, status=4, resolved=at(30))
-    codes = {account.rate(tid, code, survey=five, at=at(60)): code for code in (102, -102, 100)}
-    codes.update({account.rate(tid, code, survey=two, at=at(61)): code for code in (103, -103)})
+    on_five = {str(account.rate(tid, code, survey=five, at=at(60))): code for code in (102, -102, 100)}
+    on_two = {str(account.rate(tid, code, survey=two, at=at(61))): code for code in (103, -103)}
     ratings = ratings_by_id(fake, account, clock)
-    got = {codes[int(k)]: (r.scale, r.positive, r.score) for k, r in ratings.items() if r.scale is not RatingScale.FRESHDESK_2}
     # Five points -103, -102, 100, 102, 103 spread 0, 1/4, 2/4, 3/4, 1 (not 5/6 and 1/6 as on seven).
-    assert got == {
+    assert {on_five[k]: (ratings[k].scale, ratings[k].positive, ratings[k].score) for k in on_five} == {
         102: (RatingScale.FRESHDESK_5, True, 0.75),
         -102: (RatingScale.FRESHDESK_5, False, 0.25),
         100: (RatingScale.FRESHDESK_5, False, 0.5),
     }
-    two_point = sorted((r.score, r.positive) for r in ratings.values() if r.scale is RatingScale.FRESHDESK_2)
-    assert two_point == [(0.0, False), (1.0, True)]
+    assert {on_two[k]: (ratings[k].scale, ratings[k].positive, ratings[k].score) for k in on_two} == {
+        103: (RatingScale.FRESHDESK_2, True, 1.0),
+        -103: (RatingScale.FRESHDESK_2, False, 0.0),
+    }
 
 
 def test_feedback_sent_days_after_the_click_reaches_the_next_sync(fake, account, clock):
