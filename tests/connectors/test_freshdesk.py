@@ -305,6 +305,15 @@ def test_classic_survey_ratings_answer_1_2_3_and_are_read_as_happy_neutral_unhap
     }
 
 
+def test_a_survey_no_longer_listed_is_read_as_classic_for_1_2_3_and_on_seven_points_otherwise(fake, account, clock):
+    tid = account.add_ticket(created=at(0), agent=None, group=None, status=4, resolved=at(30))
+    gone = 999  # a survey the account deleted: GET /surveys no longer lists it
+    neutral, happy = account.rate(tid, 2, survey=gone, at=at(60)), account.rate(tid, 102, survey=gone, at=at(61))
+    ratings = ratings_by_id(fake, account, clock)
+    assert (ratings[str(neutral)].scale, ratings[str(neutral)].score) == (RatingScale.FRESHDESK_CLASSIC, 0.5)
+    assert (ratings[str(happy)].scale, ratings[str(happy)].score) == (RatingScale.FRESHDESK_7, pytest.approx(5 / 6))
+
+
 def test_custom_surveys_on_two_and_five_points_score_on_their_own_scale(fake, account, clock):
     five, two = account.add_survey(FIVE_POINT), account.add_survey(TWO_POINT)
     tid = account.add_ticket(created=at(0), agent=None, group=None, status=4, resolved=at(30))
