@@ -191,7 +191,7 @@ class FreshdeskAccount:
 
 def populate(account: FreshdeskAccount, *, tickets: int = 60, seed: int = 8, days: int = 20) -> None:
     """Two groups ("Billing", "Technical"), four agents, ``tickets`` tickets over ``days`` days and
-    ratings on both survey scales."""
+    ratings on three custom surveys (7, 5 and 3 points)."""
     rng = random.Random(seed)
     billing, technical = account.add_group("Billing"), account.add_group("Technical")
     agents = [
@@ -200,7 +200,7 @@ def populate(account: FreshdeskAccount, *, tickets: int = 60, seed: int = 8, day
         account.add_agent("Cleo Chu", [technical]),
         account.add_agent("Dev Das", [billing, technical]),
     ]
-    seven, three = account.add_survey(SEVEN_POINT), account.add_survey(THREE_POINT)
+    surveys = {account.add_survey(points): points for points in (SEVEN_POINT, FIVE_POINT, THREE_POINT)}
     now = account.clock.epoch()
     for i in range(tickets):
         created = now - rng.uniform(0.2, days) * 86400
@@ -224,6 +224,6 @@ def populate(account: FreshdeskAccount, *, tickets: int = 60, seed: int = 8, day
             subject=f"Question {i}",
         )
         if resolved is not None and i % 3 == 0:
-            survey = seven if i % 2 else three
-            code = rng.choice(SEVEN_POINT if survey == seven else THREE_POINT)
+            survey = list(surveys)[i % len(surveys)]
+            code = rng.choice(surveys[survey])
             account.rate(tid, code, survey=survey, feedback="thanks" if code > 100 else None, at=resolved + 60)
