@@ -17,7 +17,7 @@ API = "/api/v2"
 #: 429 carries Retry-After. Accounts still on the older hourly limits (Blossom, Garden: 3,000 an
 #: hour; Estate, Forest: 5,000) are asked to wait up to an hour.
 # https://developers.freshdesk.com/api/#ratelimit
-# https://support.freshdesk.com/support/solutions/articles/225439-what-are-the-rate-limits-for-the-api-calls-to-freshdesk
+# https://support.freshdesk.com/support/solutions/articles/225439 ("What are the rate limits for the API calls")
 RATE_LIMITS = RateLimitHeaders(
     remaining=("x-ratelimit-remaining",),
     beyond_window=(

@@ -27,8 +27,10 @@ _STATUS = {
 _PRIORITY = {1: Priority.LOW, 2: Priority.NORMAL, 3: Priority.HIGH, 4: Priority.URGENT}
 #: Ticket sources. https://developers.freshdesk.com/api/#tickets
 _CHANNEL = {1: "email", 2: "portal", 3: "phone", 7: "chat", 9: "feedback_widget", 10: "outbound_email"}
-#: An agent's outbound email starts the ticket: Freshdesk starts its first-response clock at the
-#: customer's answer, which ``stats`` does not give (``requester_responded_at`` is the latest).
+#: An agent's outbound email starts the ticket, created Closed by default; it becomes a normal
+#: ticket when the customer answers, and that answer, not the creation, starts the first-response
+#: clock, which ``stats`` does not give (``requester_responded_at`` is the latest answer).
+# https://support.natero.com/en/support/solutions/articles/50000007997 ("outbound ticket and a normal ticket")
 OUTBOUND_EMAIL = 10
 #: The classic survey's answers (1 Happy, 2 Neutral, 3 Unhappy); it lists no questions.
 CLASSIC_CODES = frozenset({1, 2, 3})
@@ -49,7 +51,11 @@ def ticket_record(ticket: Mapping[str, Any], *, instance: str, link: Callable[[A
     solved = status in (TicketStatus.SOLVED, TicketStatus.CLOSED)
     solved_at = (utc_from_iso(stats.get("resolved_at")) or utc_from_iso(stats.get("closed_at"))) if solved else None
     reopened_at = utc_from_iso(stats.get("reopened_at"))
-    full = minutes_between(created_at, solved_at)
+    outbound = ticket.get("source") == OUTBOUND_EMAIL
+    first_responded = utc_from_iso(stats.get("first_responded_at"))
+    # An outbound email nobody answered is created closed: its "resolution" is the agent's own
+    # message, not a customer's problem solved.
+    full = None if outbound and not stats.get("requester_responded_at") else minutes_between(created_at, solved_at)
     return Ticket(
         source=SOURCE,
         instance=instance,
@@ -70,11 +76,7 @@ def ticket_record(ticket: Mapping[str, Any], *, instance: str, link: Callable[[A
         url=link(ticket["id"]),
         is_deleted=deleted,
         is_spam=bool(ticket.get("spam")),
-        first_reply_minutes=(
-            None
-            if ticket.get("source") == OUTBOUND_EMAIL
-            else minutes_between(created_at, utc_from_iso(stats.get("first_responded_at")))
-        ),
+        first_reply_minutes=None if outbound else minutes_between(created_at, first_responded),
         first_resolution_minutes=full if reopened_at is None else None,
         full_resolution_minutes=full,
         reopens=0 if reopened_at is None else 1,

@@ -397,9 +397,21 @@ def test_outbound_tickets_have_no_first_reply_time(fake, account, clock):
     # with the customer's answer, which the stats do not give.
     outbound = account.add_ticket(created=at(0), agent=None, group=None, first_reply=at(1), source=10)
     inbound = account.add_ticket(created=at(0), agent=None, group=None, first_reply=at(30))
+    # Created closed and never answered: no resolution time either. Answered, then resolved: kept.
+    unanswered = account.add_ticket(created=at(0), agent=None, group=None, status=5, resolved=at(0), source=10)
+    answered = account.add_ticket(created=at(0), agent=None, group=None, status=4, resolved=at(90), source=10)
+    account.tickets[answered]["stats"]["requester_responded_at"] = iso(at(60))
     tickets = {t.id: t for t in pull(connector(fake, account, clock), clock, "tickets")}
     assert (tickets[str(outbound)].channel, tickets[str(outbound)].first_reply_minutes) == ("outbound_email", None)
     assert tickets[str(inbound)].first_reply_minutes == 30
+    t = tickets[str(unanswered)]
+    assert (t.status, t.first_reply_minutes, t.full_resolution_minutes, t.first_resolution_minutes) == (
+        TicketStatus.CLOSED,
+        None,
+        None,
+        None,
+    )
+    assert tickets[str(answered)].full_resolution_minutes == 90
 
 
 def test_a_change_the_list_shows_late_is_read_by_the_next_sync(fake, account, clock):
