@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.kpis.builders import from_records
 from kpis.engine import KpiConfig, compute_report
 from kpis.records import (
     Agent,
@@ -23,6 +22,7 @@ from kpis.records import (
 )
 from kpis.scales import normalize
 from kpis.windows import Window, window_between
+from tests.kpis.builders import from_records
 
 UTC = ZoneInfo("UTC")
 # W = [Nov 8, Nov 15); previous = [Nov 1, Nov 8); "now" is later, on Nov 20.
