@@ -58,7 +58,10 @@ class RatingScale(str, enum.Enum):
 
     GOOD_BAD = "good_bad"  # Zendesk legacy CSAT: good / bad
     ONE_TO_FIVE = "1-5"  # Zendesk new CSAT, Intercom
+    FRESHDESK_CLASSIC = "freshdesk_c3"  # Freshdesk classic survey: 1 happy / 2 neutral / 3 unhappy
+    FRESHDESK_2 = "freshdesk_2"  # Freshdesk 2-point codes: 103 / -103
     FRESHDESK_3 = "freshdesk_3"  # Freshdesk 3-point codes: 103 / 100 / -103
+    FRESHDESK_5 = "freshdesk_5"  # Freshdesk 5-point codes: 103, 102, 100, -102, -103
     FRESHDESK_7 = "freshdesk_7"  # Freshdesk 7-point codes: 103 .. 101, 100, -101 .. -103
     HELPSCOUT_3 = "helpscout_3"  # great / okay / not good
 

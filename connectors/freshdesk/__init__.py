@@ -22,7 +22,7 @@ def _default_instance(variables: dict[str, str]) -> str | None:
 SPEC = register(
     ConnectorSpec(
         source="freshdesk",
-        summary="Freshdesk: tickets with their stats, satisfaction ratings (3- and 7-point), agents and groups",
+        summary="Freshdesk: tickets with stats, satisfaction ratings (classic and custom surveys), agents and groups",
         settings_model=FreshdeskSettings,
         connector="connectors.freshdesk.connector:FreshdeskConnector",
         env_prefix="FRESHDESK",

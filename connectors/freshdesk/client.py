@@ -3,17 +3,54 @@ Freshdesk's rate-limit headers, the API's URLs, and refusals that name the varia
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from connectors.freshdesk.settings import FreshdeskSettings
-from connectors.http import ApiSession, Clock, RateLimitHeaders, api_session
+from connectors.http import ApiSession, Clock, RateLimitHeaders, RouteLimit, api_session
 from connectors.http.auth import ApiKeyAuth
 from connectors.http.refusals import RefusalTexts
 
 API = "/api/v2"
-#: Per-minute limits by plan, announced on every response; a 429 carries Retry-After.
+#: Per-minute limits by plan, announced on every response (X-RateLimit-Total / -Remaining); a
+#: 429 carries Retry-After. Accounts still on the older hourly limits (Blossom, Garden: 3,000 an
+#: hour; Estate, Forest: 5,000) are asked to wait up to an hour.
 # https://developers.freshdesk.com/api/#ratelimit
-RATE_LIMITS = RateLimitHeaders(remaining=("x-ratelimit-remaining",))
+# https://support.freshdesk.com/support/solutions/articles/225439 ("What are the rate limits for the API calls")
+RATE_LIMITS = RateLimitHeaders(
+    remaining=("x-ratelimit-remaining",),
+    beyond_window=(
+        "this Freshdesk account's plan counts API calls per hour (3,000 or 5,000 an hour on the older plans), "
+        "not per minute; raise wait_budget_seconds to wait it out, or ask Freshdesk support to move the account "
+        "to per-minute limits"
+    ),
+)
+#: The ticket list's own limit a minute, by the plan's announced total: Growth 200 -> 20, Pro
+#: 400 -> 100, Enterprise 700 -> 200 (same article). Below Growth's total (a trial's 50) the
+#: Growth figure; a higher bought total keeps Enterprise's.
+TICKET_LIST_BY_TOTAL = ((700, 200), (400, 100), (0, 20))
+TICKET_LIST_PATH = f"{API}/tickets"
+
+
+def ticket_list_limit(per_minute: int | None) -> RouteLimit:
+    """The ticket list's pacing: ``per_minute`` when configured, else the plan's as each answer's
+    ``X-RateLimit-Total`` announces it (20 a minute, Growth's, until the first answer)."""
+
+    def from_total(headers: Mapping[str, str]) -> int | None:
+        try:
+            total = int(headers.get("X-RateLimit-Total", ""))
+        except ValueError:
+            return None
+        return next(limit for floor, limit in TICKET_LIST_BY_TOTAL if total >= floor)
+
+    return RouteLimit(
+        "ticket list",
+        lambda url: urlsplit(url).path.endswith(TICKET_LIST_PATH),
+        per_minute or TICKET_LIST_BY_TOTAL[-1][1],
+        from_headers=None if per_minute else from_total,
+    )
+
 # https://developers.freshdesk.com/api/#authentication and #error (401 / 403)
 REFUSALS = RefusalTexts(
     unauthorized=(
@@ -42,6 +79,7 @@ class FreshdeskClient:
         self.session: ApiSession = api_session(
             service=f"Freshdesk {instance}",
             clock=clock,
+            limits=(ticket_list_limit(settings.ticket_list_per_minute),),
             rate_limits=RATE_LIMITS,
             wait_budget_seconds=settings.wait_budget_seconds,
             refusal=REFUSALS.bind(who=f"Freshdesk {instance}", key=settings.variable("API_KEY")),

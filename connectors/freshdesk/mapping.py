@@ -13,7 +13,7 @@ from typing import Any
 
 from connectors.items import minutes_between, optional_id, utc_from_iso
 from kpis.records import Agent, Membership, Priority, Rating, RatingScale, RatingState, Team, Ticket, TicketStatus
-from kpis.scales import normalize
+from kpis.scales import FRESHDESK_BY_POINTS, freshdesk_codes, normalize
 
 SOURCE = "freshdesk"
 
@@ -25,9 +25,15 @@ _STATUS = {
     5: ("closed", TicketStatus.CLOSED),
 }
 _PRIORITY = {1: Priority.LOW, 2: Priority.NORMAL, 3: Priority.HIGH, 4: Priority.URGENT}
+#: Ticket sources. https://developers.freshdesk.com/api/#tickets
 _CHANNEL = {1: "email", 2: "portal", 3: "phone", 7: "chat", 9: "feedback_widget", 10: "outbound_email"}
-#: The classic 3-point survey's codes; any other code means the 7-point scale.
-THREE_POINT = {-103, 100, 103}
+#: An agent's outbound email starts the ticket, created Closed by default; it becomes a normal
+#: ticket when the customer answers, and that answer, not the creation, starts the first-response
+#: clock, which ``stats`` does not give (``requester_responded_at`` is the latest answer).
+# https://support.natero.com/en/support/solutions/articles/50000007997 ("outbound ticket and a normal ticket")
+OUTBOUND_EMAIL = 10
+#: The classic survey's answers (1 Happy, 2 Neutral, 3 Unhappy); it lists no questions.
+CLASSIC_CODES = frozenset({1, 2, 3})
 
 
 def ticket_record(ticket: Mapping[str, Any], *, instance: str, link: Callable[[Any], str]) -> Ticket:
@@ -45,7 +51,11 @@ def ticket_record(ticket: Mapping[str, Any], *, instance: str, link: Callable[[A
     solved = status in (TicketStatus.SOLVED, TicketStatus.CLOSED)
     solved_at = (utc_from_iso(stats.get("resolved_at")) or utc_from_iso(stats.get("closed_at"))) if solved else None
     reopened_at = utc_from_iso(stats.get("reopened_at"))
-    full = minutes_between(created_at, solved_at)
+    outbound = ticket.get("source") == OUTBOUND_EMAIL
+    first_responded = utc_from_iso(stats.get("first_responded_at"))
+    # An outbound email nobody answered is created closed: its "resolution" is the agent's own
+    # message, not a customer's problem solved.
+    full = None if outbound and not stats.get("requester_responded_at") else minutes_between(created_at, solved_at)
     return Ticket(
         source=SOURCE,
         instance=instance,
@@ -66,7 +76,7 @@ def ticket_record(ticket: Mapping[str, Any], *, instance: str, link: Callable[[A
         url=link(ticket["id"]),
         is_deleted=deleted,
         is_spam=bool(ticket.get("spam")),
-        first_reply_minutes=minutes_between(created_at, utc_from_iso(stats.get("first_responded_at"))),
+        first_reply_minutes=None if outbound else minutes_between(created_at, first_responded),
         first_resolution_minutes=full if reopened_at is None else None,
         full_resolution_minutes=full,
         reopens=0 if reopened_at is None else 1,
@@ -74,30 +84,40 @@ def ticket_record(ticket: Mapping[str, Any], *, instance: str, link: Callable[[A
 
 
 def survey_scales(surveys: Any) -> dict[str, RatingScale]:
-    """Each survey's scale, from the ratings its default question accepts (``GET /surveys``)."""
+    """Each survey's scale (``GET /surveys``): the codes its default question accepts make a
+    custom survey on 2, 3, 5 or 7 points; a survey listing no questions is the classic one.
+    A custom survey whose codes match no known scale is left out (read as 7-point)."""
     scales: dict[str, RatingScale] = {}
     for survey in surveys if isinstance(surveys, list) else ():
         questions = survey.get("questions") or []
+        if not questions:
+            scales[str(survey.get("id"))] = RatingScale.FRESHDESK_CLASSIC
+            continue
         default = next((q for q in questions if q.get("default") or q.get("id") == "default_question"), None)
         accepted = {int(r) for r in (default or {}).get("accepted_ratings") or ()}
-        if accepted:
-            scales[str(survey.get("id"))] = (
-                RatingScale.FRESHDESK_3 if accepted <= THREE_POINT else RatingScale.FRESHDESK_7
-            )
+        scale = FRESHDESK_BY_POINTS.get(len(accepted))
+        if scale is not None and accepted == freshdesk_codes(scale):
+            scales[str(survey.get("id"))] = scale
     return scales
+
+
+def rating_scale(code: Any, survey_id: Any, scales: Mapping[str, RatingScale]) -> RatingScale:
+    """The scale of one answer: its survey's; for a survey this account no longer lists, classic
+    for 1, 2 and 3, else the 7-point scale, which holds every custom code."""
+    known = scales.get(str(survey_id))
+    if known is not None:
+        return known
+    return RatingScale.FRESHDESK_CLASSIC if int(code) in CLASSIC_CODES else RatingScale.FRESHDESK_7
 
 
 def rating_record(item: Mapping[str, Any], *, instance: str, scales: Mapping[str, RatingScale]) -> Rating | None:
     """A satisfaction rating: ``ratings.default_question`` is the CSAT answer (other keys are
     extra survey questions); ``None`` when only those were answered.
-
-    A survey this account no longer lists is read on the 7-point scale, which holds every code
-    (the 3-point codes mean the same on both).
     """
     code = (item.get("ratings") or {}).get("default_question")
     if code is None:
         return None
-    scale = scales.get(str(item.get("survey_id")), RatingScale.FRESHDESK_7)
+    scale = rating_scale(code, item.get("survey_id"), scales)
     positive, score = normalize(scale, code)
     created_at = utc_from_iso(item["created_at"])
     updated_at = utc_from_iso(item.get("updated_at")) or created_at

@@ -7,7 +7,7 @@ named ones).
 
 from __future__ import annotations
 
-from pydantic import SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 from connectors.http.options import ApiOptions, http_url
 
@@ -15,13 +15,21 @@ FRESHDESK_HOST = ".freshdesk.com"
 
 
 class FreshdeskSettings(ApiOptions):
-    """``overlap_minutes`` applies to satisfaction ratings."""
+    """``overlap_minutes`` applies to the ticket lists (the list shows a change some time after
+    its ``updated_at``)."""
 
     #: ``acme`` for acme.freshdesk.com (``acme.freshdesk.com`` is accepted too).
     domain: str | None = None
     #: Full base URL (a proxy, or http://127.0.0.1:PORT for a local fake); overrides ``domain``.
     url: str | None = None
     api_key: SecretStr | None = None
+    #: Days of satisfaction ratings read again on every sync: a rating is created by the
+    #: customer's click and updated when they send the survey's form (comment, changed score),
+    #: which the list, filtered by creation only, cannot ask for. Airbyte's connector uses 14.
+    ratings_lookback_days: int = Field(14, ge=0)
+    #: Requests a minute the ticket list may take; unset: the plan's, from the account's
+    #: announced total (20 on Growth, 100 on Pro, 200 on Enterprise).
+    ticket_list_per_minute: int | None = Field(None, gt=0)
     env_prefix: str = "FRESHDESK_"
 
     @field_validator("domain")

@@ -4,9 +4,10 @@ satisfaction ratings. Every list is a bare JSON array paged by the ``Link`` head
 Cursors are JSON, written with each page:
 
 - tickets: ``{"since": t, "page": p, "high": h}`` while a pass is under way (the next request),
-  ``{"since": t}`` between passes, ``t`` one second before the newest ``updated_at`` read;
+  ``{"since": t}`` between passes, ``t`` ``overlap_minutes`` (at least one second) before the
+  newest ``updated_at`` read: the list shows a change some time after its ``updated_at``;
 - ratings: ``{"since": t, "pass_now": n, "next_url": u}`` while a pass is under way,
-  ``{"since": t}`` between passes (``overlap_minutes`` before the previous pass began);
+  ``{"since": t}`` between passes (``ratings_lookback_days`` before the previous pass began);
 - groups, agents: ``{"next_url": u}`` between pages; read whole again on every sync.
 """
 
@@ -131,13 +132,22 @@ class TicketsStream(FreshdeskStream):
             if page.has_next:
                 cursor = {**paginator.state(), "high": iso(high) if high else None}
             else:
-                cursor = {"since": iso(max(since, high - ONE_SECOND) if high else since)}
+                # From the newest change read (kept across a resumed pass), not from where the pass
+                # stands: a resumed pass ends on the same cursor as an uninterrupted one.
+                cursor = {"since": iso(high - self.overlap() if high else since)}
             yield Page(records, json.dumps(cursor))
         if not walked:
             log.warning(
                 "Freshdesk %s refused the %s ticket list; those tickets stay as last synced", self.instance, self.filter
             )
             yield Page([], json.dumps({"since": iso(since)}))
+
+    def overlap(self) -> timedelta:
+        """How far before the newest change read the next pass starts. A ticket changed at ``t``
+        may show in the list only later (its ``stats`` fill in asynchronously too), after the pass
+        has read changes past ``t``; the overlap reads it then. At least one second: the list
+        filters by whole seconds. https://developers.freshdesk.com/api/#list_all_tickets"""
+        return max(ONE_SECOND, timedelta(minutes=self.client.settings.overlap_minutes))
 
 
 class DeletedTicketsStream(TicketsStream):
@@ -153,9 +163,11 @@ class SpamTicketsStream(TicketsStream):
 
 
 class RatingsStream(FreshdeskStream):
-    """Satisfaction ratings created since the start of the pass (``created_since``); each pass
-    starts ``overlap_minutes`` before the previous one began, so that a rating given while it ran
-    is not missed. Each survey's scale (3- or 7-point) comes from ``GET /surveys``.
+    """Satisfaction ratings created since the start of the pass (``created_since``, the only
+    filter the list has). A rating is created by the customer's click in the survey email and
+    updated when they send the survey's form afterwards (comment, changed score), so each pass
+    starts ``ratings_lookback_days`` (Airbyte's connector: 14) before the previous one began, and
+    reads those ratings again. Each survey's scale comes from ``GET /surveys``.
 
     https://developers.freshdesk.com/api/#satisfaction-ratings
     """
@@ -179,8 +191,12 @@ class RatingsStream(FreshdeskStream):
             if page.has_next:
                 cursor = {"since": iso(since), "pass_now": iso(pass_now), **paginator.state()}
             else:
-                cursor = {"since": iso(pass_now - timedelta(minutes=self.client.settings.overlap_minutes))}
+                cursor = {"since": iso(pass_now - self.look_back())}
             yield Page(records, json.dumps(cursor))
+
+    def look_back(self) -> timedelta:
+        settings = self.client.settings
+        return max(timedelta(days=settings.ratings_lookback_days), timedelta(minutes=settings.overlap_minutes))
 
 
 class _DirectoryStream(FreshdeskStream):
@@ -200,13 +216,19 @@ class _DirectoryStream(FreshdeskStream):
 
 
 class TeamsStream(_DirectoryStream):
-    """Groups, and a membership for each agent a group lists (``agent_ids``)."""
+    """Groups, and a membership for each agent a group has. The group list leaves out
+    ``agent_ids``; only the single group carries them, so each group is read once more (one
+    request per group and sync: directories are small). A group deleted in between keeps no
+    members. https://developers.freshdesk.com/api/#view_a_group
+    """
 
     name: ClassVar[str] = "teams"
     path = "/groups"
     what = "group"
 
     def record(self, item: Any) -> Any:
+        if isinstance(item, dict) and "agent_ids" not in item and "id" in item:
+            item = self.client.get(f"/groups/{item['id']}", accept_status=(404,)) or item
         return mapping.group_records(item, instance=self.instance)
 
 

@@ -3,7 +3,9 @@
 Two sources of knowledge:
 
 - **route limits** the vendor documents but does not announce in headers (Zendesk's incremental
-  exports: 10 requests a minute), kept as a sliding window of the last requests on that route;
+  exports: 10 requests a minute; Freshdesk's ticket list, by plan), kept as a sliding window of
+  the last requests on that route; where the plan decides the limit, it is read from each
+  response's headers (``from_headers``);
 - **rate-limit headers** on every response, read through the vendor's
   :class:`~connectors.http.ratelimits.RateLimitHeaders` (``ratelimit-remaining`` /
   ``ratelimit-reset``, ``X-RateLimit-Remaining`` / ``X-RateLimit-Reset``...). When the remaining
@@ -24,11 +26,15 @@ WINDOW_SECONDS = 60.0
 
 @dataclass(frozen=True, slots=True)
 class RouteLimit:
-    """At most ``per_minute`` requests in any 60 seconds to URLs that ``matches`` accepts."""
+    """At most ``per_minute`` requests in any 60 seconds to URLs that ``matches`` accepts.
+
+    ``from_headers`` reads the limit from a response's headers where the account's plan decides
+    it (``None`` from it: the limit stays as it was)."""
 
     name: str
     matches: Callable[[str], bool]
     per_minute: int
+    from_headers: Callable[[Mapping[str, str]], int | None] | None = None
 
 
 class Pacer:
@@ -44,7 +50,8 @@ class Pacer:
         self.limits = tuple(limits)
         self.headers = headers or RateLimitHeaders()
         self.reserve = reserve
-        self._sent: dict[str, deque[float]] = {limit.name: deque(maxlen=limit.per_minute) for limit in self.limits}
+        self._sent: dict[str, deque[float]] = {limit.name: deque() for limit in self.limits}
+        self._per_minute = {limit.name: limit.per_minute for limit in self.limits}
         self._held_until = 0.0
 
     def delay_for(self, url: str) -> float:
@@ -53,7 +60,7 @@ class Pacer:
         deadline = self._held_until
         for limit in self._limits_for(url):
             sent = self._sent[limit.name]
-            if len(sent) == limit.per_minute:
+            if len(sent) >= self._per_minute[limit.name]:
                 deadline = max(deadline, sent[0] + WINDOW_SECONDS)
         return max(0.0, deadline - now)
 
@@ -62,9 +69,15 @@ class Pacer:
         now = self.clock.monotonic()
         for limit in self._limits_for(url):
             self._sent[limit.name].append(now)
+            self._keep_last(limit.name)
 
     def observe(self, headers: Mapping[str, str]) -> None:
         """Read the rate-limit headers of a response; hold further requests when none are left."""
+        for limit in self.limits:
+            learned = limit.from_headers(headers) if limit.from_headers else None
+            if learned:
+                self._per_minute[limit.name] = learned
+                self._keep_last(limit.name)
         remaining = self.headers.remaining_requests(headers)
         if remaining is None or remaining > self.reserve:
             return
@@ -72,6 +85,12 @@ class Pacer:
         # Without a reset time, wait out the vendor's whole window (a minute for most).
         hold = reset if reset is not None else self.headers.window_seconds
         self._held_until = max(self._held_until, self.clock.monotonic() + hold)
+
+    def _keep_last(self, name: str) -> None:
+        """Only the last ``per_minute`` requests decide the next wait."""
+        sent = self._sent[name]
+        while len(sent) > self._per_minute[name]:
+            sent.popleft()
 
     def _limits_for(self, url: str) -> list[RouteLimit]:
         return [limit for limit in self.limits if limit.matches(url)]

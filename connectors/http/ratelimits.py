@@ -32,6 +32,15 @@ class RateLimitHeaders:
     retry_after: tuple[str, ...] = ()
     #: The window when the vendor names no reset (most vendors count per minute).
     window_seconds: float = 60.0
+    #: What a 429 asking to wait longer than the window means, in the vendor's terms (an account
+    #: whose plan counts per hour, say); added to the refusal's message.
+    beyond_window: str = ""
+
+    def refusal_note(self, wait: float | None) -> str:
+        """The vendor's sentence for a 429 asking for ``wait`` seconds, or nothing."""
+        if not self.beyond_window or wait is None or wait <= self.window_seconds:
+            return ""
+        return f" for {wait:.0f}s: {self.beyond_window}"
 
     def remaining_requests(self, headers: Mapping[str, str]) -> float | None:
         return _number(_first(headers, self.remaining))

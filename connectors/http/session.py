@@ -24,9 +24,9 @@ from urllib.parse import urlsplit
 
 import requests
 
+from connectors.errors import MalformedResponse, RateLimited, RetryableError, stopped
 from connectors.http.pacing import Pacer
 from connectors.http.page import ApiPage
-from connectors.errors import MalformedResponse, RateLimited, RetryableError, stopped
 from connectors.http.retry import RetryPolicy
 from connectors.http.waiting import Waiter
 from kpis.errors import CredentialError, HelpdeskKpisError, RunFailed
@@ -103,7 +103,8 @@ class ApiSession(requests.Session):
         status = response.status_code
         if status == 429:
             wait = self.pacer.headers.wait_after_refusal(response.headers)
-            raise RateLimited(f"{where}: rate limited (429)", retry_after=wait)
+            note = self.pacer.headers.refusal_note(wait)
+            raise RateLimited(f"{where}: rate limited (429){note}", retry_after=wait)
         if status >= 500:
             wait = self.pacer.headers.wait_after_refusal(response.headers)
             raise RetryableError(f"{where} answered {status} {response.reason}", retry_after=wait)

@@ -8,15 +8,15 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from connectors.base import SyncOptions
+from connectors.errors import MalformedResponse, RetriesExhausted
 from connectors.freshdesk import FreshdeskConnector, FreshdeskSettings
 from connectors.freshdesk import streams as freshdesk_streams
-from connectors.errors import MalformedResponse
 from kpis.errors import RunFailed
-from kpis.records import Agent, Membership, Priority, RatingScale, Team, Ticket, TicketStatus
+from kpis.records import Agent, Membership, Priority, Rating, RatingScale, Team, Ticket, TicketStatus
 from tests.fakes.freshdesk import FakeFreshdesk, FreshdeskAccount, iso
-from tests.fakes.freshdesk.data import SEVEN_POINT, THREE_POINT
-from tests.fakes.zendesk import CompressedClock
+from tests.fakes.freshdesk.data import CLASSIC, FIVE_POINT, SEVEN_POINT, THREE_POINT, TWO_POINT
 from tests.fakes.http_fake import Reply
+from tests.fakes.zendesk import CompressedClock
 
 T0 = datetime(2026, 11, 10, 9, 0, tzinfo=timezone.utc)
 
@@ -45,14 +45,18 @@ def connector(fake, account, clock, **options) -> FreshdeskConnector:
     return FreshdeskConnector("acme", FreshdeskSettings(url=fake.url, api_key=account.api_key, **options), clock=clock)
 
 
-def pull(conn, clock, only: str | None = None):
+def pull(conn, clock, only: str | None = None, cursors: dict[str, str | None] | None = None):
+    """Every record of one sync; ``cursors`` (by stream) are where it starts, and are left where
+    it ended, as the store keeps them between syncs."""
     now = datetime.fromtimestamp(int(clock.epoch()), tz=timezone.utc)
     options = SyncOptions(since=now - timedelta(days=60), now=now)
+    cursors = {} if cursors is None else cursors
     records = []
     for stream in conn.streams():
         if only is None or stream.name == only:
-            for page in stream.pages(None, options):
+            for page in stream.pages(cursors.get(stream.name), options):
                 records.extend(page.records)
+                cursors[stream.name] = page.cursor
     return records
 
 
@@ -134,6 +138,8 @@ def test_ratings_read_each_surveys_scale_and_the_default_question_only(fake, acc
 
 
 def test_groups_give_teams_and_memberships_and_agents_their_contact(fake, account, clock):
+    # No agent has a ticket: their teams come from the groups alone. The group list carries no
+    # agent_ids; each group's own answer does.
     billing, tech = account.add_group("Billing"), account.add_group("Technical")
     ada = account.add_agent("Ada Admin", [billing, tech])
     gone = account.add_agent("Gus Gone", [tech], active=False)
@@ -280,3 +286,147 @@ def test_an_account_refusing_the_deleted_filter_warns_and_the_sync_goes_on(fake,
     assert any("refused the deleted ticket list" in m for m in caplog.messages)
     # The filtered lists ask for no stats: their tickets count for no KPI.
     assert all("include" not in c.params for c in fake.requests_to("/tickets") if "filter" in c.params)
+
+
+def ratings_by_id(fake, account, clock, **options) -> dict[str, Rating]:
+    return {r.id: r for r in pull(connector(fake, account, clock, **options), clock, "ratings")}
+
+
+def test_classic_survey_ratings_answer_1_2_3_and_are_read_as_happy_neutral_unhappy(fake, account, clock):
+    classic = account.add_survey(CLASSIC)  # listed with no questions
+    tid = account.add_ticket(created=at(0), agent=None, group=None, status=4, resolved=at(30))
+    happy, neutral, unhappy = (account.rate(tid, code, survey=classic, at=at(60 + code)) for code in CLASSIC)
+    ratings = ratings_by_id(fake, account, clock)
+    # 1 Happy, 2 Neutral, 3 Unhappy: positive only for Happy; spread 1, 0.5, 0 like the 3-point survey.
+    assert {k: (r.scale, r.positive, r.score) for k, r in ratings.items()} == {
+        str(happy): (RatingScale.FRESHDESK_CLASSIC, True, 1.0),
+        str(neutral): (RatingScale.FRESHDESK_CLASSIC, False, 0.5),
+        str(unhappy): (RatingScale.FRESHDESK_CLASSIC, False, 0.0),
+    }
+
+
+def test_a_survey_no_longer_listed_is_read_as_classic_for_1_2_3_and_on_seven_points_otherwise(fake, account, clock):
+    tid = account.add_ticket(created=at(0), agent=None, group=None, status=4, resolved=at(30))
+    gone = 999  # a survey the account deleted: GET /surveys no longer lists it
+    neutral, happy = account.rate(tid, 2, survey=gone, at=at(60)), account.rate(tid, 102, survey=gone, at=at(61))
+    ratings = ratings_by_id(fake, account, clock)
+    assert (ratings[str(neutral)].scale, ratings[str(neutral)].score) == (RatingScale.FRESHDESK_CLASSIC, 0.5)
+    assert (ratings[str(happy)].scale, ratings[str(happy)].score) == (RatingScale.FRESHDESK_7, pytest.approx(5 / 6))
+
+
+def test_custom_surveys_on_two_and_five_points_score_on_their_own_scale(fake, account, clock):
+    five, two = account.add_survey(FIVE_POINT), account.add_survey(TWO_POINT)
+    tid = account.add_ticket(created=at(0), agent=None, group=None, status=4, resolved=at(30))
+    on_five = {str(account.rate(tid, code, survey=five, at=at(60))): code for code in (102, -102, 100)}
+    on_two = {str(account.rate(tid, code, survey=two, at=at(61))): code for code in (103, -103)}
+    ratings = ratings_by_id(fake, account, clock)
+    # Five points -103, -102, 100, 102, 103 spread 0, 1/4, 2/4, 3/4, 1 (not 5/6 and 1/6 as on seven).
+    assert {on_five[k]: (ratings[k].scale, ratings[k].positive, ratings[k].score) for k in on_five} == {
+        102: (RatingScale.FRESHDESK_5, True, 0.75),
+        -102: (RatingScale.FRESHDESK_5, False, 0.25),
+        100: (RatingScale.FRESHDESK_5, False, 0.5),
+    }
+    assert {on_two[k]: (ratings[k].scale, ratings[k].positive, ratings[k].score) for k in on_two} == {
+        103: (RatingScale.FRESHDESK_2, True, 1.0),
+        -103: (RatingScale.FRESHDESK_2, False, 0.0),
+    }
+
+
+def test_feedback_sent_days_after_the_click_reaches_the_next_sync(fake, account, clock):
+    seven = account.add_survey(SEVEN_POINT)
+    tid = account.add_ticket(created=at(0), agent=None, group=None, status=4, resolved=at(30))
+    began = clock.epoch()
+    rid = account.rate(tid, 101, survey=seven)  # the click in the email
+    cursors: dict[str, str | None] = {}
+    conn = connector(fake, account, clock)
+    first = {r.id: r for r in pull(conn, clock, "ratings", cursors)}
+    assert (first[str(rid)].score_raw, first[str(rid)].comment) == ("101", None)
+    clock.advance(3 * 86400)
+    account.send_feedback(rid, "Slow in the end", code=-101)  # the form, three days later
+    second = {r.id: r for r in pull(conn, clock, "ratings", cursors)}
+    assert (second[str(rid)].score_raw, second[str(rid)].positive, second[str(rid)].comment) == (
+        "-101",
+        False,
+        "Slow in the end",
+    )
+    # The second pass asked for ratings created since 14 days (the default look-back) before the
+    # first pass began.
+    asked = [c.params["created_since"][0] for c in fake.requests_to("/surveys/satisfaction_ratings")]
+    assert asked[-1] == iso(began - 14 * 86400)
+
+
+def test_a_shorter_look_back_is_honoured(fake, account, clock):
+    account.add_survey(SEVEN_POINT)
+    began = clock.epoch()
+    cursors: dict[str, str | None] = {}
+    conn = connector(fake, account, clock, ratings_lookback_days=2)
+    pull(conn, clock, "ratings", cursors)
+    clock.advance(86400)
+    pull(conn, clock, "ratings", cursors)
+    asked = [c.params["created_since"][0] for c in fake.requests_to("/surveys/satisfaction_ratings")]
+    assert asked[-1] == iso(began - 2 * 86400)
+
+
+def test_a_growth_accounts_backfill_paces_to_the_ticket_lists_own_limit(account, clock):
+    _tickets(account, 130)
+    # Growth: 200 requests a minute for the account, 20 for the ticket list. A wait budget that
+    # two 429s would use up: pacing waits are not retries and do not count.
+    with FakeFreshdesk(account, clock, page_size=3, per_minute=200) as fake:
+        conn = connector(fake, account, clock, wait_budget_seconds=100)
+        tickets = pull(conn, clock)
+        list_calls = fake.requests_to("/tickets")
+        assert len({t.id for t in tickets if isinstance(t, Ticket)}) == 130
+        assert len(list_calls) > 20  # more than a minute's worth of ticket pages
+        assert [c.status for c in fake.log].count(429) == 0
+        assert not fake.violations
+        # Never more than 20 ticket-list requests in any 60 seconds.
+        times = [c.at for c in list_calls]
+        assert all(later - earlier >= 60 for earlier, later in zip(times, times[20:]))
+
+
+def test_an_account_limited_per_hour_is_told_so(fake, account, clock):
+    _tickets(account, 3)
+    fake.fail("429", "GET /api/v2/tickets", retry_after=2400)
+    with pytest.raises(RetriesExhausted, match="per hour") as stopped:
+        pull(connector(fake, account, clock), clock, "tickets")
+    assert "2400s" in str(stopped.value) and "wait budget" in str(stopped.value)
+
+
+def test_outbound_tickets_have_no_first_reply_time(fake, account, clock):
+    # Source 10, Outbound Email: the agent wrote first; Freshdesk's first-response clock starts
+    # with the customer's answer, which the stats do not give.
+    outbound = account.add_ticket(created=at(0), agent=None, group=None, first_reply=at(1), source=10)
+    inbound = account.add_ticket(created=at(0), agent=None, group=None, first_reply=at(30))
+    # Created closed and never answered: no resolution time either. Answered, then resolved: kept.
+    unanswered = account.add_ticket(created=at(0), agent=None, group=None, status=5, resolved=at(0), source=10)
+    answered = account.add_ticket(created=at(0), agent=None, group=None, status=4, resolved=at(90), source=10)
+    account.tickets[answered]["stats"]["requester_responded_at"] = iso(at(60))
+    tickets = {t.id: t for t in pull(connector(fake, account, clock), clock, "tickets")}
+    assert (tickets[str(outbound)].channel, tickets[str(outbound)].first_reply_minutes) == ("outbound_email", None)
+    assert tickets[str(inbound)].first_reply_minutes == 30
+    t = tickets[str(unanswered)]
+    assert (t.status, t.first_reply_minutes, t.full_resolution_minutes, t.first_resolution_minutes) == (
+        TicketStatus.CLOSED,
+        None,
+        None,
+        None,
+    )
+    assert tickets[str(answered)].full_resolution_minutes == 90
+
+
+def test_a_change_the_list_shows_late_is_read_by_the_next_sync(fake, account, clock):
+    early, late = _tickets(account, 2)
+    account.touch(early, subject="changed at minute 10", lag=120)  # listed two minutes later
+    changed = clock.epoch()
+    clock.advance(60)
+    account.touch(late, subject="changed at minute 11")
+    cursors: dict[str, str | None] = {}
+    conn = connector(fake, account, clock)
+    first = {t.id: t for t in pull(conn, clock, "tickets", cursors)}
+    assert first[str(early)].subject == "Help" and first[str(late)].subject == "changed at minute 11"
+    clock.advance(600)
+    second = {t.id: t for t in pull(conn, clock, "tickets", cursors)}
+    # The second sync went back overlap_minutes (10) before the newest change it had read.
+    assert second[str(early)].subject == "changed at minute 10"
+    asked = fake.requests_to("/tickets")[-1].params["updated_since"][0]
+    assert asked == iso(changed + 60 - 600)

@@ -10,6 +10,7 @@ import pytest
 import responses
 from responses import matchers
 
+from connectors.errors import MalformedResponse, RetriesExhausted
 from connectors.http import RateLimitHeaders, api_session
 from connectors.http.auth import ApiKeyAuth, BearerToken, ClientCredentials
 from connectors.http.paging import (
@@ -19,7 +20,6 @@ from connectors.http.paging import (
     PageRequest,
     walk,
 )
-from connectors.errors import MalformedResponse
 from kpis.errors import CredentialError
 from tests.fakes.zendesk import CompressedClock
 
@@ -68,6 +68,21 @@ def test_few_remaining_requests_hold_the_next_request_for_the_window(clock):
     s.get_json(f"{BASE}/a")
     s.get_json(f"{BASE}/a")
     assert clock.slept == [60]
+
+
+@responses.activate
+def test_a_429_asking_past_the_window_carries_the_vendors_note(clock):
+    # Within the minute: no note; past it (an hourly plan), the vendor's sentence.
+    headers = RateLimitHeaders(remaining=("x-ratelimit-remaining",), beyond_window="the plan counts per hour")
+    responses.get(f"{BASE}/a", status=429, headers={"Retry-After": "30"})
+    responses.get(f"{BASE}/a", status=429, headers={"Retry-After": "3000"})
+    s = api_session(service="Example", clock=clock, rate_limits=headers)
+    with pytest.raises(RetriesExhausted) as stopped:
+        s.get_json(f"{BASE}/a")
+    assert clock.slept == [30]
+    assert "(429) for 3000s: the plan counts per hour; waiting 3000s more would pass the wait budget" in str(
+        stopped.value
+    )
 
 
 # -- paginators -----------------------------------------------------------------------------

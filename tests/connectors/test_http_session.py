@@ -6,8 +6,8 @@ import pytest
 import requests
 import responses
 
-from connectors.http import RouteLimit, api_session
 from connectors.errors import MalformedResponse
+from connectors.http import RouteLimit, api_session
 from kpis.errors import CredentialError, RunFailed
 from tests.fakes.zendesk import CompressedClock
 
@@ -108,6 +108,19 @@ def test_route_limit_paces_a_sliding_minute(clock):
     for _ in range(7):
         s.get_json(URL)
     # 3 at once, then each next one waits until the oldest of the last 3 is a minute old.
+    assert waits == [60, 60]
+    assert clock.monotonic() == 120
+
+
+@responses.activate
+def test_a_route_limit_the_plan_decides_is_read_from_each_answer(clock):
+    # The first answer announces a plan whose route allows 2 a minute (down from the 3 assumed).
+    responses.get(URL, json={}, headers={"X-Plan-Total": "2"})
+    learned = RouteLimit("items", lambda url: "/items" in url, 3, from_headers=lambda h: int(h["X-Plan-Total"]))
+    s, waits = session(clock, limits=(learned,))
+    for _ in range(5):
+        s.get_json(URL)
+    # 2 at once, then each next one a minute after the oldest of the last 2: at 60 and at 120.
     assert waits == [60, 60]
     assert clock.monotonic() == 120
 

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.kpis.builders import from_records
 from kpis.engine import KpiConfig, compute_report
 from kpis.records import (
     Agent,
@@ -23,6 +22,7 @@ from kpis.records import (
 )
 from kpis.scales import normalize
 from kpis.windows import Window, window_between
+from tests.kpis.builders import from_records
 
 UTC = ZoneInfo("UTC")
 # W = [Nov 8, Nov 15); previous = [Nov 1, Nov 8); "now" is later, on Nov 20.
@@ -237,6 +237,16 @@ def test_freshdesk_codes_and_help_scout_words():
     assert normalize(RatingScale.FRESHDESK_7, 100) == (False, 0.5)  # neutral is not positive
     assert normalize(RatingScale.FRESHDESK_7, -103) == (False, 0.0)
     assert normalize(RatingScale.FRESHDESK_3, 100) == (False, 0.5)
+    # Five points -103, -102, 100, 102, 103: 102 is the fourth of five (3/4), and positive.
+    assert normalize(RatingScale.FRESHDESK_5, 102) == (True, 0.75)
+    assert normalize(RatingScale.FRESHDESK_5, -102) == (False, 0.25)
+    assert normalize(RatingScale.FRESHDESK_2, 103) == (True, 1.0)
+    # The classic survey: 1 Happy, 2 Neutral, 3 Unhappy.
+    assert normalize(RatingScale.FRESHDESK_CLASSIC, 1) == (True, 1.0)
+    assert normalize(RatingScale.FRESHDESK_CLASSIC, "2") == (False, 0.5)
+    assert normalize(RatingScale.FRESHDESK_CLASSIC, 3) == (False, 0.0)
+    with pytest.raises(ValueError):
+        normalize(RatingScale.FRESHDESK_5, 101)  # not on five points
     assert normalize(RatingScale.HELPSCOUT_3, "great") == (True, 1.0)
     assert normalize(RatingScale.HELPSCOUT_3, "not good") == (False, 0.0)
     with pytest.raises(ValueError):

@@ -1,7 +1,8 @@
 """A small, mutable Freshdesk account in Freshdesk's own JSON shapes.
 
 Changing anything stamps it with the fake clock's time, so that a later ``updated_since`` list
-returns exactly the changes. Shapes: https://developers.freshdesk.com/api/
+returns exactly the changes. Keys starting with ``_`` are the fake's own bookkeeping (when a
+change becomes visible in the list) and are never served. Shapes: https://developers.freshdesk.com/api/
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ from datetime import datetime, timezone
 from typing import Any
 
 SEVEN_POINT = [-103, -102, -101, 100, 101, 102, 103]
+FIVE_POINT = [-103, -102, 100, 102, 103]
 THREE_POINT = [-103, 100, 103]
+TWO_POINT = [-103, 103]
+#: The classic survey's answers: 1 Happy, 2 Neutral, 3 Unhappy (it lists no questions).
+CLASSIC = [1, 2, 3]
 
 
 def iso(epoch: float) -> str:
@@ -69,19 +74,21 @@ class FreshdeskAccount:
         return aid
 
     def add_survey(self, points: list[int]) -> int:
+        """A custom survey on ``points`` codes; ``CLASSIC``: the classic survey, which lists no
+        questions and whose ratings answer 1, 2 or 3."""
         sid = self.new_id()
+        classic = points == CLASSIC
+        question = {
+            "id": "default_question",
+            "label": "How would you rate our support?",
+            "accepted_ratings": points,
+            "default": True,
+        }
         self.surveys[sid] = {
             "id": sid,
-            "title": f"{len(points)}-point survey",
+            "title": "Classic survey" if classic else f"{len(points)}-point survey",
             "active": True,
-            "questions": [
-                {
-                    "id": "default_question",
-                    "label": "How would you rate our support?",
-                    "accepted_ratings": points,
-                    "default": True,
-                }
-            ],
+            "questions": [] if classic else [question],
         }
         return sid
 
@@ -100,6 +107,7 @@ class FreshdeskAccount:
         priority: int = 1,
         subject: str = "Help",
         updated: float | None = None,
+        source: int = 1,
     ) -> int:
         tid = self.new_id()
         stamp = updated if updated is not None else max(x for x in (created, first_reply, resolved, reopened) if x)
@@ -108,7 +116,7 @@ class FreshdeskAccount:
             "subject": subject,
             "status": status,
             "priority": priority,
-            "source": 1,
+            "source": source,
             "responder_id": agent,
             "group_id": group,
             "requester_id": 5000 + tid,
@@ -137,12 +145,17 @@ class FreshdeskAccount:
         }
         return tid
 
-    def touch(self, tid: int, **changes: Any) -> None:
-        """Change a ticket now (its ``updated_at`` becomes the clock's time)."""
+    def touch(self, tid: int, *, lag: float = 0, **changes: Any) -> None:
+        """Change a ticket now (its ``updated_at`` becomes the clock's time). ``lag``: seconds
+        before the change shows in the list, as Freshdesk's list shows changes some time after
+        their ``updated_at`` (the ticket is listed as it was until then)."""
         ticket = self.tickets[tid]
+        if lag:
+            ticket["_before"] = {k: v for k, v in ticket.items() if not k.startswith("_")}
+            ticket["_visible_at"] = self.clock.epoch() + lag
         stats = changes.pop("stats", {})
         ticket.update(changes)
-        ticket["stats"].update(stats)
+        ticket["stats"] = {**ticket["stats"], **stats}
         ticket["updated_at"] = iso(self.clock.epoch())
 
     def delete(self, tid: int) -> None:
@@ -166,10 +179,19 @@ class FreshdeskAccount:
         }
         return rid
 
+    def send_feedback(self, rid: int, feedback: str, *, code: int | None = None) -> None:
+        """The customer sends the survey's form after the click that created the rating: the
+        comment, and perhaps a changed score; ``updated_at`` moves, ``created_at`` stays."""
+        rating = self.ratings[rid]
+        rating["feedback"] = feedback
+        if code is not None:
+            rating["ratings"] = {**rating["ratings"], "default_question": code}
+        rating["updated_at"] = iso(self.clock.epoch())
+
 
 def populate(account: FreshdeskAccount, *, tickets: int = 60, seed: int = 8, days: int = 20) -> None:
     """Two groups ("Billing", "Technical"), four agents, ``tickets`` tickets over ``days`` days and
-    ratings on both survey scales."""
+    ratings on three custom surveys (7, 5 and 3 points)."""
     rng = random.Random(seed)
     billing, technical = account.add_group("Billing"), account.add_group("Technical")
     agents = [
@@ -178,7 +200,7 @@ def populate(account: FreshdeskAccount, *, tickets: int = 60, seed: int = 8, day
         account.add_agent("Cleo Chu", [technical]),
         account.add_agent("Dev Das", [billing, technical]),
     ]
-    seven, three = account.add_survey(SEVEN_POINT), account.add_survey(THREE_POINT)
+    surveys = {account.add_survey(points): points for points in (SEVEN_POINT, FIVE_POINT, THREE_POINT)}
     now = account.clock.epoch()
     for i in range(tickets):
         created = now - rng.uniform(0.2, days) * 86400
@@ -202,6 +224,6 @@ def populate(account: FreshdeskAccount, *, tickets: int = 60, seed: int = 8, day
             subject=f"Question {i}",
         )
         if resolved is not None and i % 3 == 0:
-            survey = seven if i % 2 else three
-            code = rng.choice(SEVEN_POINT if survey == seven else THREE_POINT)
+            survey = list(surveys)[i % len(surveys)]
+            code = rng.choice(surveys[survey])
             account.rate(tid, code, survey=survey, feedback="thanks" if code > 100 else None, at=resolved + 60)
