@@ -185,6 +185,9 @@ def report(
     explain: Annotated[
         Optional[str], typer.Option(help="KPI whose change to explain by the --by groups (rate and mix effects).")
     ] = None,
+    scorecard: Annotated[
+        bool, typer.Option("--scorecard", help="Agent scorecards: composite quality score, parts, trend.")
+    ] = False,
 ) -> None:
     """The KPIs of a window, with the previous window's values and the change (--themes: comment themes)."""
     if themes or low_only:
@@ -197,6 +200,9 @@ def report(
     from helpdesk_kpis.jobs.tables import report_csv, report_table
 
     app_ctx: AppContext = ctx.obj
+    if scorecard:
+        _scorecard_report(app_ctx, period, from_, to, team, fmt, kpi)
+        return
     if explain is not None:
         _explain(app_ctx, explain, by.value, period, from_, to, team, fmt)
         return
@@ -233,6 +239,21 @@ def _explain(app_ctx: AppContext, kpi: str, by: str, period: str, first: Optiona
         console.print(f"Nothing to explain: {result.nothing}.", markup=False, highlight=False)
     else:
         console.print(explanation_table(result))
+
+
+def _scorecard_report(app_ctx: AppContext, period: str, first: Optional[str], last: Optional[str],
+                      team: Optional[str], fmt: ReportFormat, kpi: Optional[list[str]]) -> None:
+    from helpdesk_kpis.jobs.scorecards import build_scorecards, scorecard_table
+
+    if kpi or fmt is ReportFormat.csv:
+        raise ConfigError("--scorecard prints a table or --format json of its own parts; leave out --kpi and csv")
+    result = build_scorecards(app_ctx, period=period, first=first, last=last, team=team, now=_now())
+    if fmt is ReportFormat.json:
+        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
+    elif not result.cards:
+        console.print(f"No agent has data in {result.window.label()}; run `helpdesk-kpis sync` first?")
+    else:
+        console.print(scorecard_table(result))
 
 
 def _themes_report(app_ctx: AppContext, *, themes: bool, low_only: bool, period: str, first: str | None,

@@ -16,7 +16,8 @@ import numpy as np
 
 from connectors.sample.directory import Directory, build_directory
 from connectors.sample.settings import SampleSettings
-from connectors.sample.timeline import DAY, HOUR, MINUTE, ArrivalCurve, after, business_seconds as bsec
+from connectors.sample.timeline import DAY, HOUR, MINUTE, ArrivalCurve, after
+from connectors.sample.timeline import business_seconds as bsec
 from connectors.sample.timeline import from_business_seconds as bcal
 
 CHUNK = 1000
