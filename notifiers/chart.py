@@ -118,5 +118,9 @@ def alt_text(title: str, days: Sequence[date], panels: Sequence[Panel]) -> str:
         sentences.append(
             f"{label} per day: between {_text(panel.key, min(values))} and {_text(panel.key, max(values))}, {last_text}."
         )
-    text = " ".join(sentences)
+    return clipped_alt(" ".join(sentences))
+
+
+def clipped_alt(text: str) -> str:
+    """``text`` cut to Slack's alt text limit."""
     return text if len(text) <= MAX_ALT_TEXT else text[: MAX_ALT_TEXT - 1] + "…"

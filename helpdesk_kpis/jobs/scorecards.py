@@ -13,13 +13,12 @@ from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs.report import choose_window
 from kpis.catalogue import KPIS
 from kpis.engine import KpiConfig, compute_report
+from kpis.format import sparkline
 from kpis.query import load_kpi_data
 from kpis.scorecard import TREND_WINDOWS, Scorecard, ScorecardConfig, scorecards
 from kpis.store import Store
 from kpis.windows import Window
 
-#: Eight heights of a terminal sparkline, lowest first.
-BLOCKS = "▁▂▃▄▅▆▇█"
 #: Column headings short enough for 80 columns (the catalogue's short label where it has one).
 HEADINGS = {"reopen_rate": "Reopen", "first_reply_sla_rate": "SLA"}
 
@@ -52,20 +51,6 @@ def build_scorecards(ctx: AppContext, *, period: str, first: str | None, last: s
     window = choose_window(period, first, last, now=now, zone=ctx.settings().config.reporting.zone)
     return compute_scorecards(ctx.store(), window, now=now, team=team, config=ctx.kpi_config(),
                               scorecard=ctx.scorecard_config())
-
-
-#: The least range of scores a sparkline spans, so that a wobble of a point or two stays small.
-MIN_SPAN = 10.0
-
-
-def sparkline(values: tuple[float | None, ...]) -> str:
-    """Block characters from the lowest value up (at least ``MIN_SPAN`` points); a gap where there is none."""
-    known = [v for v in values if v is not None]
-    if not known:
-        return " " * len(values)
-    low = min(known)
-    span = max(max(known) - low, MIN_SPAN)
-    return "".join(" " if v is None else BLOCKS[round((v - low) / span * (len(BLOCKS) - 1))] for v in values)
 
 
 def score_text(value: float | None) -> str:
