@@ -71,11 +71,8 @@ class AppContext:
         )
 
     def scorecard_config(self) -> ScorecardConfig:
-        from kpis.scorecard import ScorecardConfig
-
         config = self.settings().config
-        return ScorecardConfig(weights=dict(config.scorecard.weights),
-                               min_sample=config.scorecard.min_sample or config.reporting.min_sample)
+        return config.scorecard.scorecard_config(config.reporting.min_sample)
 
     def slack_client(self) -> WebClient:
         """The Slack Web API client; posting without SLACK_BOT_TOKEN is a configuration error."""

@@ -74,6 +74,8 @@ class Digest:
     drivers: Sequence[str] = ()
     #: Thread breakdowns beside the per-agent lines: (dimension, rows), e.g. by channel and priority.
     facet_breakdowns: Sequence[tuple[str, Sequence[ScopeRow]]] = ()
+    #: The leads' weekly "Quality" block (mrkdwn lines, names escaped); empty on other days and digests.
+    quality: Sequence[str] = ()
 
     @property
     def digest_id(self) -> str:
@@ -103,6 +105,9 @@ def digest_message(digest: Digest) -> dict[str, Any]:
         blocks += [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=text))]
     elif low is not None and low.items and digest.low_rated_limit > 0:
         blocks += [DividerBlock(), *_low_rated(digest)]
+    if digest.quality:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=shorten("\n".join(digest.quality),
+                                                                        MAX_SECTION_TEXT))))
     footer = "Per-" + digest.breakdown_noun.rstrip("s") + " lines and a 14-day chart in the thread :thread:"
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
     full = row_command(digest.report.window, digest.row, digest.keys)

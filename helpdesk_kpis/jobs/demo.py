@@ -11,17 +11,19 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 
 from connectors import registry
-from helpdesk_kpis.jobs.team_digests import build_digests, default_day
-from helpdesk_kpis.jobs.tables import report_table
-from helpdesk_kpis.settings.models import FileConfig
+from helpdesk_kpis.jobs.scorecards import compute_scorecards, scorecard_table
 from helpdesk_kpis.jobs.slack_runs import show_digests
 from helpdesk_kpis.jobs.sync import run_sync
+from helpdesk_kpis.jobs.tables import report_table
+from helpdesk_kpis.jobs.team_digests import build_digests, default_day
+from helpdesk_kpis.settings.models import FileConfig
 from kpis.catalogue import HEADLINE
 from kpis.engine import KpiConfig, compute_report
 from kpis.errors import ConfigError
 from kpis.query import load_kpi_data
+from kpis.scorecard import ScorecardConfig
 from kpis.store import Store
-from kpis.windows import window_for_period
+from kpis.windows import Window, window_for_period
 
 DEMO_DAYS = 42
 
@@ -47,11 +49,21 @@ def run(*, out: Path, tickets: int, now: datetime, console: Console) -> None:
         report = compute_report(data, window, now=now, by=by)
         console.print()
         console.print(report_table(report, HEADLINE, title=f"Last 7 days, {by}: {report.window.label()} (UTC)"))
+    _scorecards(store, window, now=now, console=console)
     _digests(store, out, now=now, console=console)
     console.print(
         f"\nExplore further: DATABASE_URL={url} helpdesk-kpis report --by agent "
-        "(or --format json, --period 30d, --team Billing)"
+        "(or --format json, --period 30d, --team Billing, --scorecard)"
     )
+
+
+def _scorecards(store: Store, window: Window, *, now: datetime, console: Console) -> None:
+    """The first team's agent scorecards (every team's: ``report --scorecard``)."""
+    team = next(iter(load_kpi_data(store, window.start, window.end, tags=False).directory.team_names), None)
+    result = compute_scorecards(store, window, now=now, team=team, config=KpiConfig(), scorecard=ScorecardConfig())
+    if result.cards:
+        console.print()
+        console.print(scorecard_table(result, title=f"Agent scorecards, {team}: {window.label()} (UTC)"))
 
 
 def _digests(store: Store, out: Path, *, now: datetime, console: Console) -> None:

@@ -62,9 +62,10 @@ def percent_text(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f}%"
 
 
-def scorecard_table(result: ScorecardReport) -> Table:
+def scorecard_table(result: ScorecardReport, title: str | None = None) -> Table:
     keys = [c.key for c in result.cards[0].components] if result.cards else []
-    table = Table(title=f"Agent scorecards {result.window.label()} ({result.window.zone.key})", title_justify="left",
+    table = Table(title=title or f"Agent scorecards {result.window.label()} ({result.window.zone.key})",
+                  title_justify="left",
                   caption="score: weighted composite 0-100 (* some parts left out: too little data, weights "
                           "renormalised); second line: the team's median; trend: the last "
                           f"{len(result.windows)} windows", caption_justify="left", padding=(0, 1),

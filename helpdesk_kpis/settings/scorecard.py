@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from kpis.scorecard import DEFAULT_SCORECARD_WEIGHTS
+from kpis.scorecard import DEFAULT_SCORECARD_WEIGHTS, ScorecardConfig
 
 COMPONENTS = tuple(DEFAULT_SCORECARD_WEIGHTS)
 
@@ -26,3 +26,7 @@ class ScorecardSettings(BaseModel):
         if not value or any(w < 0 for w in value.values()) or not any(value.values()):
             raise ValueError("give at least one component a positive weight (weights may not be negative)")
         return {k: w for k, w in value.items() if w > 0}
+
+    def scorecard_config(self, reporting_min_sample: int) -> ScorecardConfig:
+        """What the KPI core takes (``min_sample`` unset: the reporting one)."""
+        return ScorecardConfig(weights=dict(self.weights), min_sample=self.min_sample or reporting_min_sample)
