@@ -13,7 +13,7 @@ from connectors.sample import SampleConnector, SampleSettings
 from tests.kpis.builders import from_records
 from kpis.engine import compute_report
 from kpis.query import load_kpi_data
-from kpis.records import Agent, Membership, Rating, SurveyAnswer, Team, Ticket
+from kpis.records import Agent, AgentReply, Membership, Rating, Review, SurveyAnswer, Team, Ticket
 from kpis.store import Store
 from kpis.windows import window_for_period
 
@@ -41,7 +41,8 @@ def test_store_report_equals_in_memory_report(synced, by, period):
     zone = ZoneInfo("America/New_York")
     window = window_for_period(period, now=NOW, zone=zone)
     everything = from_records(*(list(synced.iter_records(kind)) for kind in
-                                (Ticket, Rating, SurveyAnswer, Team, Agent, Membership)))
+                                (Ticket, Rating, SurveyAnswer, Team, Agent, Membership)),
+                              reviews=list(synced.iter_records(Review)), replies=list(synced.iter_records(AgentReply)))
     fetched = load_kpi_data(synced, window.previous().start, window.end)
     expected = compute_report(everything, window, now=NOW, by=by)
     actual = compute_report(fetched, window, now=NOW, by=by)
