@@ -13,7 +13,8 @@ business-hours twin where the helpdesk supplies it).
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 
@@ -268,8 +269,9 @@ class Review:
     score: float
     scale_min: float
     scale_max: float
-    #: Per-category scores on the same scale (``accuracy``, ``tone``, ``solution``, ``process``...).
-    categories: dict[str, float] = field(default_factory=dict)
+    #: Per-category scores on the same scale (``accuracy``, ``tone``, ``solution``, ``process``...), as
+    #: (name, score) pairs in name order (a mapping is accepted and turned into them: records are hashable).
+    categories: tuple[tuple[str, float], ...] = ()
     agent_id: str | None = None
     agent_named: bool = False
     team_id: str | None = None
@@ -279,11 +281,16 @@ class Review:
     def __post_init__(self) -> None:
         _require_utc("reviewed_at", self.reviewed_at)
         _require_utc("updated_at", self.updated_at)
+        pairs = self.categories.items() if isinstance(self.categories, Mapping) else self.categories
+        object.__setattr__(self, "categories", tuple(sorted((str(k), float(v)) for k, v in pairs)))
         if self.scale_max <= self.scale_min:
             raise ValueError(f"review {self.id}: scale_max must be above scale_min")
-        for name, value in (("score", self.score), *self.categories.items()):
+        for name, value in (("score", self.score), *self.categories):
             if not self.scale_min <= value <= self.scale_max:
                 raise ValueError(f"review {self.id}: {name} {value:g} is outside {self.scale_min:g}..{self.scale_max:g}")
+
+    def category(self, name: str) -> float | None:
+        return dict(self.categories).get(name)
 
     def scaled(self, value: float) -> float:
         """``value`` of this review's scale on 0..100."""

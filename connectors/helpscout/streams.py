@@ -99,7 +99,9 @@ class ConversationsStream(_PassStream):
         }
 
     def record(self, item: Any) -> Any:
-        return mapping.ticket_record(item, instance=self.instance, link=self.client.conversation_link)
+        # The conversation and, from its threads, its agents' replies (authors and times).
+        return [mapping.ticket_record(item, instance=self.instance, link=self.client.conversation_link),
+                *mapping.reply_records(item, instance=self.instance)]
 
 
 class RatingsStream(_PassStream):

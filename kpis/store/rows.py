@@ -56,6 +56,8 @@ def record_to_row(record: Any) -> dict[str, Any]:
             row[name] = row[name].value
     if isinstance(record, Ticket):
         row["tags"] = list(record.tags)
+    if isinstance(record, Review):
+        row["categories"] = dict(record.categories)
     return row
 
 
@@ -67,5 +69,5 @@ def row_to_record(kind: type, row: Mapping[str, Any]) -> Any:
     if kind is Ticket:
         values["tags"] = tuple(values["tags"] or ())
     if kind is Review:
-        values["categories"] = dict(values["categories"] or {})
+        values["categories"] = values["categories"] or {}
     return kind(**values)

@@ -201,7 +201,7 @@ def test_reviews_import_keeps_the_newest_per_reviewer_and_follows_the_tickets_ag
     reviews = {r.id: r for r in store(project).iter_records(Review)}
     assert set(reviews) == {"1:qa1", "2:qa1", "1:qa2", "99:qa1"}
     assert reviews["1:qa1"].score == 2 and reviews["1:qa1"].comment == "second look: wrong macro"
-    assert reviews["1:qa1"].categories == {"accuracy": 2, "tone": 2}
+    assert dict(reviews["1:qa1"].categories) == {"accuracy": 2, "tone": 2}
     assert (reviews["1:qa1"].agent_id, reviews["1:qa1"].team_id) == ("a1", "g1")  # the ticket's, pinned
     assert (reviews["2:qa1"].agent_id, reviews["2:qa1"].agent_named) == ("a2", True)  # the file names the agent
     assert reviews["99:qa1"].agent_id is None

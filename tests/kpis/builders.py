@@ -197,7 +197,7 @@ def _attached(tickets, by_key, reviews, replies, team_of, agent_of) -> dict[str,
     made = [(r, x) for r in reviews if (x := live(r)) is not None]
     values = {"score": np.array([r.scaled(r.score) for r, _ in made], dtype=np.float64)}
     for name in ("accuracy", "tone", "solution", "process"):
-        values[f"qa_{name}"] = np.array([r.scaled(r.categories[name]) if name in r.categories else np.nan
+        values[f"qa_{name}"] = np.array([r.scaled(r.category(name)) if r.category(name) is not None else np.nan
                                          for r, _ in made], dtype=np.float64)
     reviewed = {(r.source, r.instance, r.ticket_id) for r, _ in made}
     return {
