@@ -13,21 +13,15 @@ from collections.abc import Sequence
 
 from kpis.scorecard import Scorecard
 from kpis.windows import Window
-from notifiers.chart import Chart, clipped_alt
+from notifiers.chart import Chart, clipped_alt, stacked_figure
 
 #: Agents drawn in one image (a team's scorecard lists more in text).
 MAX_ROWS = 12
 
 
 def scorecard_chart(title: str, cards: Sequence[Scorecard], windows: Sequence[Window], *, filename: str) -> Chart:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
     shown = list(cards)[:MAX_ROWS]
-    figure = Figure(figsize=(5.0, 0.55 * len(shown) + 0.9), dpi=150, layout="constrained")
-    FigureCanvasAgg(figure)
-    figure.suptitle(title, fontsize=12, fontweight="bold")
-    axes = figure.subplots(len(shown), 1, squeeze=False)[:, 0]
+    figure, axes = stacked_figure(title, len(shown), width=5.0, row_height=0.55, extra=0.9, title_size=12)
     x = list(range(len(windows)))
     for ax, card in zip(axes, shown):
         values = [math.nan if v is None else v for v in card.trend]
