@@ -41,3 +41,30 @@ def test_nothing_without_reviews_or_movement():
     data = from_records(OPEN, teams=TEAMS, agents=AGENTS)
     assert quality_lines(data, SUNDAY, ZoneInfo("UTC"), now=NOW, config=KpiConfig(),
                          scorecard=ScorecardConfig()) == []
+
+
+def test_only_the_leads_digest_shows_the_block(tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    from connectors import registry
+    from helpdesk_kpis.jobs.sync import run_sync
+    from helpdesk_kpis.jobs.team_digests import build_digests
+    from helpdesk_kpis.settings.models import FileConfig
+    from kpis.store import Store
+
+    now = datetime(2026, 11, 23, 6, tzinfo=timezone.utc)  # a Monday: the digest reports on Sunday 22 Nov
+    store = Store.open(f"sqlite:///{tmp_path / 'kpis.db'}")
+    connector = registry.build("sample", "demo", {"tickets": 1500, "days": 35, "anchor": now.isoformat()})
+    run_sync(store, [connector], since=now - timedelta(days=35), now=now)
+    built = build_digests(store, FileConfig(), KpiConfig(), [], day=date(2026, 11, 22), now=now, with_chart=False)
+    shown = {item.target.title: json_text(item.post.message) for item in built}
+    assert "Quality this week" in shown["All teams"]
+    assert all("Quality this week" not in text for title, text in shown.items() if title != "All teams")
+    saturday = build_digests(store, FileConfig(), KpiConfig(), [], day=date(2026, 11, 21), now=now, with_chart=False)
+    assert all("Quality this week" not in json_text(item.post.message) for item in saturday)
+
+
+def json_text(message: dict) -> str:
+    import json
+
+    return json.dumps(message, ensure_ascii=False)
