@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from helpdesk_kpis.cli import main
-from tests.helpdesk_kpis.test_cli import SAMPLE_TOML, assert_one_line_error, run, workdir  # noqa: F401 - fixture
+from tests.helpdesk_kpis.test_cli import SAMPLE_TOML, assert_one_line_error, run, workdir  # noqa: F401 - the fixture
+
+# A project folder (the working directory, tmp_path) configured with the sample helpdesk.
+pytestmark = pytest.mark.usefixtures("workdir")
 
 COMPONENTS = {"csat", "qa_score", "fcr_rate", "reopen_rate", "first_reply_sla_rate"}
 
 
-def test_scorecards_of_a_team_as_json_with_parts_medians_and_a_four_window_trend(workdir, capsys):
+def test_scorecards_of_a_team_as_json_with_parts_medians_and_a_four_window_trend(capsys):
     assert main(["sync"]) == 0
     capsys.readouterr()
     code, out, _ = run(capsys, "report", "--scorecard", "--team", "Billing", "--period", "30d", "--format", "json")
@@ -33,7 +38,7 @@ def test_scorecards_of_a_team_as_json_with_parts_medians_and_a_four_window_trend
     assert scores == sorted(scores, reverse=True)
 
 
-def test_the_table_has_the_score_trend_and_team_medians(workdir, capsys, monkeypatch):
+def test_the_table_has_the_score_trend_and_team_medians(capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "120")
     assert main(["sync"]) == 0
     capsys.readouterr()
@@ -43,14 +48,14 @@ def test_the_table_has_the_score_trend_and_team_medians(workdir, capsys, monkeyp
     assert any(block in out for block in "▁▂▃▄▅▆▇█")
 
 
-def test_scorecard_with_kpis_or_csv_is_a_usage_error(workdir, capsys):
+def test_scorecard_with_kpis_or_csv_is_a_usage_error(capsys):
     code, _, err = run(capsys, "report", "--scorecard", "--kpi", "csat")
     assert code == 2
     assert_one_line_error(err, "--scorecard")
 
 
-def test_scorecard_weights_are_validated_with_one_line(workdir, capsys):
-    (workdir / "helpdesk-kpis.toml").write_text(SAMPLE_TOML + "\n[scorecard]\nweights = { csat = 1, speed = 2 }\n")
+def test_scorecard_weights_are_validated_with_one_line(tmp_path, capsys):
+    (tmp_path / "helpdesk-kpis.toml").write_text(SAMPLE_TOML + "\n[scorecard]\nweights = { csat = 1, speed = 2 }\n")
     code, _, err = run(capsys, "report", "--scorecard")
     assert code == 2
     assert_one_line_error(err, "speed", "scorecard components are")
