@@ -26,8 +26,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from connectors import registry
 from connectors.http.options import http_url
-from helpdesk_kpis.settings.scorecard import ScorecardSettings
 from helpdesk_kpis.settings.instances import connector_instances
+from helpdesk_kpis.settings.scorecard import ScorecardSettings
 from helpdesk_kpis.settings.slack import (
     AlertRuleConfig,
     DigestConfig,
