@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 
 from helpdesk_kpis.cli import main
-from kpis.records import Account, Rating, RetentionSpend, Review, SurveyAnswer
+from kpis.records import Account, Rating, RetentionSpend, Review, SurveyAnswer, Ticket, TicketStatus
 from kpis.store import Store
 
 SURVEYS_CSV = """id,kind,value,answered_at,scale,helpdesk,ticket_id,comment
@@ -180,8 +180,6 @@ REVIEWS_CSV = """ticket_id,reviewer,reviewed_at,score,scale_min,scale_max,accura
 
 
 def _two_tickets(project) -> None:
-    from kpis.records import Ticket, TicketStatus
-
     solved = datetime(2026, 11, 9, 12, tzinfo=timezone.utc)
     tickets = [Ticket("zendesk", "acme", str(i), solved, solved, TicketStatus.SOLVED, "solved", solved_at=solved,
                       assignee_id="a1", group_id="g1", replies=2, reopens=0) for i in (1, 2)]
@@ -214,6 +212,12 @@ def test_reviews_import_keeps_the_newest_per_reviewer_and_follows_the_tickets_ag
     assert metrics["qa_accuracy"]["value"] == pytest.approx(25.0)
     assert metrics["review_coverage"]["value"] == pytest.approx(100.0)  # both solved tickets reviewed
     assert metrics["replies_per_solved"]["value"] == pytest.approx(2.0)
+    # Ticket 99 arrives with the next helpdesk sync: its review now follows the ticket's agent.
+    late = datetime(2026, 11, 11, tzinfo=timezone.utc)
+    store(project).write_page("zendesk", "acme", "tickets", [Ticket(
+        "zendesk", "acme", "99", late, late, TicketStatus.OPEN, "open", assignee_id="a3", group_id="g2")], None)
+    pinned = {r.id: r for r in store(project).iter_records(Review)}["99:qa1"]
+    assert (pinned.agent_id, pinned.team_id) == ("a3", "g2")
 
 
 def test_a_review_outside_its_scale_is_a_bad_row_named_by_line(project, capsys):
