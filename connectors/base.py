@@ -19,8 +19,10 @@ from kpis.records import Record, Team
 
 __all__ = ["STREAM_ORDER", "CheckResult", "Connector", "Page", "Stream", "SyncOptions", "never_stop"]
 
-#: The streams a sync runs, in this order: the directory first, so tickets find their agents.
-STREAM_ORDER: tuple[str, ...] = ("teams", "agents", "memberships", "tickets", "ratings", "survey_answers")
+#: The streams a sync runs, in this order: the directory first, so tickets find their agents; what
+#: hangs on tickets (reviews, agent replies) after them, so that a review finds its ticket's agent.
+STREAM_ORDER: tuple[str, ...] = ("teams", "agents", "memberships", "tickets", "ratings", "survey_answers", "reviews",
+                                 "agent_replies")
 
 
 @dataclass(frozen=True, slots=True)

@@ -212,6 +212,9 @@ def report(
     outcomes: Annotated[
         bool, typer.Option("--outcomes", help="Churn and lifetime value of accounts by the support they received.")
     ] = False,
+    scorecard: Annotated[
+        bool, typer.Option("--scorecard", help="Agent scorecards: composite quality score, parts, trend.")
+    ] = False,
 ) -> None:
     """The KPIs of a window, with the previous window's values and the change (--themes: comment themes)."""
     ctx.obj.reads_only()
@@ -231,6 +234,9 @@ def report(
     from helpdesk_kpis.jobs.tables import report_csv, report_tables
 
     app_ctx: AppContext = ctx.obj
+    if scorecard:
+        _scorecard_report(app_ctx, period, from_, to, team, fmt, kpi)
+        return
     if explain is not None:
         _explain(app_ctx, explain, by.value, period, from_, to, team, fmt)
         return
@@ -282,6 +288,21 @@ def _outcomes_report(app_ctx: AppContext, *, period: Optional[str], first: Optio
         return
     line = empty_line(result)
     console.print(line if line is not None else outcomes_table(result), markup=False, highlight=False)
+
+
+def _scorecard_report(app_ctx: AppContext, period: str, first: Optional[str], last: Optional[str],
+                      team: Optional[str], fmt: ReportFormat, kpi: Optional[list[str]]) -> None:
+    from helpdesk_kpis.jobs.scorecards import build_scorecards, scorecard_table
+
+    if kpi or fmt is ReportFormat.csv:
+        raise ConfigError("--scorecard prints a table or --format json of its own parts; leave out --kpi and csv")
+    result = build_scorecards(app_ctx, period=period, first=first, last=last, team=team, now=_now())
+    if fmt is ReportFormat.json:
+        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
+    elif not result.cards:
+        console.print(f"No agent has data in {result.window.label()}; run `helpdesk-kpis sync` first?")
+    else:
+        console.print(scorecard_table(result))
 
 
 def _themes_report(app_ctx: AppContext, *, themes: bool, low_only: bool, period: str, first: str | None,

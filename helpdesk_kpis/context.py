@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from connectors.base import Connector
     from helpdesk_kpis.settings.models import Settings
     from kpis.engine import KpiConfig
+    from kpis.scorecard import ScorecardConfig
     from kpis.store import Store
     from notifiers.delivery import SlackDelivery
 
@@ -75,6 +76,10 @@ class AppContext:
             success_weights=dict(config.kpis.success_weights),
             lifetime_months=config.kpis.clv_lifetime_months,
         )
+
+    def scorecard_config(self) -> ScorecardConfig:
+        config = self.settings().config
+        return config.scorecard.scorecard_config(config.reporting.min_sample)
 
     def slack_client(self) -> WebClient:
         """The Slack Web API client; posting without SLACK_BOT_TOKEN is a configuration error."""

@@ -13,6 +13,7 @@ from dataclasses import fields, replace
 
 import numpy as np
 
+from kpis import attached as attached_groups
 from kpis.breakdown import OTHER_TAGS
 from kpis.channels import CHANNELS
 from kpis.compute.common import Grouping, Span, in_span
@@ -38,10 +39,10 @@ def breakdown_grouping(
         raise ConfigError(f"--by {by} needs the store's data (channel, priority and tags were not loaded)")
     if by == "channel":
         labels = [(name, name.capitalize()) for name in CHANNELS]
-        return data, narrowed(data, _facet_grouping(f, "channel", len(CHANNELS)), teams), labels
+        return data, narrowed(data, _facet_grouping(data, "channel", len(CHANNELS)), teams), labels
     if by == "priority":
         labels = [(name, name.capitalize()) for name in PRIORITIES]
-        return data, narrowed(data, _facet_grouping(f, "priority", len(PRIORITIES)), teams), labels
+        return data, narrowed(data, _facet_grouping(data, "priority", len(PRIORITIES)), teams), labels
     if by != "tag":
         raise ConfigError(f"unknown breakdown {by!r}; use one of {', '.join(BREAKDOWN_SCOPES)}")
     table = f.tagsets if isinstance(f.tagsets, TagTable) else TagTable.of(f.tagsets)
@@ -60,12 +61,18 @@ def breakdown_grouping(
             remap = np.where(kept, np.cumsum(kept) - 1, int(kept.sum())).astype(np.int32)
             tags = [tag for code, tag in enumerate(tags) if kept[code]] + [OTHER_TAGS]
     exploded, grouping = _by_tag(data, table, group_of, len(tags), remap)
+    tag_group = {table.names[code]: int(group_of[code]) for code in order}
+    attached, attached_codes = attached_groups.by_tag(data.attached, tag_group, remap)
+    exploded = replace(exploded, attached=attached)
+    grouping = replace(grouping, attached=attached_codes)
     labels = [(tag, tag) for tag in tags]
     return exploded, narrowed(exploded, grouping, teams), labels
 
 
-def _facet_grouping(f: BreakdownFacets, name: str, groups: int) -> Grouping:
-    return Grouping(getattr(f.tickets, name), getattr(f.ratings, name), getattr(f.surveys, name), groups)
+def _facet_grouping(data: KpiData, name: str, groups: int) -> Grouping:
+    f = data.facets
+    return Grouping(getattr(f.tickets, name), getattr(f.ratings, name), getattr(f.surveys, name), groups,
+                    attached=attached_groups.attached_codes(data.attached, name))
 
 
 def with_none_group(grouping: Grouping) -> Grouping:
@@ -75,7 +82,8 @@ def with_none_group(grouping: Grouping) -> Grouping:
     def filled(codes: np.ndarray) -> np.ndarray:
         return np.where(codes < 0, g, codes).astype(np.int32)
 
-    return Grouping(filled(grouping.tickets), filled(grouping.ratings), filled(grouping.surveys), g + 1)
+    return Grouping(filled(grouping.tickets), filled(grouping.ratings), filled(grouping.surveys), g + 1,
+                    attached=attached_groups.with_none(grouping.attached, g))
 
 
 def narrowed(data: KpiData, grouping: Grouping, teams: Collection[int] | None) -> Grouping:
@@ -88,7 +96,8 @@ def narrowed(data: KpiData, grouping: Grouping, teams: Collection[int] | None) -
         return np.where(np.isin(team, wanted), codes, -1).astype(np.int32)
 
     return Grouping(only(grouping.tickets, data.tickets.team), only(grouping.ratings, data.ratings.team),
-                    only(grouping.surveys, data.surveys.team), grouping.groups)
+                    only(grouping.surveys, data.surveys.team), grouping.groups,
+                    attached=attached_groups.narrowed_codes(data.attached, grouping.attached, teams))
 
 
 def _tickets_per_tag(data: KpiData, table: TagTable, span: Span | None, teams: Collection[int] | None) -> np.ndarray:

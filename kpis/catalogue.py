@@ -53,6 +53,8 @@ class Population(str, enum.Enum):
     SURVEYS = "NPS or CES answers given in the window"
     ACCOUNTS = "customer accounts (overall scope only)"
     PARTS = "the smallest n of the KPIs it combines"
+    REVIEWS = "conversation reviews made in the window"
+    AGENT_DAYS = "agent working days (days with a public reply) in the window"
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +169,17 @@ _SPECS: list[KpiSpec] = [
     KpiSpec("customer_success_score", Kind.SCORE, "Customer success score", aliases=("css", "success"),
             population=_P.PARTS, bands=SUCCESS_BANDS, explained_by_low_ratings=True),
     KpiSpec("low_rated", Kind.LIST, "Low-rated tickets", aliases=("low-csat", "low"), population=_P.RATINGS),
+    # Review scores on 0..100, each review scaled on its own scale: written as percentages, changed in points.
+    KpiSpec("qa_score", Kind.SCORE, "QA score", "%", aliases=("qa", "review-score"), population=_P.REVIEWS,
+            short_label="QA", display=Display.PERCENT, change_unit=ChangeUnit.PP),
+    *(KpiSpec(f"qa_{name}", Kind.SCORE, f"QA: {name}", "%", population=_P.REVIEWS, display=Display.PERCENT,
+              change_unit=ChangeUnit.PP) for name in ("accuracy", "tone", "solution", "process")),
+    KpiSpec("review_coverage", Kind.RATE, "Review coverage", "%", aliases=("coverage", "reviewed"),
+            population=_P.SOLVED),
+    KpiSpec("replies_per_solved", Kind.SCORE, "Replies per solved ticket", aliases=("replies",),
+            population=_P.SOLVED, change_unit=ChangeUnit.PERCENT),
+    KpiSpec("solved_per_agent_day", Kind.SCORE, "Solved per agent day", aliases=("productivity", "solved-per-day"),
+            population=_P.AGENT_DAYS, change_unit=ChangeUnit.PERCENT),
     KpiSpec("churn_rate", Kind.RATE, "Churn rate", "%", False, ("churn",), _P.ACCOUNTS),
     KpiSpec("customer_retention_cost", Kind.SCORE, "Retention cost per customer", "money", False,
             ("retention-cost", "crc"), _P.ACCOUNTS, display=Display.MONEY, change_unit=ChangeUnit.PERCENT),

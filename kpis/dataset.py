@@ -96,6 +96,46 @@ class BreakdownFacets:
     tagsets: Sequence[tuple[str, ...]] = ()
 
 
+@dataclass(frozen=True)
+class AttachedColumns:
+    """Records attached to a ticket that count on their own time (reviews, replies, reviewed tickets):
+    each row's time, team and agent codes (-1 none), and its ticket's channel, priority and tags, so
+    that every scope groups them; ``values``: the set's own numbers (NaN where not given)."""
+
+    time: np.ndarray  # int64 epoch s
+    team: np.ndarray  # int32
+    agent: np.ndarray  # int32
+    channel: np.ndarray  # int8 index into kpis.channels.CHANNELS, -1 none
+    priority: np.ndarray  # int8 index into PRIORITIES, -1 none
+    #: Each row's ticket's tags (lower-cased, deduplicated), for ``by tag``.
+    tags: list[tuple[str, ...]] = field(default_factory=list)
+    values: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.time)
+
+    def take(self, rows: np.ndarray) -> AttachedColumns:
+        return AttachedColumns(self.time[rows], self.team[rows], self.agent[rows], self.channel[rows],
+                               self.priority[rows], [self.tags[i] for i in rows.tolist()],
+                               {name: v[rows] for name, v in self.values.items()})
+
+
+def no_attached() -> AttachedColumns:
+    empty = np.empty(0, np.int32)
+    return AttachedColumns(np.empty(0, np.int64), empty, empty, np.empty(0, np.int8), np.empty(0, np.int8))
+
+
+#: The attached sets: reviews made (dated by review; ``score`` and ``qa_<category>`` values, 0..100),
+#: reviewed tickets (one row per ticket with a review of any date, dated by its latest solve, grouped as
+#: tickets are) and public agent replies (dated by the reply; team: the ticket's).
+REVIEWS, REVIEWED_TICKETS, REPLIES = "reviews", "reviewed_tickets", "replies"
+ATTACHED = (REVIEWS, REVIEWED_TICKETS, REPLIES)
+
+
+def _no_attached_sets() -> dict[str, AttachedColumns]:
+    return {name: no_attached() for name in ATTACHED}
+
+
 def _no_accounts() -> AccountColumns:
     return AccountColumns(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0))
 
@@ -115,3 +155,5 @@ class KpiData:
     spend: SpendColumns = field(default_factory=_no_spend)
     #: Channel, priority and tags of every row (for ``by`` channel, priority, tag); None: not loaded.
     facets: BreakdownFacets | None = None
+    #: Reviews, reviewed tickets and agent replies by name (see ``ATTACHED``); empty when there are none.
+    attached: dict[str, AttachedColumns] = field(default_factory=_no_attached_sets)

@@ -188,6 +188,7 @@ def merge_teams(data: KpiData, groups: Sequence[TeamGroup]) -> KpiData:
         tickets=replace(data.tickets, team=mapping[data.tickets.team]),
         ratings=replace(data.ratings, team=mapping[data.ratings.team]),
         surveys=replace(data.surveys, team=mapping[data.surveys.team]),
+        attached={name: replace(a, team=mapping[a.team]) for name, a in data.attached.items()},
         directory=directory,
     )
 

@@ -8,23 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 
 from kpis import stats
+from kpis.attached import attached_codes
 from kpis.breakdown_scopes import BREAKDOWN_SCOPES, NONE_GROUP, breakdown_grouping, narrowed, with_none_group
 from kpis.catalogue import KPIS, Kind
 from kpis.compute.business import business_kpis
 from kpis.compute.common import Grouping, Raw, Span, TicketPopulations
 from kpis.compute.flow import flow_kpis
+from kpis.compute.quality import quality_kpis
 from kpis.compute.satisfaction import low_rated, satisfaction_kpis
 from kpis.compute.speed import speed_kpis
 from kpis.dataset import PRIORITIES, KpiData
 from kpis.directory import closest, display_names
 from kpis.errors import ConfigError
 from kpis.results import MetricValue, Report, ScopeRow
-from kpis.windows import Window
+from kpis.windows import Window, local_midnight
 
 SCOPES = ("overall", "team", "agent", *BREAKDOWN_SCOPES)
 DEFAULT_SUCCESS_WEIGHTS = {"csat": 0.5, "fcr_rate": 0.25, "first_reply_sla_rate": 0.25}
@@ -142,10 +144,17 @@ def _window_raw(data: KpiData, grouping: Grouping, window: Window, now: datetime
     raw = flow_kpis(data.tickets, grouping, span, populations)
     raw.update(speed_kpis(data.tickets, span, populations, sla_minutes))
     raw.update(satisfaction_kpis(data.ratings, data.surveys, grouping, span))
+    raw.update(quality_kpis(data.tickets, data.attached, grouping, span, populations, _day_edges(window)))
     raw["customer_success_score"] = _success_score(raw, config)
     raw.update(business_kpis(data.accounts, data.spend, span, grouping.groups, overall=grouping.overall,
                              lifetime_months=config.lifetime_months))
     return raw
+
+
+def _day_edges(window: Window) -> np.ndarray:
+    """The window's local midnights, first to last (its days' bounds), as epoch seconds."""
+    return np.array([local_midnight(window.first_day + timedelta(days=i), window.zone).timestamp()
+                     for i in range(window.days + 1)], dtype=np.int64)
 
 
 def _success_score(raw: dict[str, Raw], config: KpiConfig) -> Raw:
@@ -158,14 +167,15 @@ def _success_score(raw: dict[str, Raw], config: KpiConfig) -> Raw:
 
 def _grouping(data: KpiData, by: str) -> tuple[Grouping, list[tuple[str, str]]]:
     t, r, s, d = data.tickets, data.ratings, data.surveys, data.directory
+    attached = attached_codes(data.attached, by)
     if by == "overall":
         zeros = [np.zeros(len(a.team), dtype=np.int32) for a in (t, r, s)]
-        return Grouping(*zeros, groups=1, overall=True), [("overall", "Overall")]
+        return Grouping(*zeros, groups=1, overall=True, attached=attached), [("overall", "Overall")]
     if by == "team":
         names = display_names(d.team_ids, d.team_names)
-        return Grouping(t.team, r.team, s.team, len(d.team_ids)), list(zip(d.team_ids, names))
+        return Grouping(t.team, r.team, s.team, len(d.team_ids), attached=attached), list(zip(d.team_ids, names))
     names = display_names(d.agent_ids, d.agent_names)
-    return Grouping(t.agent, r.agent, s.agent, len(d.agent_ids)), list(zip(d.agent_ids, names))
+    return Grouping(t.agent, r.agent, s.agent, len(d.agent_ids), attached=attached), list(zip(d.agent_ids, names))
 
 
 def _find_teams(data: KpiData, team: str) -> set[int]:

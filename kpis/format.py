@@ -5,6 +5,8 @@ Changes are written out with their sign and unit ("+2.5 pp", "-17.6%"), never co
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from kpis.catalogue import KPIS, ChangeUnit, Display
 from kpis.results import MetricValue
 
@@ -91,3 +93,21 @@ def effect_text(key: str, effect: float | None) -> str:
         return f"{effect:+,.0f}"
     unit = "pp" if spec.change_unit is ChangeUnit.PP else "pts" if spec.change_unit is ChangeUnit.PTS else ""
     return f"{effect:+.1f} {unit}".rstrip()
+
+
+#: Eight heights of a text sparkline, lowest first.
+SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
+#: The least range of scores a sparkline spans, so that a wobble of a point or two stays small.
+SPARK_MIN_SPAN = 10.0
+
+
+def sparkline(values: Sequence[float | None]) -> str:
+    """Block characters from the lowest value up (spanning at least ``SPARK_MIN_SPAN``); a space
+    where there is no value."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return " " * len(values)
+    low = min(known)
+    span = max(max(known) - low, SPARK_MIN_SPAN)
+    top = len(SPARK_BLOCKS) - 1
+    return "".join(" " if v is None else SPARK_BLOCKS[round((v - low) / span * top)] for v in values)

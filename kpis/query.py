@@ -10,12 +10,14 @@ accounts and retention spend (imported files, small) are read as rows. The resul
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import numpy as np
 from sqlalchemy import BigInteger, select, type_coerce
 from sqlalchemy.engine import Connection
 
+from kpis.attached_query import load_attached
 from kpis.columnar.assemble import KindRows, read_kind
 from kpis.columnar.cache import store_rebuilt
 from kpis.columnar.keys import AGENT, TAG, TEAM, KeyCodes
@@ -67,7 +69,8 @@ def load_kpi_data(
             codes.reload(connection)  # blocks stored by another process since the codes were read
         account_columns = _accounts(connection)
         spend_columns = _spend(connection, first, last)
-    data = _kpi_data(parts, codes, directory, account_columns, spend_columns)
+        data = _kpi_data(parts, codes, directory, account_columns, spend_columns)
+        data = replace(data, attached=load_attached(connection, first, last, data.directory))
     if cached:
         store_rebuilt(store, {kind: rows.rebuilt for kind, rows in parts.items()}, codes)
     return data

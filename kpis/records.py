@@ -13,6 +13,7 @@ business-hours twin where the helpdesk supplies it).
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -256,6 +257,69 @@ class RetentionSpend:
             raise ValueError(f"retention spend {self.id}: amount is negative")
 
 
-Record = Team | Agent | Membership | Ticket | Rating | SurveyAnswer | Account | RetentionSpend
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A conversation review (QA): a reviewer's scores of how a ticket was handled.
 
-RECORD_TYPES: tuple[type, ...] = (Team, Agent, Membership, Ticket, Rating, SurveyAnswer, Account, RetentionSpend)
+    ``id`` is ``ticket_id:reviewer``: one reviewer's review of a ticket is one record, the newest
+    replacing an older one (``updated_at`` is ``reviewed_at`` so that an older one never wins).
+    ``agent_id`` is the agent the review names, else the ticket's agent when the review was stored
+    (``agent_named`` tells which); ``team_id`` the ticket's team then.
+    """
+
+    source: str
+    instance: str
+    id: str
+    ticket_id: str
+    reviewer: str
+    reviewed_at: datetime
+    score: float
+    scale_min: float
+    scale_max: float
+    #: Per-category scores on the same scale (``accuracy``, ``tone``, ``solution``, ``process``...), as
+    #: (name, score) pairs in name order (a mapping is accepted and turned into them: records are hashable).
+    categories: tuple[tuple[str, float], ...] = ()
+    agent_id: str | None = None
+    agent_named: bool = False
+    team_id: str | None = None
+    comment: str | None = None
+    updated_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        _require_utc("reviewed_at", self.reviewed_at)
+        _require_utc("updated_at", self.updated_at)
+        pairs = self.categories.items() if isinstance(self.categories, Mapping) else self.categories
+        object.__setattr__(self, "categories", tuple(sorted((str(k), float(v)) for k, v in pairs)))
+        if self.scale_max <= self.scale_min:
+            raise ValueError(f"review {self.id}: scale_max must be above scale_min")
+        for name, value in (("score", self.score), *self.categories):
+            if not self.scale_min <= value <= self.scale_max:
+                raise ValueError(f"review {self.id}: {name} {value:g} is outside {self.scale_min:g}..{self.scale_max:g}")
+
+    def category(self, name: str) -> float | None:
+        return dict(self.categories).get(name)
+
+    def scaled(self, value: float) -> float:
+        """``value`` of this review's scale on 0..100."""
+        return (value - self.scale_min) / (self.scale_max - self.scale_min) * 100.0
+
+
+@dataclass(frozen=True, slots=True)
+class AgentReply:
+    """One public reply by an agent on a ticket: what makes a day an agent's working day."""
+
+    source: str
+    instance: str
+    id: str
+    ticket_id: str
+    agent_id: str
+    replied_at: datetime
+
+    def __post_init__(self) -> None:
+        _require_utc("replied_at", self.replied_at)
+
+
+Record = Team | Agent | Membership | Ticket | Rating | SurveyAnswer | Account | RetentionSpend | Review | AgentReply
+
+RECORD_TYPES: tuple[type, ...] = (Team, Agent, Membership, Ticket, Rating, SurveyAnswer, Account, RetentionSpend,
+                                  Review, AgentReply)

@@ -10,7 +10,8 @@ from kpis.windows import Window
 
 
 #: Scores that carry a 95% interval (every rate does): their JSON has ``ci_low``/``ci_high`` too.
-SCORES_WITH_INTERVAL = frozenset({"csss", "nps", "ces"})
+SCORES_WITH_INTERVAL = frozenset({"csss", "nps", "ces", "qa_score", "qa_accuracy", "qa_tone", "qa_solution",
+                                  "qa_process", "replies_per_solved"})
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:

@@ -42,15 +42,7 @@ class Chart:
 
 def trend_chart(title: str, days: Sequence[date], panels: Sequence[Panel], *, filename: str) -> Chart:
     """A PNG of ``panels`` over ``days`` (the current period), each against its previous period."""
-    # Imported here: matplotlib takes a moment to load and only the digest needs it. The Figure
-    # API with the Agg canvas draws off-screen without pyplot's global state.
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(6.4, 3.1 * len(panels) + 0.6), dpi=150, layout="constrained")
-    FigureCanvasAgg(figure)
-    figure.suptitle(title, fontsize=15, fontweight="bold")
-    axes = figure.subplots(len(panels), 1, squeeze=False)[:, 0]
+    figure, axes = stacked_figure(title, len(panels), width=6.4, row_height=3.1, extra=0.6, title_size=15)
     x = list(range(len(days)))
     for ax, panel in zip(axes, panels):
         scale, unit = _scale(panel)
@@ -76,6 +68,19 @@ def trend_chart(title: str, days: Sequence[date], panels: Sequence[Panel], *, fi
     out = io.BytesIO()
     figure.savefig(out, format="png")
     return Chart(png=out.getvalue(), alt_text=alt_text(title, days, panels), title=title, filename=filename)
+
+
+def stacked_figure(title: str, rows: int, *, width: float, row_height: float, extra: float, title_size: int):  # noqa: ANN201
+    """A titled figure of ``rows`` panels stacked vertically, and their axes."""
+    # Imported here: matplotlib takes a moment to load and only the charts need it. The Figure
+    # API with the Agg canvas draws off-screen without pyplot's global state.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, row_height * rows + extra), dpi=150, layout="constrained")
+    FigureCanvasAgg(figure)
+    figure.suptitle(title, fontsize=title_size, fontweight="bold")
+    return figure, figure.subplots(rows, 1, squeeze=False)[:, 0]
 
 
 def _scale(panel: Panel) -> tuple[float, str]:
@@ -118,5 +123,9 @@ def alt_text(title: str, days: Sequence[date], panels: Sequence[Panel]) -> str:
         sentences.append(
             f"{label} per day: between {_text(panel.key, min(values))} and {_text(panel.key, max(values))}, {last_text}."
         )
-    text = " ".join(sentences)
+    return clipped_alt(" ".join(sentences))
+
+
+def clipped_alt(text: str) -> str:
+    """``text`` cut to Slack's alt text limit."""
     return text if len(text) <= MAX_ALT_TEXT else text[: MAX_ALT_TEXT - 1] + "…"

@@ -76,6 +76,8 @@ class Digest:
     facet_breakdowns: Sequence[tuple[str, Sequence[ScopeRow]]] = ()
     #: The leads' monthly "Outcomes" line (mrkdwn; notifiers.digest_outcomes), or ``None``.
     outcomes: str | None = None
+    #: The leads' weekly "Quality" block (mrkdwn lines, names escaped); empty on other days and digests.
+    quality: Sequence[str] = ()
 
     @property
     def digest_id(self) -> str:
@@ -107,6 +109,9 @@ def digest_message(digest: Digest) -> dict[str, Any]:
         blocks += [DividerBlock(), *_low_rated(digest)]
     if digest.outcomes:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=digest.outcomes)))
+    if digest.quality:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=shorten("\n".join(digest.quality),
+                                                                        MAX_SECTION_TEXT))))
     footer = "Per-" + digest.breakdown_noun.rstrip("s") + " lines and a 14-day chart in the thread :thread:"
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
     full = row_command(digest.report.window, digest.row, digest.keys)

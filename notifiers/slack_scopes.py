@@ -16,6 +16,7 @@ BOT_SCOPES: dict[str, str] = {
     "channels:history": "digests: finding a digest already posted after a crash",
     "groups:history": "the same in private channels",
     "files:write": "the chart in each digest's thread",
+    "im:write": "/kpi scorecard: its trend chart sent to the asker directly",
     "channels:read": "config check: the bot is a member of each configured channel",
     "groups:read": "config check: the same for private channels",
 }

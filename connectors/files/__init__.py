@@ -1,4 +1,4 @@
-"""The `file` connector: survey answers, accounts and retention spend imported from CSV or JSON Lines."""
+"""The `file` connector: survey answers, conversation reviews, accounts and retention spend imported from CSV or JSON Lines."""
 
 from connectors.files.settings import FileImportSettings
 from connectors.lazy import lazy_attributes
@@ -7,7 +7,7 @@ from connectors.registry import ConnectorSpec, register
 SPEC = register(
     ConnectorSpec(
         source="file",
-        summary="Survey answers (NPS, CES, CSAT), accounts and retention spend from CSV or JSON Lines files",
+        summary="Survey answers (NPS, CES, CSAT), conversation reviews, accounts and retention spend from CSV or JSON Lines files",
         settings_model=FileImportSettings,
         connector="connectors.files.connector:FileImportConnector",
     )

@@ -1,4 +1,5 @@
-"""The `file` connector: survey answers, accounts and retention spend from CSV or JSON Lines files.
+"""The `file` connector: survey answers, conversation reviews, accounts and retention spend from CSV or
+JSON Lines files.
 
 For what helpdesks do not hold (NPS and CES from survey tools, CSAT from other tools, the customer
 accounts behind churn and lifetime value). Each configured file is one stream. A file is read
@@ -20,10 +21,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from connectors.base import CheckResult, Connector, Page, Stream, SyncOptions
-from connectors.files.reader import file_format, read_rows
-from connectors.files.schemas import account_records, spend_records, survey_records
-from connectors.files.settings import FileImportSettings
 from connectors.errors import MalformedResponse
+from connectors.files.reader import file_format, read_rows
+from connectors.files.schemas import account_records, review_records, spend_records, survey_records
+from connectors.files.settings import FileImportSettings
 from kpis.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,26 @@ class SurveysStream(FileStream):
     parse = staticmethod(survey_records)
 
 
+class ReviewsStream(FileStream):
+    """Conversation reviews; one reviewer's reviews of one ticket: the newest is kept, the others counted."""
+
+    name = "reviews"
+    parse = staticmethod(review_records)
+
+    def _validated(self) -> tuple[list[Any], list[str]]:
+        records, errors = super()._validated()
+        newest: dict[tuple[str, str, str], Any] = {}
+        for review in records:
+            key = (review.source, review.instance, review.id)
+            if key not in newest or review.reviewed_at >= newest[key].reviewed_at:
+                newest[key] = review
+        if len(newest) < len(records):
+            dropped = len(records) - len(newest)
+            log.warning("%s: %d older review%s of a ticket by the same reviewer replaced by the newest", self.path,
+                        dropped, "s" if dropped > 1 else "")
+        return list(newest.values()), errors
+
+
 class AccountsStream(FileStream):
     name = "accounts"
     parse = staticmethod(account_records)
@@ -120,6 +141,7 @@ class FileImportConnector(Connector):
     source = "file"
     _STREAMS: ClassVar[tuple[tuple[str, type[FileStream]], ...]] = (
         ("surveys", SurveysStream),
+        ("reviews", ReviewsStream),
         ("accounts", AccountsStream),
         ("retention_spend", RetentionSpendStream),
     )
@@ -129,7 +151,7 @@ class FileImportConnector(Connector):
         self.settings = settings
         if not any(getattr(settings, field) for field, _ in self._STREAMS):
             raise ConfigError(
-                f"[connectors.file.{instance}] names no file; set surveys, accounts or retention_spend"
+                f"[connectors.file.{instance}] names no file; set surveys, reviews, accounts or retention_spend"
             )
 
     def streams(self) -> Sequence[FileStream]:

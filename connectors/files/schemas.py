@@ -16,6 +16,7 @@ from kpis.records import (
     RatingScale,
     RatingState,
     RetentionSpend,
+    Review,
     SurveyAnswer,
     SurveyKind,
 )
@@ -142,3 +143,41 @@ def spend_records(row: dict[str, Any], instance: str, line: int) -> list[Retenti
     vendor_id = _text(row, "id") or f"line-{line}"
     return [RetentionSpend(SOURCE, instance, vendor_id, _moment(row, "spent_at", required=True), amount,
                            _text(row, "note"))]
+
+
+#: The review columns that are category scores: one of these, ``category_<name>`` for any other
+#: category, or (JSON Lines) a ``categories`` object.
+STANDARD_CATEGORIES = ("accuracy", "tone", "solution", "process")
+_CATEGORY_PREFIX = "category_"
+
+
+def review_records(row: dict[str, Any], instance: str, line: int) -> list[Review]:
+    """A row of a reviews file: ticket_id, reviewer, reviewed_at, score (scale_min..scale_max, default
+    0-100), per-category scores on the same scale, optional agent_id, comment and helpdesk."""
+    source, namespace = _namespace(row, instance)
+    ticket = _text(row, "ticket_id", required=True)
+    reviewer = _text(row, "reviewer", required=True)
+    reviewed = _moment(row, "reviewed_at", required=True)
+    low, high = _number(row, "scale_min"), _number(row, "scale_max")
+    low, high = 0.0 if low is None else low, 100.0 if high is None else high
+    if high <= low:
+        raise ValueError("scale_max must be above scale_min")
+    score = _number(row, "score", required=True)
+    categories = {}
+    nested = row.get("categories")
+    if nested is not None and not isinstance(nested, dict):
+        raise ValueError("categories must be an object of category: score")
+    columns = {k: v for k, v in row.items() if k in STANDARD_CATEGORIES or k.startswith(_CATEGORY_PREFIX)}
+    candidates = {**columns, **(nested or {})}
+    for column, value in candidates.items():
+        name = str(column).strip().lower().removeprefix(_CATEGORY_PREFIX)
+        number = _number({name: value}, name)
+        if number is not None:
+            categories[name] = number
+    for name, value in (("score", score), *categories.items()):
+        if not low <= value <= high:
+            raise ValueError(f"{name} {value:g} is outside the scale {low:g}..{high:g}")
+    agent = _text(row, "agent_id")
+    return [Review(source, namespace, f"{ticket}:{reviewer}", ticket, reviewer, reviewed, score, low, high,
+                   categories=categories, agent_id=agent, agent_named=agent is not None,
+                   comment=_text(row, "comment"), updated_at=reviewed)]

@@ -17,6 +17,7 @@ class FileImportSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     surveys: Path | None = None
+    reviews: Path | None = None
     accounts: Path | None = None
     retention_spend: Path | None = None
     skip_bad_rows: bool = False

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from connectors import base
-from connectors.probing import CHECK_ATTEMPTS, probe
 from connectors.helpscout.client import HelpScoutClient
 from connectors.helpscout.settings import HelpScoutSettings
 from connectors.helpscout.streams import ConversationsStream, RatingsStream, TeamsStream, UsersStream
 from connectors.http import clock as clocks
 from connectors.http.clock import Clock
+from connectors.probing import CHECK_ATTEMPTS, probe
 from kpis.check_result import CheckResult
 
 

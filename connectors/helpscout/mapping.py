@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from connectors.items import minutes_between, optional_id, utc_from_iso
-from kpis.records import Agent, Membership, Rating, RatingScale, RatingState, Team, Ticket, TicketStatus
+from kpis.records import Agent, AgentReply, Membership, Rating, RatingScale, RatingState, Team, Ticket, TicketStatus
 from kpis.scales import normalize
 
 SOURCE = "helpscout"
@@ -102,6 +102,18 @@ def _team_of(conversation: Mapping[str, Any], threads: Sequence[Mapping[str, Any
         if assigned.get("type") == "team":
             return optional_id(assigned.get("id"))
     return None
+
+
+def reply_records(conversation: Mapping[str, Any], *, instance: str) -> list[AgentReply]:
+    """The agents' public replies of a conversation, each with its author and time (what makes an
+    agent's working day). A thread's ``createdBy`` names its user:
+    https://developer.helpscout.com/mailbox-api/endpoints/conversations/threads/list/"""
+    return [
+        AgentReply(SOURCE, instance, str(thread["id"]), str(conversation["id"]), str(thread["createdBy"]["id"]),
+                   utc_from_iso(thread["createdAt"]))
+        for thread in _threads(conversation)
+        if _is_agent_reply(thread) and (thread.get("createdBy") or {}).get("id") is not None
+    ]
 
 
 def ticket_record(

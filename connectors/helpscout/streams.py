@@ -195,9 +195,11 @@ class ConversationsStream(_PassStream):
         return settled
 
     def record(self, item: Any) -> Any:
-        if item.get("type") == "chat":
+        if item.get("type") == "chat":  # the list truncates a chat's threads: read them all
             item = {**item, "_embedded": {**(item.get("_embedded") or {}), "threads": self._threads(item["id"])}}
-        return mapping.ticket_record(item, instance=self.instance, link=self.client.conversation_link)
+        # The conversation and, from its threads, its agents' replies (authors and times).
+        return [mapping.ticket_record(item, instance=self.instance, link=self.client.conversation_link),
+                *mapping.reply_records(item, instance=self.instance)]
 
     def _threads(self, conversation_id: Any) -> list[Any]:
         """Every thread of one conversation (List Threads, paged like any HAL list)."""

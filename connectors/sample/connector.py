@@ -3,7 +3,7 @@
 Cursors are JSON: ``{"anchor": "<iso>", "next_page": k, "settings": "<fingerprint>"}``. The anchor
 is the synthetic helpdesk's "now"; without one in the settings it is fixed by the first sync and
 carried in every cursor, so a resumed or repeated sync regenerates the very same records. Ticket,
-rating and survey streams page by ticket index (``page_size`` tickets a page); the directory
+rating, survey, review and reply streams page by ticket index (``page_size`` tickets a page); the directory
 streams are one page each.
 """
 
@@ -109,6 +109,14 @@ class SurveyAnswersStream(_TicketRangeStream):
     name: ClassVar[str] = "survey_answers"
 
 
+class ReviewsStream(_TicketRangeStream):
+    name: ClassVar[str] = "reviews"
+
+
+class AgentRepliesStream(_TicketRangeStream):
+    name: ClassVar[str] = "agent_replies"
+
+
 class AccountsStream(_SampleStream):
     """One customer account per organisation (for the outcomes report)."""
 
@@ -119,5 +127,6 @@ class AccountsStream(_SampleStream):
 
 
 _STREAMS: tuple[type[_SampleStream], ...] = (
-    TeamsStream, AgentsStream, MembershipsStream, TicketsStream, RatingsStream, SurveyAnswersStream, AccountsStream,
+    TeamsStream, AgentsStream, MembershipsStream, TicketsStream, RatingsStream, SurveyAnswersStream, ReviewsStream,
+    AgentRepliesStream, AccountsStream,
 )

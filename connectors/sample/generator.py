@@ -14,9 +14,21 @@ import numpy as np
 
 from connectors.sample import texts
 from connectors.sample.columns import Block, TicketColumns
+from connectors.sample.quality import sample_replies, sample_reviews
 from connectors.sample.settings import SampleSettings, to_whole_utc
 from kpis.records import (
-    Agent, Membership, Priority, Rating, RatingScale, RatingState, SurveyAnswer, SurveyKind, Team, Ticket,
+    Agent,
+    AgentReply,
+    Membership,
+    Priority,
+    Rating,
+    RatingScale,
+    RatingState,
+    Review,
+    SurveyAnswer,
+    SurveyKind,
+    Team,
+    Ticket,
     TicketStatus,
 )
 
@@ -158,6 +170,16 @@ class SampleHelpdesk:
                 for i, value, answered_at, requester, agent_id, team_id, comment in rows
             ]
         return answers
+
+    def reviews(self, start: int, stop: int) -> list[Review]:
+        b = self.columns.block(start, stop)
+        ids = [str(TICKET_ID_BASE + i) for i in b.index.tolist()]
+        return sample_reviews(b, ids, int(self.anchor.timestamp()), self.source, self.instance)
+
+    def agent_replies(self, start: int, stop: int) -> list[AgentReply]:
+        b = self.columns.block(start, stop)
+        ids = [str(TICKET_ID_BASE + i) for i in b.index.tolist()]
+        return sample_replies(b, ids, self._agent_ids, int(self.anchor.timestamp()), self.source, self.instance)
 
     def _tags(self, b: Block) -> list[tuple[str, ...]]:
         topic = self.columns.directory.team_tags

@@ -12,6 +12,7 @@ from rich.console import Console
 
 from connectors import registry
 from helpdesk_kpis.jobs.outcomes_report import outcomes_table, window_outcomes
+from helpdesk_kpis.jobs.scorecards import compute_scorecards, scorecard_table
 from helpdesk_kpis.jobs.slack_runs import show_digests
 from helpdesk_kpis.jobs.sync import run_sync
 from helpdesk_kpis.jobs.tables import report_tables
@@ -21,8 +22,9 @@ from kpis.catalogue import HEADLINE
 from kpis.engine import KpiConfig, compute_report
 from kpis.errors import ConfigError
 from kpis.query import load_kpi_data
+from kpis.scorecard import ScorecardConfig
 from kpis.store import Store
-from kpis.windows import window_for_period
+from kpis.windows import Window, window_for_period
 
 DEMO_DAYS = 42
 
@@ -50,6 +52,7 @@ def run(*, out: Path, tickets: int, now: datetime, console: Console) -> None:
         for table in report_tables(report, HEADLINE, console.width,
                                    title=f"Last 7 days, {by}: {report.window.label()} (UTC)"):
             console.print(table)
+    _scorecards(store, window, now=now, console=console)
     # Churn in the last half of the history by the support of the first half (the sample's accounts
     # are its organisations).
     half = window_for_period(f"{DEMO_DAYS // 2}d", now=now, zone=ZoneInfo("UTC"))
@@ -59,8 +62,17 @@ def run(*, out: Path, tickets: int, now: datetime, console: Console) -> None:
     _digests(store, out, now=now, console=console)
     console.print(
         f"\nExplore further: DATABASE_URL={url} helpdesk-kpis report --by agent "
-        "(or --format json, --period 30d, --team Billing; --outcomes --period 21d)"
+        "(or --format json, --period 30d, --team Billing, --scorecard; --outcomes --period 21d)"
     )
+
+
+def _scorecards(store: Store, window: Window, *, now: datetime, console: Console) -> None:
+    """The first team's agent scorecards (every team's: ``report --scorecard``)."""
+    team = next(iter(load_kpi_data(store, window.start, window.end, tags=False).directory.team_names), None)
+    result = compute_scorecards(store, window, now=now, team=team, config=KpiConfig(), scorecard=ScorecardConfig())
+    if result.cards:
+        console.print()
+        console.print(scorecard_table(result, title=f"Agent scorecards, {team}: {window.label()} (UTC)"))
 
 
 def _digests(store: Store, out: Path, *, now: datetime, console: Console) -> None:

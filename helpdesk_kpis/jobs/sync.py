@@ -127,6 +127,9 @@ def run_sync(
         # Rebuild the KPI blocks of every stale day (those this sync touched, and any a stopped
         # sync left), so that reports read them ready-made.
         summary.cache_days = refresh(store)
+        if orphans := store.reviews_of_unknown_tickets():
+            notice(f"reviews: {orphans:,} name tickets not in the store; they are kept and count once their "
+                   "ticket is synced (check the ticket_id and helpdesk columns of the reviews file)")
     summary.seconds = time.monotonic() - started
     return summary
 

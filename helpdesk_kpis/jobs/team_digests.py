@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from helpdesk_kpis.jobs.digest_comments import DigestComments
 from helpdesk_kpis.jobs.digest_drivers import driver_lines, thread_breakdowns
+from helpdesk_kpis.jobs.digest_quality import DAYS_NEEDED as QUALITY_DAYS
+from helpdesk_kpis.jobs.digest_quality import is_quality_day, quality_lines
 from helpdesk_kpis.jobs.outcomes_report import window_outcomes
 from helpdesk_kpis.jobs.rules import rule_reports, rule_windows
 from helpdesk_kpis.jobs.teams import ReportingTeams, reading_team, reporting_teams
@@ -103,7 +105,8 @@ def build_digests(
     as_of = local_midnight(day + timedelta(days=1), zone)  # rules are judged as of the end of the day
     windows = rule_windows(rules, as_of=as_of, zone=zone)
     chart_first = day - timedelta(days=2 * CHART_DAYS - 1)
-    starts = [window.previous().start, local_midnight(chart_first, zone)]
+    starts = [window.previous().start, local_midnight(chart_first, zone),
+              local_midnight(day - timedelta(days=QUALITY_DAYS - 1), zone)]
     starts += [w.previous().start for w in windows.values()]
     ends = [window.end] + [w.end for w in windows.values()]
     data = load_kpi_data(store, min(starts), max(ends))
@@ -122,6 +125,10 @@ def build_digests(
             daily["overall"] = daily_reports(teams.data, chart_first, day, zone, now=now, by="overall", config=kpi_config)
 
     comments = DigestComments(store, config, window, data.directory)
+    quality = []
+    if is_quality_day(day) and any(t.team is None for t in targets):
+        quality = quality_lines(teams.data, day, zone, now=now, config=kpi_config,
+                                scorecard=config.scorecard.scorecard_config(kpi_config.min_sample))
     built = []
     for target in targets:
         if target.team is None:
@@ -144,6 +151,7 @@ def build_digests(
             themes=comments.low_themes(target.team, row, config.digest.low_rated),
             drivers=driver_lines(source, window, now=now, config=kpi_config, team=target.team, keys=target.keys),
             facet_breakdowns=thread_breakdowns(source, window, now=now, config=kpi_config, team=target.team),
+            quality=quality if target.team is None else (),
         )
         chart = _chart(target, row.id, daily, day) if with_chart else None
         post = DigestPost(scope=target.scope, day=day, channel=target.channel or "", message=digest_message(digest),

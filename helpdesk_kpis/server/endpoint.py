@@ -114,6 +114,7 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
         people=SlackPeople(client, overrides=config.slash.users, ttl=config.slash.lookup_cache_seconds),
         breaches=lambda: active_breaches(DeliveryLog(store).alert_states().values(), rules),
         themes=lambda window, team, low: window_themes(store, config, window, team=team, low_only=low).themes,
+        scorecard=ctx.scorecard_config(),
     )
     inflight = InFlight()
     answers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kpi-answer")

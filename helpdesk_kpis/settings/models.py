@@ -27,6 +27,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from connectors import registry
 from connectors.http.options import http_url
 from helpdesk_kpis.settings.instances import connector_instances
+from helpdesk_kpis.settings.scorecard import ScorecardSettings
 from helpdesk_kpis.settings.slack import (
     AlertRuleConfig,
     DigestConfig,
@@ -156,6 +157,7 @@ class FileConfig(BaseModel):
     reporting: ReportingConfig = Field(default_factory=ReportingConfig)
     sla: SlaConfig = Field(default_factory=SlaConfig)
     kpis: KpisConfig = Field(default_factory=KpisConfig)
+    scorecard: ScorecardSettings = Field(default_factory=ScorecardSettings)
     #: ``[connectors.<source>.<instance>]`` sections, validated by each connector's own model.
     connectors: dict[str, dict[str, dict[str, Any]]] = Field(default_factory=dict)
     # Slack: ``[[teams]]``, ``[digest]``, ``[[alerts]]``, ``[schedule]`` (helpdesk_kpis.settings.slack).

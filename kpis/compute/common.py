@@ -20,6 +20,8 @@ class Grouping:
     groups: int
     #: One group holding everything (the overall scope).
     overall: bool = False
+    #: The group of each row of each attached set (reviews, replies...; see kpis.dataset.ATTACHED).
+    attached: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

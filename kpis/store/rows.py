@@ -11,12 +11,14 @@ from sqlalchemy import Table
 from kpis.records import (
     Account,
     Agent,
+    AgentReply,
     Membership,
     Priority,
     Rating,
     RatingScale,
-    RetentionSpend,
     RatingState,
+    RetentionSpend,
+    Review,
     SurveyAnswer,
     SurveyKind,
     Team,
@@ -34,6 +36,8 @@ TABLE_OF: dict[type, Table] = {
     SurveyAnswer: schema.survey_answers,
     Account: schema.accounts,
     RetentionSpend: schema.retention_spend,
+    Review: schema.reviews,
+    AgentReply: schema.agent_replies,
 }
 
 _ENUMS: dict[type, dict[str, type]] = {
@@ -52,6 +56,8 @@ def record_to_row(record: Any) -> dict[str, Any]:
             row[name] = row[name].value
     if isinstance(record, Ticket):
         row["tags"] = list(record.tags)
+    if isinstance(record, Review):
+        row["categories"] = dict(record.categories)
     return row
 
 
@@ -62,4 +68,6 @@ def row_to_record(kind: type, row: Mapping[str, Any]) -> Any:
             values[name] = enum_type(values[name])
     if kind is Ticket:
         values["tags"] = tuple(values["tags"] or ())
+    if kind is Review:
+        values["categories"] = values["categories"] or {}
     return kind(**values)

@@ -173,6 +173,38 @@ retention_spend = Table(
     Index("ix_retention_spend_spent_at", "spent_at"),
 )
 
+# Conversation reviews (QA); one per ticket and reviewer (``id`` is ``ticket_id:reviewer``).
+reviews = Table(
+    "reviews",
+    metadata,
+    *_key(),
+    Column("ticket_id", String(128), nullable=False),
+    Column("reviewer", String(200), nullable=False),
+    Column("reviewed_at", UtcTimestamp, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("scale_min", Float, nullable=False),
+    Column("scale_max", Float, nullable=False),
+    Column("categories", JSON, nullable=False),
+    Column("agent_id", String(128)),
+    Column("agent_named", Boolean, nullable=False),
+    Column("team_id", String(128)),
+    Column("comment", Text),
+    Column("updated_at", UtcTimestamp),
+    Index("ix_reviews_reviewed_at", "reviewed_at"),
+    Index("ix_reviews_ticket", "source", "instance", "ticket_id"),
+)
+
+# Public agent replies (author and time): the days an agent worked, for ``solved_per_agent_day``.
+agent_replies = Table(
+    "agent_replies",
+    metadata,
+    *_key(),
+    Column("ticket_id", String(128), nullable=False),
+    Column("agent_id", String(128), nullable=False),
+    Column("replied_at", UtcTimestamp, nullable=False),
+    Index("ix_agent_replies_replied_at", "replied_at"),
+)
+
 # A cursor per connector instance and stream; written in the same transaction as the page it
 # follows, so a crash can never leave records without their cursor or the reverse.
 sync_state = Table(

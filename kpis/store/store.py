@@ -21,6 +21,7 @@ from kpis.records import Ticket
 from kpis.store import schema
 from kpis.store.connection import create_store_engine, parse_url, translate_operational_errors
 from kpis.store.migrate import upgrade_to_head
+from kpis.store.review_agents import pin_review_agents, reviews_of_unknown_tickets
 from kpis.store.rows import TABLE_OF, record_to_row, row_to_record
 from kpis.store.staleness import mark_stale
 from kpis.store.upsert import upsert_rows
@@ -93,6 +94,8 @@ class Store:
             mark_stale(connection, by_table)
             for table, rows in by_table.items():
                 upsert_rows(connection, table, rows)
+            if schema.reviews in by_table or schema.tickets in by_table:
+                pin_review_agents(connection)
             self._set_cursor(connection, source, instance, stream, cursor)
         return {table.name: len(rows) for table, rows in by_table.items()}
 
@@ -146,6 +149,10 @@ class Store:
             result = connection.execution_options(yield_per=batch_size).execute(query)
             for row in result.mappings():
                 yield row_to_record(kind, row)
+
+    def reviews_of_unknown_tickets(self) -> int:
+        with self.errors(), self.engine.connect() as connection:
+            return reviews_of_unknown_tickets(connection)
 
     def count(self, kind: type) -> int:
         table = TABLE_OF[kind]

@@ -26,6 +26,7 @@ from slack_sdk.models.blocks import (
 from kpis.results import Report, ScopeRow
 from kpis.windows import Window
 from notifiers.blockkit import to_dicts
+from notifiers.chart import Chart
 from notifiers.fitting import MAX_HEADER, Lines, fit_blocks, fit_fallback
 from notifiers.kpi_blocks import compact_line, kpi_section
 from notifiers.mrkdwn import escape, link, shorten
@@ -44,6 +45,8 @@ class Answer:
     public: bool = False
     #: For the log when the answer is a denial: who asked what and why it was refused.
     denied: str | None = field(default=None, compare=False)
+    #: An image sent after the answer, privately to the asker (a scorecard's trend).
+    chart: Chart | None = field(default=None, compare=False)
 
     def payload(self) -> dict[str, Any]:
         """Keyword arguments for Bolt's ``ack()`` / ``respond()``."""

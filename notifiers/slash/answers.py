@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from kpis.directory import is_named, name_key, named
 from kpis.errors import ConfigError, HelpdeskKpisError
 from kpis.results import Report, ScopeRow
+from kpis.scorecard import ScorecardConfig
 from notifiers.blockkit import validate_message
 from notifiers.mrkdwn import escape
 from notifiers.slash import answer_blocks as blocks
@@ -43,11 +44,13 @@ from notifiers.slash.grammar import (
     KpiQuery,
     Period,
     Scope,
+    ScorecardQuery,
     TeamsQuery,
     Usage,
     parse,
 )
 from notifiers.slash.people import SlackPeople
+from notifiers.slash.scorecard_answer import scorecard_answer
 from notifiers.slash.snapshots import Snapshot, SnapshotCache
 
 log = logging.getLogger(__name__)
@@ -68,6 +71,7 @@ class KpiCommands:
         people: SlackPeople | None = None,
         breaches: Callable[[], Sequence[Breach]] | None = None,
         themes: ThemeSource | None = None,
+        scorecard: ScorecardConfig | None = None,
     ) -> None:
         self.policy = policy
         self.snapshots = snapshots
@@ -77,6 +81,7 @@ class KpiCommands:
         self._breaches = breaches
         #: The comment themes of a window, for `/kpi comments`.
         self.themes = themes
+        self.scorecard = scorecard or ScorecardConfig()
 
     @property
     def team_names(self) -> list[str]:
@@ -121,6 +126,8 @@ class KpiCommands:
             return self._breaches_answer(query, caller)
         if isinstance(query, CommentsQuery):
             return self._comments(query, caller)
+        if isinstance(query, ScorecardQuery):
+            return scorecard_answer(self, query, caller, self.scorecard)
         if isinstance(query, (why.WhyQuery, why.BreakdownQuery)):
             return why.answer(self, query, caller)
         return self._kpis(query, caller)
@@ -200,6 +207,12 @@ class KpiCommands:
 
     def publicity(self, query, decision: Allowed) -> tuple[bool, str | None]:  # noqa: ANN001
         return self._publicity(query, decision)
+
+    def agent_of(self, user_id: str, agents: AgentIndex) -> str | None:
+        return self._agent_of(user_id, agents)
+
+    def configured(self, team: str | None) -> str | None:
+        return self._configured(team)
 
     def _team_answer(self, query: KpiQuery, caller: Caller, snapshot: Snapshot, team: str) -> Answer:
         asked = (
@@ -371,14 +384,17 @@ def _row_named(report: Report, name: str) -> ScopeRow | None:
     return next((row for row in report.rows if is_named(name, row.name)), None)
 
 
-def _describe(query: KpiQuery | BreachesQuery | CommentsQuery) -> str:
+def _describe(query: KpiQuery | BreachesQuery | CommentsQuery | ScorecardQuery) -> str:
     if isinstance(query, BreachesQuery):
         return f"breaches of {query.team or 'all teams'}"
     if isinstance(query, CommentsQuery):
         return f"comments of {query.target.team or query.target.scope.value} over {query.period.text()}"
     t = query.target
+    if t is None:  # a scorecard with no target: the caller's own, or their team's
+        return f"scorecard of their own over {query.period.text()}"
     who = t.team or (f"<@{t.user_id}>" if t.user_id else None) or t.agent or t.scope.value
-    return f"{','.join(query.keys)} of {t.scope.value} {who} over {query.period.text()}"
+    what = "scorecard" if isinstance(query, ScorecardQuery) else ",".join(query.keys)
+    return f"{what} of {t.scope.value} {who} over {query.period.text()}"
 
 
 def _channel_ref(channel: str) -> str:

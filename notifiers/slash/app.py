@@ -23,10 +23,11 @@ from concurrent.futures import FIRST_COMPLETED, Executor, ThreadPoolExecutor, wa
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from notifiers.slash.answers import KpiCommands
 from notifiers.slash.answer_blocks import Answer
+from notifiers.slash.answers import KpiCommands
 from notifiers.slash.command import Command
 from notifiers.slash.inflight import RESTARTED, InFlight
+from notifiers.slash.private_files import send_privately
 from notifiers.slash.replay import ReplayGuard
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,8 @@ def build_bolt_app(
         answer = pending.result()
         _log(answer, request)
         ack(**answer.payload())
+        if answer.chart is not None:  # after the acknowledgement, never delaying it
+            pool.submit(send_privately, client, request.user_id, answer.chart)
 
     def answer_later(body, context, respond) -> None:  # noqa: ANN001
         owed = context.get(_LATER)
@@ -97,6 +100,9 @@ def build_bolt_app(
             respond(**answer.payload(), replace_original=False)
         except Exception as error:  # noqa: BLE001 - a failed delivery is logged; there is no one else to tell
             log.warning("posting the /kpi answer to response_url failed: %s", type(error).__name__)
+            return
+        if answer.chart is not None:
+            send_privately(client, request.user_id, answer.chart)
 
     app.command(command)(ack=acknowledge, lazy=[answer_later])
     return app

@@ -17,6 +17,7 @@ from kpis.catalogue import HEADLINE, resolve
 from kpis.directory import closest, named
 from kpis.errors import ConfigError
 from kpis.windows import parse_date
+from notifiers.slash import why
 from notifiers.slash.parsed import (
     MAX_DAYS,
     BreachesQuery,
@@ -26,11 +27,11 @@ from notifiers.slash.parsed import (
     Period,
     Query,
     Scope,
+    ScorecardQuery,
     Target,
     TeamsQuery,
     Usage,
 )
-from notifiers.slash import why
 from notifiers.slash.vocabulary import (
     AGENT_WORDS,
     ALL_WORDS,
@@ -45,6 +46,7 @@ from notifiers.slash.vocabulary import (
     NAMED_PERIODS,
     PUBLIC_WORDS,
     RANGE,
+    SCORECARD_WORDS,
     TEAM_WORDS,
     TOKEN,
     known_words,
@@ -103,6 +105,8 @@ class _Parser:
             return self._set_command("teams" if word == "teams" else "breaches", i)
         if word == "why":
             return self._set_command("why", i)
+        if word in SCORECARD_WORDS:
+            return self._set_command("scorecard", i)
         if word == "by":
             by = why.dimension_after(self.tokens, i)
             if isinstance(by, Usage):
@@ -255,7 +259,7 @@ class _Parser:
         word = self.lower[i]
         keywords = (
             FILLER | PUBLIC_WORDS | TEAM_WORDS | AGENT_WORDS | ME_WORDS | ALL_WORDS
-            | {"teams", "breaches", "alerts", "why", "by"}
+            | {"teams", "breaches", "alerts", "why", "by"} | SCORECARD_WORDS
         )
         if word in keywords or resolve(word) is not None or MENTION.match(self.tokens[i]):
             return True
@@ -308,6 +312,11 @@ class _Parser:
             if self.target is not None and self.target.scope is not Scope.TEAM:
                 return Usage("`breaches` takes a team, or nothing for every team.", "Try `/kpi breaches billing`.")
             return BreachesQuery(team=self.target.team if self.target else None, public=self.public)
+        if self.command == "scorecard":
+            if self.keys or self.by is not None or (self.target is not None and self.target.scope is Scope.ALL):
+                return Usage("`scorecard` takes an agent, `me` or a team, and a period.",
+                             "For example `/kpi scorecard @ann 30d` or `/kpi scorecard team billing`.")
+            return ScorecardQuery(target=self.target, period=period, public=self.public)
         target = self.target or Target(Scope.OWN_TEAM)
         if self.command == "why" or self.by is not None:
             return why.finish(target, self.keys, period, self.by, self.command == "why", self.public)
@@ -328,6 +337,7 @@ __all__ = [
     "KpiQuery",
     "Period",
     "Query",
+    "ScorecardQuery",
     "Scope",
     "Target",
     "TeamsQuery",

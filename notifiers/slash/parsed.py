@@ -92,6 +92,16 @@ class CommentsQuery:
 
 
 @dataclass(frozen=True)
+class ScorecardQuery:
+    """Agent scorecards: one agent's (``me``, a mention, a name), a team's agents', or, with no
+    target, the caller's own (an agent) or their team's (a lead)."""
+
+    target: Target | None = None
+    period: Period = Period()
+    public: bool = False
+
+
+@dataclass(frozen=True)
 class HelpQuery:
     pass
 
@@ -104,4 +114,4 @@ class Usage:
     suggestion: str = "Type `/kpi help` for what you can ask."
 
 
-Query = KpiQuery | TeamsQuery | BreachesQuery | HelpQuery | CommentsQuery
+Query = KpiQuery | TeamsQuery | BreachesQuery | HelpQuery | CommentsQuery | ScorecardQuery

@@ -18,6 +18,7 @@ ME_WORDS = frozenset({"me", "mine", "my", "myself"})
 ALL_WORDS = frozenset({"all", "everyone", "overall", "everything"})
 FILLER = frozenset({"for", "in", "of", "the", "over", "during", "kpi", "kpis", "show", "and", "please"})
 PUBLIC_WORDS = frozenset({"public", "share", "post"})
+SCORECARD_WORDS = frozenset({"scorecard", "scorecards", "quality"})
 NAMED_PERIODS = {
     "today": "today",
     "yesterday": "yesterday",
@@ -46,6 +47,7 @@ def known_words(team_names: Sequence[str]) -> list[str]:
         "teams",
         "breaches",
         "why",
+        "scorecard",
         "team",
         "agent",
         "me",
@@ -82,6 +84,7 @@ HELP = """\
 `/kpi low-csat [team]` — newest low ratings with comments and ticket links
 `/kpi comments [team|all] [period] [low]` — what the rating comments say, as themes; \
 `/kpi comments "refund"` — one theme's comments, newest first (`page 2`...)
+`/kpi scorecard [@agent|me|team]` — agent quality scorecards with their trend (the agent, their leads, admins)
 `/kpi breaches` — KPIs past their alert thresholds now
 `/kpi why csat [team|all] [period]` — what drove the change; add `by channel` (or `team`, `agent`, `priority`, `tag`)
 `/kpi csat by channel` — the KPIs per channel, priority, tag, agent or team

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime, timezone
 
 import pytest
 
 from helpdesk_kpis.cli import main
-from kpis.records import Account, Rating, RetentionSpend, SurveyAnswer
+from kpis.records import Account, Rating, RetentionSpend, Review, SurveyAnswer, Ticket, TicketStatus
 from kpis.store import Store
 
 SURVEYS_CSV = """id,kind,value,answered_at,scale,helpdesk,ticket_id,comment
@@ -167,3 +168,70 @@ def test_business_kpis_appear_in_the_digest(project, capsys):
     # 8-14 Nov: 2 of 20 churned; 1,080 spent / 18 retained; 40 a month x 36 months.
     assert "Churn rate 10.0%" in text and "Retention cost per customer 60.00" in text
     assert "Customer lifetime value 1,440.00" in text
+
+
+REVIEWS_CSV = """ticket_id,reviewer,reviewed_at,score,scale_min,scale_max,accuracy,tone,category_empathy,agent_id,helpdesk,comment
+1,qa1,2026-11-10T09:00:00Z,4,1,5,5,3,4,,zendesk:acme,good catch
+1,qa1,2026-11-11T09:00:00Z,2,1,5,2,2,,,zendesk:acme,second look: wrong macro
+2,qa1,2026-11-10,3,1,5,,,,a2,zendesk:acme,
+1,qa2,2026-11-12,5,1,5,,,,,zendesk:acme,
+99,qa1,2026-11-12,5,1,5,,,,,zendesk:acme,ticket not synced yet
+"""
+
+
+def _two_tickets(project) -> None:
+    solved = datetime(2026, 11, 9, 12, tzinfo=timezone.utc)
+    tickets = [Ticket("zendesk", "acme", str(i), solved, solved, TicketStatus.SOLVED, "solved", solved_at=solved,
+                      assignee_id="a1", group_id="g1", replies=2, reopens=0) for i in (1, 2)]
+    store(project).write_page("zendesk", "acme", "tickets", tickets, None)
+
+
+def test_reviews_import_keeps_the_newest_per_reviewer_and_follows_the_tickets_agent(project, capsys, caplog):
+    _two_tickets(project)
+    (project / "reviews.csv").write_text(REVIEWS_CSV)
+    configure(project, reviews="reviews.csv")
+    with caplog.at_level(logging.WARNING):
+        code, out, _ = sync(capsys)
+    assert code == 0
+    # Two reviews of ticket 1 by qa1: the newer (Nov 11) replaced the older; nothing stored twice.
+    assert any("1 older review of a ticket by the same reviewer replaced" in m for m in caplog.messages)
+    assert "reviews: 1 name tickets not in the store" in out
+    reviews = {r.id: r for r in store(project).iter_records(Review)}
+    assert set(reviews) == {"1:qa1", "2:qa1", "1:qa2", "99:qa1"}
+    assert reviews["1:qa1"].score == 2 and reviews["1:qa1"].comment == "second look: wrong macro"
+    assert dict(reviews["1:qa1"].categories) == {"accuracy": 2, "tone": 2}
+    assert (reviews["1:qa1"].agent_id, reviews["1:qa1"].team_id) == ("a1", "g1")  # the ticket's, pinned
+    assert (reviews["2:qa1"].agent_id, reviews["2:qa1"].agent_named) == ("a2", True)  # the file names the agent
+    assert reviews["99:qa1"].agent_id is None
+
+    code = main(["report", "--from", "2026-11-08", "--to", "2026-11-14", "--by", "overall", "--format", "json"])
+    metrics = json.loads(capsys.readouterr().out)["rows"][0]["metrics"]
+    assert code == 0
+    # 1:qa1 (2 on 1..5) = 25, 2:qa1 (3) = 50, 1:qa2 (5) = 100; ticket 99 is unknown: left out. Mean 58.33.
+    assert metrics["qa_score"]["value"] == pytest.approx(58.3) and metrics["qa_score"]["n"] == 3
+    assert metrics["qa_accuracy"]["value"] == pytest.approx(25.0)
+    assert metrics["review_coverage"]["value"] == pytest.approx(100.0)  # both solved tickets reviewed
+    assert metrics["replies_per_solved"]["value"] == pytest.approx(2.0)
+    # Ticket 99 arrives with the next helpdesk sync: its review now follows the ticket's agent.
+    late = datetime(2026, 11, 11, tzinfo=timezone.utc)
+    store(project).write_page("zendesk", "acme", "tickets", [Ticket(
+        "zendesk", "acme", "99", late, late, TicketStatus.OPEN, "open", assignee_id="a3", group_id="g2")], None)
+    pinned = {r.id: r for r in store(project).iter_records(Review)}["99:qa1"]
+    assert (pinned.agent_id, pinned.team_id) == ("a3", "g2")
+
+
+def test_a_review_outside_its_scale_is_a_bad_row_named_by_line(project, capsys):
+    (project / "reviews.jsonl").write_text(
+        '{"ticket_id": "1", "reviewer": "qa1", "reviewed_at": "2026-11-10", "score": 6, "scale_min": 1, "scale_max": 5}\n'
+        '{"ticket_id": "2", "reviewer": "qa1", "reviewed_at": "2026-11-10", "score": 80,'
+        ' "categories": {"tone": 120}}\n'
+        '{"ticket_id": "3", "reviewed_at": "2026-11-10", "score": 80}\n'
+    )
+    configure(project, reviews="reviews.jsonl")
+    code, _, err = sync(capsys)
+    assert code == 1 and "3 bad rows, nothing imported" in err
+    assert "line 1: score 6 is outside the scale 1..5" in err
+    assert "line 2: tone 120 is outside the scale 0..100" in err
+    assert "line 3: reviewer is missing" in err
+    assert "Traceback" not in err
+    assert store(project).count(Review) == 0

@@ -13,7 +13,7 @@ import pytest
 from connectors.base import SyncOptions
 from connectors.helpscout import HelpScoutConnector, HelpScoutSettings
 from kpis.errors import CredentialError
-from kpis.records import Membership, Rating, RatingScale, Team, Ticket, TicketStatus
+from kpis.records import AgentReply, Membership, Rating, RatingScale, Team, Ticket, TicketStatus
 from tests.fakes.helpscout import FakeHelpScout, HelpScoutAccount
 from tests.fakes.zendesk import CompressedClock
 
@@ -78,6 +78,10 @@ def test_first_reply_resolution_and_reopens_come_from_the_threads(fake, account,
     )
     assert {(m.agent_id, m.team_id) for m in records if isinstance(m, Membership)} == {(str(ada), str(billing))}
     assert {t.name for t in records if isinstance(t, Team)} == {"Billing"}
+    # Ada's one public reply, with its author and time (a working day for solved_per_agent_day).
+    replies = [r for r in records if isinstance(r, AgentReply)]
+    assert [(r.ticket_id, r.agent_id, r.replied_at) for r in replies] == [
+        (str(cid), str(ada), datetime.fromtimestamp(T0 + 30 * MIN, timezone.utc))]
 
 
 def test_happiness_ratings_great_okay_not_good(fake, account, clock):

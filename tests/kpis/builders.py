@@ -10,10 +10,13 @@ from datetime import datetime
 
 import numpy as np
 
+from kpis.breakdown import tag_keys
+from kpis.channels import channel_code
 from kpis.dataset import (
     NO_TIME,
     PRIORITIES,
     AccountColumns,
+    AttachedColumns,
     BreakdownFacets,
     Facets,
     KpiData,
@@ -22,16 +25,16 @@ from kpis.dataset import (
     SurveyColumns,
     TicketColumns,
 )
-from kpis.breakdown import tag_keys
-from kpis.channels import channel_code
 from kpis.directory import Directory, scoped_id
 from kpis.records import (
     Account,
     Agent,
+    AgentReply,
     Membership,
     Rating,
     RatingState,
     RetentionSpend,
+    Review,
     SurveyAnswer,
     SurveyKind,
     Team,
@@ -57,6 +60,8 @@ def from_records(
     memberships: Iterable[Membership] = (),
     accounts: Iterable[Account] = (),
     spend: Iterable[RetentionSpend] = (),
+    reviews: Iterable[Review] = (),
+    replies: Iterable[AgentReply] = (),
 ) -> KpiData:
     """Columnar KPI input from plain records."""
     d = Directory()
@@ -165,8 +170,44 @@ def from_records(
         facets([by_key.get((s.source, s.instance, s.ticket_id)) for s in surveys]),
     )
     facet_columns = BreakdownFacets(facet_columns.tickets, facet_columns.ratings, facet_columns.surveys, tuple(tagsets))
+    attached = _attached(tickets, by_key, list(reviews), list(replies), team_of, agent_of)
     return KpiData(ticket_columns, rating_columns, survey_columns, d, account_columns, spend_columns,
-                   facets=facet_columns)
+                   facets=facet_columns, attached=attached)
+
+
+def _attached(tickets, by_key, reviews, replies, team_of, agent_of) -> dict[str, AttachedColumns]:  # noqa: ANN001
+    """Reviews (the named agent, else the ticket's; the ticket's team), reviewed tickets and replies,
+    each of a live ticket in the records."""
+    def columns(rows: list[tuple[int, Ticket, str | None, str | None]], values=None) -> AttachedColumns:  # noqa: ANN001
+        return AttachedColumns(
+            time=np.array([at for at, _, _, _ in rows], dtype=np.int64),
+            team=np.array([team_of(x.source, x.instance, team) for _, x, team, _ in rows], dtype=np.int32),
+            agent=np.array([agent_of(x.source, x.instance, agent) for _, x, _, agent in rows], dtype=np.int32),
+            channel=np.array([channel_code(x.source, x.channel) for _, x, _, _ in rows], dtype=np.int8),
+            priority=np.array([PRIORITIES.index(x.priority.value) if x.priority else -1 for _, x, _, _ in rows],
+                              dtype=np.int8),
+            tags=[tag_keys(x.tags) for _, x, _, _ in rows],
+            values=values or {},
+        )
+
+    def live(record) -> Ticket | None:  # noqa: ANN001
+        ticket = by_key.get((record.source, record.instance, record.ticket_id))
+        return ticket if ticket is not None and not ticket.excluded else None
+
+    made = [(r, x) for r in reviews if (x := live(r)) is not None]
+    values = {"score": np.array([r.scaled(r.score) for r, _ in made], dtype=np.float64)}
+    for name in ("accuracy", "tone", "solution", "process"):
+        values[f"qa_{name}"] = np.array([r.scaled(r.category(name)) if r.category(name) is not None else np.nan
+                                         for r, _ in made], dtype=np.float64)
+    reviewed = {(r.source, r.instance, r.ticket_id) for r, _ in made}
+    return {
+        "reviews": columns([(epoch(r.reviewed_at), x, x.group_id, r.agent_id or x.assignee_id) for r, x in made],
+                           values),
+        "reviewed_tickets": columns([(epoch(x.solved_at), x, x.group_id, x.assignee_id) for x in tickets
+                                     if (x.source, x.instance, x.id) in reviewed and not x.excluded]),
+        "replies": columns([(epoch(a.replied_at), x, x.group_id, a.agent_id) for a in replies
+                            if (x := live(a)) is not None]),
+    }
 
 
 def is_easy(value: float, scale_min: float, scale_max: float, higher_is_better: bool) -> bool:

@@ -12,7 +12,7 @@ from connectors.base import SyncOptions
 from connectors.sample import SampleConnector, SampleSettings
 from kpis.engine import compute_report
 from kpis.query import load_kpi_data
-from kpis.records import Account, Agent, Membership, Rating, SurveyAnswer, Team, Ticket
+from kpis.records import Account, Agent, AgentReply, Membership, Rating, Review, SurveyAnswer, Team, Ticket
 from kpis.store import Store
 from kpis.windows import window_for_period
 from tests.kpis.builders import from_records
@@ -41,9 +41,28 @@ def test_store_report_equals_in_memory_report(synced, by, period):
     zone = ZoneInfo("America/New_York")
     window = window_for_period(period, now=NOW, zone=zone)
     everything = from_records(*(list(synced.iter_records(kind)) for kind in
-                                (Ticket, Rating, SurveyAnswer, Team, Agent, Membership, Account)))
+                                (Ticket, Rating, SurveyAnswer, Team, Agent, Membership, Account)),
+                              reviews=list(synced.iter_records(Review)), replies=list(synced.iter_records(AgentReply)))
     fetched = load_kpi_data(synced, window.previous().start, window.end)
     expected = compute_report(everything, window, now=NOW, by=by)
     actual = compute_report(fetched, window, now=NOW, by=by)
     assert _by_id(actual) == _by_id(expected)
     assert len(fetched.tickets.created) < len(everything.tickets.created) or period == "30d"
+
+
+@pytest.mark.parametrize("by", ["channel", "priority", "tag"])
+def test_quality_kpis_from_the_store_equal_the_in_memory_ones_in_the_breakdown_scopes(synced, by):
+    window = window_for_period("30d", now=NOW, zone=ZoneInfo("Europe/Berlin"))
+    everything = from_records(*(list(synced.iter_records(kind)) for kind in
+                                (Ticket, Rating, SurveyAnswer, Team, Agent, Membership)),
+                              reviews=list(synced.iter_records(Review)), replies=list(synced.iter_records(AgentReply)))
+    fetched = load_kpi_data(synced, window.previous().start, window.end)
+    keys = ("qa_score", "qa_accuracy", "review_coverage", "replies_per_solved", "solved_per_agent_day")
+
+    def quality(data):
+        return {row.id: {key: row.metrics[key].as_json() for key in keys}
+                for row in compute_report(data, window, now=NOW, by=by).rows}
+
+    expected = quality(everything)
+    assert quality(fetched) == expected
+    assert any(row["qa_score"]["n"] for row in expected.values())  # the sample helpdesk has reviews

@@ -169,3 +169,10 @@ def test_a_team_name_with_markup_is_escaped_in_the_fallback_and_shown_as_typed_i
     assert main["text"].startswith("Returns &amp; Refunds KPIs for 9–15 Nov 2026: ")
     assert main["blocks"][0]["text"]["text"] == ":bar_chart: Returns & Refunds KPIs · Sun 15 Nov 2026"  # plain text
     assert thread["text"] == "Returns &amp; Refunds: 1 agents for 9–15 Nov 2026"
+
+
+def test_the_weekly_quality_block_is_shown_when_the_digest_carries_it():
+    lines = ["*Quality this week* · review coverage 20.0% (+1.0 pp) · QA score 74.0% (n=40, +0.5 pp)",
+             "• scorecard of *Ann* (Billing): 81 → 68 (-13)"]
+    assert "Quality this week" in texts(digest_message(billing_digest(quality=lines)))
+    assert "Quality this week" not in texts(digest_message(billing_digest()))

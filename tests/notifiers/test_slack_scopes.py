@@ -22,7 +22,7 @@ def manifest_bot_scopes(manifest: Path = MANIFEST) -> list[str]:
 
 def test_the_checked_scopes_are_the_manifests_bot_scopes():
     scopes = manifest_bot_scopes()
-    assert len(scopes) == 11
+    assert len(scopes) == 12
     assert set(scopes) == set(BOT_SCOPES)
     assert {"channels:read", "groups:read", "usergroups:read", "users:read"} <= set(scopes)  # what check calls need
 

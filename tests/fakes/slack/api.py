@@ -4,7 +4,7 @@ It speaks Slack's wire format (https://docs.slack.dev/apis/web-api/): every meth
 200 with ``{"ok": true, ...}`` or ``{"ok": false, "error": "<code>"}``; rate limits are HTTP 429
 with ``Retry-After``. It implements what the notifiers use -- ``chat.postMessage`` (threads,
 metadata, Block Kit limits enforced as Slack does with ``invalid_blocks``), ``chat.update``,
-``conversations.history``, ``conversations.info``, ``auth.test`` and the three steps of a file
+``conversations.history``, ``conversations.info``, ``conversations.open``, ``auth.test`` and the three steps of a file
 upload (``files.getUploadURLExternal``, the POST to the returned upload URL,
 ``files.completeUploadExternal``), for the `/kpi` command ``users.info``,
 ``users.lookupByEmail``, ``usergroups.users.list`` and the command's ``response_url`` (posts to
@@ -32,7 +32,7 @@ TOKEN = "xoxb-test-token"
 #: What Slack's x-oauth-scopes header lists for a token installed from the project's manifest.
 MANIFEST_SCOPES = (
     "commands", "users:read", "users:read.email", "usergroups:read", "chat:write", "chat:write.public",
-    "channels:history", "groups:history", "files:write", "channels:read", "groups:read",
+    "channels:history", "groups:history", "files:write", "im:write", "channels:read", "groups:read",
 )
 
 
@@ -332,6 +332,18 @@ class FakeSlack:
                 item["metadata"] = m.metadata
             found.append(item)
         return _ok(messages=found, has_more=False)
+
+    def api_conversations_open(self, params: dict[str, Any]) -> Scripted:
+        """A direct message with one user (https://docs.slack.dev/reference/methods/conversations.open):
+        ``users`` is a comma-separated list of user IDs; the answer names the DM channel."""
+        users = [u for u in (params.get("users") or "").split(",") if u]
+        if not users:
+            return _error("users_list_not_supplied")
+        if any(u not in self.users for u in users):
+            return _error("user_not_found")
+        channel_id = "D" + users[0].removeprefix("U")
+        self.channels.setdefault(channel_id, Channel(channel_id, f"dm-{users[0]}"))
+        return _ok(channel={"id": channel_id})
 
     def api_files_getUploadURLExternal(self, params: dict[str, Any]) -> Scripted:
         if not params.get("filename") or not params.get("length"):

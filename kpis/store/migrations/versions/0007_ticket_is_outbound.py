@@ -1,16 +1,16 @@
 """Tickets flag outbound messages the customer never answered (Intercom campaigns, Series,
 teammates' messages): kept in the store, counted in no KPI
 
-Revision ID: 0008
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-03 11:30:00.000000
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,58 @@
+"""Quality and productivity: review scores, review coverage, replies per solved ticket, solved per
+agent working day (see docs/quality.md for the definitions)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from kpis import stats
+from kpis.compute.common import Grouping, Raw, Span, TicketPopulations, in_span, rate
+from kpis.dataset import REPLIES, REVIEWED_TICKETS, REVIEWS, AttachedColumns, TicketColumns
+
+#: The review categories with a KPI of their own (``qa_<category>``); a file may carry others.
+QA_CATEGORIES = ("accuracy", "tone", "solution", "process")
+SCORE = "score"
+
+
+def quality_kpis(t: TicketColumns, attached: dict[str, AttachedColumns], g: Grouping, span: Span,
+                 pops: TicketPopulations, day_edges: np.ndarray) -> dict[str, Raw]:
+    """``day_edges``: the window's local midnights as epoch seconds (first day's start .. end), which
+    decide the day a reply falls on."""
+    codes = {name: g.attached.get(name, np.full(len(a), -1, np.int32)) for name, a in attached.items()}
+    reviews = attached[REVIEWS]
+    made = stats.population(codes[REVIEWS], in_span(reviews.time, span), g.groups)
+    out = {"qa_score": _mean_score(made, reviews.values[SCORE])}
+    for category in QA_CATEGORIES:
+        out[f"qa_{category}"] = _mean_score(made, reviews.values[f"qa_{category}"])
+
+    # Of the tickets solved in W, those with a review of any date (grouped as the tickets are).
+    reviewed = attached[REVIEWED_TICKETS]
+    solved_n = pops.solved.counts()
+    out["review_coverage"] = rate(stats.count(codes[REVIEWED_TICKETS], in_span(reviewed.time, span), g.groups),
+                                  solved_n)
+
+    # Public agent replies per solved ticket, over the solved tickets whose helpdesk gives the count.
+    n, mean, sd = stats.population_moments(pops.solved, t.replies)
+    out["replies_per_solved"] = Raw(value=mean, n=n, interval=stats.t_interval(mean, sd, n))
+
+    days = _working_days(attached[REPLIES], codes[REPLIES], g.groups, span, day_edges)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_day = np.where(days > 0, solved_n / np.maximum(days, 1), np.nan)
+    out["solved_per_agent_day"] = Raw(value=per_day, n=days)
+    return out
+
+
+def _mean_score(made: stats.Population, scores: np.ndarray) -> Raw:
+    """The mean of 0..100 scores with a t interval, clipped to the scale."""
+    n, mean, sd = stats.population_moments(made, scores)
+    low, high = stats.t_interval(mean, sd, n)
+    return Raw(value=mean, n=n, interval=(np.maximum(low, 0.0), np.minimum(high, 100.0)))
+
+
+def _working_days(replies: AttachedColumns, codes: np.ndarray, groups: int, span: Span,
+                  day_edges: np.ndarray) -> np.ndarray:
+    """Per group, the distinct (agent, local day) pairs with at least one reply in W."""
+    keep = in_span(replies.time, span) & (codes >= 0) & (replies.agent >= 0)
+    day = np.searchsorted(day_edges, replies.time[keep], side="right") - 1
+    pairs = np.unique(np.stack([codes[keep].astype(np.int64), replies.agent[keep].astype(np.int64), day]), axis=1)
+    return np.bincount(pairs[0], minlength=groups)[:groups].astype(np.int64)
