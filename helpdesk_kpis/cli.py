@@ -59,6 +59,7 @@ class ExportKind(str, enum.Enum):
     tickets = "tickets"
     ratings = "ratings"
     surveys = "surveys"
+    reviews = "reviews"
     agents = "agents"
     teams = "teams"
     memberships = "memberships"
@@ -330,7 +331,7 @@ def export(
         Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="File to write (default: stdout).")
     ] = None,
     since: Annotated[
-        Optional[str], typer.Option(metavar="DATE", help="Only records changed (tickets), offered (ratings) or answered (surveys) since this day, UTC.")
+        Optional[str], typer.Option(metavar="DATE", help="Only records changed (tickets), offered (ratings), answered (surveys) or reviewed (reviews) since this day, UTC.")
     ] = None,
     instance: Annotated[
         Optional[str], typer.Option(metavar="NAME", help="Only this helpdesk instance (name, or source:instance).")

@@ -19,15 +19,16 @@ from types import UnionType
 from typing import IO, Any, Union, get_args, get_origin, get_type_hints
 
 from kpis.errors import ConfigError
-from kpis.records import Agent, Membership, Rating, SurveyAnswer, Team, Ticket
+from kpis.records import Agent, Membership, Rating, Review, SurveyAnswer, Team, Ticket
 from kpis.store import Store
 
 KINDS: dict[str, type] = {
-    "tickets": Ticket, "ratings": Rating, "surveys": SurveyAnswer, "agents": Agent, "teams": Team,
+    "tickets": Ticket, "ratings": Rating, "surveys": SurveyAnswer, "reviews": Review, "agents": Agent, "teams": Team,
     "memberships": Membership,
 }
 #: The time ``--since`` filters each kind by; kinds without one are exported whole.
-SINCE_COLUMN: dict[str, str] = {"tickets": "updated_at", "ratings": "offered_at", "surveys": "answered_at"}
+SINCE_COLUMN: dict[str, str] = {"tickets": "updated_at", "ratings": "offered_at", "surveys": "answered_at",
+                                 "reviews": "reviewed_at"}
 _BATCH = 10_000
 
 
@@ -37,7 +38,9 @@ def _plain(value: Any, fmt: str) -> Any:
         return value if fmt == "parquet" else value.isoformat().replace("+00:00", "Z")
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, tuple):
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+        value = dict(value)  # (name, score) pairs: a review's categories, written as an object
+    elif isinstance(value, tuple):
         return " ".join(value) if fmt == "csv" else list(value)
     if isinstance(value, bool) and fmt == "csv":
         return "true" if value else "false"
@@ -118,6 +121,6 @@ def _arrow_type(pa: Any, hint: Any) -> Any:
         return pa.int64()
     if kind is float:
         return pa.float64()
-    if get_origin(kind) is tuple:
+    if get_origin(kind) is tuple and get_origin(get_args(kind)[0]) is not tuple:
         return pa.list_(pa.string())
     return pa.string()  # text, enums (their value) and mappings (a JSON object)

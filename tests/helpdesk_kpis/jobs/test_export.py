@@ -16,6 +16,7 @@ from kpis.records import (
     Rating,
     RatingScale,
     RatingState,
+    Review,
     SurveyAnswer,
     SurveyKind,
     Team,
@@ -54,6 +55,8 @@ def stored(tmp_path, monkeypatch):
         Rating("zendesk", "acme", "r1", "2", RatingState.RECEIVED, RatingScale.GOOD_BAD, offered_at=at(20),
                rated_at=at(21), score_raw="good", positive=True, score=1.0),
         SurveyAnswer("zendesk", "acme", "s1", SurveyKind.NPS, 9, answered_at=at(22), scale_min=0, scale_max=10),
+        Review("zendesk", "acme", "2:qa@acme.test", "2", "qa@acme.test", at(23), 4, 1, 5,
+               categories={"tone": 5, "accuracy": 3}, agent_id="a1"),
     ], None)
     store.write_page("zendesk", "eu", "all", [ticket("eu", "7", updated=25)], None)
     store.close()
@@ -66,8 +69,8 @@ def run(capsys, *args):
     return code, out, err
 
 
-@pytest.mark.parametrize(("kind", "count"), [("tickets", 3), ("ratings", 1), ("surveys", 1), ("agents", 2),
-                                             ("teams", 1), ("memberships", 1)])
+@pytest.mark.parametrize(("kind", "count"), [("tickets", 3), ("ratings", 1), ("surveys", 1), ("reviews", 1),
+                                             ("agents", 2), ("teams", 1), ("memberships", 1)])
 def test_every_kind_exports_its_records(stored, capsys, kind, count):
     code, out, _ = run(capsys, "export", kind, "--format", "jsonl")
     assert code == 0
@@ -133,3 +136,14 @@ def test_usage_errors_are_one_line(stored, capsys, args, message):
     code, _, err = run(capsys, *args)
     assert code == 2
     assert err.strip() == message
+
+
+def test_a_reviews_categories_are_one_json_object_in_csv_and_parquet(stored, capsys):
+    [row] = list(csv.DictReader(io.StringIO(run(capsys, "export", "reviews")[1])))
+    assert json.loads(row["categories"]) == {"accuracy": 3.0, "tone": 5.0}
+    assert row["reviewed_at"] == "2026-11-23T09:00:00Z" and row["agent_named"] == "false"
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = stored / "reviews.parquet"
+    assert run(capsys, "export", "reviews", "--format", "parquet", "--output", str(path))[0] == 0
+    [record] = pq.read_table(path).to_pylist()
+    assert json.loads(record["categories"]) == {"accuracy": 3.0, "tone": 5.0}
