@@ -19,6 +19,7 @@ from kpis.compute.business import business_kpis
 from kpis.compute.common import Grouping, Raw, Span, TicketPopulations
 from kpis.compute.flow import flow_kpis
 from kpis.compute.satisfaction import low_rated, satisfaction_kpis
+from kpis.compute.sla import sla_kpis
 from kpis.compute.speed import speed_kpis
 from kpis.dataset import PRIORITIES, KpiData
 from kpis.directory import closest, display_names
@@ -141,6 +142,7 @@ def _window_raw(data: KpiData, grouping: Grouping, window: Window, now: datetime
     populations = TicketPopulations.of(data.tickets, grouping, span)
     raw = flow_kpis(data.tickets, grouping, span, populations)
     raw.update(speed_kpis(data.tickets, span, populations, sla_minutes))
+    raw.update(sla_kpis(data.tickets, populations))
     raw.update(satisfaction_kpis(data.ratings, data.surveys, grouping, span))
     raw["customer_success_score"] = _success_score(raw, config)
     raw.update(business_kpis(data.accounts, data.spend, span, grouping.groups, overall=grouping.overall,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,3 +93,21 @@ class Report:
             "previous_window": self.previous_window.as_json(),
             "rows": [row.as_json() for row in self.rows],
         }
+
+
+#: The helpdesk's own SLA policies' achievement, and the configured first-reply target it stands beside.
+POLICY_SLA, CONFIGURED_SLA = "sla_achievement_rate", "first_reply_sla_rate"
+
+
+def with_policy_sla(keys: Sequence[str], row: ScopeRow) -> tuple[str, ...]:
+    """``keys``, plus SLA achievement when the row's helpdesk has SLA policies that settled targets
+    in the window (``n`` > 0): right after the configured first-reply target when that is shown,
+    else last. Helpdesks without policies keep exactly ``keys``."""
+    keys = tuple(keys)
+    metric = row.metrics.get(POLICY_SLA)
+    if POLICY_SLA in keys or metric is None or not metric.n:
+        return keys
+    if CONFIGURED_SLA in keys:
+        at = keys.index(CONFIGURED_SLA) + 1
+        return (*keys[:at], POLICY_SLA, *keys[at:])
+    return (*keys, POLICY_SLA)

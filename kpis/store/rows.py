@@ -17,6 +17,7 @@ from kpis.records import (
     RatingScale,
     RetentionSpend,
     RatingState,
+    SlaEvent,
     SurveyAnswer,
     SurveyKind,
     Team,
@@ -34,6 +35,7 @@ TABLE_OF: dict[type, Table] = {
     SurveyAnswer: schema.survey_answers,
     Account: schema.accounts,
     RetentionSpend: schema.retention_spend,
+    SlaEvent: schema.sla_events,
 }
 
 _ENUMS: dict[type, dict[str, type]] = {

@@ -19,6 +19,7 @@ from kpis.records import Ticket
 from kpis.store import schema
 from kpis.store.connection import create_store_engine, parse_url, translate_operational_errors
 from kpis.store.migrate import upgrade_to_head
+from kpis.store import sla_refresh
 from kpis.store.rows import TABLE_OF, record_to_row, row_to_record
 from kpis.store.staleness import mark_stale
 from kpis.store.upsert import upsert_rows
@@ -76,6 +77,9 @@ class Store:
             mark_stale(connection, by_table)
             for table, rows in by_table.items():
                 upsert_rows(connection, table, rows)
+            touched = sla_refresh.touched_tickets(by_table)
+            if touched:
+                sla_refresh.refresh(connection, touched, with_events_only=schema.sla_events not in by_table)
             self._set_cursor(connection, source, instance, stream, cursor)
         return {table.name: len(rows) for table, rows in by_table.items()}
 

@@ -32,12 +32,14 @@ from kpis.records import (
     Rating,
     RatingState,
     RetentionSpend,
+    SlaEvent,
     SurveyAnswer,
     SurveyKind,
     Team,
     Ticket,
 )
-from kpis.ticket_measures import TICKET_MEASURES
+from kpis.sla_outcomes import ticket_outcomes
+from kpis.ticket_measures import TICKET_MEASURES, sla_columns
 
 
 def epoch(value: datetime | None) -> int:
@@ -57,8 +59,10 @@ def from_records(
     memberships: Iterable[Membership] = (),
     accounts: Iterable[Account] = (),
     spend: Iterable[RetentionSpend] = (),
+    sla_events: Iterable[SlaEvent] = (),
 ) -> KpiData:
-    """Columnar KPI input from plain records."""
+    """Columnar KPI input from plain records; a ticket's SLA columns come from its ``sla_events``
+    (as the store derives them)."""
     d = Directory()
     for t in teams:
         d.team_code(scoped_id(t.source, t.instance, t.id), t.name)
@@ -75,6 +79,17 @@ def from_records(
 
     tickets = list(tickets)
     by_key = {(t.source, t.instance, t.id): t for t in tickets}
+    events: dict[tuple[str, str, str], list[SlaEvent]] = {}
+    for e in sla_events:
+        events.setdefault((e.source, e.instance, e.ticket_id), []).append(e)
+    sla = {key: {column: float(count) for metric, counts in ticket_outcomes(found).items()
+                 for column, count in zip(sla_columns(metric), counts)} for key, found in events.items()}
+
+    def measured(t: Ticket, record: str) -> float:
+        if hasattr(t, record):
+            return _f(getattr(t, record))
+        return sla.get((t.source, t.instance, t.id), {}).get(record, np.nan)
+
     ticket_columns = TicketColumns(
         created=np.array([epoch(t.created_at) for t in tickets], dtype=np.int64),
         solved=np.array([epoch(t.solved_at) for t in tickets], dtype=np.int64),
@@ -82,7 +97,7 @@ def from_records(
         agent=np.array([agent_of(t.source, t.instance, t.assignee_id) for t in tickets], dtype=np.int32),
         priority=np.array([PRIORITIES.index(t.priority.value) if t.priority else -1 for t in tickets], dtype=np.int8),
         excluded=np.array([t.excluded for t in tickets], dtype=bool),
-        **{m.name: np.array([_f(getattr(t, m.record)) for t in tickets]) for m in TICKET_MEASURES},
+        **{m.name: np.array([measured(t, m.record) for t in tickets]) for m in TICKET_MEASURES},
     )
 
     ratings = list(ratings)
