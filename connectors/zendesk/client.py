@@ -31,7 +31,9 @@ REFUSALS = RefusalTexts(
     areas=(
         ("satisfaction_ratings", "satisfaction ratings"),
         ("survey_responses", "CSAT survey responses"),
+        ("ticket_metric_events", "ticket metric events (SLA outcomes)"),
         ("incremental", "incremental exports"),
+        ("slas", "SLA policies"),
         ("group_memberships", "group memberships"),
         ("groups", "groups"),
         ("users", "users"),
@@ -75,7 +77,7 @@ class ZendeskClient:
             timeout=settings.timeout_seconds,
             disable_cache=True,
         )
-        for api in (self.zenpy.users, self.zenpy.groups, self.zenpy.group_memberships):
+        for api in (self.zenpy.users, self.zenpy.groups, self.zenpy.group_memberships, self.zenpy.sla_policies):
             _serve_from(api, base.scheme, base.netloc, base.path)
 
     # -- the session directly ---------------------------------------------------------------------
@@ -105,6 +107,13 @@ class ZendeskClient:
         # https://developer.zendesk.com/api-reference/ticketing/groups/group_memberships/#list-memberships
         for membership in self.zenpy.group_memberships():
             yield membership.to_dict()
+
+    def has_sla_policies(self) -> bool:
+        """Whether the account defines any SLA policy (Professional and Enterprise plans do).
+
+        https://developer.zendesk.com/api-reference/ticketing/business-rules/sla_policies/#list-sla-policies
+        """
+        return next(iter(self.zenpy.sla_policies()), None) is not None
 
     def me(self) -> dict[str, Any]:
         """The user the credentials belong to; ``id`` is None for an anonymous user.

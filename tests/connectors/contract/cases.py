@@ -51,7 +51,7 @@ def zendesk(tmp_path: Path) -> Iterator[Case]:
 
     clock = CompressedClock()
     account = Account(clock)
-    populate(account, tickets=120)
+    populate(account, tickets=120, sla=True)
     with FakeZendesk(account, clock, page_cap=25) as fake:
         settings = ZendeskSettings(url=fake.url, email=fake.email, api_token=fake.token)
 
