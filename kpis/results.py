@@ -99,13 +99,13 @@ class Report:
 POLICY_SLA, CONFIGURED_SLA = "sla_achievement_rate", "first_reply_sla_rate"
 
 
-def with_policy_sla(keys: Sequence[str], row: ScopeRow) -> tuple[str, ...]:
-    """``keys``, plus SLA achievement when the row's helpdesk has SLA policies that settled targets
-    in the window (``n`` > 0): right after the configured first-reply target when that is shown,
-    else last. Helpdesks without policies keep exactly ``keys``."""
+def with_policy_sla(keys: Sequence[str], *rows: ScopeRow) -> tuple[str, ...]:
+    """``keys``, plus SLA achievement when a row's helpdesk has SLA policies that settled targets in
+    the window (``n`` > 0): right after the configured first-reply target when that is shown, else
+    last. Helpdesks without policies keep exactly ``keys``."""
     keys = tuple(keys)
-    metric = row.metrics.get(POLICY_SLA)
-    if POLICY_SLA in keys or metric is None or not metric.n:
+    settled = any((metric := row.metrics.get(POLICY_SLA)) is not None and metric.n for row in rows)
+    if POLICY_SLA in keys or not settled:
         return keys
     if CONFIGURED_SLA in keys:
         at = keys.index(CONFIGURED_SLA) + 1

@@ -90,6 +90,10 @@ def test_policy_outcomes_reach_the_report_as_explore_counts_them(workdir, fake, 
     assert (round(pooled["value"], 1), pooled["n"]) == (66.7, 3)
     # The withdrawn breach of the target met in time was read and ignored.
     assert any(e.get("deleted") for e in account.metric_events)
+    # The headline table shows it too, beside the headline KPIs.
+    code, out, err = run(capsys, "report", "--period", "7d", "--by", "overall")
+    assert code == 0, err
+    assert "SLA" in out and "66.7%" in out
 
 
 def test_the_export_is_walked_by_end_time_1000_a_page_paced_with_the_ticket_export(workdir, fake, account, clock, capsys):
@@ -139,3 +143,6 @@ def test_an_account_without_policies_reads_no_metric_events_and_keeps_its_config
     metrics = overall(capsys)
     assert metrics["sla_achievement_rate"]["value"] is None
     assert metrics["first_reply_sla_rate"]["value"] is not None
+    code, out, err = run(capsys, "report", "--period", "7d", "--by", "overall")
+    assert code == 0, err
+    assert "SLA" not in out
