@@ -9,7 +9,6 @@ from typing import Any
 from kpis.catalogue import KPIS, Kind
 from kpis.windows import Window
 
-
 #: Scores that carry a 95% interval (every rate does): their JSON has ``ci_low``/``ci_high`` too.
 SCORES_WITH_INTERVAL = frozenset({"csss", "nps", "ces"})
 

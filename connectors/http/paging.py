@@ -27,9 +27,9 @@ from urllib.parse import urlsplit
 
 import requests
 
+from connectors.errors import MalformedResponse, stopped
 from connectors.http.page import ApiPage
 from connectors.http.session import ApiSession
-from connectors.errors import MalformedResponse, stopped
 
 
 @dataclass

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from connectors import base
 from connectors.http import clock as clocks
 from connectors.http.clock import Clock
-from connectors.zendesk.credentials import CHECK_ATTEMPTS, check_zendesk
 from connectors.zendesk.client import ZendeskClient
+from connectors.zendesk.credentials import CHECK_ATTEMPTS, check_zendesk
 from connectors.zendesk.settings import ZendeskSettings
 from connectors.zendesk.streams import (
     AgentsStream,

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from helpdesk_kpis.jobs.digest_comments import DigestComments
 from helpdesk_kpis.jobs.digest_drivers import driver_lines, thread_breakdowns
 from helpdesk_kpis.jobs.rules import rule_reports, rule_windows
-from helpdesk_kpis.settings.models import FileConfig
 from helpdesk_kpis.jobs.teams import ReportingTeams, reading_team, reporting_teams
+from helpdesk_kpis.settings.models import FileConfig
 from kpis.directory import is_named
 from kpis.engine import KpiConfig, compute_report
 from kpis.errors import ConfigError

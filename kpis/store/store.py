@@ -16,10 +16,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection, Engine
 
 from kpis.records import Ticket
-from kpis.store import schema
+from kpis.store import schema, sla_refresh
 from kpis.store.connection import create_store_engine, parse_url, translate_operational_errors
 from kpis.store.migrate import upgrade_to_head
-from kpis.store import sla_refresh
 from kpis.store.rows import TABLE_OF, record_to_row, row_to_record
 from kpis.store.staleness import mark_stale
 from kpis.store.upsert import upsert_rows

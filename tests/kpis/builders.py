@@ -10,6 +10,8 @@ from datetime import datetime
 
 import numpy as np
 
+from kpis.breakdown import tag_keys
+from kpis.channels import channel_code
 from kpis.dataset import (
     NO_TIME,
     PRIORITIES,
@@ -22,8 +24,6 @@ from kpis.dataset import (
     SurveyColumns,
     TicketColumns,
 )
-from kpis.breakdown import tag_keys
-from kpis.channels import channel_code
 from kpis.directory import Directory, scoped_id
 from kpis.records import (
     Account,

@@ -19,7 +19,6 @@ from helpdesk_kpis.jobs.report import kpi_keys
 from kpis.catalogue import KPIS, Population, resolve
 from kpis.columnar.layout import FORMAT, TICKET
 from kpis.dataset import TicketColumns
-from tests.kpis.builders import from_records
 from kpis.engine import SCOPES, compute_report
 from kpis.format import change_text, value_text
 from kpis.query import load_kpi_data
@@ -28,6 +27,7 @@ from kpis.results import MetricValue
 from kpis.store import Store
 from kpis.ticket_measures import TICKET_MEASURES
 from kpis.windows import window_between
+from tests.kpis.builders import from_records
 
 UTC = ZoneInfo("UTC")
 W = window_between(date(2026, 11, 8), date(2026, 11, 14), UTC)

@@ -69,8 +69,8 @@ def zendesk(tmp_path: Path) -> Iterator[Case]:
 
 @contextmanager
 def files(tmp_path: Path) -> Iterator[Case]:
-    from connectors.files import connector as file_connector
     from connectors.files import FileImportConnector, FileImportSettings
+    from connectors.files import connector as file_connector
 
     folder = tmp_path / "imports"
     folder.mkdir()

@@ -9,14 +9,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from rich.console import Console
 from slack_sdk.models.blocks import Block
 
-from helpdesk_kpis.jobs import slack_runs
-from helpdesk_kpis.server import scheduler as serve
 from helpdesk_kpis.cli import main
 from helpdesk_kpis.context import AppContext
+from helpdesk_kpis.jobs import slack_runs
+from helpdesk_kpis.server import scheduler as serve
 from kpis.store import Store
 from kpis.store.sent_log import DeliveryLog
-from tests.helpdesk_kpis.test_cli import assert_one_line_error
 from tests.fakes.slack.api import TOKEN, FakeSlack
+from tests.helpdesk_kpis.test_cli import assert_one_line_error
 from tests.notifiers import desk
 
 CONFIG = """
@@ -218,10 +218,10 @@ class _Summary:
 
 def test_without_teams_config_every_helpdesk_team_is_previewed_apart_even_with_shared_names():
     from helpdesk_kpis.jobs.team_digests import digest_targets
-    from helpdesk_kpis.settings.models import FileConfig
     from helpdesk_kpis.jobs.teams import reporting_teams
-    from tests.kpis.builders import from_records
+    from helpdesk_kpis.settings.models import FileConfig
     from kpis.records import Team
+    from tests.kpis.builders import from_records
 
     teams = [Team("zendesk", "acme", "g1", "Billing"), Team("zendesk", "beta", "g9", "Billing")]
     targets = digest_targets(FileConfig(), reporting_teams(from_records(teams=teams), FileConfig()))

@@ -4,50 +4,23 @@ SLA achievement, against the fake Zendesk on a compressed clock."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 
 import pytest
 
-from connectors.http import clock as clocks
-from helpdesk_kpis import cli
 from helpdesk_kpis.cli import main
 from kpis.records import SlaEvent
-from kpis.store import Store
-from tests.fakes.zendesk import Account, CompressedClock, FakeZendesk, populate
+from tests.fakes.zendesk import Account, populate
+from tests.helpdesk_kpis.jobs.test_zendesk_sync import clock, fake, store, workdir
 
-TOKEN = "test-api-token"
+#: The sync tests' compressed clock, fake Zendesk and working directory (with this module's account).
+SHARED_FIXTURES = (clock, fake, workdir)
 HOUR = 3600
 
 
 @pytest.fixture
-def clock(monkeypatch) -> CompressedClock:
-    shared = CompressedClock()
-    monkeypatch.setattr(clocks, "default_clock", lambda: shared)
-    monkeypatch.setattr(cli, "_now", lambda: datetime.fromtimestamp(int(shared.epoch()), tz=timezone.utc))
-    return shared
-
-
-@pytest.fixture
 def account(clock) -> Account:
+    """An empty account (the sync tests' one has 1500 tickets without SLA policies): each test builds its own."""
     return Account(clock)
-
-
-@pytest.fixture
-def fake(account, clock):
-    with FakeZendesk(account, clock) as server:
-        yield server
-
-
-@pytest.fixture
-def workdir(tmp_path, monkeypatch, fake):
-    monkeypatch.chdir(tmp_path)
-    for name in ("HELPDESK_KPIS_CONFIG", "ZENDESK_SUBDOMAIN", "ZENDESK_OAUTH_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'kpis.db'}")
-    monkeypatch.setenv("ZENDESK_URL", fake.url)
-    monkeypatch.setenv("ZENDESK_EMAIL", "admin@acme.test")
-    monkeypatch.setenv("ZENDESK_API_TOKEN", TOKEN)
-    return tmp_path
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -63,7 +36,7 @@ def overall(capsys) -> dict:
 
 
 def stored_events(workdir) -> set[str]:
-    return {e.id for e in Store.open(f"sqlite:///{workdir / 'kpis.db'}").iter_records(SlaEvent)}
+    return {e.id for e in store(workdir).iter_records(SlaEvent)}
 
 
 def test_policy_outcomes_reach_the_report_as_explore_counts_them(workdir, fake, account, clock, capsys):
