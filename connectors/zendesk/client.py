@@ -33,7 +33,6 @@ REFUSALS = RefusalTexts(
         ("survey_responses", "CSAT survey responses"),
         ("ticket_metric_events", "ticket metric events (SLA outcomes)"),
         ("incremental", "incremental exports"),
-        ("slas", "SLA policies"),
         ("group_memberships", "group memberships"),
         ("groups", "groups"),
         ("users", "users"),
@@ -77,7 +76,7 @@ class ZendeskClient:
             timeout=settings.timeout_seconds,
             disable_cache=True,
         )
-        for api in (self.zenpy.users, self.zenpy.groups, self.zenpy.group_memberships, self.zenpy.sla_policies):
+        for api in (self.zenpy.users, self.zenpy.groups, self.zenpy.group_memberships):
             _serve_from(api, base.scheme, base.netloc, base.path)
 
     # -- the session directly ---------------------------------------------------------------------
@@ -109,11 +108,14 @@ class ZendeskClient:
             yield membership.to_dict()
 
     def has_sla_policies(self) -> bool:
-        """Whether the account defines any SLA policy (Professional and Enterprise plans do).
+        """Whether the account defines any SLA policy. Plans without SLAs (Team) refuse the list:
+        ``403`` and ``404`` mean none. Through the session, not zenpy's ``sla_policies()``: zenpy
+        cannot take a refusal as an answer.
 
         https://developer.zendesk.com/api-reference/ticketing/business-rules/sla_policies/#list-sla-policies
         """
-        return next(iter(self.zenpy.sla_policies()), None) is not None
+        body = self.get("/slas/policies.json", {}, accept_status=(403, 404))
+        return bool(body and body.get("sla_policies"))
 
     def me(self) -> dict[str, Any]:
         """The user the credentials belong to; ``id`` is None for an anonymous user.

@@ -46,7 +46,9 @@ class Account:
     memberships: dict[int, dict[str, Any]] = field(default_factory=dict)
     #: "legacy", "new" or "both": which CSAT endpoints answer (the other answers 404).
     csat: str = "legacy"
-    #: SLA policies (``/api/v2/slas/policies``) and ticket metric events (their incremental export).
+    #: SLA policies (``/api/v2/slas/policies``) and ticket metric events (their incremental export);
+    #: ``sla_plan`` False: a plan without SLAs, whose policy list answers 403.
+    sla_plan: bool = True
     sla_policies: list[dict[str, Any]] = field(default_factory=list)
     metric_events: list[dict[str, Any]] = field(default_factory=list)
     _keys: list[tuple[int, int]] = field(default_factory=list)

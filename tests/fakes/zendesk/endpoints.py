@@ -77,6 +77,8 @@ def metric_events(fake, params):
 
 def sla_policies(fake, params):
     # https://developer.zendesk.com/api-reference/ticketing/business-rules/sla_policies/#list-sla-policies
+    if not getattr(fake.account, "sla_plan", True):  # a plan without SLAs (Team)
+        return 403, {"error": "Forbidden", "description": "You do not have access to this page. Please contact the account owner of this help desk for further help."}, 0
     policies = getattr(fake.account, "sla_policies", [])
     return 200, {"sla_policies": policies, "next_page": None, "previous_page": None, "count": len(policies)}, len(policies)
 

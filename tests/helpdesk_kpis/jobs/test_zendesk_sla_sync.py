@@ -119,3 +119,12 @@ def test_an_account_without_policies_reads_no_metric_events_and_keeps_its_config
     code, out, err = run(capsys, "report", "--period", "7d", "--by", "overall")
     assert code == 0, err
     assert "SLA" not in out
+
+
+def test_a_plan_without_slas_refusing_the_policy_list_still_syncs(workdir, fake, account, capsys):
+    populate(account, tickets=50, sla=True)
+    account.sla_plan = False
+    code, out, err = run(capsys, "sync")
+    assert code == 0, err
+    assert [r.status for r in fake.requests_to("/slas/policies")] == [403]
+    assert not fake.requests_to("ticket_metric_events")
