@@ -18,8 +18,8 @@ boundaries and cursors (records and cursor must be stored together, page by page
 ticket export's ``metric_sets`` sideload into nothing (the metrics would need one call per
 ticket), its cursor resume (``tickets.incremental(cursor=...)``) silently drops ``per_page``, it
 cannot resume ratings from ``page[after]``, it has no survey responses API, and its
-``ticket_metric_events`` generator ends a walk whenever a page's ``end_time`` is within five minutes
-of the local (naive) clock.
+``ticket_metric_events(start_time=...)`` generator ends a walk as soon as a page's ``end_time`` is
+within five minutes of now (events of those minutes wait for the next sync either way here).
 """
 
 from __future__ import annotations
