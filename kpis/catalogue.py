@@ -53,7 +53,7 @@ class Population(str, enum.Enum):
     SURVEYS = "NPS or CES answers given in the window"
     ACCOUNTS = "customer accounts (overall scope only)"
     PARTS = "the smallest n of the KPIs it combines"
-    SLA_TARGETS = "SLA policy targets achieved or breached on tickets created in the window"
+    SLA_TARGETS = "SLA policy targets achieved or breached in the window"
 
 
 @dataclass(frozen=True, slots=True)

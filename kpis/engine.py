@@ -142,7 +142,7 @@ def _window_raw(data: KpiData, grouping: Grouping, window: Window, now: datetime
     populations = TicketPopulations.of(data.tickets, grouping, span)
     raw = flow_kpis(data.tickets, grouping, span, populations)
     raw.update(speed_kpis(data.tickets, span, populations, sla_minutes))
-    raw.update(sla_kpis(data.tickets, populations))
+    raw.update(sla_kpis(data.tickets, grouping, span))
     raw.update(satisfaction_kpis(data.ratings, data.surveys, grouping, span))
     raw["customer_success_score"] = _success_score(raw, config)
     raw.update(business_kpis(data.accounts, data.spend, span, grouping.groups, overall=grouping.overall,

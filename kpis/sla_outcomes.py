@@ -16,6 +16,9 @@ Events the helpdesk withdrew (``deleted``) are ignored, as Zendesk says to; a ta
 measured. https://support.zendesk.com/hc/en-us/articles/4408832852122 (SLA target statuses),
 https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_metric_events/ (events).
 
+A target is settled when it is achieved (at its clock's stop) or breached (at the breach); the KPIs
+count the targets settled in their window, as the KPI definitions date them.
+
 Pure: events in, counts out.
 """
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 
 from kpis.records import SlaEvent
 
@@ -43,6 +47,12 @@ def _order(event: SlaEvent) -> tuple:
 def target_outcome(events: Iterable[SlaEvent]) -> bool | None:
     """One target's events (one metric, one instance): True achieved, False breached, None neither
     (not measured by a policy, or still active or paused without a breach)."""
+    return target_settlement(events)[0]
+
+
+def target_settlement(events: Iterable[SlaEvent]) -> tuple[bool | None, datetime | None]:
+    """``(outcome, when)``: :func:`target_outcome`, and when it was settled (the first standing
+    breach, or the stop of the clock); ``None`` while it is not."""
     measured = False
     state, closed_at = None, None
     breaches = []
@@ -57,27 +67,29 @@ def target_outcome(events: Iterable[SlaEvent]) -> bool | None:
             state = _STATES[event.kind]
             closed_at = event.at if state == "closed" else None
     if not measured:
-        return None
-    if any(closed_at is None or at <= closed_at for at in breaches):
-        return False
-    return True if state == "closed" else None
+        return None, None
+    standing = [at for at in breaches if closed_at is None or at <= closed_at]
+    if standing:
+        return False, min(standing)
+    return (True, closed_at) if state == "closed" else (None, None)
 
 
-def ticket_outcomes(events: Iterable[SlaEvent]) -> dict[str, tuple[int, int]]:
-    """``{metric: (achieved, breached)}`` for each metric a policy measured on the ticket; metrics
-    whose targets are all still open count (0, 0); metrics no policy measured are absent."""
+def ticket_outcomes(events: Iterable[SlaEvent]) -> dict[str, tuple[int, int, datetime | None]]:
+    """``{metric: (achieved, breached, settled)}`` for each metric a policy measured on the ticket,
+    ``settled`` being when its last settled target was settled (a ticket's targets of one metric
+    count together, dated by the last of them); metrics whose targets are all still open count
+    (0, 0, None); metrics no policy measured are absent."""
     by_target: dict[tuple[str, int], list[SlaEvent]] = defaultdict(list)
     for event in events:
         if event.metric in SLA_METRICS:
             by_target[(event.metric, event.target)].append(event)
-    out: dict[str, list[int]] = {}
+    out: dict[str, list] = {}
     for (metric, _), target_events in by_target.items():
         if not any(e.kind == "apply_sla" and not e.deleted for e in target_events):
             continue
-        outcome = target_outcome(target_events)
-        counts = out.setdefault(metric, [0, 0])
-        if outcome is True:
-            counts[0] += 1
-        elif outcome is False:
-            counts[1] += 1
-    return {metric: (a, b) for metric, (a, b) in out.items()}
+        outcome, when = target_settlement(target_events)
+        counts = out.setdefault(metric, [0, 0, None])
+        if outcome is not None:
+            counts[0 if outcome else 1] += 1
+            counts[2] = when if counts[2] is None else max(counts[2], when)
+    return {metric: (a, b, when) for metric, (a, b, when) in out.items()}

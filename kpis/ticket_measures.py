@@ -28,9 +28,10 @@ class TicketMeasure:
     dtype: str = "<f8"
 
 
-def sla_columns(metric: str) -> tuple[str, str]:
-    """The ``tickets`` columns of one SLA policy metric: its achieved and breached targets."""
-    return f"sla_{metric}_achieved", f"sla_{metric}_breached"
+def sla_columns(metric: str) -> tuple[str, str, str]:
+    """The ``tickets`` columns of one SLA policy metric: its achieved and breached targets, and when
+    the last of them was settled (epoch seconds)."""
+    return f"sla_{metric}_achieved", f"sla_{metric}_breached", f"sla_{metric}_settled"
 
 
 TICKET_MEASURES: tuple[TicketMeasure, ...] = (
@@ -43,7 +44,9 @@ TICKET_MEASURES: tuple[TicketMeasure, ...] = (
     TicketMeasure("full_resolution", "full_resolution_minutes"),
     TicketMeasure("full_resolution_business", "full_resolution_minutes_business"),
     # The helpdesk's own SLA policy targets, per metric: how many the ticket achieved and breached
-    # (NaN: no policy measured that metric on it). Not fields of ``Ticket``: the store derives them
-    # from the ticket's SLA events (kpis.sla_outcomes), which a connector reads on their own.
-    *(TicketMeasure(column, column, "<f4") for metric in SLA_METRICS for column in sla_columns(metric)),
+    # (float32 counts) and when the last was settled (float64 epoch seconds); NaN: no policy
+    # measured that metric on it. Not fields of ``Ticket``: the store derives them from the
+    # ticket's SLA events (kpis.sla_outcomes), which a connector reads on their own.
+    *(TicketMeasure(column, column, dtype)
+      for metric in SLA_METRICS for column, dtype in zip(sla_columns(metric), ("<f4", "<f4", "<f8"))),
 )

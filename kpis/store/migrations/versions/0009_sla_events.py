@@ -17,7 +17,7 @@ depends_on = None
 #: change when the code does.
 METRICS = ("first_reply", "next_reply", "periodic_update", "pausable_update", "requester_wait", "agent_work",
            "resolution")
-COLUMNS = [f"sla_{metric}_{outcome}" for metric in METRICS for outcome in ("achieved", "breached")]
+COLUMNS = [f"sla_{metric}_{outcome}" for metric in METRICS for outcome in ("achieved", "breached", "settled")]
 
 
 def upgrade() -> None:
