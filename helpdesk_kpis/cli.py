@@ -233,6 +233,7 @@ def report(
         return
     from helpdesk_kpis.jobs.report import build_report, kpi_keys
     from helpdesk_kpis.jobs.tables import report_csv, report_tables
+    from kpis.results import with_policy_sla
 
     app_ctx: AppContext = ctx.obj
     if scorecard:
@@ -248,6 +249,8 @@ def report(
     if fmt is ReportFormat.json:
         sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
         return
+    if not kpi:  # the headline table, plus SLA achievement where the helpdesk's own policies measured some
+        keys = list(with_policy_sla(keys, *result.rows))
     if fmt is ReportFormat.csv:
         sys.stdout.write(report_csv(result, keys))
         return

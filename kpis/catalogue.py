@@ -55,6 +55,7 @@ class Population(str, enum.Enum):
     PARTS = "the smallest n of the KPIs it combines"
     REVIEWS = "conversation reviews made in the window"
     AGENT_DAYS = "agent working days (days with a public reply) in the window"
+    SLA_TARGETS = "SLA policy targets achieved or breached in the window"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +140,17 @@ def _times(stem: str, label: str, alias: str, population: Population, short: str
     return specs
 
 
+#: The SLA policy metrics (kpis.sla_outcomes.SLA_METRICS): label and alias of each per-metric KPI.
+_SLA_METRICS = (
+    ("first_reply", "first reply", "first-reply"),
+    ("next_reply", "next reply", "next-reply"),
+    ("periodic_update", "periodic update", "periodic-update"),
+    ("pausable_update", "pausable update", "pausable-update"),
+    ("requester_wait", "requester wait", "requester-wait"),
+    ("agent_work", "agent work", "agent-work"),
+    ("resolution", "resolution", "resolution"),
+)
+
 _P = Population
 _SPECS: list[KpiSpec] = [
     KpiSpec("tickets_created", Kind.COUNT, "Created", higher_is_better=None, aliases=("created", "volume"), population=_P.CREATED,
@@ -153,6 +165,12 @@ _SPECS: list[KpiSpec] = [
     KpiSpec("one_touch_rate", Kind.RATE, "One-touch", "%", aliases=("one-touch", "onetouch"), population=_P.SOLVED),
     *_times("first_reply_time", "First reply", "frt", _P.CREATED, short="Reply"),
     KpiSpec("first_reply_sla_rate", Kind.RATE, "First reply within SLA", "%", aliases=("sla",), population=_P.CREATED),
+    # The helpdesk's own SLA policies (Zendesk): achieved targets over settled ones, as Explore counts them.
+    KpiSpec("sla_achievement_rate", Kind.RATE, "SLA achievement", "%", aliases=("sla-achievement", "sla-policies"),
+            population=_P.SLA_TARGETS, short_label="SLA"),
+    *(KpiSpec(f"sla_{metric}_achievement", Kind.RATE, f"SLA achievement: {label}", "%", aliases=(f"sla-{alias}",),
+              population=_P.SLA_TARGETS)
+      for metric, label, alias in _SLA_METRICS),
     *_times("first_resolution_time", "First resolution", "first-resolution", _P.SOLVED),
     *_times("full_resolution_time", "Full resolution", "resolution-time", _P.SOLVED, short="Resolve"),
     KpiSpec("csat", Kind.RATE, "CSAT", "%", aliases=("satisfaction",), population=_P.RATINGS, short_label="CSAT",

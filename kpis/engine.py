@@ -21,6 +21,7 @@ from kpis.compute.common import Grouping, Raw, Span, TicketPopulations
 from kpis.compute.flow import flow_kpis
 from kpis.compute.quality import quality_kpis
 from kpis.compute.satisfaction import low_rated, satisfaction_kpis
+from kpis.compute.sla import sla_kpis
 from kpis.compute.speed import speed_kpis
 from kpis.dataset import PRIORITIES, KpiData
 from kpis.directory import closest, display_names
@@ -143,6 +144,7 @@ def _window_raw(data: KpiData, grouping: Grouping, window: Window, now: datetime
     populations = TicketPopulations.of(data.tickets, grouping, span)
     raw = flow_kpis(data.tickets, grouping, span, populations)
     raw.update(speed_kpis(data.tickets, span, populations, sla_minutes))
+    raw.update(sla_kpis(data.tickets, grouping, span))
     raw.update(satisfaction_kpis(data.ratings, data.surveys, grouping, span))
     raw.update(quality_kpis(data.tickets, data.attached, grouping, span, populations, _day_edges(window)))
     raw["customer_success_score"] = _success_score(raw, config)

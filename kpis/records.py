@@ -319,7 +319,36 @@ class AgentReply:
         _require_utc("replied_at", self.replied_at)
 
 
-Record = Team | Agent | Membership | Ticket | Rating | SurveyAnswer | Account | RetentionSpend | Review | AgentReply
+@dataclass(frozen=True, slots=True)
+class SlaEvent:
+    """One event of a helpdesk's own SLA clock on a ticket (Zendesk's ticket metric events): a
+    policy target applied, the clock started, paused or stopped, or the target breached.
+
+    ``metric`` is one of :data:`kpis.sla_outcomes.SLA_METRICS`; ``target`` names one measured
+    instance of it (the nth next reply); ``kind`` is ``apply_sla``, ``activate``, ``pause``,
+    ``fulfill`` or ``breach``. ``target_minutes`` is set on ``apply_sla`` (``None``: the policy
+    no longer measures it); ``deleted``: the helpdesk withdrew the event (ignored).
+    """
+
+    source: str
+    instance: str
+    id: str
+    ticket_id: str
+    metric: str
+    target: int
+    kind: str
+    at: datetime
+    target_minutes: float | None = None
+    business_hours: bool | None = None
+    policy_id: str | None = None
+    deleted: bool = False
+
+    def __post_init__(self) -> None:
+        _require_utc("at", self.at)
+
+
+Record = (Team | Agent | Membership | Ticket | Rating | SurveyAnswer | Account | RetentionSpend | Review | AgentReply
+          | SlaEvent)
 
 RECORD_TYPES: tuple[type, ...] = (Team, Agent, Membership, Ticket, Rating, SurveyAnswer, Account, RetentionSpend,
-                                  Review, AgentReply)
+                                  Review, AgentReply, SlaEvent)

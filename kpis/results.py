@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from kpis.catalogue import KPIS, Kind
 from kpis.windows import Window
-
 
 #: Scores that carry a 95% interval (every rate does): their JSON has ``ci_low``/``ci_high`` too.
 SCORES_WITH_INTERVAL = frozenset({"csss", "nps", "ces", "qa_score", "qa_accuracy", "qa_tone", "qa_solution",
@@ -93,3 +93,21 @@ class Report:
             "previous_window": self.previous_window.as_json(),
             "rows": [row.as_json() for row in self.rows],
         }
+
+
+#: The helpdesk's own SLA policies' achievement, and the configured first-reply target it stands beside.
+POLICY_SLA, CONFIGURED_SLA = "sla_achievement_rate", "first_reply_sla_rate"
+
+
+def with_policy_sla(keys: Sequence[str], *rows: ScopeRow) -> tuple[str, ...]:
+    """``keys``, plus SLA achievement when a row's helpdesk has SLA policies that settled targets in
+    the window (``n`` > 0): right after the configured first-reply target when that is shown, else
+    last. Helpdesks without policies keep exactly ``keys``."""
+    keys = tuple(keys)
+    settled = any((metric := row.metrics.get(POLICY_SLA)) is not None and metric.n for row in rows)
+    if POLICY_SLA in keys or not settled:
+        return keys
+    if CONFIGURED_SLA in keys:
+        at = keys.index(CONFIGURED_SLA) + 1
+        return (*keys[:at], POLICY_SLA, *keys[at:])
+    return (*keys, POLICY_SLA)

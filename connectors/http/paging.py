@@ -2,10 +2,10 @@
 
 As in dlt's REST client: a :class:`Paginator` reads, after each response, where the next page is
 (:meth:`~Paginator.update_state`), says whether there is one (:attr:`~Paginator.has_next_page`)
-and writes it into the next request (:meth:`~Paginator.update_request`). Three kinds cover the
+and writes it into the next request (:meth:`~Paginator.update_request`). The kinds cover the
 helpdesks: the ``Link: <...>; rel="next"`` header (Freshdesk), a cursor in the body (Intercom's
-``pages.next.starting_after``), and page numbers (Help Scout); and :class:`SinglePage` for a list
-answered whole.
+``pages.next.starting_after``), and page numbers (Help Scout); a time-based export (Zendesk's
+``end_time``); and :class:`SinglePage` for a list answered whole.
 
 A paginator's :meth:`~Paginator.state` is the JSON-able position of the next page, so that a
 stream can store it as the cursor written with each page and resume from it in another process.
@@ -27,9 +27,9 @@ from urllib.parse import urlsplit
 
 import requests
 
+from connectors.errors import MalformedResponse, stopped
 from connectors.http.page import ApiPage
 from connectors.http.session import ApiSession
-from connectors.errors import MalformedResponse, stopped
 
 
 @dataclass
@@ -144,6 +144,34 @@ class BodyCursorPaginator(Paginator):
 
     def state(self) -> dict[str, Any]:
         return {"cursor": self.cursor}
+
+
+class TimeExportPaginator(Paginator):
+    """A time-based export (Zendesk's ``start_time`` / ``end_time``): each page's ``end_time`` (the
+    time of its last item) is the next page's ``start_time``, so the items of that second come
+    again (the store's upsert makes them harmless). A page with fewer than ``page_size`` items, or
+    ``end_of_stream`` true, is the last. A full page that ends on the second it started from
+    would be asked for again: :func:`walk` stops that as a pagination loop.
+    https://developer.zendesk.com/documentation/ticketing/managing-tickets/using-the-incremental-export-api/#time-based-incremental-exports
+    """
+
+    def __init__(self, start_time: int, *, page_size: int) -> None:
+        self.start_time, self.page_size = start_time, page_size
+
+    def init_request(self, request: PageRequest) -> None:
+        self.update_request(request)
+
+    def update_state(self, page: ApiPage, items: Sequence[Any]) -> None:
+        end = dig(page.body, "end_time")
+        self.has_next_page = end is not None and len(items) >= self.page_size and not dig(page.body, "end_of_stream")
+        if end is not None:
+            self.start_time = int(end)
+
+    def update_request(self, request: PageRequest) -> None:
+        request.params["start_time"] = self.start_time
+
+    def state(self) -> dict[str, Any]:
+        return {"start_time": self.start_time}
 
 
 class PageNumberPaginator(Paginator):

@@ -31,6 +31,7 @@ REFUSALS = RefusalTexts(
     areas=(
         ("satisfaction_ratings", "satisfaction ratings"),
         ("survey_responses", "CSAT survey responses"),
+        ("ticket_metric_events", "ticket metric events (SLA outcomes)"),
         ("incremental", "incremental exports"),
         ("group_memberships", "group memberships"),
         ("groups", "groups"),
@@ -105,6 +106,16 @@ class ZendeskClient:
         # https://developer.zendesk.com/api-reference/ticketing/groups/group_memberships/#list-memberships
         for membership in self.zenpy.group_memberships():
             yield membership.to_dict()
+
+    def has_sla_policies(self) -> bool:
+        """Whether the account defines any SLA policy. Plans without SLAs (Team) refuse the list:
+        ``403`` and ``404`` mean none. Through the session, not zenpy's ``sla_policies()``: zenpy
+        cannot take a refusal as an answer.
+
+        https://developer.zendesk.com/api-reference/ticketing/business-rules/sla_policies/#list-sla-policies
+        """
+        body = self.get("/slas/policies.json", {}, accept_status=(403, 404))
+        return bool(body and body.get("sla_policies"))
 
     def me(self) -> dict[str, Any]:
         """The user the credentials belong to; ``id`` is None for an anonymous user.

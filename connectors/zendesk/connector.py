@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from connectors import base
 from connectors.http import clock as clocks
 from connectors.http.clock import Clock
-from connectors.zendesk.credentials import CHECK_ATTEMPTS, check_zendesk
 from connectors.zendesk.client import ZendeskClient
+from connectors.zendesk.credentials import CHECK_ATTEMPTS, check_zendesk
 from connectors.zendesk.settings import ZendeskSettings
 from connectors.zendesk.streams import (
     AgentsStream,
     MembershipsStream,
     RatingsStream,
+    SlaEventsStream,
     SurveyResponsesStream,
     TeamsStream,
     TicketsStream,
@@ -30,7 +31,8 @@ class ZendeskConnector(base.Connector):
         self.client = ZendeskClient(instance, settings, self.clock)
 
     def streams(self) -> Sequence[base.Stream]:
-        # The directory first, so that tickets find their agents and groups; both kinds of
+        # The directory first, so that tickets find their agents and groups; SLA events after the
+        # tickets, so that most find their ticket stored (the others count once it is); both kinds of
         # satisfaction survey, since an account uses one or the other and says which by
         # answering 404 for the one it does not have.
         return [
@@ -38,6 +40,7 @@ class ZendeskConnector(base.Connector):
             AgentsStream(self.client),
             MembershipsStream(self.client),
             TicketsStream(self.client),
+            SlaEventsStream(self.client),
             RatingsStream(self.client),
             SurveyResponsesStream(self.client),
         ]

@@ -21,6 +21,7 @@ from kpis.records import (
     Rating,
     RatingScale,
     RatingState,
+    SlaEvent,
     Team,
     Ticket,
     TicketStatus,
@@ -216,6 +217,49 @@ def survey_rating(response: Mapping[str, Any], *, instance: str) -> Rating | Non
 def _is_csat(answer: Mapping[str, Any]) -> bool:
     question = answer.get("question") or {}
     return answer.get("type") == "rating_scale" and question.get("sub_type", "customer_satisfaction") == "customer_satisfaction"
+
+
+#: Ticket metric events to the SLA policy metrics of kpis.sla_outcomes; ``reply_time`` instance 1 is
+#: the first reply, later instances the next replies. Group SLAs (``apply_group_sla``,
+#: ``group_ownership_time``) measure teams against each other, not the customer promise: not read.
+# https://developer.zendesk.com/documentation/ticketing/reference-guides/ticket-metric-event-types-reference
+_SLA_METRIC = {
+    "requester_wait_time": "requester_wait", "agent_work_time": "agent_work", "periodic_update_time": "periodic_update",
+    "pausable_update_time": "pausable_update", "resolution_time": "resolution",
+}
+#: The event types that decide a target's outcome (``measure`` and ``update_status`` do not).
+_SLA_KINDS = frozenset({"apply_sla", "activate", "pause", "fulfill", "breach"})
+
+
+def sla_event_record(event: Mapping[str, Any], *, instance: str) -> SlaEvent | None:
+    """A ticket metric event that bears on an SLA target; ``None`` for the others.
+
+    https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_metric_events/
+    """
+    kind, metric, target = event.get("type"), event.get("metric"), int(event.get("instance_id") or 0)
+    if kind not in _SLA_KINDS:
+        return None
+    name = ("first_reply" if target == 1 else "next_reply") if metric == "reply_time" else _SLA_METRIC.get(metric or "")
+    if name is None or target < 1:
+        return None
+    sla = event.get("sla") or {}
+    minutes = sla.get("target")
+    if minutes is None and sla.get("target_in_seconds") is not None:
+        minutes = sla["target_in_seconds"] / 60
+    return SlaEvent(
+        source=SOURCE,
+        instance=instance,
+        id=str(event["id"]),
+        ticket_id=str(event["ticket_id"]),
+        metric=name,
+        target=target,
+        kind=kind,
+        at=parse_time(event.get("time")),
+        target_minutes=None if minutes is None else float(minutes),
+        business_hours=sla.get("business_hours"),
+        policy_id=_id((sla.get("policy") or {}).get("id")),
+        deleted=bool(event.get("deleted")),
+    )
 
 
 def agent_record(user: Mapping[str, Any], *, instance: str) -> Agent:

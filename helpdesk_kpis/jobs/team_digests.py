@@ -25,6 +25,7 @@ from kpis.directory import is_named
 from kpis.engine import KpiConfig, compute_report
 from kpis.errors import ConfigError
 from kpis.query import load_kpi_data
+from kpis.results import with_policy_sla
 from kpis.series import DailyReports, daily_reports
 from kpis.store import Store
 from kpis.windows import Window, local_midnight, today_in
@@ -145,7 +146,8 @@ def build_digests(
         source = teams.data if target.team is None else teams.team_data
         digest = Digest(
             outcomes=monthly_outcomes(store, day, zone, now=now, config=kpi_config) if target.team is None else None,
-            title=target.title, scope=target.scope, day=day, report=report, row=row, keys=target.keys,
+            title=target.title, scope=target.scope, day=day, report=report, row=row,
+            keys=with_policy_sla(target.keys, row),
             breaches=breaches, breakdown=breakdown, breakdown_noun=noun, low_rated_limit=config.digest.low_rated,
             min_sample=kpi_config.min_sample, team=target.team,
             themes=comments.low_themes(target.team, row, config.digest.low_rated),

@@ -17,15 +17,16 @@ from kpis.store.staleness import DAY, RATINGS, SURVEYS, TICKETS
 from kpis.ticket_measures import TICKET_MEASURES
 
 # 2: channel, priority and tag set on every kind, for the breakdown scopes; 3: tag sets as tag codes
-# after the columns (they were strings in the details, decoded per set on every read).
-FORMAT = 3
+# after the columns (they were strings in the details, decoded per set on every read); 4: the SLA
+# policy targets achieved and breached per metric (float32 measurements).
+FORMAT = 4
 
 # team/agent: codes of the store's key dictionary (kpi_keys), -1 for none; NO_TIME for "never"; then the
 # ticket measurements, in their declared order; then the breakdown facets. channel: index into kpis.channels.CHANNELS; tagset: index
 # into the block's tag sets (-1: no tags; see :func:`tag_sets_to_bytes`). Ratings and survey answers carry their ticket's.
 TICKET = np.dtype([
     ("created", "<i8"), ("solved", "<i8"), ("team", "<i4"), ("agent", "<i4"), ("priority", "i1"),
-    ("excluded", "?"), *((m.name, "<f8") for m in TICKET_MEASURES), ("channel", "i1"), ("tagset", "<i4"),
+    ("excluded", "?"), *((m.name, m.dtype) for m in TICKET_MEASURES), ("channel", "i1"), ("tagset", "<i4"),
 ])
 # detail: index of the rating's entry in its block's details list (low-rated candidates), else -1.
 RATING = np.dtype([

@@ -19,6 +19,7 @@ from kpis.records import (
     RatingState,
     RetentionSpend,
     Review,
+    SlaEvent,
     SurveyAnswer,
     SurveyKind,
     Team,
@@ -38,6 +39,7 @@ TABLE_OF: dict[type, Table] = {
     RetentionSpend: schema.retention_spend,
     Review: schema.reviews,
     AgentReply: schema.agent_replies,
+    SlaEvent: schema.sla_events,
 }
 
 _ENUMS: dict[type, dict[str, type]] = {

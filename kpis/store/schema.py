@@ -28,6 +28,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
+from kpis.sla_outcomes import SLA_METRICS
+from kpis.ticket_measures import sla_columns
+
 metadata = MetaData()
 
 
@@ -107,6 +110,8 @@ tickets = Table(
     Column("replies", Integer),
     Column("reopens", Integer),
     Column("is_outbound", Boolean, nullable=False, server_default=false()),
+    # SLA policy targets achieved / breached per metric, derived by the store from sla_events.
+    *(Column(name, Float) for metric in SLA_METRICS for name in sla_columns(metric)),
     Index("ix_tickets_created_at", "created_at"),
     # (solved_at, created_at): "solved at or after T, created before S" is one index range.
     Index("ix_tickets_solved_created", "solved_at", "created_at"),
@@ -132,6 +137,24 @@ ratings = Table(
     Index("ix_ratings_rated_at", "rated_at"),
     Index("ix_ratings_offered_at", "offered_at"),
     Index("ix_ratings_ticket", "source", "instance", "ticket_id"),
+)
+
+# The helpdesk's SLA clock events (Zendesk ticket metric events), one row per event: re-read events
+# replace their row, so a replayed page changes nothing.
+sla_events = Table(
+    "sla_events",
+    metadata,
+    *_key(),
+    Column("ticket_id", String(128), nullable=False),
+    Column("metric", String(32), nullable=False),
+    Column("target", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("at", UtcTimestamp, nullable=False),
+    Column("target_minutes", Float),
+    Column("business_hours", Boolean),
+    Column("policy_id", String(128)),
+    Column("deleted", Boolean, nullable=False),
+    Index("ix_sla_events_ticket", "source", "instance", "ticket_id"),
 )
 
 survey_answers = Table(

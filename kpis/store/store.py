@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from kpis.errors import NoStore
 from kpis.records import Ticket
-from kpis.store import schema
+from kpis.store import schema, sla_refresh
 from kpis.store.connection import create_store_engine, parse_url, translate_operational_errors
 from kpis.store.migrate import upgrade_to_head
 from kpis.store.review_agents import pin_review_agents, reviews_of_unknown_tickets
@@ -96,6 +96,9 @@ class Store:
                 upsert_rows(connection, table, rows)
             if schema.reviews in by_table or schema.tickets in by_table:
                 pin_review_agents(connection)
+            touched = sla_refresh.touched_tickets(by_table)
+            if touched:
+                sla_refresh.refresh(connection, touched, with_events_only=schema.sla_events not in by_table)
             self._set_cursor(connection, source, instance, stream, cursor)
         return {table.name: len(rows) for table, rows in by_table.items()}
 

@@ -24,7 +24,9 @@ def upsert_rows(connection: Connection, table: Table, rows: Sequence[dict[str, A
         return
     insert = insert_on_conflict(connection.dialect.name, table)
     key = [column.name for column in table.primary_key.columns]
-    updates = {c.name: insert.excluded[c.name] for c in table.columns if c.name not in key}
+    # Only the columns the rows carry: a table may hold columns the store derives on its own (a
+    # ticket's SLA outcomes), which a re-read record must not reset.
+    updates = {c.name: insert.excluded[c.name] for c in table.columns if c.name not in key and c.name in rows[0]}
     where = None
     if "updated_at" in table.c and "updated_at" in updates:
         incoming = insert.excluded.updated_at

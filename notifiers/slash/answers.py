@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from kpis.directory import is_named, name_key, named
 from kpis.errors import ConfigError, HelpdeskKpisError
-from kpis.results import Report, ScopeRow
+from kpis.results import Report, ScopeRow, with_policy_sla
 from kpis.scorecard import ScorecardConfig
 from notifiers.blockkit import validate_message
 from notifiers.mrkdwn import escape
@@ -230,7 +230,8 @@ class KpiCommands:
         public, note = self._publicity(query, decision)
         if query.low_rated:
             return blocks.low_rated_answer(f"{team}: low ratings", report, row, public=public, note=note)
-        answer = blocks.kpi_answer(f"{team} · {query.period.text()}", report, row, query.keys, public=public, note=note)
+        keys = with_policy_sla(query.keys, row)
+        answer = blocks.kpi_answer(f"{team} · {query.period.text()}", report, row, keys, public=public, note=note)
         return why.with_backlog_grid(answer, snapshot, query.keys, team)
 
     def _all_answer(self, query: KpiQuery, caller: Caller, snapshot: Snapshot) -> Answer:
@@ -243,7 +244,8 @@ class KpiCommands:
         rows = [row for row in teams.rows if not known or name_key(row.name) in known]
         public, note = self._publicity(query, decision)
         return blocks.all_teams_answer(
-            f"All teams · {query.period.text()}", overall, overall.rows[0], rows, query.keys, public=public, note=note
+            f"All teams · {query.period.text()}", overall, overall.rows[0], rows,
+            with_policy_sla(query.keys, overall.rows[0]), public=public, note=note,
         )
 
     def _agent_answer(
@@ -268,7 +270,8 @@ class KpiCommands:
         title = f"{name}{f' ({team})' if team else ''}"
         if query.low_rated:
             return blocks.low_rated_answer(f"{title}: low ratings", report, row, public=public, note=note)
-        return blocks.kpi_answer(f"{title} · {query.period.text()}", report, row, query.keys, public=public, note=note)
+        keys = with_policy_sla(query.keys, row)
+        return blocks.kpi_answer(f"{title} · {query.period.text()}", report, row, keys, public=public, note=note)
 
     # -- lists -----------------------------------------------------------------------------------
 

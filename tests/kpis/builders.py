@@ -35,12 +35,14 @@ from kpis.records import (
     RatingState,
     RetentionSpend,
     Review,
+    SlaEvent,
     SurveyAnswer,
     SurveyKind,
     Team,
     Ticket,
 )
-from kpis.ticket_measures import TICKET_MEASURES
+from kpis.sla_outcomes import ticket_outcomes
+from kpis.ticket_measures import TICKET_MEASURES, sla_columns
 
 
 def epoch(value: datetime | None) -> int:
@@ -62,8 +64,10 @@ def from_records(
     spend: Iterable[RetentionSpend] = (),
     reviews: Iterable[Review] = (),
     replies: Iterable[AgentReply] = (),
+    sla_events: Iterable[SlaEvent] = (),
 ) -> KpiData:
-    """Columnar KPI input from plain records."""
+    """Columnar KPI input from plain records; a ticket's SLA columns come from its ``sla_events``
+    (as the store derives them)."""
     d = Directory()
     for t in teams:
         d.team_code(scoped_id(t.source, t.instance, t.id), t.name)
@@ -80,6 +84,18 @@ def from_records(
 
     tickets = list(tickets)
     by_key = {(t.source, t.instance, t.id): t for t in tickets}
+    events: dict[tuple[str, str, str], list[SlaEvent]] = {}
+    for e in sla_events:
+        events.setdefault((e.source, e.instance, e.ticket_id), []).append(e)
+    sla = {key: {column: np.nan if value is None else float(epoch(value) if isinstance(value, datetime) else value)
+                 for metric, outcome in ticket_outcomes(found).items()
+                 for column, value in zip(sla_columns(metric), outcome)} for key, found in events.items()}
+
+    def measured(t: Ticket, record: str) -> float:
+        if hasattr(t, record):
+            return _f(getattr(t, record))
+        return sla.get((t.source, t.instance, t.id), {}).get(record, np.nan)
+
     ticket_columns = TicketColumns(
         created=np.array([epoch(t.created_at) for t in tickets], dtype=np.int64),
         solved=np.array([epoch(t.solved_at) for t in tickets], dtype=np.int64),
@@ -87,7 +103,7 @@ def from_records(
         agent=np.array([agent_of(t.source, t.instance, t.assignee_id) for t in tickets], dtype=np.int32),
         priority=np.array([PRIORITIES.index(t.priority.value) if t.priority else -1 for t in tickets], dtype=np.int8),
         excluded=np.array([t.excluded for t in tickets], dtype=bool),
-        **{m.name: np.array([_f(getattr(t, m.record)) for t in tickets]) for m in TICKET_MEASURES},
+        **{m.name: np.array([measured(t, m.record) for t in tickets]) for m in TICKET_MEASURES},
     )
 
     ratings = list(ratings)

@@ -19,7 +19,6 @@ from helpdesk_kpis.jobs.report import kpi_keys
 from kpis.catalogue import KPIS, Population, resolve
 from kpis.columnar.layout import FORMAT, TICKET
 from kpis.dataset import TicketColumns
-from tests.kpis.builders import from_records
 from kpis.engine import SCOPES, compute_report
 from kpis.format import change_text, value_text
 from kpis.query import load_kpi_data
@@ -28,6 +27,7 @@ from kpis.results import MetricValue
 from kpis.store import Store
 from kpis.ticket_measures import TICKET_MEASURES
 from kpis.windows import window_between
+from tests.kpis.builders import from_records
 
 UTC = ZoneInfo("UTC")
 W = window_between(date(2026, 11, 8), date(2026, 11, 14), UTC)
@@ -107,26 +107,32 @@ def test_ticket_columns_are_the_basics_then_each_declared_measurement():
     assert list(TICKET.names) == basics + [m.name for m in TICKET_MEASURES] + ["channel", "tagset"]
 
 
-def test_the_stored_block_layout_is_the_one_format_3_was_written_with():
+def test_the_stored_block_layout_is_the_one_format_4_was_written_with():
     # Stored blocks of another layout would be misread: a changed layout must come with a new FORMAT.
-    assert FORMAT == 3
+    assert FORMAT == 4
+    sla = [(f"sla_{metric}_{outcome}", dtype)
+           for metric in ("first_reply", "next_reply", "periodic_update", "pausable_update", "requester_wait",
+                          "agent_work", "resolution")
+           for outcome, dtype in (("achieved", "<f4"), ("breached", "<f4"), ("settled", "<f8"))]
     assert TICKET.descr == [
         ("created", "<i8"), ("solved", "<i8"), ("team", "<i4"), ("agent", "<i4"), ("priority", "|i1"),
         ("excluded", "|b1"), ("replies", "<f8"), ("reopens", "<f8"), ("first_reply", "<f8"),
         ("first_reply_business", "<f8"), ("first_resolution", "<f8"), ("first_resolution_business", "<f8"),
-        ("full_resolution", "<f8"), ("full_resolution_business", "<f8"), ("channel", "|i1"), ("tagset", "<i4"),
+        ("full_resolution", "<f8"), ("full_resolution_business", "<f8"), *sla, ("channel", "|i1"), ("tagset", "<i4"),
     ]
 
 
 def test_every_measurement_reaches_the_columns_from_records_and_from_the_store(store_url):
-    # Each measurement gets its own value (10, 11, ...) so that a swapped pair would show.
-    measured = {m.record: 10.0 + i for i, m in enumerate(TICKET_MEASURES)}
+    # Each measurement gets its own value (10, 11, ...) so that a swapped pair would show. (The SLA
+    # columns are derived from SLA events, not ticket fields: tests/kpis/test_sla_policies.py.)
+    on_record = [m for m in TICKET_MEASURES if m.record in Ticket.__dataclass_fields__]
+    measured = {m.record: 10.0 + i for i, m in enumerate(on_record)}
     measured.update(replies=10, reopens=11)
     record = ticket("1", **measured)
     store = Store.open(store_url)
     store.write_page("zendesk", "acme", "test", [record, *TEAMS, *AGENTS], None)
     from_store = load_kpi_data(store, W.start, W.end).tickets
     in_memory = from_records([record], teams=TEAMS, agents=AGENTS).tickets
-    for i, m in enumerate(TICKET_MEASURES):
+    for i, m in enumerate(on_record):
         assert getattr(in_memory, m.name).tolist() == [10.0 + i], m.name
         assert np.asarray(getattr(from_store, m.name)).tolist() == [10.0 + i], m.name

@@ -51,7 +51,7 @@ def zendesk(tmp_path: Path) -> Iterator[Case]:
 
     clock = CompressedClock()
     account = Account(clock)
-    populate(account, tickets=120)
+    populate(account, tickets=120, sla=True)
     with FakeZendesk(account, clock, page_cap=25) as fake:
         settings = ZendeskSettings(url=fake.url, email=fake.email, api_token=fake.token)
 
@@ -69,8 +69,8 @@ def zendesk(tmp_path: Path) -> Iterator[Case]:
 
 @contextmanager
 def files(tmp_path: Path) -> Iterator[Case]:
-    from connectors.files import connector as file_connector
     from connectors.files import FileImportConnector, FileImportSettings
+    from connectors.files import connector as file_connector
 
     folder = tmp_path / "imports"
     folder.mkdir()

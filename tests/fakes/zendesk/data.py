@@ -46,6 +46,11 @@ class Account:
     memberships: dict[int, dict[str, Any]] = field(default_factory=dict)
     #: "legacy", "new" or "both": which CSAT endpoints answer (the other answers 404).
     csat: str = "legacy"
+    #: SLA policies (``/api/v2/slas/policies``) and ticket metric events (their incremental export);
+    #: ``sla_plan`` False: a plan without SLAs, whose policy list answers 403.
+    sla_plan: bool = True
+    sla_policies: list[dict[str, Any]] = field(default_factory=list)
+    metric_events: list[dict[str, Any]] = field(default_factory=list)
     _keys: list[tuple[int, int]] = field(default_factory=list)
     _next_id: int = 1000
 
@@ -193,6 +198,49 @@ class Account:
         csat = next(a for a in self.survey_responses[rid]["answers"] if a["type"] == "rating_scale")
         csat.update(rating=rating, updated_at=iso_ms(self.clock.epoch()))
 
+    # -- SLA policies and ticket metric events ------------------------------------------------
+    # https://developer.zendesk.com/api-reference/ticketing/business-rules/sla_policies/
+    # https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_metric_events/
+
+    def add_sla_policy(self, title: str, targets: dict[str, int], *, business_hours: bool = False) -> int:
+        """A policy with one target (minutes) per metric, the same for every priority."""
+        pid = self.new_id()
+        metrics = [{"priority": p, "metric": m, "target": t, "business_hours": business_hours}
+                   for m, t in targets.items() for p in ("low", "normal", "high", "urgent")]
+        self.sla_policies.append({"url": f"https://{self.subdomain}.zendesk.com/api/v2/slas/policies/{pid}.json",
+                                  "id": pid, "title": title, "description": "", "position": len(self.sla_policies) + 1,
+                                  "filter": {"all": [], "any": []}, "policy_metrics": metrics,
+                                  "created_at": iso(self.clock.epoch()), "updated_at": iso(self.clock.epoch())})
+        return pid
+
+    def metric_event(self, tid: int, metric: str, kind: str, when: float, *, instance: int = 1, **extra: Any) -> int:
+        eid = 900_000_000_000 + self.new_id()
+        self.metric_events.append({"id": eid, "ticket_id": tid, "metric": metric, "instance_id": instance,
+                                   "type": kind, "time": iso(when), **extra})
+        return eid
+
+    def apply_sla(self, tid: int, metric: str, target: int, when: float, *, instance: int = 1, policy: int | None = None,
+                  business_hours: bool = False) -> None:
+        policy = policy if policy is not None else self.sla_policies[0]["id"]
+        title = next((p["title"] for p in self.sla_policies if p["id"] == policy), "Policy")
+        sla = {"target": target, "business_hours": business_hours,
+               "policy": {"id": policy, "title": title, "description": ""}}
+        self.metric_event(tid, metric, "apply_sla", when, instance=instance, sla=sla)
+
+    def sla_target(self, tid: int, metric: str, target: int, start: float, done: float | None, *,
+                   instance: int = 1) -> None:
+        """One SLA target's events as Zendesk records them: applied and activated at ``start``,
+        fulfilled at ``done`` (None: still open); the breach at ``start + target`` stands when the
+        target was missed and is recorded withdrawn (``deleted``) when it was met in time."""
+        self.apply_sla(tid, metric, target, start, instance=instance)
+        self.metric_event(tid, metric, "activate", start, instance=instance)
+        due = start + target * 60
+        if due <= self.clock.epoch():
+            self.metric_event(tid, metric, "breach", due, instance=instance,
+                              deleted=done is not None and done <= due)
+        if done is not None:
+            self.metric_event(tid, metric, "fulfill", done, instance=instance)
+
     def created_ms(self, response: dict[str, Any]) -> int:
         return min(_epoch(a["created_at"]) for a in response["answers"]) * 1000
 
@@ -201,10 +249,13 @@ def _epoch(text: str) -> int:
     return int(datetime.fromisoformat(text.replace(".000Z", "Z")).timestamp())
 
 
-def populate(account: Account, *, tickets: int = 300, seed: int = 3, days: int = 20) -> None:
-    """A realistic small account: 3 groups, 6 agents, tickets over ``days`` days ending an hour ago."""
+def populate(account: Account, *, tickets: int = 300, seed: int = 3, days: int = 20, sla: bool = False) -> None:
+    """A realistic small account: 3 groups, 6 agents, tickets over ``days`` days ending an hour ago;
+    ``sla``: with an SLA policy on first reply (4 h) and requester wait (2 days)."""
     rnd = random.Random(seed)
     now = account.clock.epoch()
+    if sla:
+        account.add_sla_policy("Standard", {"first_reply_time": 240, "requester_wait_time": 2880})
     groups = [account.add_group(name) for name in ("Billing", "Technical", "Returns")]
     agents = [account.add_agent(f"Agent {i}", f"agent{i}@acme.test", [groups[i % 3]]) for i in range(6)]
     account.add_agent("Admin", "admin@acme.test", [groups[0], groups[1]], role="admin")
@@ -215,9 +266,11 @@ def populate(account: Account, *, tickets: int = 300, seed: int = 3, days: int =
         group = groups[agents.index(agent) % 3] if agent else rnd.choice(groups + [None])
         tid = account.add_ticket(created=created, assignee=agent, group=group,
                                  priority=rnd.choice(["low", "normal", "high", "urgent", None]))
+        replied = solved = None
         if agent and rnd.random() < 0.85:
             minutes = rnd.randint(5, 600)
-            account.reply(tid, after_minutes=minutes, business=minutes // 2, when=min(created + minutes * 60, now - 3600))
+            replied = min(created + minutes * 60, now - 3600)
+            account.reply(tid, after_minutes=minutes, business=minutes // 2, when=replied)
             if rnd.random() < 0.7:
                 solved = min(created + rnd.randint(minutes + 1, 3000) * 60, now - 3600)
                 account.solve(tid, when=solved)
@@ -228,6 +281,9 @@ def populate(account: Account, *, tickets: int = 300, seed: int = 3, days: int =
                         account.rate(tid, rnd.choice(["good", "good", "good", "bad"]), comment=rnd.choice([None, "ok"]), when=when)
                     else:
                         account.respond(tid, rnd.randint(1, 5), comment=rnd.choice([None, "fine"]), when=when)
+        if sla:
+            account.sla_target(tid, "reply_time", 240, created, replied)
+            account.sla_target(tid, "requester_wait_time", 2880, created, solved)
         if rnd.random() < 0.03:
             account.delete(tid, scrub=rnd.random() < 0.5)
         elif rnd.random() < 0.03:

@@ -15,6 +15,10 @@ from urllib.parse import urlencode
 
 API = "/api/v2"
 EXPORT = f"{API}/incremental/tickets/cursor.json"
+METRIC_EVENTS = f"{API}/incremental/ticket_metric_events"
+#: A time-based export page holds up to 1000 items.
+# https://developer.zendesk.com/documentation/ticketing/managing-tickets/using-the-incremental-export-api/#time-based-incremental-exports
+TIME_EXPORT_PAGE = 1000
 NOT_FOUND = {"error": "InvalidEndpoint", "description": "Not found"}
 
 
@@ -50,6 +54,33 @@ def export(fake, params):
         before_url=None, before_cursor=None, end_of_stream=not more,
     )
     return 200, body, len(pairs)
+
+def metric_events(fake, params):
+    """The time-based export of ticket metric events, in the documented envelope (``ticket_metric_events``,
+    ``count``, ``end_time``, ``next_page``; no ``end_of_stream`` in Zendesk's example): events on or after
+    ``start_time`` in time order, up to 1000 a page, the next page starting at the last event's second
+    (so that second's events come again). Always 1000 a page, whatever ``page_cap`` says: a client
+    knows the last page by its holding fewer, so a smaller page would end its walk early."""
+    if "start_time" not in params:
+        return 400, {"error": "InvalidValue", "description": "start_time is required"}, 0
+    start = int(one(params, "start_time"))
+    if start > fake.clock.epoch() - 60:
+        return 400, {"error": "InvalidValue", "description": "Too recent start_time. Use a start_time older than 1 minute"}, 0
+    size = TIME_EXPORT_PAGE
+    events = getattr(fake.account, "metric_events", [])
+    chosen = sorted((e for e in events if start <= _epoch(e["time"]) <= fake.clock.epoch()),
+                    key=lambda e: (_epoch(e["time"]), e["id"]))[:size]
+    end = _epoch(chosen[-1]["time"]) if chosen else start
+    body = {"ticket_metric_events": chosen, "count": len(chosen), "end_time": end,
+            "next_page": f"{fake.url}{METRIC_EVENTS}.json?{urlencode({'start_time': end})}"}
+    return 200, body, len(chosen)
+
+def sla_policies(fake, params):
+    # https://developer.zendesk.com/api-reference/ticketing/business-rules/sla_policies/#list-sla-policies
+    if not getattr(fake.account, "sla_plan", True):  # a plan without SLAs (Team)
+        return 403, {"error": "Forbidden", "description": "You do not have access to this page. Please contact the account owner of this help desk for further help."}, 0
+    policies = getattr(fake.account, "sla_policies", [])
+    return 200, {"sla_policies": policies, "next_page": None, "previous_page": None, "count": len(policies)}, len(policies)
 
 def paged(fake, params, items: list[dict], key: str, path: str, order=lambda item: item["id"]):
     size = min(int(one(params, "page[size]", "100")), 100)
@@ -124,7 +155,7 @@ def one(params: dict[str, list[str]], name: str, default: str | None = None) -> 
 
 
 def _epoch(text: str) -> int:
-    return int(datetime.fromisoformat(text).timestamp())
+    return int(datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp())
 
 
 ROUTES = {
@@ -135,4 +166,9 @@ ROUTES = {
     f"{API}/users/me.json": me,
     f"{API}/groups.json": groups,
     f"{API}/group_memberships.json": memberships,
+    # Zendesk answers with and without the .json suffix (zenpy adds it).
+    METRIC_EVENTS: metric_events,
+    f"{METRIC_EVENTS}.json": metric_events,
+    f"{API}/slas/policies": sla_policies,
+    f"{API}/slas/policies.json": sla_policies,
 }

@@ -3,7 +3,8 @@
 Cursor-based incremental ticket export (``after_url`` / ``after_cursor`` / ``end_of_stream``,
 ``include=metric_sets`` sideload), cursor-paginated lists (``meta.has_more`` / ``links.next``,
 ``page[size]`` / ``page[after]``) for satisfaction ratings, CSAT survey responses, users, groups
-and group memberships; rate-limit headers on every answer; the export's 10 requests a minute and
+and group memberships; SLA policies and the time-based export of ticket metric events
+(``next_page`` / ``end_time`` / ``count``, 1000 a page); rate-limit headers on every answer; the export's 10 requests a minute and
 the account's per-minute limit enforced with 429 + ``Retry-After``; authentication (API token or
 OAuth); and scripted faults (429, HTML 502, HTML 200, truncated JSON, dropped connection, slow
 answer, 401, 403). Every request is logged, and any request made before a ``Retry-After`` had
@@ -193,7 +194,7 @@ class FakeZendesk:
             limited = self._over_limits(path, now)
         if limited is not None:
             return self._rate_limited(limited)
-        admin_only = path.startswith(f"{API}/incremental/") or path.startswith(f"{API}/satisfaction_ratings")
+        admin_only = any(path.startswith(f"{API}/{area}") for area in ("incremental/", "satisfaction_ratings", "slas/"))
         if admin_only and not self.admin:
             return _json(403, {"error": "Forbidden", "description": "You do not have access to this page. Please contact the account owner of this help desk for further help."})
         route = ROUTES.get(path)

@@ -9,14 +9,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from rich.console import Console
 from slack_sdk.models.blocks import Block
 
-from helpdesk_kpis.jobs import slack_runs
-from helpdesk_kpis.server import scheduler as serve
 from helpdesk_kpis.cli import main
 from helpdesk_kpis.context import AppContext
+from helpdesk_kpis.jobs import slack_runs
+from helpdesk_kpis.server import scheduler as serve
 from kpis.store import Store
 from kpis.store.sent_log import DeliveryLog
-from tests.helpdesk_kpis.test_cli import assert_one_line_error
 from tests.fakes.slack.api import TOKEN, FakeSlack
+from tests.helpdesk_kpis.test_cli import assert_one_line_error
 from tests.notifiers import desk
 
 CONFIG = """
@@ -218,10 +218,10 @@ class _Summary:
 
 def test_without_teams_config_every_helpdesk_team_is_previewed_apart_even_with_shared_names():
     from helpdesk_kpis.jobs.team_digests import digest_targets
-    from helpdesk_kpis.settings.models import FileConfig
     from helpdesk_kpis.jobs.teams import reporting_teams
-    from tests.kpis.builders import from_records
+    from helpdesk_kpis.settings.models import FileConfig
     from kpis.records import Team
+    from tests.kpis.builders import from_records
 
     teams = [Team("zendesk", "acme", "g1", "Billing"), Team("zendesk", "beta", "g9", "Billing")]
     targets = digest_targets(FileConfig(), reporting_teams(from_records(teams=teams), FileConfig()))
@@ -317,3 +317,28 @@ def test_a_late_digest_posts_the_day_it_was_due_for_and_one_too_late_says_so(wor
     serve.post_digests(ctx, Console(quiet=True), ["Billing"], "09:00")
     [top] = fake.top_level("C0BILLING1")
     assert top.metadata["event_payload"]["digest_id"] == "team:Billing:2026-11-15"
+
+
+def test_the_digest_shows_sla_achievement_only_for_teams_whose_tickets_have_policy_targets(workdir, capsys):
+    from datetime import timedelta
+
+    from kpis.records import SlaEvent
+
+    # Billing's tickets b0-b3 (created 10 Nov from 09:00, one an hour) carry a 60-minute first-reply
+    # target: b0 and b1 replied in 30 minutes, b2 in 2 hours -> 2 of 3 achieved, 66.7% (n=3).
+    page = []
+    for i in range(3):
+        created = desk.at(10) + timedelta(hours=i)
+        done = created + timedelta(minutes=120 if i == 2 else 30)
+        kinds = [("apply_sla", created), ("activate", created), ("fulfill", done)]
+        if i == 2:
+            kinds.append(("breach", created + timedelta(minutes=60)))
+        page += [SlaEvent("zendesk", "acme", f"{i}{n}", f"b{i}", "first_reply", 1, kind, when,
+                          target_minutes=60.0 if kind == "apply_sla" else None)
+                 for n, (kind, when) in enumerate(kinds)]
+    Store.open(f"sqlite:///{workdir / 'kpis.db'}").write_page("zendesk", "acme", "sla_events", page, None)
+    code, out, _ = run(capsys, "digest", "--date", "2026-11-15", "--json")
+    assert code == 0
+    by_scope = {d["scope"]: json.dumps(d["message"]["blocks"]) for d in json.loads(out)}
+    assert "*SLA achievement*\\n_66.7% (n=3, too few to judge)_" in by_scope["team:Billing"]
+    assert "SLA achievement" not in by_scope["team:Returns"] and '"SLA' not in by_scope["team:Returns"]
