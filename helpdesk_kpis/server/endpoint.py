@@ -72,6 +72,16 @@ class SlashApp:
         windows = [window_for_period(period, now=now, zone=zone) for period in WARM_PERIODS]
         self.snapshots.warm(windows, list(WARM_SCOPES))
 
+    def settle(self, deadline: float, *, close_pool: bool) -> int:
+        """The answers owed through response_url get until ``deadline`` (``time.monotonic``) to go
+        out; the rest are told to ask again. Returns how many were told. ``close_pool``: no
+        command can reach the answers' pool any more (what is still queued there is dropped)."""
+        self.inflight.wait_answered(deadline)
+        told = self.inflight.tell_restarted()
+        if close_pool:
+            self.answers.shutdown(wait=False, cancel_futures=True)
+        return told
+
 
 @dataclass
 class SlashEndpoint:
@@ -206,11 +216,7 @@ class RunningServer:
         self._socket.close()
         if self._endpoint is None:
             return 0
-        self._endpoint.inflight.wait_answered(deadline)
-        told = self._endpoint.inflight.tell_restarted()
-        if not self._thread.is_alive():  # no request can submit to it any more
-            self._endpoint.answers.shutdown(wait=False, cancel_futures=True)
-        return told
+        return self._endpoint.settle(deadline, close_pool=not self._thread.is_alive())
 
 
 def _listen(host: str, port: int) -> socket.socket:
