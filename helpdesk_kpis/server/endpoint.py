@@ -65,8 +65,10 @@ class SlashApp:
     snapshots: SnapshotCache
     #: The answers owed through response_url, drained at shutdown.
     inflight: InFlight
-    #: Where the answers are computed; what is still queued there at the end of a shutdown is dropped.
+    #: Where the answers are computed (those that read the store first, and those whose KPIs are
+    #: loaded already); what is still queued there at the end of a shutdown is dropped.
     answers: ThreadPoolExecutor
+    ready_answers: ThreadPoolExecutor
 
     def warm(self, now: datetime, zone) -> None:  # noqa: ANN001
         windows = [window_for_period(period, now=now, zone=zone) for period in WARM_PERIODS]
@@ -79,8 +81,12 @@ class SlashApp:
         self.inflight.wait_answered(deadline)
         told = self.inflight.tell_restarted()
         if close_pool:
-            self.answers.shutdown(wait=False, cancel_futures=True)
+            self.close_pools()
         return told
+
+    def close_pools(self) -> None:
+        for pool in (self.answers, self.ready_answers):
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 @dataclass
@@ -127,6 +133,7 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
     )
     inflight = InFlight()
     answers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kpi-answer")
+    ready_answers = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kpi-ready")
     try:
         bolt = build_bolt_app(
             commands,
@@ -137,6 +144,7 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
             signed_requests=not socket_mode,
             replay_guard=ReplayGuard(SeenRequests(store)),  # shared by every endpoint process on the store
             executor=answers,
+            ready_executor=ready_answers,
             inflight=inflight,
         )
     except BoltError:
@@ -146,7 +154,7 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
         ) from None
     except (SlackClientError, OSError) as error:
         raise RunFailed(f"cannot reach the Slack Web API to check SLACK_BOT_TOKEN: {type(error).__name__}") from None
-    return SlashApp(bolt, snapshots, inflight, answers)
+    return SlashApp(bolt, snapshots, inflight, answers, ready_answers)
 
 
 def build_endpoint(ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock) -> SlashEndpoint:

@@ -45,7 +45,7 @@ class SocketEndpoint:
         self.connection.wait_acknowledged(deadline)
         told = self.slash.settle(deadline, close_pool=False)
         self.connection.close()  # after this no envelope reaches the answers' pool
-        self.slash.answers.shutdown(wait=False, cancel_futures=True)
+        self.slash.close_pools()
         self.health.stop()
         return told
 

@@ -150,6 +150,12 @@ class SnapshotCache:
         flight.set_result(snapshot)
         return snapshot
 
+    def has(self, window: Window) -> bool:
+        """Whether a command about ``window`` is answered without waiting for a load of the store."""
+        with self._lock:
+            current = self._snapshots.get(_key(window))
+            return current is not None and self._timer() - current.loaded_at <= self.max_age
+
     def warm(self, windows: list[Window], scopes: list[str]) -> None:
         """Build these windows' snapshots (and their reports) now, e.g. when the server starts."""
         for window in windows:
