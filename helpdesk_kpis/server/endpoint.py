@@ -32,6 +32,7 @@ from helpdesk_kpis.jobs.themes_report import window_themes
 from helpdesk_kpis.server.health import health_report
 from helpdesk_kpis.server.observed import Observed
 from helpdesk_kpis.stop_signals import join_within
+from kpis.columnar.memo import DayMemo
 from kpis.errors import ConfigError, CredentialError, RunFailed
 from kpis.query import load_kpi_data
 from kpis.store.seen_requests import SeenRequests
@@ -115,9 +116,13 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
         allowed_channels=None if config.slash.allowed_channels is None else frozenset(config.slash.allowed_channels),
     )
 
+    # The days this process read, kept while no write touches them: a period nobody asked for yet
+    # then costs the days not read before, and a sync rewriting some days leaves the others be.
+    memo = DayMemo()
+
     def load(start: datetime, end: datetime, tags: bool = False):  # noqa: ANN202 - KpiData with the configured teams
         # Tags only for the questions that group by them (decoding them is most of a read's cost).
-        return reporting_teams(load_kpi_data(store, start, end, tags=tags), config).team_data
+        return reporting_teams(load_kpi_data(store, start, end, tags=tags, memo=memo), config).team_data
 
     snapshots = SnapshotCache(load, config=ctx.kpi_config(), ttl=config.slash.cache_seconds, clock=clock,
                               load_tags=lambda start, end: load(start, end, tags=True))
