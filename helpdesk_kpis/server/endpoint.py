@@ -58,6 +58,10 @@ WARM_PERIODS = ("7d", "30d")
 WARM_SCOPES = ("team", "agent", "overall")
 
 
+def warm_windows(now: datetime, zone) -> list:  # noqa: ANN001 - a ZoneInfo; Windows
+    return [window_for_period(period, now=now, zone=zone) for period in WARM_PERIODS]
+
+
 @dataclass
 class SlashApp:
     """The Bolt app answering `/kpi`, over HTTP or Socket Mode, and the answers' cache."""
@@ -72,8 +76,7 @@ class SlashApp:
     ready_answers: ThreadPoolExecutor
 
     def warm(self, now: datetime, zone) -> None:  # noqa: ANN001
-        windows = [window_for_period(period, now=now, zone=zone) for period in WARM_PERIODS]
-        self.snapshots.warm(windows, list(WARM_SCOPES))
+        self.snapshots.warm(warm_windows(now, zone), list(WARM_SCOPES))
 
     def settle(self, deadline: float, *, close_pool: bool) -> int:
         """The answers owed through response_url get until ``deadline`` (``time.monotonic``) to go
@@ -125,7 +128,8 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
         return reporting_teams(load_kpi_data(store, start, end, tags=tags, memo=memo), config).team_data
 
     snapshots = SnapshotCache(load, config=ctx.kpi_config(), ttl=config.slash.cache_seconds, clock=clock,
-                              load_tags=lambda start, end: load(start, end, tags=True))
+                              load_tags=lambda start, end: load(start, end, tags=True),
+                              keep=lambda: warm_windows(clock(), config.reporting.zone))
     rules = {rule.id: rule for rule in rules_from(config)}
     commands = KpiCommands(
         policy=policy,

@@ -53,3 +53,24 @@ def test_a_loaded_window_is_answered_inline_while_every_loading_worker_waits_for
         snapshots.close()
     assert reply["text"] != WORKING
     assert "75.0%" in everything(reply)  # Billing's CSAT over 7d: 3 good of 4 (see conftest)
+
+
+def test_the_windows_most_asked_about_stay_loaded_however_many_other_periods_are_asked(store):
+    loads = []
+
+    def load(start, end):  # noqa: ANN001, ANN202
+        loads.append((start, end))
+        return load_kpi_data(store, start, end, tags=False)
+
+    week = Period("7d").window(now=NOW, zone=UTC)
+    snapshots = SnapshotCache(load, clock=lambda: NOW, max_windows=2, keep=lambda: [week])
+    try:
+        snapshots.snapshot(week)
+        for days in (10, 20, 30, 40):  # four other periods through a cache of two windows
+            snapshots.snapshot(Period(f"{days}d").window(now=NOW, zone=UTC))
+        assert snapshots.has(week)
+        assert not snapshots.has(Period("10d").window(now=NOW, zone=UTC))  # the least recently used went
+        snapshots.snapshot(week)
+    finally:
+        snapshots.close()
+    assert len(loads) == 5  # 7d read once
