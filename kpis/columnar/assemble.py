@@ -74,21 +74,48 @@ def read_kind(
         in_order = _in_day_order(blocks.stored(connection, kind, current, part, tags=tags), rebuilt, part)
     else:
         in_order = _remembered_in_day_order(connection, kind, memo, generation, recalled, current, rebuilt, part)
+    partial: list[blocks.Block] = []  # consecutive blocks only some of whose rows the span needs
     for block in in_order:
         if block.day * DAY >= start and (block.day + 1) * DAY <= end and block.data is not None:
+            segments.extend(_kept_rows(kind, partial, start, end))
+            partial = []
             # Wholly inside the span: the stored bytes as they are.
             detail = block.column("detail") if block.details else None
             segments.append(_Segment(block.rows, memoryview(block.data), {}, block.details, detail, block.tag_sizes,
                                      block.tag_codes))
         else:
-            columns = block.columns()
-            wanted = keep(kind, columns, start, end)
-            if wanted.all():
-                segments.append(_Segment.of(columns, block.details, block.tag_sizes, block.tag_codes))
-            elif wanted.any():
-                segments.append(_Segment.of({name: column[wanted] for name, column in columns.items()}, block.details,
-                                            block.tag_sizes, block.tag_codes))
+            partial.append(block)
+    segments.extend(_kept_rows(kind, partial, start, end))
     return _joined(kind, segments, rebuilt, tags)
+
+
+def _kept_rows(kind: str, run: list[blocks.Block], start: int, end: int) -> list[_Segment]:
+    """The rows of a run of blocks that the span needs, as one segment: the run's columns joined
+    and filtered once (the lookback days before a span are dozens of blocks of which few rows count)."""
+    if not run:
+        return []
+    parts = [block.columns() for block in run]
+    columns = {name: np.concatenate([part[name] for part in parts]) for name in DTYPES[kind].names}
+    rows = [block.rows for block in run]
+    # Each block's tag sets and low-rated texts follow the run's earlier ones: their indexes shift.
+    columns["tagset"] = _shifted(columns["tagset"], [len(block.tag_sizes) for block in run], rows)
+    texts = [text for block in run for text in block.details]
+    if "detail" in columns:
+        columns["detail"] = _shifted(columns["detail"], [len(block.details) for block in run], rows)
+    wanted = keep(kind, columns, start, end)
+    if not wanted.any():
+        return []
+    if not wanted.all():
+        columns = {name: column[wanted] for name, column in columns.items()}
+    sizes = np.concatenate([np.zeros(0, np.int64), *(block.tag_sizes for block in run)])
+    codes = np.concatenate([np.zeros(0, np.int32), *(block.tag_codes for block in run)]).astype(np.int32)
+    return [_Segment.of(columns, texts, sizes, codes)]
+
+
+def _shifted(index: np.ndarray, counts: list[int], rows: list[int]) -> np.ndarray:
+    """Per-block indexes (-1: none) into one list of the blocks' entries one after another."""
+    shift = np.repeat(np.cumsum(counts) - np.array(counts, dtype=np.int64), rows)
+    return np.where(index >= 0, index + shift, -1).astype(np.int32)
 
 
 @dataclass
