@@ -23,8 +23,8 @@ from concurrent.futures import FIRST_COMPLETED, Executor, ThreadPoolExecutor, wa
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from notifiers.slash.answers import KpiCommands
 from notifiers.slash.answer_blocks import Answer
+from notifiers.slash.answers import KpiCommands
 from notifiers.slash.command import Command
 from notifiers.slash.inflight import RESTARTED, InFlight
 from notifiers.slash.replay import ReplayGuard
