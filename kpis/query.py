@@ -22,6 +22,7 @@ from kpis.columnar.assemble import KindRows, read_kind
 from kpis.columnar.cache import store_rebuilt
 from kpis.columnar.keys import AGENT, TAG, TEAM, KeyCodes
 from kpis.columnar.layout import RATINGS, SURVEYS, TICKETS
+from kpis.columnar.memo import DayMemo
 from kpis.dataset import (
     NO_TIME,
     AccountColumns,
@@ -44,7 +45,7 @@ KINDS = (TICKETS, RATINGS, SURVEYS)
 
 def load_kpi_data(
     store: Store, start: datetime, end: datetime, *, team: str | None = None, cached: bool = True,
-    tags: bool = True,
+    tags: bool = True, memo: DayMemo | None = None,
 ) -> KpiData:
     """Everything the KPIs of windows inside ``[start, end)`` need.
 
@@ -54,6 +55,7 @@ def load_kpi_data(
     (the KPI engine then names the closest team). ``cached=False`` ignores the stored blocks and
     packs every day from the records (the reference the cache is tested against). ``tags=False``
     leaves the tickets' tags out (no row is in any tag group): for every scope but ``tag``, faster.
+    ``memo``: a process that reads often keeps the days it read in memory (:mod:`kpis.columnar.memo`).
     """
     first, last = int(start.timestamp()), int(end.timestamp())
     with store.errors(), store.engine.connect() as connection:
@@ -63,8 +65,8 @@ def load_kpi_data(
         # Narrowed only when one team answers to the name (same-named teams of two helpdesks: read all).
         if team is not None and (key := directory.team_named(team)) is not None:
             narrowed = (key, codes.code(TEAM, key))
-        parts = {kind: read_kind(connection, kind, first, last, codes, team=narrowed, use_stored=cached, tags=tags)
-                 for kind in KINDS}
+        parts = {kind: read_kind(connection, kind, first, last, codes, team=narrowed, use_stored=cached, tags=tags,
+                                 memo=memo) for kind in KINDS}
         if _has_unknown_codes(parts, codes):
             codes.reload(connection)  # blocks stored by another process since the codes were read
         account_columns = _accounts(connection)

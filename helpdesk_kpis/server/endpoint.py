@@ -32,6 +32,7 @@ from helpdesk_kpis.jobs.themes_report import window_themes
 from helpdesk_kpis.server.health import health_report
 from helpdesk_kpis.server.observed import Observed
 from helpdesk_kpis.stop_signals import join_within
+from kpis.columnar.memo import DayMemo
 from kpis.errors import ConfigError, CredentialError, RunFailed
 from kpis.query import load_kpi_data
 from kpis.store.seen_requests import SeenRequests
@@ -57,6 +58,10 @@ WARM_PERIODS = ("7d", "30d")
 WARM_SCOPES = ("team", "agent", "overall")
 
 
+def warm_windows(now: datetime, zone) -> list:  # noqa: ANN001 - a ZoneInfo; Windows
+    return [window_for_period(period, now=now, zone=zone) for period in WARM_PERIODS]
+
+
 @dataclass
 class SlashApp:
     """The Bolt app answering `/kpi`, over HTTP or Socket Mode, and the answers' cache."""
@@ -65,12 +70,27 @@ class SlashApp:
     snapshots: SnapshotCache
     #: The answers owed through response_url, drained at shutdown.
     inflight: InFlight
-    #: Where the answers are computed; what is still queued there at the end of a shutdown is dropped.
+    #: Where the answers are computed (those that read the store first, and those whose KPIs are
+    #: loaded already); what is still queued there at the end of a shutdown is dropped.
     answers: ThreadPoolExecutor
+    ready_answers: ThreadPoolExecutor
 
     def warm(self, now: datetime, zone) -> None:  # noqa: ANN001
-        windows = [window_for_period(period, now=now, zone=zone) for period in WARM_PERIODS]
-        self.snapshots.warm(windows, list(WARM_SCOPES))
+        self.snapshots.warm(warm_windows(now, zone), list(WARM_SCOPES))
+
+    def settle(self, deadline: float, *, close_pool: bool) -> int:
+        """The answers owed through response_url get until ``deadline`` (``time.monotonic``) to go
+        out; the rest are told to ask again. Returns how many were told. ``close_pool``: no
+        command can reach the answers' pool any more (what is still queued there is dropped)."""
+        self.inflight.wait_answered(deadline)
+        told = self.inflight.tell_restarted()
+        if close_pool:
+            self.close_pools()
+        return told
+
+    def close_pools(self) -> None:
+        for pool in (self.answers, self.ready_answers):
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 @dataclass
@@ -99,12 +119,17 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
         allowed_channels=None if config.slash.allowed_channels is None else frozenset(config.slash.allowed_channels),
     )
 
+    # The days this process read, kept while no write touches them: a period nobody asked for yet
+    # then costs the days not read before, and a sync rewriting some days leaves the others be.
+    memo = DayMemo()
+
     def load(start: datetime, end: datetime, tags: bool = False):  # noqa: ANN202 - KpiData with the configured teams
         # Tags only for the questions that group by them (decoding them is most of a read's cost).
-        return reporting_teams(load_kpi_data(store, start, end, tags=tags), config).team_data
+        return reporting_teams(load_kpi_data(store, start, end, tags=tags, memo=memo), config).team_data
 
     snapshots = SnapshotCache(load, config=ctx.kpi_config(), ttl=config.slash.cache_seconds, clock=clock,
-                              load_tags=lambda start, end: load(start, end, tags=True))
+                              load_tags=lambda start, end: load(start, end, tags=True),
+                              keep=lambda: warm_windows(clock(), config.reporting.zone))
     rules = {rule.id: rule for rule in rules_from(config)}
     commands = KpiCommands(
         policy=policy,
@@ -118,6 +143,7 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
     )
     inflight = InFlight()
     answers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kpi-answer")
+    ready_answers = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kpi-ready")
     try:
         bolt = build_bolt_app(
             commands,
@@ -128,6 +154,7 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
             signed_requests=not socket_mode,
             replay_guard=ReplayGuard(SeenRequests(store)),  # shared by every endpoint process on the store
             executor=answers,
+            ready_executor=ready_answers,
             inflight=inflight,
         )
     except BoltError:
@@ -137,7 +164,7 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
         ) from None
     except (SlackClientError, OSError) as error:
         raise RunFailed(f"cannot reach the Slack Web API to check SLACK_BOT_TOKEN: {type(error).__name__}") from None
-    return SlashApp(bolt, snapshots, inflight, answers)
+    return SlashApp(bolt, snapshots, inflight, answers, ready_answers)
 
 
 def build_endpoint(ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock) -> SlashEndpoint:
@@ -207,11 +234,7 @@ class RunningServer:
         self._socket.close()
         if self._endpoint is None:
             return 0
-        self._endpoint.inflight.wait_answered(deadline)
-        told = self._endpoint.inflight.tell_restarted()
-        if not self._thread.is_alive():  # no request can submit to it any more
-            self._endpoint.answers.shutdown(wait=False, cancel_futures=True)
-        return told
+        return self._endpoint.settle(deadline, close_pool=not self._thread.is_alive())
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -7,6 +7,7 @@ WebSocket is being re-opened (the client reconnects by itself).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from rich.console import Console
 from helpdesk_kpis import metrics
 from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs.slack_runs import clock as utc_clock
-from helpdesk_kpis.server.endpoint import RunningServer, build_slash_app, warm_in_background
+from helpdesk_kpis.server.endpoint import RunningServer, SlashApp, build_slash_app, warm_in_background
 from helpdesk_kpis.server.observed import Observed
 from helpdesk_kpis.server.scheduler_health import health_app
 from kpis.errors import ConfigError
@@ -25,14 +26,28 @@ from notifiers.slash.socket_mode import SocketModeConnection
 class SocketEndpoint:
     """The Socket Mode connection and the health server beside it, stopped together."""
 
-    def __init__(self, connection: SocketModeConnection, health: RunningServer) -> None:
+    def __init__(self, connection: SocketModeConnection, health: RunningServer, slash: SlashApp, *,
+                 grace: float = 5.0) -> None:
         self.connection = connection
         self.health = health
         self.port = health.port
+        self.slash = slash
+        self.grace = grace
 
-    def stop(self) -> None:
-        self.connection.close()
+    def stop(self) -> int:
+        """Drained as the HTTP endpoint is (:meth:`RunningServer.stop`), within ``grace`` seconds:
+        envelopes arriving now are answered "ask again" at once, those being answered are
+        acknowledged (with the answer, or "working on it") before the connection closes, and the
+        answers owed through response_url get the rest of the grace. Returns how many callers
+        were told to ask again."""
+        deadline = time.monotonic() + self.grace
+        self.slash.inflight.begin_drain()
+        self.connection.wait_acknowledged(deadline)
+        told = self.slash.settle(deadline, close_pool=False)
+        self.connection.close()  # after this no envelope reaches the answers' pool
+        self.slash.close_pools()
         self.health.stop()
+        return told
 
 
 def _count_request(seconds: float, answered: bool) -> None:
@@ -69,4 +84,4 @@ def start_socket_endpoint(
         raise
     warm_in_background(slash, ctx, clock)
     console.print(f"/kpi over Socket Mode: connected to Slack (health: http://{host}:{health.port}/healthz)", highlight=False)
-    return SocketEndpoint(connection, health)
+    return SocketEndpoint(connection, health, slash, grace=ctx.settings().config.server.shutdown_grace_seconds)

@@ -26,6 +26,7 @@ from kpis.columnar import day_blocks as blocks
 from kpis.columnar import packing
 from kpis.columnar.keys import KeyCodes
 from kpis.columnar.layout import DAY, DTYPES, LOOKBACK_DAYS, NO_TIME, RATINGS, SURVEYS, TICKETS, padded
+from kpis.columnar.memo import DayMemo
 from kpis.store.schema import LATE_RATING, LONG_LIVED_TICKET, ratings, tickets
 
 
@@ -52,35 +53,69 @@ def block_days(kind: str, start: int, end: int) -> tuple[int, int]:
 
 def read_kind(
     connection: Connection, kind: str, start: int, end: int, codes: KeyCodes, *,
-    team: tuple[str, int] | None = None, use_stored: bool = True, tags: bool = True,
+    team: tuple[str, int] | None = None, use_stored: bool = True, tags: bool = True, memo: DayMemo | None = None,
 ) -> KindRows:
     """``team``: (key, code) to read one team's rows only. ``use_stored=False`` rebuilds every day.
-    ``tags=False``: no tag sets (every row's ``tagset`` is -1)."""
+    ``tags=False``: no tag sets (every row's ``tagset`` is -1). ``memo``: days kept in memory by
+    earlier reads, used while their generation has not moved (and this read's days kept there)."""
     first, last = block_days(kind, start, end)
     day_states = blocks.states(connection, kind, first, last) if use_stored else {}
-    current = [d for d in range(first, last) if blocks.is_current(day_states.get(d))]
-    stale = [d for d in range(first, last) if not blocks.is_current(day_states.get(d))]
-    generations = {d: day_states[d][0] if d in day_states else None for d in stale}
-    rebuilt = list(blocks.rebuild(connection, kind, stale, codes, generations))
+    generation = {d: day_states[d][0] if d in day_states else None for d in range(first, last)}
+    memo = memo if use_stored else None
+    recalled = memo.recall(kind, generation) if memo is not None else {}
+    current = [d for d in range(first, last) if d not in recalled and blocks.is_current(day_states.get(d))]
+    stale = [d for d in range(first, last) if d not in recalled and not blocks.is_current(day_states.get(d))]
+    rebuilt = list(blocks.rebuild(connection, kind, stale, codes, {d: generation[d] for d in stale}))
     part = None if team is None else team[1]
 
     old = _older_rows(connection, kind, start, end, first, codes, team)
     segments = [_Segment.of(old.array, old.details, *packing.tag_set_arrays(old.tagsets))]
-    for block in _in_day_order(blocks.stored(connection, kind, current, part, tags=tags), rebuilt, part):
+    if memo is None:
+        in_order = _in_day_order(blocks.stored(connection, kind, current, part, tags=tags), rebuilt, part)
+    else:
+        in_order = _remembered_in_day_order(connection, kind, memo, generation, recalled, current, rebuilt, part)
+    partial: list[blocks.Block] = []  # consecutive blocks only some of whose rows the span needs
+    for block in in_order:
         if block.day * DAY >= start and (block.day + 1) * DAY <= end and block.data is not None:
+            segments.extend(_kept_rows(kind, partial, start, end))
+            partial = []
             # Wholly inside the span: the stored bytes as they are.
             detail = block.column("detail") if block.details else None
             segments.append(_Segment(block.rows, memoryview(block.data), {}, block.details, detail, block.tag_sizes,
                                      block.tag_codes))
         else:
-            columns = block.columns()
-            wanted = keep(kind, columns, start, end)
-            if wanted.all():
-                segments.append(_Segment.of(columns, block.details, block.tag_sizes, block.tag_codes))
-            elif wanted.any():
-                segments.append(_Segment.of({name: column[wanted] for name, column in columns.items()}, block.details,
-                                            block.tag_sizes, block.tag_codes))
+            partial.append(block)
+    segments.extend(_kept_rows(kind, partial, start, end))
     return _joined(kind, segments, rebuilt, tags)
+
+
+def _kept_rows(kind: str, run: list[blocks.Block], start: int, end: int) -> list[_Segment]:
+    """The rows of a run of blocks that the span needs, as one segment: the run's columns joined
+    and filtered once (the lookback days before a span are dozens of blocks of which few rows count)."""
+    if not run:
+        return []
+    parts = [block.columns() for block in run]
+    columns = {name: np.concatenate([part[name] for part in parts]) for name in DTYPES[kind].names}
+    rows = [block.rows for block in run]
+    # Each block's tag sets and low-rated texts follow the run's earlier ones: their indexes shift.
+    columns["tagset"] = _shifted(columns["tagset"], [len(block.tag_sizes) for block in run], rows)
+    texts = [text for block in run for text in block.details]
+    if "detail" in columns:
+        columns["detail"] = _shifted(columns["detail"], [len(block.details) for block in run], rows)
+    wanted = keep(kind, columns, start, end)
+    if not wanted.any():
+        return []
+    if not wanted.all():
+        columns = {name: column[wanted] for name, column in columns.items()}
+    sizes = np.concatenate([np.zeros(0, np.int64), *(block.tag_sizes for block in run)])
+    codes = np.concatenate([np.zeros(0, np.int32), *(block.tag_codes for block in run)]).astype(np.int32)
+    return [_Segment.of(columns, texts, sizes, codes)]
+
+
+def _shifted(index: np.ndarray, counts: list[int], rows: list[int]) -> np.ndarray:
+    """Per-block indexes (-1: none) into one list of the blocks' entries one after another."""
+    shift = np.repeat(np.cumsum(counts) - np.array(counts, dtype=np.int64), rows)
+    return np.where(index >= 0, index + shift, -1).astype(np.int32)
 
 
 @dataclass
@@ -186,6 +221,24 @@ def _older_rows(connection: Connection, kind: str, start: int, end: int, first_d
     if team is not None and len(packed.array):
         packed.array = packed.array[packed.array["team"] == team[1]]
     return packed
+
+
+def _remembered_in_day_order(connection: Connection, kind: str, memo: DayMemo, generation: dict[int, int | None],
+                             recalled: dict[int, list[blocks.Block]], current: list[int],
+                             rebuilt: list[blocks.RebuiltDay], part: int | None) -> Iterable[blocks.Block]:
+    """The blocks of every day (recalled, stored or rebuilt) in day order; the days read from the
+    store or rebuilt are remembered, every team's blocks (and tag sets) whatever this read needs."""
+    by_day = dict(recalled)
+    for day in current:
+        by_day[day] = []  # a current day may hold no record
+    for block in blocks.stored(connection, kind, current, None, tags=True):
+        by_day[block.day].append(block)
+    for day in rebuilt:
+        by_day[day.day] = day.blocks
+    for day in [*current, *(d.day for d in rebuilt)]:
+        memo.remember(kind, day, generation[day], by_day[day])
+    for day in sorted(by_day):
+        yield from (b for b in by_day[day] if part is None or b.part == part)
 
 
 def _in_day_order(stored: Iterator[blocks.Block], rebuilt: list[blocks.RebuiltDay],

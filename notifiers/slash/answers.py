@@ -91,6 +91,22 @@ class KpiCommands:
         window = Period("7d").window(now=self.clock(), zone=self.zone)
         return list(self.snapshots.snapshot(window).directory.team_names)
 
+    def is_ready(self, command: Command) -> bool:
+        """Whether the answer reads nothing new from the store: the KPIs of its days are loaded
+        (:meth:`SnapshotCache.has`). Such answers are computed apart from those waiting for a
+        load of the store (:mod:`notifiers.slash.app`), so that they never queue behind them."""
+        try:
+            week = Period("7d").window(now=self.clock(), zone=self.zone)
+            if not self.policy.teams and not self.snapshots.has(week):
+                return False  # even the team names need a load
+            query = parse(command.text, self.team_names)
+            if isinstance(query, CommentsQuery):
+                return False  # the comments' themes are read from the store
+            period = getattr(query, "period", None)
+            return self.snapshots.has(week if period is None else period.window(now=self.clock(), zone=self.zone))
+        except Exception:  # noqa: BLE001 - whatever is wrong, answer() says it; it just is not known to be quick
+            return False
+
     def answer(self, command: Command) -> Answer:
         """The answer to ``command``, checked against Slack's Block Kit rules; never raises."""
         try:

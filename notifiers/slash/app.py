@@ -45,6 +45,7 @@ def build_bolt_app(
     command: str = "/kpi",
     inline_seconds: float = 2.0,
     executor: Executor | None = None,
+    ready_executor: Executor | None = None,
     replay_guard: ReplayGuard | None = None,
     verify_token: bool = True,
     signed_requests: bool = True,
@@ -55,6 +56,9 @@ def build_bolt_app(
     ``signed_requests=False`` for Socket Mode, whose payloads carry no signature (Bolt skips the
     check for them anyway; saying so keeps an empty signing secret from looking like a mistake).
     ``inflight`` tracks the answers owed through ``response_url`` (the shutdown drains it).
+    ``executor`` computes the answers that must read the store first; ``ready_executor`` those
+    whose KPIs are loaded already (:meth:`KpiCommands.is_ready`): a burst of questions about new
+    days then never holds up the answers that take milliseconds.
     """
     app = App(
         name="helpdesk-kpis",
@@ -67,6 +71,7 @@ def build_bolt_app(
     )
     app.use(replay_guard or ReplayGuard())
     pool = executor or ThreadPoolExecutor(max_workers=4, thread_name_prefix="kpi-answer")
+    ready_pool = ready_executor or ThreadPoolExecutor(max_workers=8, thread_name_prefix="kpi-ready")
     owed_answers = inflight or InFlight()
 
     def acknowledge(ack, body, context) -> None:  # noqa: ANN001 - Bolt injects these by name
@@ -74,7 +79,7 @@ def build_bolt_app(
             ack(text=RESTARTED, response_type="ephemeral")
             return
         request = Command.from_payload(body)
-        pending = pool.submit(commands.answer, request)
+        pending = (ready_pool if commands.is_ready(request) else pool).submit(commands.answer, request)
         # A shutdown ends the wait at once: the answer then goes through response_url.
         wait([pending, owed_answers.draining], timeout=inline_seconds, return_when=FIRST_COMPLETED)
         if not pending.done():

@@ -112,8 +112,12 @@ class SnapshotCache:
         timer: Callable[[], float] = time.monotonic,
         clock: Callable[[], datetime],
         load_tags: Loader | None = None,
+        keep: Callable[[], list[Window]] | None = None,
     ) -> None:
+        """``keep``: the windows most commands ask about (7d and 30d as of now): questions about
+        other periods, however many, never push them out of the ``max_windows`` kept."""
         self._load = load
+        self._keep = keep
         self._load_tags = load_tags
         self._config = config or KpiConfig()
         self.ttl = ttl
@@ -150,6 +154,12 @@ class SnapshotCache:
         flight.set_result(snapshot)
         return snapshot
 
+    def has(self, window: Window) -> bool:
+        """Whether a command about ``window`` is answered without waiting for a load of the store."""
+        with self._lock:
+            current = self._snapshots.get(_key(window))
+            return current is not None and self._timer() - current.loaded_at <= self.max_age
+
     def warm(self, windows: list[Window], scopes: list[str]) -> None:
         """Build these windows' snapshots (and their reports) now, e.g. when the server starts."""
         for window in windows:
@@ -177,8 +187,9 @@ class SnapshotCache:
         with self._lock:
             self._snapshots[key] = snapshot
             self._snapshots.move_to_end(key)
-            while len(self._snapshots) > self._max_windows:
-                self._snapshots.popitem(last=False)
+            kept = {_key(w) for w in self._keep()} if self._keep is not None else set()
+            for old in [k for k in self._snapshots if k not in kept][: max(0, len(self._snapshots) - self._max_windows)]:
+                del self._snapshots[old]  # the least recently used first
             self._loading.pop(key, None)
         log.debug("KPIs of %s loaded in %.2fs", window.label(), self._timer() - started)
         return snapshot

@@ -12,6 +12,7 @@ Mode payloads, the connection itself is authenticated by the token.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -73,24 +74,47 @@ class SocketModeConnection:
     def connected(self) -> bool:
         return self._handler.client.is_connected()
 
+    def wait_acknowledged(self, deadline: float) -> None:
+        """Until every envelope received so far is acknowledged, or ``deadline`` (``time.monotonic``):
+        closing the connection before would lose an acknowledgement on its way (Slack then shows
+        the caller an error instead of the answer or "working on it")."""
+        self._handler.wait_idle(deadline)
+
     def close(self) -> None:
         self._handler.close()
 
 
 class _MeasuredHandler(SocketModeHandler):
-    """Bolt's handler, timing each envelope from arrival to acknowledgement."""
+    """Bolt's handler, timing each envelope from arrival to acknowledgement and counting the
+    envelopes not acknowledged yet."""
 
     on_request: Callable[[float, bool], None] | None = None
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - SocketModeHandler's
+        self._pending = 0
+        self._idle = threading.Condition()
+        super().__init__(*args, **kwargs)
 
     def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
         started = time.perf_counter()
         answered = False
+        with self._idle:
+            self._pending += 1
         try:
             super().handle(client, req)
             answered = True
         finally:
+            with self._idle:
+                self._pending -= 1
+                self._idle.notify_all()
             if self.on_request is not None:
                 self.on_request(time.perf_counter() - started, answered)
+
+    def wait_idle(self, deadline: float) -> None:
+        with self._idle:
+            # Short waits: a second signal must be handled at once by the (waiting) main thread.
+            while self._pending and time.monotonic() < deadline:
+                self._idle.wait(min(0.2, max(0.0, deadline - time.monotonic())))
 
 
 class _Silence(logging.Filter):

@@ -98,6 +98,8 @@ class FakeSlack:
         self.responses: list[dict[str, Any]] = []
         #: The same, by the response_url's name (:meth:`response_url`).
         self.responses_to: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        #: When the first post to each response_url name arrived (``time.monotonic``), for latency figures.
+        self.response_arrivals: dict[str, float] = {}
         #: Methods whose calls wait, unanswered, until :meth:`release` (or the fake stops).
         self._held: dict[str, threading.Event] = {}
         self._arrived = threading.Condition()
@@ -156,9 +158,17 @@ class FakeSlack:
 
     def receive_response(self, body: dict[str, Any], name: str = "") -> None:
         with self._arrived:
+            self.response_arrivals.setdefault(name, time.monotonic())
             self.responses.append(body)
             self.responses_to[name].append(body)
             self._arrived.notify_all()
+
+    def wait_for_response(self, name: str, timeout: float) -> float | None:
+        """When the first post to response_url ``name`` arrived (``time.monotonic``); None if none
+        did within ``timeout`` seconds."""
+        with self._arrived:
+            self._arrived.wait_for(lambda: name in self.response_arrivals, timeout=timeout)
+            return self.response_arrivals.get(name)
 
     def method_calls(self, method: str) -> list[dict[str, Any]]:
         return [params for name, params in self.calls if name == method]

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,8 @@ from tests.fakes.slack.signing import SIGNING_SECRET, command_body, signed_heade
 #: Generous: starting Python, the store and the scheduler on a machine whose cores are busy.
 START_SECONDS = 30
 STOP_SECONDS = 30
+#: Generous: for something a test triggered to show (a request in flight, a line of serve's output).
+SETTLE_SECONDS = 30
 
 
 #: One team and its lead, and no [connectors...] section at all: an endpoint process only reads the store.
@@ -91,3 +94,28 @@ def interrupt(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def wait_for(condition, what: str) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
+
+
+def read_until(stream, text: str) -> list[str]:  # noqa: ANN001
+    """Lines of ``stream`` up to the one containing ``text`` (read in a thread: bounded); the rest
+    is left to ``communicate``."""
+    lines: list[str] = []
+    found = threading.Event()
+
+    def read() -> None:
+        for line in stream:
+            lines.append(line)
+            if text in line:
+                found.set()
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    assert found.wait(SETTLE_SECONDS), f"no {text!r} in: {lines}"
+    return lines

@@ -8,7 +8,6 @@ up who Bob is: the requests are in flight, deterministically, when the signal co
 from __future__ import annotations
 
 import signal
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -18,7 +17,7 @@ from notifiers.slash.app import WORKING
 from notifiers.slash.inflight import RESTARTED
 from tests.fakes.slack.api import FakeSlack
 from tests.fakes.slack.signing import command_body, signed_headers
-from tests.helpdesk_kpis.server.serving import serve_env, serving
+from tests.helpdesk_kpis.server.serving import read_until, serve_env, serving, wait_for
 from tests.notifiers.slash import conftest as desk
 
 CONFIG = """
@@ -33,7 +32,6 @@ shutdown_grace_seconds = {grace}
 """
 BURST = 32
 #: Generous bounds for a machine whose two cores are busy; the behaviour is in what is asserted.
-SETTLE_SECONDS = 30
 EXIT_SECONDS = 20
 
 
@@ -46,31 +44,6 @@ def _ask(url: str, slack: FakeSlack, name: str):  # noqa: ANN202 - a Response, o
         return refused
 
 
-def _wait_for(condition, what: str) -> None:  # noqa: ANN001
-    deadline = time.monotonic() + SETTLE_SECONDS
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
-
-
-def _read_until(stream, text: str) -> list[str]:  # noqa: ANN001
-    """Lines of ``stream`` up to the one containing ``text`` (read in a thread: bounded); the rest
-    is left to ``communicate``."""
-    lines: list[str] = []
-    found = threading.Event()
-
-    def read() -> None:
-        for line in stream:
-            lines.append(line)
-            if text in line:
-                found.set()
-                return
-
-    threading.Thread(target=read, daemon=True).start()
-    assert found.wait(SETTLE_SECONDS), f"no {text!r} in: {lines}"
-    return lines
-
-
 def test_sigterm_with_a_burst_in_flight_exits_0_in_time_and_tells_the_unanswered_to_ask_again(tmp_path):
     (tmp_path / "helpdesk-kpis.toml").write_text(CONFIG.format(grace=2))
     with FakeSlack() as slack:
@@ -80,7 +53,7 @@ def test_sigterm_with_a_burst_in_flight_exits_0_in_time_and_tells_the_unanswered
             with ThreadPoolExecutor(max_workers=BURST) as senders:
                 sent = [senders.submit(_ask, url, slack, str(i)) for i in range(BURST)]
                 # The 4 answer workers are all stuck on users.info: the burst is in flight.
-                _wait_for(lambda: len(slack.method_calls("users.info")) >= 4, "the answers to start")
+                wait_for(lambda: len(slack.method_calls("users.info")) >= 4, "the answers to start")
                 signalled = time.monotonic()
                 process.send_signal(signal.SIGTERM)
                 # Read both pipes while waiting: serve logs every failed lookup, enough to fill one.
@@ -117,9 +90,9 @@ def test_a_second_signal_exits_at_once(tmp_path):
         with serving(tmp_path, serve_env(tmp_path, slack), "--role", "endpoint") as (url, process):
             with ThreadPoolExecutor(max_workers=4) as senders:
                 sent = [senders.submit(_ask, url, slack, str(i)) for i in range(4)]
-                _wait_for(lambda: len(slack.method_calls("users.info")) >= 4, "the answers to start")
+                wait_for(lambda: len(slack.method_calls("users.info")) >= 4, "the answers to start")
                 process.send_signal(signal.SIGTERM)
-                _read_until(process.stdout, "stopping within 120s")
+                read_until(process.stdout, "stopping within 120s")
                 signalled = time.monotonic()
                 process.send_signal(signal.SIGINT)
                 _out, err = process.communicate(timeout=EXIT_SECONDS + 10)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
+from notifiers.slash.app import WORKING
+from notifiers.slash.inflight import RESTARTED
 from tests.fakes.slack.api import FakeSlack
 from tests.fakes.slack.signing import command_fields
 from tests.fakes.slack.socket_mode import APP_TOKEN, FakeSocketMode
-from tests.helpdesk_kpis.server.serving import ENDPOINT_CONFIG, serve_env, serving
+from tests.helpdesk_kpis.server.serving import ENDPOINT_CONFIG, read_until, serve_env, serving, wait_for
 from tests.notifiers.slash import conftest as desk
 
 CONFIG = ENDPOINT_CONFIG
@@ -51,6 +56,44 @@ def test_kpi_is_answered_over_socket_mode_and_survives_a_disconnect_and_a_droppe
         assert process.returncode == 0
     # Every connection came from a URL the app asked apps.connections.open for, with the app token.
     assert len(slack.method_calls("apps.connections.open")) >= 3
+
+
+#: A grace long enough for the held answer to finish once released; the bound is for busy machines.
+GRACE_SECONDS = 10
+EXIT_SECONDS = GRACE_SECONDS + 20
+
+
+def test_sigterm_with_an_answer_in_flight_acknowledges_it_and_posts_the_answer_before_exiting(tmp_path):
+    (tmp_path / "helpdesk-kpis.toml").write_text(CONFIG + f"\n[server]\nshutdown_grace_seconds = {GRACE_SECONDS}\n")
+    with FakeSlack() as slack, FakeSocketMode() as socket:
+        slack.socket_mode = socket
+        slack.users.update(desk.SLACK_USERS)
+        with serving(tmp_path, socket_env(tmp_path, slack), "--role", "endpoint", "--socket-mode") as (_url, process):
+            assert socket.wait_connected(1)
+            # Who asks (users.info) is held unanswered: the answer is in flight, deterministically.
+            slack.hold("users.info")
+            fields = command_fields("team billing csat", user_id="U0LENA", channel_id="C0BILLING",
+                                    response_url=slack.response_url("late"))
+            with ThreadPoolExecutor(max_workers=1) as sender:
+                acked = sender.submit(socket.send_command, fields)
+                wait_for(lambda: slack.method_calls("users.info"), "the answer to start")
+                signalled = time.monotonic()
+                process.send_signal(signal.SIGTERM)
+                read_until(process.stdout, f"stopping within {GRACE_SECONDS}s")
+                slack.release()  # the drain has begun: now the answer can finish
+                ack = acked.result(timeout=EXIT_SECONDS)
+                _out, err = process.communicate(timeout=EXIT_SECONDS + 10)
+                took = time.monotonic() - signalled
+            posted = slack.wait_for_responses(1)
+
+    assert process.returncode == 0, err
+    assert took < EXIT_SECONDS, f"{took:.1f}s"
+    assert ack["payload"]["text"] == WORKING  # acknowledged before the connection closed
+    assert len(slack.responses_to["late"]) == 1, posted  # exactly one message: the answer itself
+    answer = slack.responses_to["late"][0]["text"]
+    assert answer != RESTARTED
+    assert "Billing" in answer
+    assert "Traceback" not in err
 
 
 def run_serve(tmp_path, env) -> subprocess.CompletedProcess:

@@ -1,0 +1,41 @@
+"""Days of blocks kept in the reading process's memory: the same report as the records give, and
+never a day's old blocks once a write touched it (SQLite and PostgreSQL, as the block cache)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kpis.columnar.memo import DayMemo
+from kpis.query import load_kpi_data
+from tests.kpis.test_block_cache import DIRECTORY, W, at, base_records, reports, store, write  # noqa: F401 - store: the fixture
+
+START, END = W.previous().start, W.end
+
+
+def created(report, team: str) -> float:  # noqa: ANN001
+    return next(row for row in report.rows if row.name == team).metrics["tickets_created"].value
+
+
+def test_remembered_days_give_the_records_report_and_follow_a_write(store):  # noqa: F811 - the fixture
+    records = base_records()
+    write(store, *DIRECTORY, *records.values())
+    memo = DayMemo()
+    first = reports(load_kpi_data(store, START, END, memo=memo))  # rebuilt from the records, remembered
+    assert memo.size > 0
+    assert first == reports(load_kpi_data(store, START, END, cached=False))
+    assert reports(load_kpi_data(store, START, END, memo=memo)) == first  # from memory
+
+    # Created in W (Nov 8-14): Billing t4 and t7, Returns t3, t5 and t6. A later sync moves t4 to Returns.
+    assert (created(first["team"], "Billing"), created(first["team"], "Returns")) == (2, 3)
+    write(store, replace(records["t4"], group_id="g2", assignee_id="a2", updated_at=at(15)))
+    again = reports(load_kpi_data(store, START, END, memo=memo))
+    assert (created(again["team"], "Billing"), created(again["team"], "Returns")) == (1, 4)
+    assert again == reports(load_kpi_data(store, START, END, cached=False))
+
+
+def test_a_memory_smaller_than_a_day_keeps_nothing_and_reads_the_store(store):  # noqa: F811
+    write(store, *DIRECTORY, *base_records().values())
+    memo = DayMemo(max_bytes=16)
+    assert reports(load_kpi_data(store, START, END, memo=memo)) == reports(load_kpi_data(store, START, END,
+                                                                                         cached=False))
+    assert memo.size <= 16
