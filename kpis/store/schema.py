@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     false,
+    literal_column,
     or_,
 )
 from sqlalchemy.types import TypeDecorator
@@ -275,11 +276,14 @@ alert_states = Table(
 #: solved since. Ratings changed this long after they were offered likewise (``ix_ratings_late``).
 LONG_LIVED_SECONDS = 14 * 86_400
 
+# The constant is written into the SQL, not bound: SQLite uses a partial index only when the query's
+# WHERE provably implies the index's, and a bound parameter proves nothing.
+_LONG = literal_column(str(LONG_LIVED_SECONDS))
 LONG_LIVED_TICKET = or_(
     and_(tickets.c.solved_at.is_(None), ~tickets.c.is_deleted, ~tickets.c.is_merged, ~tickets.c.is_spam),
-    tickets.c.solved_at - tickets.c.created_at > LONG_LIVED_SECONDS,
+    tickets.c.solved_at - tickets.c.created_at > _LONG,
 )
-LATE_RATING = ratings.c.rated_at - ratings.c.offered_at > LONG_LIVED_SECONDS
+LATE_RATING = ratings.c.rated_at - ratings.c.offered_at > _LONG
 
 # Partial indexes: the query repeats the predicate verbatim so that SQLite and PostgreSQL use them.
 Index("ix_tickets_long_lived", tickets.c.solved_at, tickets.c.created_at,

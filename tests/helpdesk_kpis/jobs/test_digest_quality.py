@@ -20,7 +20,8 @@ OPEN = [t(7, created=IN_PREV), t(8, created=IN_PREV, assignee_id="a2", group_id=
 def lines(scorecard=ScorecardConfig(weights={"qa_score": 1.0}, min_sample=1)):
     data = from_records(TICKETS + OPEN, teams=TEAMS, agents=AGENTS, replies=REPLIES,
                         reviews=[*REVIEWS, review(3, "qa4", 60, when=IN_PREV)])
-    return quality_lines(data, SUNDAY, ZoneInfo("UTC"), now=NOW, config=KpiConfig(), scorecard=scorecard)
+    # min_sample 3: four reviews are enough to compare here (below it a change reads "too few to compare").
+    return quality_lines(data, SUNDAY, ZoneInfo("UTC"), now=NOW, config=KpiConfig(min_sample=3), scorecard=scorecard)
 
 
 def test_only_on_sundays():
