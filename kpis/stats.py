@@ -2,7 +2,9 @@
 
 Every function takes ``codes`` (the group of each row, ``-1`` for none) and a boolean ``mask``
 (the population), and answers for all ``groups`` at once, so that a report over 200 agents costs
-one pass, not 200.
+one pass, not 200. Where a row can be in several groups (a ticket in each of its tags), ``codes``
+is instead a :class:`Population` of every row's memberships, grouped once and filtered by each
+``mask``: the rows are not repeated, nor sorted again per population.
 """
 
 from __future__ import annotations
@@ -114,7 +116,9 @@ def _valid(codes: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return mask & (codes >= 0)
 
 
-def count(codes: np.ndarray, mask: np.ndarray, groups: int) -> np.ndarray:
+def count(codes: np.ndarray | Population, mask: np.ndarray, groups: int) -> np.ndarray:
+    if isinstance(codes, Population):
+        return codes.counts(mask[codes.rows])
     keep = _valid(codes, mask)
     if groups == 1:  # one group (overall): no gather, no bincount
         return np.array([np.count_nonzero(keep & (codes == 0))])
@@ -141,18 +145,28 @@ class Population:
         codes = self.codes if where is None else self.codes[where]
         return np.bincount(codes, minlength=self.groups)[: self.groups]
 
+    def within(self, mask: np.ndarray) -> Population:
+        """The memberships of the rows in ``mask`` (a condition on every row, not on ``rows``)."""
+        keep = mask[self.rows]
+        return Population(self.rows[keep], self.codes[keep], self.groups)
 
-def population(codes: np.ndarray, mask: np.ndarray, groups: int) -> Population:
+
+def population(codes: np.ndarray | Population, mask: np.ndarray, groups: int) -> Population:
+    if isinstance(codes, Population):
+        return codes.within(mask)
     rows = np.flatnonzero(_valid(codes, mask))
     c = codes[rows]
     if groups > 1:
-        # A stable radix sort of small codes groups the rows without reordering any group.
-        order = np.argsort(c.astype(np.int16) if groups < 2**15 else c, kind="stable")
-        rows, c = rows[order], c[order]
-    else:
-        keep = c == 0
-        rows, c = rows[keep], c[keep]
-    return Population(rows, c, groups)
+        return memberships(rows, c, groups)
+    keep = c == 0
+    return Population(rows[keep], c[keep], groups)
+
+
+def memberships(rows: np.ndarray, codes: np.ndarray, groups: int) -> Population:
+    """``(row, group)`` pairs (codes >= 0) grouped by group, each group keeping the pairs' order."""
+    # A stable radix sort of small codes groups the rows without reordering any group.
+    order = np.argsort(codes.astype(np.int16) if groups < 2**15 else codes, kind="stable")
+    return Population(rows[order], codes[order], groups)
 
 
 def quantiles(
