@@ -2,9 +2,9 @@
 
 A ticket is in one channel and one priority; ratings and survey answers follow their ticket. A
 ticket with three tags is in each of the three tag groups: for ``tag`` each kind of record gets
-its (record, tag) memberships, grouped by tag once (records without tags are in no tag group), and
-every KPI function filters them by its population (:mod:`kpis.stats`) as it groups any other
-scope's codes: the records themselves are not repeated. Pure: columns in, groupings out.
+its (record, tag) memberships (records without tags are in no tag group), and every KPI function
+filters them by its population (:mod:`kpis.stats`) as it groups any other scope's codes: the
+records' columns are not repeated per tag. Pure: columns in, groupings out.
 """
 
 from __future__ import annotations
@@ -109,16 +109,18 @@ def _tickets_per_tag(data: KpiData, table: TagTable, span: Span | None, teams: C
 
 def _tag_memberships(tagset: np.ndarray, table: TagTable, group_of: np.ndarray, groups: int,
                      remap: np.ndarray | None) -> stats.Population:
-    """Each row (of a ``tagset`` column) in each of its tags' groups, grouped by group.
+    """Each row (of a ``tagset`` column) once in each of its tags' groups, in row order.
 
-    ``remap``: group code -> folded group code (small tags folded); a row is then in a folded group
-    once, however many of its tags were folded into it."""
+    ``remap``: group code -> folded group code (small tags folded into the last group, "other
+    tags"); a row is then in that group once, however many of its tags were folded into it."""
     rows, codes = table.repeated(tagset)
-    codes = group_of[codes] if remap is None else remap[group_of[codes]]
-    grouped = stats.memberships(rows, codes.astype(np.int32), groups)
-    if remap is None or not len(rows):
-        return grouped
-    # Grouped, a row's repeats in one group are next to each other (rows keep ascending order).
-    first = np.ones(len(grouped.rows), dtype=bool)
-    first[1:] = (grouped.rows[1:] != grouped.rows[:-1]) | (grouped.codes[1:] != grouped.codes[:-1])
-    return stats.Population(grouped.rows[first], grouped.codes[first], groups)
+    codes = group_of[codes]
+    if remap is None:
+        return stats.Population(rows, codes, groups)
+    codes = remap[codes]
+    # A row's entries are next to each other, so are its folded ones among all folded entries.
+    folded = np.flatnonzero(codes == groups - 1)
+    again = folded[1:][rows[folded[1:]] == rows[folded[:-1]]]
+    keep = np.ones(len(rows), dtype=bool)
+    keep[again] = False
+    return stats.Population(rows[keep], codes[keep], groups)

@@ -3,8 +3,8 @@
 Every function takes ``codes`` (the group of each row, ``-1`` for none) and a boolean ``mask``
 (the population), and answers for all ``groups`` at once, so that a report over 200 agents costs
 one pass, not 200. Where a row can be in several groups (a ticket in each of its tags), ``codes``
-is instead a :class:`Population` of every row's memberships, grouped once and filtered by each
-``mask``: the rows are not repeated, nor sorted again per population.
+is instead a :class:`Population` of every (row, group) membership, which each ``mask`` filters:
+the rows' columns are not repeated per group.
 """
 
 from __future__ import annotations
@@ -132,11 +132,15 @@ def total(codes: np.ndarray, mask: np.ndarray, weights: np.ndarray, groups: int)
 
 @dataclass(frozen=True)
 class Population:
-    """The rows of a population grouped by code (stable: each group keeps its rows' input order)."""
+    """The rows of a population, each with the code of its group, in row order (a row in several
+    groups has one entry per group). Counts, sums and means need no other order (each group's
+    values are added in row order either way); quantiles read :attr:`by_group`."""
 
-    rows: np.ndarray  # row indexes, group by group
-    codes: np.ndarray  # their codes, ascending
+    rows: np.ndarray  # row indexes, ascending
+    codes: np.ndarray  # the group of each entry
     groups: int
+    #: Entries are group by group (codes ascending), each group's rows in row order.
+    grouped: bool = False
 
     def counts(self, where: np.ndarray | None = None) -> np.ndarray:
         """Rows per group; ``where``: a condition on the population's rows (aligned with ``rows``)."""
@@ -146,9 +150,19 @@ class Population:
         return np.bincount(codes, minlength=self.groups)[: self.groups]
 
     def within(self, mask: np.ndarray) -> Population:
-        """The memberships of the rows in ``mask`` (a condition on every row, not on ``rows``)."""
+        """The entries of the rows in ``mask`` (a condition on every row, not on ``rows``)."""
         keep = mask[self.rows]
-        return Population(self.rows[keep], self.codes[keep], self.groups)
+        return Population(self.rows[keep], self.codes[keep], self.groups, self.grouped)
+
+    @functools.cached_property
+    def by_group(self) -> Population:
+        """The same entries group by group, each group keeping its rows' order (sorted once however
+        many KPIs of the population need it)."""
+        if self.grouped or self.groups == 1:
+            return self
+        # A stable radix sort of small codes groups the rows without reordering any group.
+        order = np.argsort(self.codes.astype(np.int16) if self.groups < 2**15 else self.codes, kind="stable")
+        return Population(self.rows[order], self.codes[order], self.groups, grouped=True)
 
 
 def population(codes: np.ndarray | Population, mask: np.ndarray, groups: int) -> Population:
@@ -157,16 +171,9 @@ def population(codes: np.ndarray | Population, mask: np.ndarray, groups: int) ->
     rows = np.flatnonzero(_valid(codes, mask))
     c = codes[rows]
     if groups > 1:
-        return memberships(rows, c, groups)
+        return Population(rows, c, groups)
     keep = c == 0
-    return Population(rows[keep], c[keep], groups)
-
-
-def memberships(rows: np.ndarray, codes: np.ndarray, groups: int) -> Population:
-    """``(row, group)`` pairs (codes >= 0) grouped by group, each group keeping the pairs' order."""
-    # A stable radix sort of small codes groups the rows without reordering any group.
-    order = np.argsort(codes.astype(np.int16) if groups < 2**15 else codes, kind="stable")
-    return Population(rows[order], codes[order], groups)
+    return Population(rows[keep], c[keep], groups, grouped=True)
 
 
 def quantiles(
@@ -182,10 +189,10 @@ def quantiles(
 def population_quantiles(
     pop: Population, values: np.ndarray, probabilities: tuple[float, ...]
 ) -> tuple[np.ndarray, np.ndarray, dict[float, np.ndarray]]:
-    """:func:`quantiles` over a grouped population. Exact: each group's values are partitioned
-    around the ranks its quantiles need (``np.partition``) rather than sorted."""
+    """:func:`quantiles` over a population. Exact: each group's values are partitioned around the
+    ranks its quantiles need (``np.partition``) rather than sorted."""
     groups = pop.groups
-    v, c, n = _measured(pop, values)
+    v, c, n = _measured(pop.by_group, values)
     ends = np.cumsum(n)
     sums = np.bincount(c, weights=v, minlength=groups)[:groups]
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -15,7 +15,7 @@ class Grouping:
     """Which group each ticket, rating and survey answer counts for (``-1``: none), and how many groups.
 
     Where groups overlap (tags: a ticket is in each of its tags), each kind is instead a
-    :class:`~kpis.stats.Population` of every (row, group) membership, grouped once for every
+    :class:`~kpis.stats.Population` of every (row, group) membership, made once for every
     population of both windows (see :mod:`kpis.stats`)."""
 
     tickets: np.ndarray | stats.Population
