@@ -59,9 +59,9 @@ class TagTable(Sequence):
         rows = np.repeat(np.arange(len(tagset)), lengths)
         if not len(rows):
             return rows, np.zeros(0, np.int32)
-        first_out = np.cumsum(lengths) - lengths  # where each row's repetitions start
-        position = np.arange(len(rows)) - np.repeat(first_out, lengths)
-        return rows, self.codes[np.repeat(starts[tagset], lengths) + position]
+        # Repetition j of a row is code j - (the row's first repetition) of its set.
+        offset = starts[tagset] - (np.cumsum(lengths) - lengths)
+        return rows, self.codes[offset[rows] + np.arange(len(rows))]
 
     def per_tag(self, per_set: np.ndarray) -> np.ndarray:
         """Sum over the sets holding each tag of a per-set count (a set counts once per tag)."""
