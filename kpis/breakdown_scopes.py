@@ -52,16 +52,15 @@ def breakdown_grouping(
     tags = [table.names[code] for code in order]
     group_of = np.full(len(table.names), -1, dtype=np.int32)
     group_of[order] = np.arange(len(order), dtype=np.int32)
-    remap = None
+    kinds = [_tag_memberships(kind.tagset, table, group_of, len(tags)) for kind in (f.tickets, f.ratings, f.surveys)]
     if fold_below > 0:
-        counted = _tickets_per_tag(data, table, span, teams)[order]
-        kept = counted >= fold_below
+        kept = _tickets_per_tag(data, kinds[0], span, teams) >= fold_below
         if not kept.all():
             # Kept tags keep their order; every small tag becomes the one "other tags" code.
             remap = np.where(kept, np.cumsum(kept) - 1, int(kept.sum())).astype(np.int32)
             tags = [tag for code, tag in enumerate(tags) if kept[code]] + [OTHER_TAGS]
-    grouping = Grouping(*(_tag_memberships(kind.tagset, table, group_of, len(tags), remap)
-                          for kind in (f.tickets, f.ratings, f.surveys)), len(tags))
+            kinds = [_folded(memberships, remap, len(tags)) for memberships in kinds]
+    grouping = Grouping(*kinds, len(tags))
     labels = [(tag, tag) for tag in tags]
     return narrowed(data, grouping, teams), labels
 
@@ -95,29 +94,28 @@ def narrowed(data: KpiData, grouping: Grouping, teams: Collection[int] | None) -
                     only(grouping.surveys, data.surveys.team), grouping.groups)
 
 
-def _tickets_per_tag(data: KpiData, table: TagTable, span: Span | None, teams: Collection[int] | None) -> np.ndarray:
-    """Live tickets (created in ``span``, of ``teams``) on each tag code of ``table``."""
+def _tickets_per_tag(data: KpiData, memberships: stats.Population, span: Span | None,
+                     teams: Collection[int] | None) -> np.ndarray:
+    """Live tickets (created in ``span``, of ``teams``) in each group of the tickets' ``memberships``."""
     t = data.tickets
     counted = ~t.excluded
     if span is not None:
         counted &= in_span(t.created, span)
     if teams is not None:
         counted &= np.isin(t.team, np.array(sorted(teams), dtype=np.int64))
-    tagset = data.facets.tickets.tagset
-    return table.per_tag(np.bincount(tagset[counted & (tagset >= 0)], minlength=len(table)))
+    return stats.count(memberships, counted, memberships.groups)
 
 
-def _tag_memberships(tagset: np.ndarray, table: TagTable, group_of: np.ndarray, groups: int,
-                     remap: np.ndarray | None) -> stats.Population:
-    """Each row (of a ``tagset`` column) once in each of its tags' groups, in row order.
-
-    ``remap``: group code -> folded group code (small tags folded into the last group, "other
-    tags"); a row is then in that group once, however many of its tags were folded into it."""
+def _tag_memberships(tagset: np.ndarray, table: TagTable, group_of: np.ndarray, groups: int) -> stats.Population:
+    """Each row (of a ``tagset`` column) once in each of its tags' groups, in row order."""
     rows, codes = table.repeated(tagset)
-    codes = group_of[codes]
-    if remap is None:
-        return stats.Population(rows, codes, groups)
-    codes = remap[codes]
+    return stats.Population(rows, group_of[codes], groups)
+
+
+def _folded(memberships: stats.Population, remap: np.ndarray, groups: int) -> stats.Population:
+    """``memberships`` with group codes remapped (small tags into the last group, "other tags"); a
+    row is in that group once, however many of its tags were folded into it."""
+    rows, codes = memberships.rows, remap[memberships.codes]
     # A row's entries are next to each other, so are its folded ones among all folded entries.
     folded = np.flatnonzero(codes == groups - 1)
     again = folded[1:][rows[folded[1:]] == rows[folded[:-1]]]

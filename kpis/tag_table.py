@@ -62,8 +62,3 @@ class TagTable(Sequence):
         # Repetition j of a row is code j - (the row's first repetition) of its set.
         offset = starts[tagset] - (np.cumsum(lengths) - lengths)
         return rows, self.codes[offset[rows] + np.arange(len(rows))]
-
-    def per_tag(self, per_set: np.ndarray) -> np.ndarray:
-        """Sum over the sets holding each tag of a per-set count (a set counts once per tag)."""
-        return np.bincount(self.codes, weights=np.repeat(per_set, self.sizes),
-                           minlength=len(self.names)).astype(np.int64)
