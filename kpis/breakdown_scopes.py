@@ -18,7 +18,7 @@ from kpis import stats
 from kpis.breakdown import OTHER_TAGS
 from kpis.channels import CHANNELS
 from kpis.compute.common import Grouping, Span, in_span
-from kpis.dataset import PRIORITIES, BreakdownFacets, KpiData
+from kpis.dataset import PRIORITIES, KpiData
 from kpis.errors import ConfigError
 from kpis.tag_table import TagTable
 
