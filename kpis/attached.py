@@ -1,7 +1,8 @@
 """Which group each row of the attached sets (reviews, reviewed tickets, replies) counts for.
 
 The same rules as for tickets: by team and agent the row's own team and agent, by channel and
-priority its ticket's, by tag once per tag of its ticket. Pure: columns in, codes out.
+priority its ticket's, by tag once per tag of its ticket (a membership per tag, as for tickets).
+Pure: columns in, codes out.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from collections.abc import Collection, Mapping
 
 import numpy as np
 
+from kpis import stats
 from kpis.dataset import AttachedColumns
 
-Codes = dict[str, np.ndarray]
+#: Per attached set: each row's group (-1: none), or for tags each (row, group) membership.
+Codes = dict[str, "np.ndarray | stats.Population"]
 
 
 def attached_codes(attached: Mapping[str, AttachedColumns], by: str) -> Codes:
@@ -28,23 +31,27 @@ def with_none(codes: Codes, groups: int) -> Codes:
 
 
 def narrowed_codes(attached: Mapping[str, AttachedColumns], codes: Codes, teams: Collection[int] | None) -> Codes:
-    """Only the rows of ``teams`` keep their group."""
+    """Only the rows of ``teams`` keep their group (tag memberships: only those rows' entries)."""
     if teams is None:
         return codes
     wanted = np.array(sorted(teams), dtype=np.int64)
-    return {name: np.where(np.isin(attached[name].team, wanted), c, -1).astype(np.int32) for name, c in codes.items()}
+    out: Codes = {}
+    for name, c in codes.items():
+        mine = np.isin(attached[name].team, wanted)
+        out[name] = c.within(mine) if isinstance(c, stats.Population) else np.where(mine, c, -1).astype(np.int32)
+    return out
 
 
-def by_tag(attached: Mapping[str, AttachedColumns], group_of_tag: Mapping[str, int],
-           remap: np.ndarray | None) -> tuple[dict[str, AttachedColumns], Codes]:
-    """Each set's rows repeated once per tag of their ticket (``group_of_tag``: tag -> group, before
-    ``remap`` folds small tags into one; a row then counts once in the folded group)."""
-    exploded, codes = {}, {}
+def tag_memberships(attached: Mapping[str, AttachedColumns], group_of_tag: Mapping[str, int],
+                    remap: np.ndarray | None, groups: int) -> Codes:
+    """Each set's rows once in each tag group of their ticket (``group_of_tag``: tag -> group, before
+    ``remap`` folds small tags into one; a row is then in the folded group once), in row order, as
+    the tickets' tag memberships are (:class:`kpis.stats.Population`)."""
+    out: Codes = {}
     for name, a in attached.items():
-        pairs = {(row, group if remap is None else int(remap[group]))
-                 for row, tags in enumerate(a.tags) for tag in tags if (group := group_of_tag.get(tag)) is not None}
-        ordered = sorted(pairs)
-        rows = np.array([row for row, _ in ordered], dtype=np.int64)
-        exploded[name] = a.take(rows)
-        codes[name] = np.array([group for _, group in ordered], dtype=np.int32)
-    return exploded, codes
+        pairs = sorted({(row, group if remap is None else int(remap[group]))
+                        for row, tags in enumerate(a.tags) for tag in tags
+                        if (group := group_of_tag.get(tag)) is not None})
+        rows = np.array([row for row, _ in pairs], dtype=np.int64)
+        out[name] = stats.Population(rows, np.array([group for _, group in pairs], dtype=np.int32), groups)
+    return out

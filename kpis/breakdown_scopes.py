@@ -1,23 +1,24 @@
 """The breakdown scopes (channel, priority, tag): which group each ticket, rating and answer is in.
 
 A ticket is in one channel and one priority; ratings and survey answers follow their ticket. A
-ticket with three tags is in each of the three tag groups: for ``tag`` the records are repeated
-once per tag of their ticket (records without tags are in no tag group), so that every KPI
-function works on tags as on any other grouping. Pure: columns in, columns out.
+ticket with three tags is in each of the three tag groups: for ``tag`` each kind of record gets
+its (record, tag) memberships (records without tags are in no tag group), and every KPI function
+filters them by its population (:mod:`kpis.stats`) as it groups any other scope's codes: the
+records' columns are not repeated per tag. Pure: columns in, groupings out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import fields, replace
 
 import numpy as np
 
 from kpis import attached as attached_groups
+from kpis import stats
 from kpis.breakdown import OTHER_TAGS
 from kpis.channels import CHANNELS
 from kpis.compute.common import Grouping, Span, in_span
-from kpis.dataset import PRIORITIES, BreakdownFacets, Facets, KpiData
+from kpis.dataset import PRIORITIES, KpiData
 from kpis.errors import ConfigError
 from kpis.tag_table import TagTable
 
@@ -28,8 +29,8 @@ NONE_GROUP = "none"
 
 def breakdown_grouping(
     data: KpiData, by: str, teams: Collection[int] | None, *, fold_below: int = 0, span: Span | None = None,
-) -> tuple[KpiData, Grouping, list[tuple[str, str]]]:
-    """``(data, grouping, labels)`` for ``by``; ``data`` is repeated per tag for ``tag``.
+) -> tuple[Grouping, list[tuple[str, str]]]:
+    """``(grouping, labels)`` for ``by`` (for ``tag``, of memberships: see the module's doc).
 
     ``teams``: only records of these team codes count (``--team``). ``fold_below``: tags on fewer
     than this many tickets created in ``span`` share one "other tags" group (tables).
@@ -39,10 +40,10 @@ def breakdown_grouping(
         raise ConfigError(f"--by {by} needs the store's data (channel, priority and tags were not loaded)")
     if by == "channel":
         labels = [(name, name.capitalize()) for name in CHANNELS]
-        return data, narrowed(data, _facet_grouping(data, "channel", len(CHANNELS)), teams), labels
+        return narrowed(data, _facet_grouping(data, "channel", len(CHANNELS)), teams), labels
     if by == "priority":
         labels = [(name, name.capitalize()) for name in PRIORITIES]
-        return data, narrowed(data, _facet_grouping(data, "priority", len(PRIORITIES)), teams), labels
+        return narrowed(data, _facet_grouping(data, "priority", len(PRIORITIES)), teams), labels
     if by != "tag":
         raise ConfigError(f"unknown breakdown {by!r}; use one of {', '.join(BREAKDOWN_SCOPES)}")
     table = f.tagsets if isinstance(f.tagsets, TagTable) else TagTable.of(f.tagsets)
@@ -52,21 +53,20 @@ def breakdown_grouping(
     tags = [table.names[code] for code in order]
     group_of = np.full(len(table.names), -1, dtype=np.int32)
     group_of[order] = np.arange(len(order), dtype=np.int32)
+    kinds = [_tag_memberships(kind.tagset, table, group_of, len(tags)) for kind in (f.tickets, f.ratings, f.surveys)]
     remap = None
     if fold_below > 0:
-        counted = _tickets_per_tag(data, table, span, teams)[order]
-        kept = counted >= fold_below
+        kept = _tickets_per_tag(data, kinds[0], span, teams) >= fold_below
         if not kept.all():
             # Kept tags keep their order; every small tag becomes the one "other tags" code.
             remap = np.where(kept, np.cumsum(kept) - 1, int(kept.sum())).astype(np.int32)
             tags = [tag for code, tag in enumerate(tags) if kept[code]] + [OTHER_TAGS]
-    exploded, grouping = _by_tag(data, table, group_of, len(tags), remap)
+            kinds = [_folded(memberships, remap, len(tags)) for memberships in kinds]
     tag_group = {table.names[code]: int(group_of[code]) for code in order}
-    attached, attached_codes = attached_groups.by_tag(data.attached, tag_group, remap)
-    exploded = replace(exploded, attached=attached)
-    grouping = replace(grouping, attached=attached_codes)
+    attached = attached_groups.tag_memberships(data.attached, tag_group, remap, len(tags))
+    grouping = Grouping(*kinds, len(tags), attached=attached)
     labels = [(tag, tag) for tag in tags]
-    return exploded, narrowed(exploded, grouping, teams), labels
+    return narrowed(data, grouping, teams), labels
 
 
 def _facet_grouping(data: KpiData, name: str, groups: int) -> Grouping:
@@ -92,7 +92,9 @@ def narrowed(data: KpiData, grouping: Grouping, teams: Collection[int] | None) -
         return grouping
     wanted = np.array(sorted(teams), dtype=np.int64)
 
-    def only(codes: np.ndarray, team: np.ndarray) -> np.ndarray:
+    def only(codes: np.ndarray | stats.Population, team: np.ndarray) -> np.ndarray | stats.Population:
+        if isinstance(codes, stats.Population):
+            return codes.within(np.isin(team, wanted))
         return np.where(np.isin(team, wanted), codes, -1).astype(np.int32)
 
     return Grouping(only(grouping.tickets, data.tickets.team), only(grouping.ratings, data.ratings.team),
@@ -100,53 +102,31 @@ def narrowed(data: KpiData, grouping: Grouping, teams: Collection[int] | None) -
                     attached=attached_groups.narrowed_codes(data.attached, grouping.attached, teams))
 
 
-def _tickets_per_tag(data: KpiData, table: TagTable, span: Span | None, teams: Collection[int] | None) -> np.ndarray:
-    """Live tickets (created in ``span``, of ``teams``) on each tag code of ``table``."""
+def _tickets_per_tag(data: KpiData, memberships: stats.Population, span: Span | None,
+                     teams: Collection[int] | None) -> np.ndarray:
+    """Live tickets (created in ``span``, of ``teams``) in each group of the tickets' ``memberships``."""
     t = data.tickets
     counted = ~t.excluded
     if span is not None:
         counted &= in_span(t.created, span)
     if teams is not None:
         counted &= np.isin(t.team, np.array(sorted(teams), dtype=np.int64))
-    tagset = data.facets.tickets.tagset
-    return table.per_tag(np.bincount(tagset[counted & (tagset >= 0)], minlength=len(table)))
+    return stats.count(memberships, counted, memberships.groups)
 
 
-def _repeat(tagset: np.ndarray, table: TagTable, group_of: np.ndarray, remap: np.ndarray | None = None,
-            groups: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Row indexes repeated once per tag of their tag set, and the group of each repetition.
-
-    ``remap``: group code -> folded group code (small tags folded); a row then counts once per group."""
+def _tag_memberships(tagset: np.ndarray, table: TagTable, group_of: np.ndarray, groups: int) -> stats.Population:
+    """Each row (of a ``tagset`` column) once in each of its tags' groups, in row order."""
     rows, codes = table.repeated(tagset)
-    codes = group_of[codes]
-    if remap is None or not len(rows):
-        return rows, codes
-    codes = remap[codes]
-    _, first = np.unique(rows.astype(np.int64) * groups + codes, return_index=True)
-    return rows[first], codes[first]
+    return stats.Population(rows, group_of[codes], groups)
 
 
-def _by_tag(data: KpiData, table: TagTable, group_of: np.ndarray, groups: int,
-            remap: np.ndarray | None) -> tuple[KpiData, Grouping]:
-    f = data.facets
-    t_rows, t_codes = _repeat(f.tickets.tagset, table, group_of, remap, groups)
-    r_rows, r_codes = _repeat(f.ratings.tagset, table, group_of, remap, groups)
-    s_rows, s_codes = _repeat(f.surveys.tagset, table, group_of, remap, groups)
-
-    def take(columns, rows: np.ndarray):  # noqa: ANN001, ANN202 - any of the column dataclasses
-        values = {}
-        for field in fields(columns):
-            value = getattr(columns, field.name)
-            values[field.name] = [value[i] for i in rows.tolist()] if isinstance(value, list) else value[rows]
-        return type(columns)(**values)
-
-    def facets(kind: Facets, rows: np.ndarray) -> Facets:
-        return Facets(kind.channel[rows], kind.priority[rows], kind.tagset[rows])
-
-    exploded = replace(
-        data, tickets=take(data.tickets, t_rows), ratings=take(data.ratings, r_rows),
-        surveys=take(data.surveys, s_rows),
-        facets=BreakdownFacets(facets(f.tickets, t_rows), facets(f.ratings, r_rows), facets(f.surveys, s_rows),
-                               f.tagsets),
-    )
-    return exploded, Grouping(t_codes.astype(np.int32), r_codes.astype(np.int32), s_codes.astype(np.int32), groups)
+def _folded(memberships: stats.Population, remap: np.ndarray, groups: int) -> stats.Population:
+    """``memberships`` with group codes remapped (small tags into the last group, "other tags"); a
+    row is in that group once, however many of its tags were folded into it."""
+    rows, codes = memberships.rows, remap[memberships.codes]
+    # A row's entries are next to each other, so are its folded ones among all folded entries.
+    folded = np.flatnonzero(codes == groups - 1)
+    again = folded[1:][rows[folded[1:]] == rows[folded[:-1]]]
+    keep = np.ones(len(rows), dtype=bool)
+    keep[again] = False
+    return stats.Population(rows[keep], codes[keep], groups)

@@ -6,6 +6,7 @@ slash command -- calls :func:`compute_report`; nothing else computes a KPI.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -68,15 +69,16 @@ def compute_report(
     team_filter = _find_teams(data, team) if team is not None else None
     if by in BREAKDOWN_SCOPES:
         fold = config.min_sample if fold_small_tags else 0
-        data, grouping, labels = breakdown_grouping(data, by, team_filter, fold_below=fold,
-                                                    span=window_span(window, now))
+        grouping, labels = breakdown_grouping(data, by, team_filter, fold_below=fold, span=window_span(window, now))
     else:
         grouping, labels = _grouping(data, by)
     previous = window.previous()
     current_raw = window_kpis(data, grouping, window, now, config)
     previous_raw = window_kpis(data, grouping, previous, now, config)
     low = low_rated(data.ratings, grouping, window_span(window, now))
-    low_times = _iso_times(data.ratings.rated, low)
+    low_items = _low_rated_items(data, low)
+    # Each KPI's figures for every group at once; a row picks its group's.
+    columns = {key: _metrics(key, current_raw[key], previous_raw[key], config) for key in current_raw}
 
     agent_team = _agent_teams(data) if by == "agent" else None
     team_labels = display_names(data.directory.team_ids, data.directory.team_names)
@@ -94,14 +96,15 @@ def compute_report(
                 continue
         if by in BREAKDOWN_SCOPES and not _active(current_raw, previous_raw, code):
             continue
-        metrics = {key: _metric(key, current_raw[key], previous_raw[key], code, config) for key in current_raw}
-        metrics["low_rated"] = _low_rated_metric(data, low[code], low_times)
+        metrics = {key: column[code] for key, column in columns.items()}
+        metrics["low_rated"] = MetricValue("low_rated", None, n=len(low[code]),
+                                           items=tuple(low_items[i] for i in low[code]))
         rows.append(ScopeRow(scope=by, id=row_id, name=name, team=team_name, metrics=metrics))
     return Report(window=window, previous_window=previous, rows=tuple(rows))
 
 
-def scope_grouping(data: KpiData, by: str, team: str | None) -> tuple[KpiData, Grouping, list[tuple[str, str]]]:
-    """``(data, grouping, labels)`` of a scope with only ``team``'s records in a group (for explaining a
+def scope_grouping(data: KpiData, by: str, team: str | None) -> tuple[Grouping, list[tuple[str, str]]]:
+    """``(grouping, labels)`` of a scope with only ``team``'s records in a group (for explaining a
     change, where every record must count in the team's figure once); ungrouped records keep -1."""
     if by not in SCOPES or by == "overall":
         raise ConfigError(f"unknown dimension {by!r}; use one of {', '.join(SCOPES[1:])}")
@@ -109,14 +112,14 @@ def scope_grouping(data: KpiData, by: str, team: str | None) -> tuple[KpiData, G
     if by == "tag":  # records without tags are in no tag group, and a ticket is in each of its tags
         return breakdown_grouping(data, by, team_filter)
     if by in BREAKDOWN_SCOPES:
-        data, grouping, labels = breakdown_grouping(data, by, None)
+        grouping, labels = breakdown_grouping(data, by, None)
     else:
         grouping, labels = _grouping(data, by)
     # Records in none of the groups (no channel, unassigned) are a group too, so that the groups
     # together are the whole population.
     grouping = with_none_group(grouping)
     labels = [*labels, (NONE_GROUP, f"No {by}")]
-    return data, narrowed(data, grouping, team_filter), labels
+    return narrowed(data, grouping, team_filter), labels
 
 
 def overall_grouping(data: KpiData, team: str | None) -> Grouping:
@@ -213,56 +216,53 @@ def _active(current: dict[str, Raw], previous: dict[str, Raw], code: int) -> boo
     return False
 
 
-def _metric(key: str, current: Raw, previous: Raw, code: int, config: KpiConfig) -> MetricValue:
-    kind = KPIS[key].kind
-    value = _number(current.value[code])
-    before = _number(previous.value[code])
-    n = None if current.n is None else int(current.n[code])
-    if kind is Kind.COUNT:
-        splits = {name: {bucket: int(a[code]) for bucket, a in split.items()} for name, split in current.splits.items()}
-        return MetricValue(key, value, before, stats.percent_change(value, before), splits=splits)
-    change = stats.percent_change(value, before) if KPIS[key].relative_change else stats.point_change(value, before)
-    ci = None
+def _metrics(key: str, current: Raw, previous: Raw, config: KpiConfig) -> list[MetricValue]:
+    """``key``'s figures in each group: value, previous, change, n, interval, band, thin flag."""
+    spec = KPIS[key]
+    values, befores = _numbers(current.value), _numbers(previous.value)
+    if spec.kind is Kind.COUNT:
+        splits = {name: {bucket: [int(x) for x in a.tolist()] for bucket, a in split.items()}
+                  for name, split in current.splits.items()}
+        return [MetricValue(key, value, before, stats.percent_change(value, before),
+                            splits={name: {bucket: counts[code] for bucket, counts in split.items()}
+                                    for name, split in splits.items()})
+                for code, (value, before) in enumerate(zip(values, befores))]
+    change = stats.percent_change if spec.relative_change else stats.point_change
+    groups = len(values)
+    ns = [None] * groups if current.n is None else [int(x) for x in current.n.tolist()]
+    lows, highs = [None] * groups, [None] * groups
     if current.interval is not None:
-        low, high = (_number(bound[code]) for bound in current.interval)
-        ci = None if low is None or high is None else (low, high)
-    elif kind is Kind.RATE and current.k is not None and n and current.k[code] <= n:
-        ci = stats.wilson(float(current.k[code]), n)
-    return MetricValue(
-        key,
-        value,
-        before,
-        change,
-        n=n,
-        ci_low=ci[0] if ci else None,
-        ci_high=ci[1] if ci else None,
-        band=KPIS[key].band(value),
-        insufficient_data=n is None or n < config.min_sample,
-    )
+        lows, highs = (_numbers(bound) for bound in current.interval)
+    elif spec.kind is Kind.RATE and current.k is not None and current.n is not None:
+        # Wilson where it is defined: some trials, no more successes than trials.
+        defined = ((current.n > 0) & (current.k <= current.n)).tolist()
+        wilson_low, wilson_high = stats.wilson_bounds(current.k, current.n)
+        lows = [low if ok else None for low, ok in zip(wilson_low.tolist(), defined)]
+        highs = [high if ok else None for high, ok in zip(wilson_high.tolist(), defined)]
+    out = []
+    for value, before, n, low, high in zip(values, befores, ns, lows, highs):
+        if low is None or high is None:
+            low = high = None
+        out.append(MetricValue(key, value, before, change(value, before), n=n, ci_low=low, ci_high=high,
+                               band=spec.band(value), insufficient_data=n is None or n < config.min_sample))
+    return out
 
 
-def _iso_times(epochs: np.ndarray, groups: Sequence[Sequence[int]]) -> dict[int, str]:
-    """ISO 8601 UTC text of the given rows' times, as ``datetime.isoformat`` writes it, in one pass."""
-    rows = np.array(sorted({i for group in groups for i in group}), dtype=np.int64)
-    texts = np.datetime_as_string(epochs[rows].astype("datetime64[s]"), unit="s")
-    return {i: f"{text}+00:00" for i, text in zip(rows.tolist(), texts.tolist())}
-
-
-def _low_rated_metric(data: KpiData, indexes: Sequence[int], times: dict[int, str]) -> MetricValue:
+def _low_rated_items(data: KpiData, groups: Sequence[Sequence[int]]) -> dict[int, dict]:
+    """The ``low_rated`` entry of each rating in ``groups``, made once however many groups hold it
+    (a rating is in each of its ticket's tags)."""
     d, r = data.directory, data.ratings
-    items = []
-    for i in indexes:
-        agent = int(r.agent[i])
-        items.append(
-            {
-                **r.details[i],
-                "rated_at": times[i],
-                "agent": d.agent_names[agent] if agent >= 0 else None,
-                "agent_id": d.agent_ids[agent] if agent >= 0 else None,
-            }
-        )
-    return MetricValue("low_rated", None, n=len(items), items=tuple(items))
+    rows = np.array(sorted({i for group in groups for i in group}), dtype=np.int64)
+    # ISO 8601 UTC text, as ``datetime.isoformat`` writes it, in one pass.
+    texts = np.datetime_as_string(r.rated[rows].astype("datetime64[s]"), unit="s").tolist()
+    items = {}
+    for i, text, agent in zip(rows.tolist(), texts, r.agent[rows].tolist()):
+        items[i] = {**r.details[i], "rated_at": f"{text}+00:00",
+                    "agent": d.agent_names[agent] if agent >= 0 else None,
+                    "agent_id": d.agent_ids[agent] if agent >= 0 else None}
+    return items
 
 
-def _number(value: float) -> float | None:
-    return None if np.isnan(value) else float(value)
+def _numbers(values: np.ndarray) -> list[float | None]:
+    """Each value as a float, None where NaN (nothing measured)."""
+    return [None if math.isnan(x) else x for x in np.asarray(values, dtype=np.float64).tolist()]

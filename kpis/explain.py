@@ -15,10 +15,10 @@ from datetime import datetime
 
 import numpy as np
 
+from kpis.breakdown_scopes import NONE_GROUP
 from kpis.catalogue import KPIS, Kind, KpiSpec, resolve
 from kpis.compute.common import TicketPopulations
 from kpis.compute.decompose import Contribution, Decomposition, GroupSample, count_change, counterfactual, shift_share
-from kpis.breakdown_scopes import NONE_GROUP
 from kpis.compute.speed import time_measure
 from kpis.dataset import KpiData
 from kpis.engine import KpiConfig, overall_grouping, scope_grouping, window_kpis, window_span
@@ -124,15 +124,15 @@ def explain_change(
     if by not in DIMENSIONS:
         raise ConfigError(f"unknown dimension {by!r}; use one of {', '.join(DIMENSIONS)}")
     config = config or KpiConfig()
-    grouped, grouping, labels = scope_grouping(data, by, team)
+    grouping, labels = scope_grouping(data, by, team)
     previous_window = window.previous()
     names = dict(labels)
     ids = [row_id for row_id, _ in labels]
     if spec.kind is Kind.TIME and time_measure(spec.key)[2] is not None:
-        decomposition = _counterfactual(grouped, grouping, window, now, spec.key, ids)
+        decomposition = _counterfactual(data, grouping, window, now, spec.key, ids)
     else:
-        now_raw = window_kpis(grouped, grouping, window, now, config)[spec.key]
-        before_raw = window_kpis(grouped, grouping, previous_window, now, config)[spec.key]
+        now_raw = window_kpis(data, grouping, window, now, config)[spec.key]
+        before_raw = window_kpis(data, grouping, previous_window, now, config)[spec.key]
         current, previous = _samples(now_raw, ids, spec), _samples(before_raw, ids, spec)
         overall = None
         if by == "tag":

@@ -2,7 +2,9 @@
 
 Every function takes ``codes`` (the group of each row, ``-1`` for none) and a boolean ``mask``
 (the population), and answers for all ``groups`` at once, so that a report over 200 agents costs
-one pass, not 200.
+one pass, not 200. Where a row can be in several groups (a ticket in each of its tags), ``codes``
+is instead a :class:`Population` of every (row, group) membership, which each ``mask`` filters:
+the rows' columns are not repeated per group.
 """
 
 from __future__ import annotations
@@ -128,11 +130,13 @@ def _valid(codes: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return mask & (codes >= 0)
 
 
-def count(codes: np.ndarray, mask: np.ndarray, groups: int) -> np.ndarray:
+def count(codes: np.ndarray | Population, mask: np.ndarray, groups: int) -> np.ndarray:
+    if isinstance(codes, Population):
+        return codes.counts(mask[codes.rows])
     keep = _valid(codes, mask)
     if groups == 1:  # one group (overall): no gather, no bincount
         return np.array([np.count_nonzero(keep & (codes == 0))])
-    return np.bincount(codes[keep], minlength=groups)[:groups]
+    return np.bincount(codes[np.flatnonzero(keep)], minlength=groups)[:groups]
 
 
 def total(codes: np.ndarray, mask: np.ndarray, weights: np.ndarray, groups: int) -> np.ndarray:
@@ -142,31 +146,39 @@ def total(codes: np.ndarray, mask: np.ndarray, weights: np.ndarray, groups: int)
 
 @dataclass(frozen=True)
 class Population:
-    """The rows of a population grouped by code (stable: each group keeps its rows' input order)."""
+    """The rows of a population, each with the code of its group, in row order (a row in several
+    groups has one entry per group). Nothing here needs them group by group: counts and sums are
+    added per group in row order, and quantiles select their ranks without grouping the rows."""
 
-    rows: np.ndarray  # row indexes, group by group
-    codes: np.ndarray  # their codes, ascending
+    rows: np.ndarray  # row indexes, ascending
+    codes: np.ndarray  # the group of each entry
     groups: int
 
     def counts(self, where: np.ndarray | None = None) -> np.ndarray:
         """Rows per group; ``where``: a condition on the population's rows (aligned with ``rows``)."""
         if self.groups == 1:  # every row is in group 0: no gather, no bincount
             return np.array([len(self.codes) if where is None else np.count_nonzero(where)])
-        codes = self.codes if where is None else self.codes[where]
-        return np.bincount(codes, minlength=self.groups)[: self.groups]
+        if where is None:
+            return np.bincount(self.codes, minlength=self.groups)[: self.groups]
+        # Weighted by the condition rather than indexed by it: a boolean index of scattered rows
+        # costs several times the count (float sums of ones are exact far beyond any row count).
+        return np.bincount(self.codes, weights=where, minlength=self.groups)[: self.groups].astype(np.int64)
+
+    def within(self, mask: np.ndarray) -> Population:
+        """The entries of the rows in ``mask`` (a condition on every row, not on ``rows``)."""
+        keep = np.flatnonzero(mask[self.rows])  # indexes: faster than a boolean index, used twice
+        return Population(self.rows[keep], self.codes[keep], self.groups)
 
 
-def population(codes: np.ndarray, mask: np.ndarray, groups: int) -> Population:
+def population(codes: np.ndarray | Population, mask: np.ndarray, groups: int) -> Population:
+    if isinstance(codes, Population):
+        return codes.within(mask)
     rows = np.flatnonzero(_valid(codes, mask))
     c = codes[rows]
     if groups > 1:
-        # A stable radix sort of small codes groups the rows without reordering any group.
-        order = np.argsort(c.astype(np.int16) if groups < 2**15 else c, kind="stable")
-        rows, c = rows[order], c[order]
-    else:
-        keep = c == 0
-        rows, c = rows[keep], c[keep]
-    return Population(rows, c, groups)
+        return Population(rows, c, groups)
+    keep = c == 0
+    return Population(rows[keep], c[keep], groups)
 
 
 def quantiles(
@@ -182,29 +194,65 @@ def quantiles(
 def population_quantiles(
     pop: Population, values: np.ndarray, probabilities: tuple[float, ...]
 ) -> tuple[np.ndarray, np.ndarray, dict[float, np.ndarray]]:
-    """:func:`quantiles` over a grouped population. Exact: each group's values are partitioned
-    around the ranks its quantiles need (``np.partition``) rather than sorted."""
+    """:func:`quantiles` over a population. Exact: the two values each quantile interpolates
+    between are the group's order statistics, found for every group at once
+    (:func:`_order_statistics`) rather than by sorting or partitioning each group."""
     groups = pop.groups
     v, c, n = _measured(pop, values)
-    ends = np.cumsum(n)
     sums = np.bincount(c, weights=v, minlength=groups)[:groups]
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(n > 0, sums / np.maximum(n, 1), np.nan)
     result: dict[float, np.ndarray] = {p: np.full(groups, np.nan) for p in probabilities}
-    if probabilities:
-        for group in np.flatnonzero(n).tolist():
-            size = int(n[group])
-            segment = v[ends[group] - size : ends[group]]
-            ranks = {}
-            for p in probabilities:
-                position = (size - 1) * p
-                low = int(np.floor(position))
-                ranks[p] = (low, min(low + 1, size - 1), position - low)
-            # In place: ``v`` is this function's own copy.
-            segment.partition(sorted({r for low, high, _ in ranks.values() for r in (low, high)}))
-            for p, (low, high, fraction) in ranks.items():
-                result[p][group] = segment[low] + (segment[high] - segment[low]) * fraction
+    live = np.flatnonzero(n)
+    if not probabilities or not len(live):
+        return n, mean, result
+    size, start = n[live], (np.cumsum(n) - n)[live]
+    plan = []
+    for p in probabilities:
+        position = (size - 1) * p
+        low = np.floor(position).astype(np.int64)
+        plan.append((p, low, np.minimum(low + 1, size - 1), position - low))
+    ranks = np.concatenate([start + rank for _, low, high, _ in plan for rank in (low, high)])
+    values_at = _order_statistics(v, c, groups, ranks).reshape(2 * len(plan), len(live))
+    for i, (p, _, _, fraction) in enumerate(plan):
+        below, above = values_at[2 * i], values_at[2 * i + 1]
+        result[p][live] = below + (above - below) * fraction
     return n, mean, result
+
+
+def _order_statistics(v: np.ndarray, codes: np.ndarray, groups: int, ranks: np.ndarray) -> np.ndarray:
+    """The value at each of ``ranks`` in ``v`` ordered group by group, then by value (a rank is
+    its group's first position plus its rank within the group), without ordering ``v``.
+
+    Every value falls in a cell (its group, a narrow range of values); cells in (group, range)
+    order are in that order too, so the counts per cell say which cell holds each rank and at
+    which place in it. Only the values of those few cells are sorted."""
+    key = _ordered_bits(v)
+    for shift in range(46, 64, 2):  # 64 ranges per power of two, fewer when there are too many cells
+        coarse = (key >> shift) - (int(key.min()) >> shift)
+        present = np.bincount(coarse) > 0
+        ranges = int(np.count_nonzero(present))
+        if groups * ranges <= max(4 * len(v), 1 << 16):
+            break
+    cell = codes.astype(np.int64) * ranges + (np.cumsum(present) - 1)[coarse]
+    counts = np.bincount(cell, minlength=groups * ranges)
+    through = np.cumsum(counts)
+    holding = np.searchsorted(through, ranks, side="right")  # the first cell reaching past the rank
+    place = ranks - (through[holding] - counts[holding])
+    chosen = np.zeros(len(counts), dtype=bool)
+    chosen[holding] = True
+    picked = np.flatnonzero(chosen[cell])
+    picked_cells, picked_values = cell[picked], v[picked]
+    order = np.lexsort((picked_values, picked_cells))
+    picked_cells, picked_values = picked_cells[order], picked_values[order]
+    return picked_values[np.searchsorted(picked_cells, holding) + place]
+
+
+def _ordered_bits(v: np.ndarray) -> np.ndarray:
+    """int64 keys in the order of the float64 values ``v`` (no NaN): a non-negative float's bits
+    already are; a negative one's, but its sign, are flipped so that larger magnitudes come first."""
+    bits = np.ascontiguousarray(v, dtype=np.float64).view(np.int64)
+    return bits ^ ((bits >> 63) & np.int64(0x7FFFFFFFFFFFFFFF))
 
 
 def population_moments(pop: Population, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -225,6 +273,7 @@ def _measured(pop: Population, values: np.ndarray) -> tuple[np.ndarray, np.ndarr
     measured = ~np.isnan(v)
     c = pop.codes
     if not measured.all():
+        measured = np.flatnonzero(measured)
         v, c = v[measured], c[measured]
     return v, c, np.bincount(c, minlength=pop.groups)[: pop.groups]
 

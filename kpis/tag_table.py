@@ -59,11 +59,6 @@ class TagTable(Sequence):
         rows = np.repeat(np.arange(len(tagset)), lengths)
         if not len(rows):
             return rows, np.zeros(0, np.int32)
-        first_out = np.cumsum(lengths) - lengths  # where each row's repetitions start
-        position = np.arange(len(rows)) - np.repeat(first_out, lengths)
-        return rows, self.codes[np.repeat(starts[tagset], lengths) + position]
-
-    def per_tag(self, per_set: np.ndarray) -> np.ndarray:
-        """Sum over the sets holding each tag of a per-set count (a set counts once per tag)."""
-        return np.bincount(self.codes, weights=np.repeat(per_set, self.sizes),
-                           minlength=len(self.names)).astype(np.int64)
+        # Repetition j of a row is code j - (the row's first repetition) of its set.
+        offset = starts[tagset] - (np.cumsum(lengths) - lengths)
+        return rows, self.codes[offset[rows] + np.arange(len(rows))]

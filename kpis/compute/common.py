@@ -12,11 +12,15 @@ from kpis.dataset import TicketColumns
 
 @dataclass(frozen=True)
 class Grouping:
-    """Which group each ticket, rating and survey answer counts for (``-1``: none), and how many groups."""
+    """Which group each ticket, rating and survey answer counts for (``-1``: none), and how many groups.
 
-    tickets: np.ndarray
-    ratings: np.ndarray
-    surveys: np.ndarray
+    Where groups overlap (tags: a ticket is in each of its tags), each kind is instead a
+    :class:`~kpis.stats.Population` of every (row, group) membership, made once for every
+    population of both windows (see :mod:`kpis.stats`)."""
+
+    tickets: np.ndarray | stats.Population
+    ratings: np.ndarray | stats.Population
+    surveys: np.ndarray | stats.Population
     groups: int
     #: One group holding everything (the overall scope).
     overall: bool = False

@@ -49,10 +49,12 @@ def _mean_score(made: stats.Population, scores: np.ndarray) -> Raw:
     return Raw(value=mean, n=n, interval=(np.maximum(low, 0.0), np.minimum(high, 100.0)))
 
 
-def _working_days(replies: AttachedColumns, codes: np.ndarray, groups: int, span: Span,
+def _working_days(replies: AttachedColumns, codes: np.ndarray | stats.Population, groups: int, span: Span,
                   day_edges: np.ndarray) -> np.ndarray:
-    """Per group, the distinct (agent, local day) pairs with at least one reply in W."""
-    keep = in_span(replies.time, span) & (codes >= 0) & (replies.agent >= 0)
-    day = np.searchsorted(day_edges, replies.time[keep], side="right") - 1
-    pairs = np.unique(np.stack([codes[keep].astype(np.int64), replies.agent[keep].astype(np.int64), day]), axis=1)
+    """Per group, the distinct (agent, local day) pairs with at least one reply in W (by tag: of the
+    replies in each of their ticket's tags)."""
+    members = stats.population(codes, in_span(replies.time, span) & (replies.agent >= 0), groups)
+    rows, group = members.rows, members.codes.astype(np.int64)
+    day = np.searchsorted(day_edges, replies.time[rows], side="right") - 1
+    pairs = np.unique(np.stack([group, replies.agent[rows].astype(np.int64), day]), axis=1)
     return np.bincount(pairs[0], minlength=groups)[:groups].astype(np.int64)

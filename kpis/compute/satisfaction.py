@@ -59,10 +59,9 @@ def _csss(received: stats.Population, scores: np.ndarray) -> Raw:
 def low_rated(r: RatingColumns, g: Grouping, span: Span) -> list[list[int]]:
     """Per group, the indexes of received ratings in W scored below the middle of their scale
     (bad; 1-2 on 1..5), newest first."""
-    low = ~r.excluded & r.received & in_span(r.rated, span) & (r.score < 0.5) & (g.ratings >= 0)
-    index = np.flatnonzero(low)
-    index = index[np.argsort(-r.rated[index], kind="stable")]
+    low = stats.population(g.ratings, ~r.excluded & r.received & in_span(r.rated, span) & (r.score < 0.5), g.groups)
+    newest = np.argsort(-r.rated[low.rows], kind="stable")  # ties: in row order, as each group holds them
     per_group: list[list[int]] = [[] for _ in range(g.groups)]
-    for i, code in zip(index.tolist(), g.ratings[index].tolist()):
+    for i, code in zip(low.rows[newest].tolist(), low.codes[newest].tolist()):
         per_group[code].append(i)
     return per_group

@@ -81,6 +81,20 @@ def test_small_tags_fold_into_other_tags_in_tables_only():
     assert set(rows(tickets, by="tag", min_sample=2)) == {"refund", "vip", "late"}
 
 
+def test_a_ticket_whose_small_tags_are_apart_counts_once_in_other_tags_and_its_rating_too():
+    # min_sample 2: refund is on tickets 1 and 2; vip and late on ticket 1 only, with refund between.
+    tickets = [t(1, tags=("vip", "refund", "late")), t(2, tags=("refund",))]
+    ratings = [rating(11, 1, "bad"), rating(12, 2, "good")]
+    folded = rows(tickets, ratings, by="tag", fold=True, min_sample=2)
+    assert set(folded) == {"refund", "other tags"}
+    assert folded["other tags"].metrics["tickets_created"].value == 1
+    # other tags: ticket 1's one bad rating -> 0% of 1; refund: bad and good -> 50% of 2.
+    assert folded["other tags"].metrics["csat"].value == 0.0
+    assert folded["other tags"].metrics["csat"].n == 1
+    assert folded["refund"].metrics["csat"].value == 50.0
+    assert folded["refund"].metrics["csat"].n == 2
+
+
 def test_unknown_scope_is_a_usage_error():
     with pytest.raises(ConfigError, match="unknown scope"):
         rows([t(1)], by="colour")
