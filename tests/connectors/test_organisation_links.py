@@ -1,9 +1,30 @@
-"""Tickets name the customer's organisation where the helpdesk's payload does (the outcomes
-report joins accounts on it). Intercom gives the conversation's company from API 2.15 on."""
+"""Tickets name the customer's organisation where the helpdesk says it (the outcomes report joins
+accounts on it): Intercom's conversation company (API 2.15 on, the version the connector asks
+for), Help Scout's primary customer's organisation (read once per customer a pass). And, end to
+end, an accounts file naming those organisations gets their support counted by
+`report --outcomes`."""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from connectors.base import SyncOptions
+from connectors.http import clock as clocks
+from connectors.intercom import IntercomConnector, IntercomSettings
 from connectors.intercom import mapping as intercom
+from helpdesk_kpis import cli
+from helpdesk_kpis.cli import main
+from kpis.records import Ticket
+from tests.fakes.intercom import FakeIntercom, IntercomWorkspace
+from tests.fakes.zendesk import CompressedClock
+
+#: 16 Nov 2026, 09:00 UTC: the support, before the window; the fake clock starts on 20 Nov, 12:00.
+T0 = int(datetime(2026, 11, 16, 9, 0, tzinfo=timezone.utc).timestamp())
+#: The outcomes window: 17 to 19 Nov 2026.
+WINDOW = ("--from", "2026-11-17", "--to", "2026-11-19")
 
 CONVERSATION_2_15 = {
     "type": "conversation", "id": "1911149811", "created_at": 1730800000, "updated_at": 1730803600,
@@ -13,6 +34,11 @@ CONVERSATION_2_15 = {
     "contacts": {"type": "contact.list", "contacts": [{"type": "contact", "id": "5ba682d23d7cf92bef87bfd4"}]},
     "tags": {"type": "tag.list", "tags": []}, "source": {"type": "conversation"}, "statistics": None,
 }
+
+
+@pytest.fixture
+def clock() -> CompressedClock:
+    return CompressedClock()
 
 
 def link(conversation_id) -> str:
@@ -30,3 +56,47 @@ def test_an_intercom_conversation_without_company_names_none():
     assert intercom.ticket_record(older, instance="acme", link=link).organization_id is None
     assert intercom.ticket_record({**CONVERSATION_2_15, "company": None}, instance="acme",
                                   link=link).organization_id is None
+
+
+def _intercom_tickets(workspace, clock, **settings) -> dict[str, Ticket]:
+    now = datetime.fromtimestamp(int(clock.epoch()), tz=timezone.utc)
+    options = SyncOptions(since=now - timedelta(days=30), now=now)
+    with FakeIntercom(workspace, clock) as fake:
+        conn = IntercomConnector(
+            "default", IntercomSettings(url=fake.url, access_token=workspace.token, **settings), clock=clock
+        )
+        records = [r for stream in conn.streams() for page in stream.pages(None, options) for r in page.records]
+    return {r.id: r for r in records if isinstance(r, Ticket)}
+
+
+def test_with_the_default_settings_an_intercom_ticket_names_its_company(clock):
+    workspace = IntercomWorkspace(clock)
+    billing = workspace.add_team("Billing")
+    ada = workspace.add_admin("Ada Admin", [billing])
+    with_company = workspace.add_conversation(created=T0, admin=ada, team=billing, company="64f1c0ffee")
+    without = workspace.add_conversation(created=T0, admin=ada, team=billing)
+    tickets = _intercom_tickets(workspace, clock)
+    assert (tickets[with_company].organization_id, tickets[without].organization_id) == ("64f1c0ffee", None)
+    # A workspace pinned to 2.14 gets no company: Intercom's conversations say none before 2.15.
+    assert _intercom_tickets(workspace, clock, api_version="2.14")[with_company].organization_id is None
+
+
+@pytest.mark.parametrize("version", ["2.15", "2.14"])
+def test_fin_handing_over_is_human_and_negative_feedback_is_fin_alone_in_either_version(clock, version):
+    # 2.15 renamed routed_to_team to escalated (and added procedure_handoff), abandoned to negative_feedback.
+    workspace = IntercomWorkspace(clock)
+    billing = workspace.add_team("Billing")
+    ada = workspace.add_admin("Ada Admin", [billing])
+    escalated = workspace.add_conversation(created=T0, admin=None, team=billing, fin="routed")
+    procedure = workspace.add_conversation(created=T0, admin=None, team=billing, fin="procedure")
+    negative = workspace.add_conversation(
+        created=T0, admin=None, team=billing, state="closed", closed=T0 + 60, fin="negative"
+    )
+    answered = workspace.add_conversation(
+        created=T0, admin=ada, team=billing, state="closed", first_reply=T0 + 600, closed=T0 + 1200, fin="routed"
+    )
+    tickets = _intercom_tickets(workspace, clock, api_version=version)
+    # Handed to the team and not answered yet: waiting in the team's backlog.
+    assert (tickets[escalated].group_id, tickets[procedure].group_id) == (billing, billing)
+    assert tickets[answered].first_reply_minutes == 10
+    assert tickets[negative].group_id is None  # Fin's alone: no team KPI
