@@ -13,11 +13,13 @@ import pytest
 
 from connectors.base import SyncOptions
 from connectors.http import clock as clocks
+from connectors.helpscout import HelpScoutConnector, HelpScoutSettings
 from connectors.intercom import IntercomConnector, IntercomSettings
 from connectors.intercom import mapping as intercom
 from helpdesk_kpis import cli
 from helpdesk_kpis.cli import main
 from kpis.records import Ticket
+from tests.fakes.helpscout import FakeHelpScout, HelpScoutAccount
 from tests.fakes.intercom import FakeIntercom, IntercomWorkspace
 from tests.fakes.zendesk import CompressedClock
 
@@ -100,3 +102,39 @@ def test_fin_handing_over_is_human_and_negative_feedback_is_fin_alone_in_either_
     assert (tickets[escalated].group_id, tickets[procedure].group_id) == (billing, billing)
     assert tickets[answered].first_reply_minutes == 10
     assert tickets[negative].group_id is None  # Fin's alone: no team KPI
+
+
+def _helpscout_tickets(account, clock, fake) -> dict[str, Ticket]:
+    now = datetime.fromtimestamp(int(clock.epoch()), tz=timezone.utc)
+    options = SyncOptions(since=now - timedelta(days=30), now=now)
+    settings = HelpScoutSettings(url=fake.url, app_id=account.app_id, app_secret=account.app_secret)
+    conn = HelpScoutConnector("default", settings, clock=clock)
+    [stream] = [s for s in conn.streams() if s.name == "tickets"]
+    return {r.id: r for page in stream.pages(None, options) for r in page.records if isinstance(r, Ticket)}
+
+
+def test_a_helpscout_ticket_names_its_customers_organisation_read_once_a_pass(clock):
+    account = HelpScoutAccount(clock)
+    ada = account.add_user("Ada", "Admin", [])
+    ann = account.add_customer("Ann", "Acme", organization=7001)
+    solo = account.add_customer("Sol", "Solo")
+    first = account.add_conversation(created=T0, user=ada, customer=ann)
+    second = account.add_conversation(created=T0 + 60, user=ada, customer=ann, kind="chat")
+    alone = account.add_conversation(created=T0 + 120, user=ada, customer=solo)
+    with FakeHelpScout(account, clock, page_size=2) as fake:
+        tickets = _helpscout_tickets(account, clock, fake)
+        asked = sorted(r.path for r in fake.requests_to("/v2/customers/"))
+    assert [tickets[str(c)].organization_id for c in (first, second, alone)] == ["7001", "7001", None]
+    # Ann's two conversations (on two pages) cost one request: one per customer a pass.
+    assert asked == [f"/v2/customers/{ann}", f"/v2/customers/{solo}"]
+
+
+def test_a_helpscout_customer_gone_names_no_organisation_and_the_sync_goes_on(clock):
+    account = HelpScoutAccount(clock)
+    ada = account.add_user("Ada", "Admin", [])
+    ann = account.add_customer("Ann", "Acme", organization=7001)
+    cid = account.add_conversation(created=T0, user=ada, customer=ann)
+    del account.customers[ann]  # deleted since: Help Scout answers 404 for the customer
+    with FakeHelpScout(account, clock) as fake:
+        tickets = _helpscout_tickets(account, clock, fake)
+    assert tickets[str(cid)].organization_id is None
