@@ -12,8 +12,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from connectors.base import SyncOptions
-from connectors.http import clock as clocks
 from connectors.helpscout import HelpScoutConnector, HelpScoutSettings
+from connectors.http import clock as clocks
 from connectors.intercom import IntercomConnector, IntercomSettings
 from connectors.intercom import mapping as intercom
 from helpdesk_kpis import cli
@@ -138,3 +138,69 @@ def test_a_helpscout_customer_gone_names_no_organisation_and_the_sync_goes_on(cl
     with FakeHelpScout(account, clock) as fake:
         tickets = _helpscout_tickets(account, clock, fake)
     assert tickets[str(cid)].organization_id is None
+
+
+ACCOUNTS_CSV = """id,name,started_at,ended_at,monthly_revenue,helpdesk
+{bad},Bad Co,2025-06-01,2026-11-18,100,{helpdesk}
+{good},Good Co,2025-06-01,,100,{helpdesk}
+"""
+
+
+def _outcomes(tmp_path, monkeypatch, capsys, clock, connector: str, env: dict[str, str], accounts: str) -> dict:
+    """`sync` of the helpdesk (its fake running) and of an accounts file, then `report --outcomes`
+    over 17-19 Nov 2026 as JSON."""
+    monkeypatch.setattr(clocks, "default_clock", lambda: clock)
+    monkeypatch.setattr(cli, "_now", lambda: datetime.fromtimestamp(int(clock.epoch()), tz=timezone.utc))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HELPDESK_KPIS_CONFIG", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'kpis.db'}")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    (tmp_path / "accounts.csv").write_text(accounts)
+    (tmp_path / "helpdesk-kpis.toml").write_text('[connectors.file.imports]\naccounts = "accounts.csv"\n')
+    assert main(["sync", "--connector", connector]) == 0, capsys.readouterr().err
+    assert main(["sync", "--connector", "file"]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    assert main(["report", "--outcomes", *WINDOW, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def assert_both_accounts_counted(result: dict) -> None:
+    # By hand: both accounts were customers on 17 Nov and had a ticket on 16 Nov; the one whose
+    # ticket was rated badly left on 18 Nov (1 of 1), the other stayed (0 of 1).
+    assert result["accounts"] == {"accounts": 2, "cohort": 2, "churned": 1, "no_churn_date": 1, "not_linked": 0,
+                                  "unknown_organisation": 0, "without_support": 0, "with_support": 2,
+                                  "organisations_without_account": 0}
+    bad_rating = next(d for d in result["dimensions"] if d["dimension"] == "bad_rating")
+    groups = {g["group"]: (g["n"], g["churned"], g["churn_rate"]["value"]) for g in bad_rating["groups"]}
+    assert groups == {"bad": (1, 1, 100.0), "none": (1, 0, 0.0)}
+
+
+def test_report_outcomes_counts_the_support_of_intercom_companies(tmp_path, monkeypatch, capsys, clock):
+    workspace = IntercomWorkspace(clock)
+    billing = workspace.add_team("Billing")
+    ada = workspace.add_admin("Ada Admin", [billing])
+    for company, rating in (("64f1bad", 1), ("64f1good", 5)):
+        workspace.add_conversation(created=T0, admin=ada, team=billing, state="closed", first_reply=T0 + 600,
+                                   closed=T0 + 3600, rating=rating, rated=T0 + 7200, company=company)
+    with FakeIntercom(workspace, clock) as fake:
+        result = _outcomes(tmp_path, monkeypatch, capsys, clock, "intercom",
+                           {"INTERCOM_URL": fake.url, "INTERCOM_ACCESS_TOKEN": workspace.token},
+                           ACCOUNTS_CSV.format(bad="64f1bad", good="64f1good", helpdesk="intercom:default"))
+    assert_both_accounts_counted(result)
+
+
+def test_report_outcomes_counts_the_support_of_helpscout_organisations(tmp_path, monkeypatch, capsys, clock):
+    account = HelpScoutAccount(clock)
+    ada = account.add_user("Ada", "Admin", [])
+    for organisation, rating in ((7001, 3), (7002, 1)):  # 3 is "not good", 1 "great"
+        customer = account.add_customer("Cus", f"Tomer {organisation}", organization=organisation)
+        cid = account.add_conversation(created=T0, user=ada, customer=customer, replies=[T0 + 600],
+                                       closes=[T0 + 3600])
+        account.rate(cid, rating, at=T0 + 7200)
+    with FakeHelpScout(account, clock) as fake:
+        result = _outcomes(tmp_path, monkeypatch, capsys, clock, "helpscout",
+                           {"HELPSCOUT_URL": fake.url, "HELPSCOUT_APP_ID": account.app_id,
+                            "HELPSCOUT_APP_SECRET": account.app_secret},
+                           ACCOUNTS_CSV.format(bad="7001", good="7002", helpdesk="helpscout:default"))
+    assert_both_accounts_counted(result)
