@@ -5,16 +5,16 @@ Shapes (API 2.15): https://developers.intercom.com/docs/references/rest-api/api.
 Timestamps are UNIX seconds; durations in ``statistics`` are seconds with out-of-office hours
 subtracted (the business-hours twins).
 
-**AI agent (Fin).** A conversation Fin handled alone -- Fin took part
-(``ai_agent_participated``), no teammate ever replied (no ``first_admin_reply_at``) and Fin gave
-an answer it did not hand over (``ai_agent.resolution_state`` is a resolution or
-``negative_feedback``, before API 2.15 ``abandoned``; Intercom leaves it null when Fin gave no
-answer) -- is stored as a ticket without assignee or team, without times, reopens or rating. It counts in the volume the desk receives (created,
-solved, backlog, resolution rate, overall) and in no KPI of the human team: Fin answers in
-seconds, and mixing those answers in would flatter first reply, resolution times and CSAT of the
-people the digest is for. A conversation Fin handed over, or could not answer, is a human one:
-it waits for its team, in its backlog and its first reply target. Handed over is ``escalated``
-or ``procedure_handoff`` (a Fin procedure set to escalate), before 2.15 ``routed_to_team``.
+**AI agent (Fin).** A conversation Fin handled alone -- Fin took part (``ai_agent_participated``),
+no teammate ever replied (no ``first_admin_reply_at``) and Fin gave an answer it did not hand over
+(``ai_agent.resolution_state`` is a resolution or ``negative_feedback``, before API 2.15
+``abandoned``; Intercom leaves it null when Fin gave no answer) -- is stored as a ticket without
+assignee or team, without times, reopens or rating. It counts in the volume the desk receives
+(created, solved, backlog, resolution rate, overall) and in no KPI of the human team: Fin answers
+in seconds, and mixing those answers in would flatter first reply, resolution times and CSAT of
+the people the digest is for. A conversation Fin handed over, or could not answer, is a human one:
+it waits for its team, in its backlog and its first reply target. Handed over is ``escalated`` or
+``procedure_handoff`` (a Fin procedure set to escalate), before 2.15 ``routed_to_team``.
 https://developers.intercom.com/docs/references/rest-api/api.intercom.io/models/ai_agent
 https://developers.intercom.com/docs/references/2.15/changelog
 

@@ -37,8 +37,9 @@ class HelpScoutAccount:
     gone: dict[int, tuple[str, int | None]] = field(default_factory=dict)
     customers: dict[int, dict[str, Any]] = field(default_factory=dict)
     _next_id: int = 500
-    #: Customers have ids of their own (the default one, who writes every other conversation, 238604).
-    _next_customer: int = 238604
+    #: Customers have ids of their own; 238604 is the default one (in no organisation), who writes
+    #: the conversations that name no customer.
+    _next_customer: int = 238605
 
     def new_id(self) -> int:
         self._next_id += 1
@@ -76,10 +77,14 @@ class HelpScoutAccount:
             self.members[tid].append(uid)
         return uid
 
-    def add_customer(self, first: str, last: str, *, organization: int | None = None) -> int:
+    def add_customer(
+        self, first: str, last: str, *, organization: int | None = None, fixed_id: int | None = None
+    ) -> int:
         """A customer, in ``organization`` (its id) or in none."""
-        customer_id = self._next_customer
-        self._next_customer += 1
+        customer_id = fixed_id
+        if customer_id is None:
+            customer_id = self._next_customer
+            self._next_customer += 1
         customer: dict[str, Any] = {
             "id": customer_id,
             "firstName": first,
@@ -112,7 +117,7 @@ class HelpScoutAccount:
         if customer is None:
             customer = 238604
             if customer not in self.customers:
-                self.add_customer("Vernon", "Bear")
+                self.add_customer("Vernon", "Bear", fixed_id=customer)
         c = self.customers[customer]
         return {"id": customer, "type": "customer", "first": c["firstName"], "last": c["lastName"],
                 "email": c["_embedded"]["emails"][0]["value"]}

@@ -87,12 +87,13 @@ class IntercomWorkspace:
         """``fin``: None (no AI agent), "resolved" (Fin alone), "routed" (Fin escalated it to a
         team), "procedure" (a Fin procedure handed it over), "negative" (the customer left Fin
         negative feedback) or "no_answer" (Fin took part and gave no answer: Intercom leaves its
-        resolution state and last answer type null). ``company``: the Intercom id of the company
-        the conversation is associated with (None: no company). ``last_reply``: the last teammate
-        reply (default: the first one). ``teammates``: the admins who wrote a part (default: the assignee, if anyone replied).
-        ``delivered_as``: anything but ``customer_initiated`` is an outbound message (``automated``
-        for Series, ``admin_initiated``...), to which the customer replied at ``contact_reply``
-        (None: never); a customer-initiated conversation starts with the customer's message."""
+        resolution state and last answer type null). ``company``: the Intercom id of the company the
+        conversation is associated with (None: no company). ``last_reply``: the last teammate reply
+        (default: the first one). ``teammates``: the admins who wrote a part (default: the assignee,
+        if anyone replied). ``delivered_as``: anything but ``customer_initiated`` is an outbound
+        message (``automated`` for Series, ``admin_initiated``...), to which the customer replied at
+        ``contact_reply`` (None: never); a customer-initiated conversation starts with the
+        customer's message."""
         cid = self.new_id()
         inbound = delivered_as == "customer_initiated"
         contact_at = created if inbound else contact_reply
