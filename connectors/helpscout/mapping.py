@@ -117,8 +117,14 @@ def reply_records(conversation: Mapping[str, Any], *, instance: str) -> list[Age
 
 
 def ticket_record(
-    conversation: Mapping[str, Any], *, instance: str, link: Callable[[Mapping[str, Any]], str]
+    conversation: Mapping[str, Any],
+    *,
+    instance: str,
+    link: Callable[[Mapping[str, Any]], str],
+    organization_id: str | None = None,
 ) -> Ticket:
+    """The conversation as a ticket; ``organization_id`` is its primary customer's organisation,
+    which the conversation itself does not carry (the stream reads it from the customer)."""
     threads = _threads(conversation)
     first_customer, first_reply, replies, first_close, reopens = thread_facts(threads)
     status_raw = str(conversation.get("status") or "active")
@@ -144,6 +150,7 @@ def ticket_record(
         assignee_id=None if assignee.get("type") == "team" else optional_id(assignee.get("id")),
         group_id=_team_of(conversation, threads),
         requester_id=optional_id((conversation.get("primaryCustomer") or {}).get("id")),
+        organization_id=organization_id,
         tags=tuple(str(t.get("tag")) for t in conversation.get("tags") or () if t.get("tag")),
         subject=conversation.get("subject"),
         url=link(conversation),

@@ -25,7 +25,7 @@ from connectors.helpscout.client import HelpScoutClient
 from connectors.helpscout.reconcile import OpenConversations
 from connectors.http.paging import PageNumberPaginator, PageRequest, walk
 from connectors.http.streams import ApiStream, iso
-from connectors.items import utc_from_iso
+from connectors.items import optional_id, utc_from_iso
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +143,12 @@ class ConversationsStream(_PassStream):
     A chat's threads come truncated in the list ("If using the embed=threads parameter with this
     call, you will see truncated chat threads ... call the List Threads endpoint", same page): a
     chat conversation's threads are read from ``/conversations/{id}/threads`` instead.
+
+    A conversation names its primary customer but not their organisation, which only the
+    customer says (``organizationId``,
+    https://developer.helpscout.com/mailbox-api/endpoints/customers/get): each customer is read
+    once a pass (``/customers/{id}``; a customer deleted since, 404, is in none), so a pass costs
+    one request more per customer it meets, not per conversation.
     """
 
     name: ClassVar[str] = "tickets"
@@ -164,6 +170,8 @@ class ConversationsStream(_PassStream):
     def resume(self, state: dict[str, Any], pass_now: datetime) -> None:
         after = timedelta(days=self.client.settings.reconcile_after_days)
         self.open = OpenConversations(state, now=pass_now, after=after)
+        #: Customer id -> their organisation's id (or None), for this pass.
+        self.organisations: dict[str, str | None] = {}
 
     def carried(self) -> dict[str, Any]:
         return self.open.state()
@@ -198,8 +206,21 @@ class ConversationsStream(_PassStream):
         if item.get("type") == "chat":  # the list truncates a chat's threads: read them all
             item = {**item, "_embedded": {**(item.get("_embedded") or {}), "threads": self._threads(item["id"])}}
         # The conversation and, from its threads, its agents' replies (authors and times).
-        return [mapping.ticket_record(item, instance=self.instance, link=self.client.conversation_link),
-                *mapping.reply_records(item, instance=self.instance)]
+        organisation = self._organisation_of((item.get("primaryCustomer") or {}).get("id"))
+        ticket = mapping.ticket_record(
+            item, instance=self.instance, link=self.client.conversation_link, organization_id=organisation
+        )
+        return [ticket, *mapping.reply_records(item, instance=self.instance)]
+
+    def _organisation_of(self, customer_id: Any) -> str | None:
+        """The organisation of one customer (read once a pass); ``None`` when in none, or gone."""
+        if customer_id is None:
+            return None
+        key = str(customer_id)
+        if key not in self.organisations:
+            customer = self.client.get(f"/customers/{key}", accept_status=(404,)) or {}
+            self.organisations[key] = optional_id(customer.get("organizationId"))
+        return self.organisations[key]
 
     def _threads(self, conversation_id: Any) -> list[Any]:
         """Every thread of one conversation (List Threads, paged like any HAL list)."""

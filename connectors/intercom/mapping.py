@@ -1,20 +1,22 @@
 """Intercom payloads to records: conversations (as tickets) with their statistics and rating,
 admins (as agents), teams and the memberships teams list.
 
-Shapes (API 2.14): https://developers.intercom.com/docs/references/rest-api/api.intercom.io/conversations/
+Shapes (API 2.15): https://developers.intercom.com/docs/references/rest-api/api.intercom.io/conversations/
 Timestamps are UNIX seconds; durations in ``statistics`` are seconds with out-of-office hours
 subtracted (the business-hours twins).
 
-**AI agent (Fin).** A conversation Fin handled alone -- Fin took part
-(``ai_agent_participated``), no teammate ever replied (no ``first_admin_reply_at``) and Fin gave
-an answer it did not hand over (``ai_agent.resolution_state`` is a resolution or ``abandoned``;
-Intercom leaves it null when Fin gave no answer) -- is stored as a ticket without assignee or
-team, without times, reopens or rating. It counts in the volume the desk receives (created,
-solved, backlog, resolution rate, overall) and in no KPI of the human team: Fin answers in
-seconds, and mixing those answers in would flatter first reply, resolution times and CSAT of the
-people the digest is for. A conversation Fin handed over, or could not answer, is a human one:
-it waits for its team, in its backlog and its first reply target.
+**AI agent (Fin).** A conversation Fin handled alone -- Fin took part (``ai_agent_participated``),
+no teammate ever replied (no ``first_admin_reply_at``) and Fin gave an answer it did not hand over
+(``ai_agent.resolution_state`` is a resolution or ``negative_feedback``, before API 2.15
+``abandoned``; Intercom leaves it null when Fin gave no answer) -- is stored as a ticket without
+assignee or team, without times, reopens or rating. It counts in the volume the desk receives
+(created, solved, backlog, resolution rate, overall) and in no KPI of the human team: Fin answers
+in seconds, and mixing those answers in would flatter first reply, resolution times and CSAT of
+the people the digest is for. A conversation Fin handed over, or could not answer, is a human one:
+it waits for its team, in its backlog and its first reply target. Handed over is ``escalated`` or
+``procedure_handoff`` (a Fin procedure set to escalate), before 2.15 ``routed_to_team``.
 https://developers.intercom.com/docs/references/rest-api/api.intercom.io/models/ai_agent
+https://developers.intercom.com/docs/references/2.15/changelog
 
 **Outbound messages.** A conversation Intercom started (``source.delivered_as`` other than
 ``customer_initiated``: campaigns, Series, custom bots, a teammate's message) that the customer
@@ -44,13 +46,18 @@ SOURCE = "intercom"
 _STATE = {"open": TicketStatus.OPEN, "snoozed": TicketStatus.PENDING, "closed": TicketStatus.SOLVED}
 
 
+#: Fin's resolution states that hand the conversation to the team: 2.15's and (before it) 2.14's.
+HANDED_OVER = frozenset({"escalated", "procedure_handoff", "routed_to_team"})
+
+
 def handled_by_ai_alone(conversation: Mapping[str, Any]) -> bool:
     statistics = conversation.get("statistics") or {}
     ai_agent = conversation.get("ai_agent") or {}
     return (
         bool(conversation.get("ai_agent_participated"))
         and not statistics.get("first_admin_reply_at")
-        and ai_agent.get("resolution_state") not in (None, "routed_to_team")
+        and ai_agent.get("resolution_state") is not None
+        and ai_agent.get("resolution_state") not in HANDED_OVER
     )
 
 
@@ -108,7 +115,8 @@ def ticket_record(conversation: Mapping[str, Any], *, instance: str, link: Calla
         channel=(conversation.get("source") or {}).get("type"),
         priority=Priority.HIGH if conversation.get("priority") == "priority" else None,
         requester_id=optional_id(contacts[0].get("id")) if contacts else None,
-        # The conversation's company (Intercom's id) from API 2.15 on; 2.14 names none, only contacts:
+        # The conversation's company (Intercom's id, not the customer's own company_id), from API
+        # 2.15 on (the default version); 2.14 names none:
         # https://github.com/intercom/Intercom-OpenAPI/blob/main/descriptions/2.15/api.intercom.io.yaml
         organization_id=optional_id((conversation.get("company") or {}).get("id")),
         tags=tags,

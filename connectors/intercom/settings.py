@@ -25,9 +25,12 @@ class IntercomSettings(ApiOptions):
     #: Full base URL (a proxy, or http://127.0.0.1:PORT for a local fake); overrides ``region``.
     url: str | None = None
     access_token: SecretStr | None = None
-    #: The ``Intercom-Version`` every request names; the shapes read here are 2.14's.
+    #: The ``Intercom-Version`` every request names. 2.15 is the first whose conversations name
+    #: their company (the link to accounts); the rest of what the mapping reads is as in 2.14, but
+    #: for Fin's renamed resolution states, read in both spellings (2.14 still works, without
+    #: companies). https://developers.intercom.com/docs/references/2.15/changelog
     # https://developers.intercom.com/docs/build-an-integration/learn-more/rest-apis/api-versioning/
-    api_version: str = "2.14"
+    api_version: str = "2.15"
     env_prefix: str = "INTERCOM_"
 
     @field_validator("region", mode="before")

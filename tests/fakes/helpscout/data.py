@@ -3,8 +3,11 @@
 Each conversation keeps its own modification time (``modified``, not part of the payload) for
 ``modifiedSince``. Chat conversations carry ``chat`` threads (the customer's and the user's
 messages), phone conversations the user's ``phone`` threads. Deleted and merged conversations
-leave the account (``gone``: why), as they leave Help Scout's lists. Shapes:
+leave the account (``gone``: why), as they leave Help Scout's lists. A conversation names its
+primary customer (``primaryCustomer``: id, name and email, no organisation); the customer, read on
+its own, names its organisation (``organizationId``). Shapes:
 https://developer.helpscout.com/mailbox-api/
+https://developer.helpscout.com/mailbox-api/endpoints/customers/get
 """
 
 from __future__ import annotations
@@ -32,7 +35,11 @@ class HelpScoutAccount:
     ratings: list[dict[str, Any]] = field(default_factory=list)
     #: Conversations no longer listed: ``("deleted", None)`` or ``("merged", into)``.
     gone: dict[int, tuple[str, int | None]] = field(default_factory=dict)
+    customers: dict[int, dict[str, Any]] = field(default_factory=dict)
     _next_id: int = 500
+    #: Customers have ids of their own; 238604 is the default one (in no organisation), who writes
+    #: the conversations that name no customer.
+    _next_customer: int = 238605
 
     def new_id(self) -> int:
         self._next_id += 1
@@ -70,6 +77,51 @@ class HelpScoutAccount:
             self.members[tid].append(uid)
         return uid
 
+    def add_customer(
+        self, first: str, last: str, *, organization: int | None = None, fixed_id: int | None = None
+    ) -> int:
+        """A customer, in ``organization`` (its id) or in none."""
+        customer_id = fixed_id
+        if customer_id is None:
+            customer_id = self._next_customer
+            self._next_customer += 1
+        customer: dict[str, Any] = {
+            "id": customer_id,
+            "firstName": first,
+            "lastName": last,
+            "gender": "unknown",
+            "jobTitle": None,
+            "location": None,
+            "organization": f"Organisation {organization}" if organization else None,
+            "photoType": "unknown",
+            "photoUrl": None,
+            "age": None,
+            "createdAt": iso(self.clock.epoch()),
+            "updatedAt": iso(self.clock.epoch()),
+            "background": None,
+            "draft": False,
+            "_embedded": {
+                "emails": [{"id": customer_id, "value": f"{first.lower()}@customer.test", "type": "work"}],
+                "phones": [], "chats": [], "social_profiles": [], "websites": [], "properties": [],
+                "address": None,
+            },
+            "_links": {"self": {"href": f"https://api.helpscout.net/v2/customers/{customer_id}"}},
+        }
+        if organization is not None:
+            customer["organizationId"] = organization
+        self.customers[customer_id] = customer
+        return customer_id
+
+    def _primary(self, customer: int | None) -> dict[str, Any]:
+        """The conversation's ``primaryCustomer``: who, without their organisation."""
+        if customer is None:
+            customer = 238604
+            if customer not in self.customers:
+                self.add_customer("Vernon", "Bear", fixed_id=customer)
+        c = self.customers[customer]
+        return {"id": customer, "type": "customer", "first": c["firstName"], "last": c["lastName"],
+                "email": c["_embedded"]["emails"][0]["value"]}
+
     def add_conversation(
         self,
         *,
@@ -81,8 +133,10 @@ class HelpScoutAccount:
         reopens: list[float] = (),
         status: str | None = None,
         kind: str = "email",
+        customer: int | None = None,
     ) -> int:
-        """A customer's message at ``created``; agent replies (``replies``), closes and reopens at those
+        """A customer's message at ``created`` (``customer``: who, by default the one customer
+        without organisation); agent replies (``replies``), closes and reopens at those
         times (each a thread setting the status); ``team``: assigned to that team by a line item.
         ``kind`` is the conversation's type: on a ``chat`` both sides write ``chat`` threads, on a
         ``phone`` conversation the user logs the calls as ``phone`` threads."""
@@ -136,7 +190,7 @@ class HelpScoutAccount:
             "tags": [],
             "cc": [],
             "bcc": [],
-            "primaryCustomer": {"id": 238604},
+            "primaryCustomer": self._primary(customer),
             "customFields": [],
             "_embedded": {"threads": list(reversed(threads))},  # the API lists threads newest first
             "_links": {"self": {"href": f"https://api.helpscout.net/v2/conversations/{cid}"}},
@@ -237,6 +291,13 @@ def populate(account: HelpScoutAccount, *, conversations: int = 50, seed: int = 
         account.add_user("Ben", "Bell", [billing]),
         account.add_user("Cleo", "Chu", [tech]),
     ]
+    # Two organisations: two customers in the first, one in the second; and the default customer in none.
+    customers = [
+        account.add_customer("Ann", "Acme", organization=7001),
+        account.add_customer("Art", "Acme", organization=7001),
+        account.add_customer("Gil", "Globex", organization=7002),
+        None,
+    ]
     now = account.clock.epoch()
     for i in range(conversations):
         created = now - rng.uniform(0.3, days) * 86400
@@ -255,6 +316,7 @@ def populate(account: HelpScoutAccount, *, conversations: int = 50, seed: int = 
             closes=[min(c, now - 60) for c in closes],
             reopens=reopens,
             kind="chat" if i % 7 == 3 else "phone" if i % 11 == 5 else "email",
+            customer=customers[i % len(customers)],
         )
         if i == 9:
             account.spam(cid)

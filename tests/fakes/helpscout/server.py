@@ -11,7 +11,9 @@ list is ``/conversations/{id}/threads``: "If using the embed=threads parameter w
 you will see truncated chat threads", https://developer.helpscout.com/mailbox-api/endpoints/conversations/list/);
 one conversation at ``/conversations/{id}``: 404 once deleted, 301 with ``Location`` once merged
 (https://developer.helpscout.com/mailbox-api/endpoints/conversations/delete); the happiness
-ratings report (``results`` / ``page`` / ``pages``; 403 on a plan without reports);
+ratings report (``results`` / ``page`` / ``pages``; 403 on a plan without reports); one
+customer at ``/customers/{id}``, with its ``organizationId`` when it is in an organisation
+(https://developer.helpscout.com/mailbox-api/endpoints/customers/get), 404 for an unknown one;
 ``X-RateLimit-Limit-Minute`` / ``X-RateLimit-Remaining-Minute`` on every answer and 429 with
 ``X-RateLimit-Retry-After``.
 """
@@ -107,6 +109,12 @@ class FakeHelpScout(FakeHttpServer):
             return self._conversations(request)
         if path.startswith("/v2/conversations/"):
             return self._conversation(request, path.split("/")[3:])
+        if path.startswith("/v2/customers/") and path.count("/") == 3:
+            customer_id = path.split("/")[3]
+            customer = a.customers.get(int(customer_id)) if customer_id.isdigit() else None
+            if customer is None:
+                return Reply(404, None, content_type=HAL)
+            return Reply(200, customer, content_type=HAL)
         if path == "/v2/reports/happiness/ratings":
             if not self.reports:
                 return self.refused(403)

@@ -1,7 +1,9 @@
-"""A small, mutable Intercom workspace in Intercom's own JSON shapes (API 2.14).
+"""A small, mutable Intercom workspace in Intercom's own JSON shapes (API 2.15; the server answers
+an older ``Intercom-Version`` in that version's shapes).
 
 Changing a conversation stamps ``updated_at`` with the fake clock's time. Shapes:
 https://developers.intercom.com/docs/references/rest-api/api.intercom.io/conversations/
+https://github.com/intercom/Intercom-OpenAPI/blob/main/descriptions/2.15/api.intercom.io.yaml
 
 The search index lags behind the conversations (Airbyte's source-intercom offers a look-back for
 it, and incremental syncs leave conversations "open":
@@ -80,14 +82,18 @@ class IntercomWorkspace:
         delivered_as: str = "customer_initiated",
         contact_reply: int | None = None,
         index_lag: int = 0,
+        company: str | None = None,
     ) -> str:
-        """``fin``: None (no AI agent), "resolved" (Fin alone), "routed" (Fin handed it to a team)
-        or "no_answer" (Fin took part and gave no answer: Intercom leaves its resolution state and
-        last answer type null). ``last_reply``: the last teammate reply (default: the first one).
-        ``teammates``: the admins who wrote a part (default: the assignee, if anyone replied).
-        ``delivered_as``: anything but ``customer_initiated`` is an outbound message (``automated``
-        for Series, ``admin_initiated``...), to which the customer replied at ``contact_reply``
-        (None: never); a customer-initiated conversation starts with the customer's message."""
+        """``fin``: None (no AI agent), "resolved" (Fin alone), "routed" (Fin escalated it to a
+        team), "procedure" (a Fin procedure handed it over), "negative" (the customer left Fin
+        negative feedback) or "no_answer" (Fin took part and gave no answer: Intercom leaves its
+        resolution state and last answer type null). ``company``: the Intercom id of the company the
+        conversation is associated with (None: no company). ``last_reply``: the last teammate reply
+        (default: the first one). ``teammates``: the admins who wrote a part (default: the assignee,
+        if anyone replied). ``delivered_as``: anything but ``customer_initiated`` is an outbound
+        message (``automated`` for Series, ``admin_initiated``...), to which the customer replied at
+        ``contact_reply`` (None: never); a customer-initiated conversation starts with the
+        customer's message."""
         cid = self.new_id()
         inbound = delivered_as == "customer_initiated"
         contact_at = created if inbound else contact_reply
@@ -143,6 +149,9 @@ class IntercomWorkspace:
                 "url": None,
                 "redacted": False,
             },
+            # From 2.15 on: the company the conversation is associated with, the whole company
+            # object (Intercom's ``id``; ``company_id`` is the customer's own), or null.
+            "company": None if company is None else self.company(company),
             "contacts": {"type": "contact.list", "contacts": [{"type": "contact", "id": f"contact-{cid}"}]},
             "first_contact_reply": None
             if contact_at is None
@@ -178,7 +187,13 @@ class IntercomWorkspace:
                 "source_title": None,
                 # https://developers.intercom.com/docs/references/rest-api/api.intercom.io/models/ai_agent
                 "last_answer_type": None if fin == "no_answer" else "ai_answer",
-                "resolution_state": {"resolved": "assumed_resolution", "routed": "routed_to_team"}.get(fin),
+                # 2.15's values (2.14 said routed_to_team for escalated, abandoned for negative_feedback).
+                "resolution_state": {
+                    "resolved": "assumed_resolution",
+                    "routed": "escalated",
+                    "procedure": "procedure_handoff",
+                    "negative": "negative_feedback",
+                }.get(fin),
                 "rating": None,
                 "rating_remark": None,
                 "content_sources": None,
@@ -188,6 +203,25 @@ class IntercomWorkspace:
         if index_lag:
             self.lagging[cid] = (self.now() + index_lag, None)
         return cid
+
+    def company(self, company_id: str) -> dict[str, Any]:
+        """A company as Intercom describes one (``id`` Intercom's, ``company_id`` the customer's own)."""
+        return {
+            "type": "company",
+            "id": company_id,
+            "name": f"Company {company_id}",
+            "app_id": self.app_id,
+            "company_id": f"own-{company_id}",
+            "created_at": 1663597223,
+            "updated_at": 1663597223,
+            "monthly_spend": 0,
+            "session_count": 0,
+            "user_count": 1,
+            "tags": {"type": "tag.list", "tags": []},
+            "segments": {"type": "segment.list", "segments": []},
+            "plan": {},
+            "custom_attributes": {},
+        }
 
     def touch(self, cid: str, *, index_lag: int = 0, **changes: Any) -> None:
         """Change a conversation now; the search finds the change ``index_lag`` seconds later."""

@@ -1,4 +1,11 @@
-"""A fake Intercom REST API (2.14) on 127.0.0.1, speaking its wire format.
+"""A fake Intercom REST API (2.15, and 2.14 and older on request) on 127.0.0.1, speaking its wire
+format.
+
+Conversations are answered in the shapes of the ``Intercom-Version`` asked for: from 2.15 with the
+conversation's ``company`` and Fin's renamed resolution states; before 2.15 without ``company``,
+``escalated`` and ``procedure_handoff`` read ``routed_to_team`` and ``negative_feedback`` reads
+``abandoned`` (https://developers.intercom.com/docs/references/2.15/changelog,
+https://github.com/intercom/Intercom-OpenAPI/blob/main/descriptions/2.14/api.intercom.io.yaml).
 
 ``POST /conversations/search`` with the query language's ``updated_at`` comparisons (a single
 condition or an ``AND`` of them), ``sort`` and ``pagination`` (``per_page`` up to 150,
@@ -114,10 +121,10 @@ class FakeIntercom(FakeHttpServer):
         if request.method == "POST" and request.path == "/conversations/search":
             if "conversations" not in self.scopes:
                 return self.refused(403)
-            return self._search(request.json())
+            return self._search(request.json(), request.headers["Intercom-Version"])
         return _errors(404, "not_found", "Resource Not Found")
 
-    def _search(self, body: dict[str, Any]) -> Reply:
+    def _search(self, body: dict[str, Any], version: str) -> Reply:
         try:
             conditions = _conditions(body["query"])
         except (KeyError, TypeError, ValueError) as error:
@@ -130,7 +137,7 @@ class FakeIntercom(FakeHttpServer):
         start = 0
         if pagination.get("starting_after"):
             start = json.loads(base64.b64decode(pagination["starting_after"]))["offset"]
-        chunk = chosen[start : start + per_page]
+        chunk = [_in_version(c, version) for c in chosen[start : start + per_page]]
         total_pages = max(1, -(-len(chosen) // per_page))
         pages: dict[str, Any] = {
             "type": "pages",
@@ -144,6 +151,25 @@ class FakeIntercom(FakeHttpServer):
         return Reply(
             200, {"type": "conversation.list", "pages": pages, "total_count": len(chosen), "conversations": chunk}
         )
+
+
+#: Fin's resolution states 2.15 renamed (or added), as versions before it say them.
+_BEFORE_2_15 = {"escalated": "routed_to_team", "procedure_handoff": "routed_to_team", "negative_feedback": "abandoned"}
+
+
+def _in_version(conversation: dict[str, Any], version: str) -> dict[str, Any]:
+    """The conversation (kept in 2.15's shape) as the ``Intercom-Version`` asked for answers it."""
+    try:
+        major, minor = (int(part) for part in version.split("."))
+    except ValueError:  # "Unstable", "Preview": the newest shapes
+        return conversation
+    if (major, minor) >= (2, 15):
+        return conversation
+    older = {k: v for k, v in conversation.items() if k != "company"}
+    if older.get("ai_agent"):
+        state = older["ai_agent"].get("resolution_state")
+        older["ai_agent"] = {**older["ai_agent"], "resolution_state": _BEFORE_2_15.get(state, state)}
+    return older
 
 
 def _conditions(query: dict[str, Any]) -> list:
