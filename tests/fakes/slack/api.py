@@ -341,6 +341,8 @@ class FakeSlack:
             return _error("users_list_not_supplied")
         if any(u not in self.users for u in users):
             return _error("user_not_found")
+        if any(u in self.deactivated for u in users):
+            return _error("user_disabled")
         channel_id = "D" + users[0].removeprefix("U")
         self.channels.setdefault(channel_id, Channel(channel_id, f"dm-{users[0]}"))
         return _ok(channel={"id": channel_id})

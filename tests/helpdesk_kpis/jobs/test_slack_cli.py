@@ -9,14 +9,15 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from rich.console import Console
 from slack_sdk.models.blocks import Block
 
-from helpdesk_kpis.jobs import slack_runs
-from helpdesk_kpis.server import scheduler as serve
 from helpdesk_kpis.cli import main
 from helpdesk_kpis.context import AppContext
+from helpdesk_kpis.jobs import slack_runs
+from helpdesk_kpis.server import scheduler as serve
 from kpis.store import Store
 from kpis.store.sent_log import DeliveryLog
+from tests.fakes.slack.api import FakeSlack
+from tests.helpdesk_kpis.jobs.slack_workdir import use_fake_slack
 from tests.helpdesk_kpis.test_cli import assert_one_line_error
-from tests.fakes.slack.api import TOKEN, FakeSlack
 from tests.notifiers import desk
 
 CONFIG = """
@@ -58,16 +59,8 @@ def fake():
 
 @pytest.fixture
 def workdir(tmp_path, monkeypatch, fake):
-    monkeypatch.chdir(tmp_path)
-    for name in ("HELPDESK_KPIS_CONFIG", "SLACK_SIGNING_SECRET"):
-        monkeypatch.delenv(name, raising=False)
+    url = use_fake_slack(tmp_path, monkeypatch, fake, desk.NOW)
     (tmp_path / "helpdesk-kpis.toml").write_text(CONFIG)
-    url = f"sqlite:///{tmp_path / 'kpis.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
-    monkeypatch.setenv("SLACK_API_URL", fake.base_url)
-    monkeypatch.setattr("helpdesk_kpis.cli._now", lambda: desk.NOW)
-    monkeypatch.setattr(slack_runs, "clock", lambda: desk.NOW)
     desk.write_to(Store.open(url))
     return tmp_path
 
@@ -218,10 +211,10 @@ class _Summary:
 
 def test_without_teams_config_every_helpdesk_team_is_previewed_apart_even_with_shared_names():
     from helpdesk_kpis.jobs.team_digests import digest_targets
-    from helpdesk_kpis.settings.models import FileConfig
     from helpdesk_kpis.jobs.teams import reporting_teams
-    from tests.kpis.builders import from_records
+    from helpdesk_kpis.settings.models import FileConfig
     from kpis.records import Team
+    from tests.kpis.builders import from_records
 
     teams = [Team("zendesk", "acme", "g1", "Billing"), Team("zendesk", "beta", "g9", "Billing")]
     targets = digest_targets(FileConfig(), reporting_teams(from_records(teams=teams), FileConfig()))
