@@ -74,10 +74,13 @@ def run_digests(
     return outcomes
 
 
-def show_digests(built: Sequence[BuiltDigest], console: Console) -> None:
+def show_digests(built: Sequence[BuiltDigest], console: Console, *, brief: bool = False) -> None:
+    """Each digest as it would read in Slack; ``brief``: the message alone (no thread, no notification text)."""
     for item in built:
         channel = item.target.channel or "(no channel: add it in [[teams]])"
-        console.print(message_panel(item.post.message, channel=channel, note=item.post.label))
+        console.print(message_panel(item.post.message, channel=channel, note=item.post.label, fallback=not brief))
+        if brief:
+            continue
         if item.post.breakdown:
             console.print(message_panel(item.post.breakdown, channel=f"{channel} · thread reply"))
         if item.post.chart is not None:

@@ -75,7 +75,7 @@ def test_dry_run_shows_the_digest_readably_and_posts_nothing(workdir, fake, caps
     monkeypatch.setenv("COLUMNS", "150")
     code, out, _ = run(capsys, "digest", "--date", "2026-11-15", "--dry-run")
     assert code == 0
-    assert ":bar_chart: Billing KPIs · Sun 15 Nov 2026" in out
+    assert "Billing KPIs · Sun 15 Nov 2026" in out and ":bar_chart:" not in out  # emoji are Slack's to draw
     assert "75.0% (n=12) · band acceptable" in out and "-15.0 pp vs 90.0%, worse" in out
     assert "#kpi-billing" in out and "#support-leads" in out and "thread reply" in out
     assert "Refund <never> arrived & nobody cared" in out  # mrkdwn shown as text, entities undone
