@@ -321,6 +321,10 @@ class FakeSlack:
         channel = self._channel(params.get("channel"))
         if isinstance(channel, Scripted):
             return channel
+        if channel.id.startswith("D") and "im:history" not in (self.scopes or ()):
+            # A direct message's history needs im:history, which the manifest does not ask for:
+            # https://docs.slack.dev/reference/methods/conversations.history
+            return _error("missing_scope", needed="im:history", provided=",".join(self.scopes or ()))
         oldest = float(params.get("oldest") or 0)
         include_metadata = str(params.get("include_all_metadata")).lower() in ("1", "true")
         found = []

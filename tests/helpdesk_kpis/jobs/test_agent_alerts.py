@@ -10,7 +10,7 @@ import pytest
 
 from helpdesk_kpis.cli import main
 from kpis.store import Store
-from tests.fakes.slack.api import FakeSlack
+from tests.fakes.slack.api import FakeSlack, Scripted
 from tests.helpdesk_kpis.jobs.slack_workdir import use_fake_slack
 from tests.notifiers import desk
 
@@ -146,3 +146,28 @@ def test_an_agent_rule_pointed_at_a_team_channel_is_refused(workdir, capsys):
     code, _, err = run(capsys, "alerts", "--dry-run")
     assert code == 2
     assert "alerts.agent-csat.channel" in err and "team 'Billing'" in err
+
+
+def test_a_dm_post_that_failed_is_posted_by_the_next_run_and_no_lead_is_told_twice(workdir, fake, capsys):
+    # The failed entry is left "sending" in its DM; a DM's history needs im:history, which the app
+    # lacks, so the next run cannot look for it there and posts it (rather than never).
+    configure(workdir)
+    fake.script("chat.postMessage", Scripted(200, {"ok": False, "error": "request_timeout"}))
+    code, _, err = run(capsys, "alerts")
+    assert code == 1 and "request_timeout" in err
+    assert len(fake.top_level("D0LEAD0001")) == 0 and len(fake.top_level("D0LEAD0002")) == 1
+    code, out, err = run(capsys, "alerts")
+    assert code == 0, err
+    assert ("conversations.history", {"channel": "D0LEAD0001"}) in [
+        (name, {"channel": params.get("channel")}) for name, params in fake.calls]
+    assert len(fake.top_level("D0LEAD0001")) == 1 and len(fake.top_level("D0LEAD0002")) == 1
+    assert run(capsys, "alerts")[0] == 0 and len(fake.messages) == 2
+
+
+def test_a_lead_group_slack_no_longer_has_is_one_line_naming_it_and_the_other_lead_is_told(workdir, fake, capsys):
+    configure(workdir)
+    del fake.groups["S0LEADS"]
+    code, _, err = run(capsys, "alerts")
+    assert code == 2
+    assert "Slack has no lead S0LEADS to tell (no_such_subteam)" in err and "\n" not in err.strip()
+    assert len(fake.top_level("D0LEAD0001")) == 1 and len(fake.messages) == 1
