@@ -9,12 +9,21 @@ content posts nothing; ``done`` with changed numbers updates the message in plac
 (``chat.update``); ``posted`` finishes the remaining steps in the existing thread; ``sending``
 (the process stopped while Slack may have received the post) first looks for the message in
 the channel by its metadata, and posts only if it is not there. ``force`` posts afresh.
+
+An alert for the leads by direct message is one outbox entry per lead: the DM is opened with
+``conversations.open`` (https://docs.slack.dev/reference/methods/conversations.open, ``im:write``)
+and posted to like a channel. A lead given as a user group is listed with
+``usergroups.users.list`` (https://docs.slack.dev/reference/methods/usergroups.users.list) and
+becomes one entry per member, stored before any is posted; a member already told (a lead named
+both directly and in the group) is not told again.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -22,8 +31,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from kpis.errors import CredentialError, HelpdeskKpisError
-from kpis.store.sent_log import DONE, PENDING, POSTED, SENDING, DeliveryLog, SentMessage
+from kpis.errors import ConfigError, CredentialError, HelpdeskKpisError
+from kpis.store.sent_log import DONE, PENDING, POSTED, SENDING, DeliveryLog, SentMessage, fit_scope
 from notifiers.blockkit import payload_hash
 from notifiers.chart import Chart
 from notifiers.slack_client import slack_errors
@@ -33,6 +42,12 @@ ALERT_KIND = "alert"
 #: Slack conversation ids (C..., G..., D...); names cannot be searched for an earlier post.
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 ANOTHER_PROCESS = "another process is delivering it right now"
+_GONE = {"user_not_found", "user_disabled", "user_not_visible", "no_such_subteam", "subteam_not_found"}
+
+
+def direct_scope(alert_id: str, recipient: str) -> str:
+    """The sent-log scope of ``alert_id`` sent to one lead (member or user-group id) directly."""
+    return fit_scope(f"{alert_id}|to:{recipient}")
 
 
 @dataclass(frozen=True)
@@ -174,19 +189,19 @@ class SlackDelivery:
         A channel that refuses one alert does not hold back the others (its alert stays in the
         outbox for the next run); a refused token stops the run.
         """
-        outcomes = []
-        for listed in self.log.unfinished(ALERT_KIND):
+        outcomes: list[Outcome] = []
+        queue = deque(self.log.unfinished(ALERT_KIND))
+        while queue:
+            listed = queue.popleft()
             with self.log.delivering(*listed.key) as ours:
                 record = self.log.get(*listed.key) if ours else None  # read again inside the lock
                 if record is None or record.status == DONE:
                     continue  # another process is posting it, or just did
-                if record.status == SENDING:
-                    record = self._find_posted(record, "alert_id")
-                    if record.status == POSTED:
-                        self.log.save(replace(record, status=DONE))
-                        continue
                 try:
-                    outcomes.append(self._post_alert(record))
+                    if record.detail.get("direct") and _is_group(record.channel):
+                        queue.extend(self._expand_group(record))
+                    elif (outcome := self._post_alert(record)) is not None:
+                        outcomes.append(outcome)
                 except CredentialError:
                     raise
                 except HelpdeskKpisError as error:
@@ -194,25 +209,83 @@ class SlackDelivery:
                                             error=error))
         return outcomes
 
-    def _post_alert(self, record: SentMessage) -> Outcome:
+    def _post_alert(self, record: SentMessage) -> Outcome | None:
+        if record.status == SENDING:
+            record = self._find_posted(record, "alert_id")
+            if record.status == POSTED:
+                self.log.save(replace(record, status=DONE))
+                return None
         payload = dict(record.detail["payload"])
         label = record.detail.get("label", "alert")
-        thread = self._thread_of(record.detail.get("thread_of"))
+        direct = bool(record.detail.get("direct"))
+        lead = record.detail.get("lead") or record.channel
+        thread = self._thread_of(record.detail.get("thread_of") or _lead_breach_key(record.detail.get("breach"), lead))
         if thread is not None:
             # A recovery answers its breach in the breach's thread, and shows in the channel too.
             payload.update(thread_ts=thread, reply_broadcast=True)
-        record = self.log.save(replace(record, status=SENDING,
-                                       detail={**record.detail, "attempted_at": self.clock().isoformat()}))
+        channel = record.channel
+        if direct and not _CHANNEL_ID.match(channel or ""):
+            with slack_errors(f"opening a direct message with the lead {lead}"), _lead_errors(lead):
+                channel = self.client.conversations_open(users=lead)["channel"]["id"]
+        record = self.log.save(replace(record, status=SENDING, channel=channel,
+                                       detail={**record.detail, "lead": lead, "attempted_at": self.clock().isoformat()}))
         with slack_errors("posting an alert", record.channel):
             response = self.client.chat_postMessage(channel=record.channel, **payload)
         self.log.save(replace(record, status=DONE, channel=response["channel"], ts=response["ts"]))
-        return Outcome(label, "posted", record.channel or "", response["ts"])
+        where = f"a direct message to {lead}" if direct else record.channel or ""
+        return Outcome(label, "posted", where, response["ts"])
+
+    def _expand_group(self, record: SentMessage) -> list[SentMessage]:
+        """A user group of leads: one entry per member not yet told, stored before any is posted."""
+        listing = f"listing the members of the leads' user group {record.channel}"
+        with slack_errors(listing), _lead_errors(record.channel):
+            members = self.client.usergroups_users_list(usergroup=record.channel).get("users") or []
+        alert_id = record.detail["alert_id"]
+        entries = [
+            SentMessage(ALERT_KIND, direct_scope(alert_id, member), record.date, PENDING, channel=member,
+                        detail={**record.detail, "lead": member})
+            for member in dict.fromkeys(members)
+            if self.log.get(ALERT_KIND, direct_scope(alert_id, member), record.date) is None
+        ]
+        self.log.record_alerts([], [*entries, replace(record, status=DONE, detail={**record.detail, "members": members})])
+        return entries
 
     def _thread_of(self, key: list[str] | None) -> str | None:
         if not key:
             return None
         breach = self.log.get(*key)
         return breach.ts if breach is not None and breach.status == DONE else None
+
+
+@contextmanager
+def _lead_errors(lead: str | None) -> Iterator[None]:
+    """A lead Slack no longer knows (left, deactivated, a deleted group): the config names them.
+
+    https://docs.slack.dev/reference/methods/conversations.open#errors,
+    https://docs.slack.dev/reference/methods/usergroups.users.list#errors
+    """
+    try:
+        yield
+    except SlackApiError as error:
+        code = error.response.get("error")
+        if code in _GONE:
+            raise ConfigError(
+                f"Slack has no lead {lead} to tell ({code}): they left, were deactivated or the group was deleted; "
+                "update leads in the team's [[teams]] entry"
+            ) from None
+        raise
+
+
+def _is_group(slack_id: str | None) -> bool:
+    return bool(slack_id) and slack_id.startswith("S")
+
+
+def _lead_breach_key(breach: list[str] | None, lead: str | None) -> list[str] | None:
+    """The sent-log key of the breach message this lead was sent (``breach``: its alert id and day)."""
+    if not breach or not lead:
+        return None
+    alert_id, day = breach
+    return [ALERT_KIND, direct_scope(alert_id, lead), day]
 
 
 def _editable(message: dict[str, Any]) -> dict[str, Any]:

@@ -73,7 +73,7 @@ def connector_checks(settings: Settings) -> list[CheckResult]:
 
 def slack_checks(settings: Settings) -> list[CheckResult]:
     env, config = settings.env, settings.config
-    channels = [t.channel for t in config.teams]
+    channels = [t.channel for t in config.teams] + [t.leads_channel for t in config.teams if t.leads_channel]
     channels += [c for c in [config.digest.leads_channel, *(rule.channel for rule in config.alerts)] if c]
     people = configured_people(settings)
     token = env.slack_bot_token.get_secret_value().strip() if env.slack_bot_token else ""

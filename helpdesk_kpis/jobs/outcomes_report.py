@@ -85,6 +85,23 @@ def outcomes_table(report: OutcomesReport) -> Table:
     return table
 
 
+def outcome_sentence(report: OutcomesReport) -> str | None:
+    """The first grouping's first comparison in words, for a screen too small for the table."""
+    for dimension in report.outcomes.dimensions:
+        for difference in dimension.differences:
+            if difference.value is None:
+                continue
+            group, reference = dimension.group(difference.group), dimension.group(difference.reference)
+            noise = "beyond noise" if difference.significant else "within noise"
+            return (
+                f"Churn {report.window.label()}: {_percent(group.churn_rate)} of accounts with "
+                f"{group.label.lower()} (n={group.accounts:,}) against {_percent(reference.churn_rate)} with "
+                f"{reference.label.lower()} (n={reference.accounts:,}): {_against(difference).removesuffix(' *')}"
+                f" pp, {noise}. {CAUTION}"
+            )
+    return None
+
+
 def _caption(report: OutcomesReport) -> str:
     c, window = report.outcomes.counts, report.window
     last = window.end_day - timedelta(days=1)

@@ -1,7 +1,9 @@
 """Slack messages in the terminal: how a payload will read in Slack, for ``--dry-run`` and the demo.
 
 Block Kit blocks become rich renderables: the header in bold, fields in two columns, context dim,
-mrkdwn's *bold*, _italic_, `code`, quotes and <url|links> as the terminal can show them.
+mrkdwn's *bold*, _italic_, `code`, ```code blocks```, quotes and <url|links> as the terminal can
+show them. Emoji codes (``:bar_chart:``) are Slack's to draw: a terminal shows them as a word where
+the word carries meaning (an alert's kind), else not at all, never as the code.
 """
 
 from __future__ import annotations
@@ -19,11 +21,29 @@ from rich.table import Table
 from rich.text import Text
 
 _TOKEN = re.compile(r"<([^<>|]+)\|([^<>]+)>|<([^<>]+)>|\*([^*\n]+)\*|_([^_\n]+)_|`([^`\n]+)`")
+#: An emoji code (not a part of "a:b:c" or "10:30:00"): https://docs.slack.dev/messaging/formatting-message-text#emoji
+_EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+'-]+:(?![\w:]) ?")
+#: The emoji that say something a reader needs, as words.
+_EMOJI_WORDS = {":rotating_light:": "ALERT ", ":white_check_mark:": "OK ", ":warning:": "WARNING "}
+
+
+def plain_emoji(source: str) -> str:
+    """``source`` with Slack emoji codes as words or left out, for a terminal."""
+    return _EMOJI.sub(lambda m: _EMOJI_WORDS.get(m.group().rstrip(), ""), source).rstrip(" ")
 
 
 def mrkdwn_text(source: str, base_style: str = "") -> Text:
     """One mrkdwn string as rich Text (links show their label, then the address dimmed)."""
     text = Text(style=base_style)
+    for number, part in enumerate(plain_emoji(source).split("```")):
+        if number % 2:  # inside a code block: as it is, monospaced already
+            text.append(html.unescape(part.strip("\n")), style="cyan")
+        else:
+            _append_lines(text, part)
+    return text
+
+
+def _append_lines(text: Text, source: str) -> None:
     for line_number, line in enumerate(source.split("\n")):
         if line_number:
             text.append("\n")
@@ -47,7 +67,6 @@ def mrkdwn_text(source: str, base_style: str = "") -> Text:
                 text.append(html.unescape(code), style="cyan")
             position = match.end()
         text.append(html.unescape(line[position:]))
-    return text
 
 
 def _special(inner: str) -> str:
@@ -64,7 +83,7 @@ def blocks_renderable(blocks: Iterable[dict[str, Any]]) -> RenderableType:
     for block in blocks:
         kind = block.get("type")
         if kind == "header":
-            parts.append(Text(block["text"]["text"], style="bold reverse"))
+            parts.append(Text(plain_emoji(block["text"]["text"]), style="bold reverse"))
         elif kind == "divider":
             parts.append(Rule(style="dim"))
         elif kind == "context":
@@ -87,10 +106,12 @@ def blocks_renderable(blocks: Iterable[dict[str, Any]]) -> RenderableType:
     return Group(*parts[:-1]) if parts else Text("")
 
 
-def message_panel(payload: dict[str, Any], *, channel: str, note: str = "") -> Panel:
-    """A message as a panel titled with its channel; the fallback text underneath."""
-    body = Group(blocks_renderable(payload.get("blocks") or []),
-                 Text(""), Text(f"notification text: {payload.get('text', '')}", style="dim italic"))
+def message_panel(payload: dict[str, Any], *, channel: str, note: str = "", fallback: bool = True) -> Panel:
+    """A message as a panel titled with its channel; the fallback text underneath (``fallback``)."""
+    parts: list[RenderableType] = [blocks_renderable(payload.get("blocks") or [])]
+    if fallback:
+        parts += [Text(""), Text(f"notification text: {payload.get('text', '')}", style="dim italic")]
+    body = Group(*parts)
     subtitle = escape(note) if note else None
     return Panel(body, title=f"[bold]{escape(channel)}[/]", title_align="left", subtitle=subtitle,
                  subtitle_align="left")

@@ -14,11 +14,11 @@ from rich.console import Console
 from rich.markup import escape as rich_escape
 from rich.table import Table
 
-from helpdesk_kpis.jobs.alerting import evaluate_alerts, record_plan
 from helpdesk_kpis.context import AppContext
-from helpdesk_kpis.jobs.team_digests import BuiltDigest, build_digests, default_day
-from helpdesk_kpis.jobs.rules import rules_from
+from helpdesk_kpis.jobs.alerting import evaluate_alerts, record_plan
 from helpdesk_kpis.jobs.preview import message_panel
+from helpdesk_kpis.jobs.rules import rules_from
+from helpdesk_kpis.jobs.team_digests import BuiltDigest, build_digests, default_day
 from kpis.errors import ConfigError, CredentialError, HelpdeskKpisError, RunFailed
 from kpis.format import value_text
 from notifiers.alert_rules import rule_text
@@ -74,10 +74,13 @@ def run_digests(
     return outcomes
 
 
-def show_digests(built: Sequence[BuiltDigest], console: Console) -> None:
+def show_digests(built: Sequence[BuiltDigest], console: Console, *, brief: bool = False) -> None:
+    """Each digest as it would read in Slack; ``brief``: the message alone (no thread, no notification text)."""
     for item in built:
         channel = item.target.channel or "(no channel: add it in [[teams]])"
-        console.print(message_panel(item.post.message, channel=channel, note=item.post.label))
+        console.print(message_panel(item.post.message, channel=channel, note=item.post.label, fallback=not brief))
+        if brief:
+            continue
         if item.post.breakdown:
             console.print(message_panel(item.post.breakdown, channel=f"{channel} · thread reply"))
         if item.post.chart is not None:
@@ -108,7 +111,8 @@ def run_alerts(
     delivery = None if preview else ctx.slack_delivery(clock)
     plan = evaluate_alerts(ctx.store(), config, ctx.kpi_config(), now=now, dry_run=preview)
     if as_json:
-        rows = [{"channel": a.channel, "kind": a.transition.kind, "alert_id": a.alert_id, "message": a.message}
+        rows = [{"channel": a.channel, "direct_message": a.direct, "kind": a.transition.kind,
+                 "alert_id": a.alert_id, "message": a.message}
                 for a in plan.announcements]
         rows += [{"channel": t.channel, "kind": "theme_rising", "alert_id": t.alert_id, "message": t.message}
                  for t in plan.themes]
@@ -117,31 +121,47 @@ def run_alerts(
     if dry_run:
         console.print(_readings_table(plan))
         for a in plan.announcements:
-            console.print(message_panel(a.message, channel=a.channel, note=f"would post: {a.transition.kind}"))
+            console.print(message_panel(a.message, channel=_where(a), note=f"would post: {a.transition.kind}"))
         for t in plan.themes:
             console.print(message_panel(t.message, channel=t.channel, note="would post: theme_rising"))
         if not plan.announcements and not plan.themes:
             console.print("nothing to post: no breach started or ended")
+        _print_unrouted(plan, console)
         return []
     record_plan(ctx.store(), plan)
     outcomes = delivery.deliver_alerts()
     for outcome in outcomes:
         _report(outcome, console)
-    started = sum(1 for a in plan.announcements if a.transition.kind == "breach")
+    changes = {id(a.transition): a.transition.kind for a in plan.announcements}  # one per reading, many recipients
+    started = sum(1 for kind in changes.values() if kind == "breach")
     console.print(
         f"alerts: {_count(len(config.alerts), 'rule')} read on {_count(len(plan.readings), 'scope')}; "
-        f"{_count(started, 'breach', 'breaches')} started, {len(plan.announcements) - started} recovered, "
+        f"{_count(started, 'breach', 'breaches')} started, {len(changes) - started} recovered, "
         f"{len(plan.unjudged)} with too few samples to judge"
         + (f"; {_count(len(plan.themes), 'comment theme')} rising" if plan.themes else ""),
         highlight=False, soft_wrap=True,
     )
-    if plan.unrouted:
-        names = ", ".join(sorted({f"{r.rule.id} ({r.row.name})" for r in plan.unrouted}))
-        console.print(f"not judged, no channel to post to: {rich_escape(names)}; set the rule's channel or "
-                      "[digest] leads_channel", highlight=False, soft_wrap=True)
+    _print_unrouted(plan, console)
     count_posts("alert", outcomes)
     raise_failures(outcomes)
     return outcomes
+
+
+def _where(announcement) -> str:  # noqa: ANN001
+    if announcement.direct:
+        return f"direct message to {announcement.channel}"
+    return announcement.channel
+
+
+def _print_unrouted(plan, console: Console) -> None:  # noqa: ANN001
+    """Breaches with nowhere to post, by why (their state waits until there is a place)."""
+    by_reason: dict[str, set[str]] = {}
+    for reading, reason in plan.unrouted:
+        if not reading.breaches():
+            continue  # nothing to tell anyone about it now
+        by_reason.setdefault(reason, set()).add(f"{reading.rule.id} ({reading.row.name})")
+    for reason, names in by_reason.items():
+        console.print(rich_escape(f"not posted: {', '.join(sorted(names))}: {reason}"), highlight=False, soft_wrap=True)
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -153,12 +173,15 @@ def _readings_table(plan) -> Table:  # noqa: ANN001
     for column in ("rule", "scope", "value", "condition", "verdict"):
         table.add_column(column)
     changes = {(a.transition.reading.rule.id, a.transition.reading.scope): a.transition.kind for a in plan.announcements}
+    nowhere = {(reading.rule.id, reading.scope): reason for reading, reason in plan.unrouted}
     for reading in plan.readings:
         verdict = reading.breaches()
         text = "too few to judge" if verdict is None else "breached" if verdict else "ok"
         change = changes.get((reading.rule.id, reading.scope))
         if change:
             text += f" (new {change}: would post)"
+        elif (reading.rule.id, reading.scope) in nowhere and verdict:
+            text += f" (not posted: {nowhere[(reading.rule.id, reading.scope)].split(';')[0]})"
         sample = sample_text(reading.metric)
         table.add_row(reading.rule.id, reading.row.name, value_text(reading.metric) + (f" ({sample})" if sample else ""),
                       rule_text(reading.rule), text)

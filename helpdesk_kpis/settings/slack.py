@@ -65,8 +65,11 @@ class TeamConfig(BaseModel):
     #: Helpdesk team ids (``source:instance:id``); absent: the helpdesk teams of the same name.
     sources: list[str] | None = None
     #: Slack member ids (U...) or user-group ids (S...) of the team's leads: they see the team's
-    #: agent-level numbers through `/kpi`, and ``mention = "leads"`` in a rule pings them.
+    #: agent-level numbers through `/kpi`, are told of agent alerts by direct message, and
+    #: ``mention = "leads"`` in a rule pings them.
     leads: list[str] = Field(default_factory=list)
+    #: A channel only the team's leads are in: agent alerts go there instead of by direct message.
+    leads_channel: str | None = Field(default=None, min_length=1)
     #: Local time (reporting time zone) of this team's digest; default ``[digest] time``.
     digest_time: str | None = None
     #: Headline KPIs of this team's digest; default ``[digest] kpis``.
@@ -269,11 +272,33 @@ def check_slack_sections(
             )
         if rule.mention == "leads" and rule.scope == "overall":
             raise ValueError(f"alerts.{rule.id}.mention: 'leads' needs a team scope; name a member or group instead")
-        team_channel = rule.scope in ("team", "every-team", "every-agent") and bool(teams)
+        if rule.scope == "every-agent":
+            _check_agent_rule(rule, teams)
+            continue
+        team_channel = rule.scope in ("team", "every-team") and bool(teams)
         if rule.channel is None and not team_channel and digest.leads_channel is None:
             raise ValueError(
                 f"alerts.{rule.id}.channel: nowhere to post; set channel, or [digest] leads_channel"
             )
+
+
+def _check_agent_rule(rule: AlertRuleConfig, teams: Sequence[TeamConfig]) -> None:
+    """An agent's numbers go to the team's leads (by DM or a leads-only channel), never a team channel."""
+    if rule.channel is None and not teams:
+        raise ValueError(
+            f"alerts.{rule.id}.channel: an every-agent rule tells the team leads; add [[teams]] with leads, "
+            "or set channel to a channel only leads are in"
+        )
+    shared = next((team for team in teams if rule.channel and _same_channel(rule.channel, team.channel)), None)
+    if shared is not None:
+        raise ValueError(
+            f"alerts.{rule.id}.channel: {rule.channel} is the channel of team {shared.name!r}, where agents would "
+            "see each other's numbers; leave channel out (leads are told by direct message) or name a leads-only channel"
+        )
+
+
+def _same_channel(a: str, b: str) -> bool:
+    return a.lstrip("#").lower() == b.lstrip("#").lower()
 
 
 class SlashConfig(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 
 import pytest
@@ -59,16 +60,40 @@ def test_demo_needs_no_configuration_and_shows_each_teams_kpis(tmp_path, monkeyp
         assert team in out
     assert "CSAT" in out and "Backlog" in out
     assert (tmp_path / "demo" / "demo.db").exists()
-    # Each team's Slack digest is shown and saved: its payload (JSON) and its chart (PNG).
-    assert "Billing KPIs · " in out and "thread reply" in out
+    # One team's digest is shown; every digest is saved as Block Kit Builder JSON ({"blocks": [...]}
+    # per message: the digest, then its thread reply) and its chart (PNG).
+    assert "Billing KPIs · " in out and "Enterprise KPIs · " not in out
     slack = tmp_path / "demo" / "slack"
     for stem in ("billing", "technical-support", "onboarding", "enterprise", "returns", "all-teams"):
-        [payload] = slack.glob(f"{stem}-*.json")
-        assert json.loads(payload.read_text())["message"]["blocks"][0]["type"] == "header"
-        assert payload.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
+        [message] = slack.glob(f"{stem}-????-??-??.json")
+        blocks = json.loads(message.read_text())
+        assert list(blocks) == ["blocks"] and blocks["blocks"][0]["type"] == "header"
+        thread = json.loads(message.with_name(f"{message.stem}-thread-1.json").read_text())
+        assert list(thread) == ["blocks"] and thread["blocks"][0]["text"]["text"].startswith("*By ")
+        assert message.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
+    assert "slack/ (6 digests as Block Kit JSON" in " ".join(out.split())
     # Running it again starts from a fresh store, not on top of the old one.
     assert run(capsys, "demo", "--out", str(tmp_path / "demo"), "--tickets", "800")[0] == 0
     assert Store.open(f"sqlite:///{tmp_path / 'demo' / 'demo.db'}").count(Ticket) == 800
+
+
+def test_the_default_demo_fits_in_120_lines_of_an_80_column_terminal_with_no_emoji_codes(tmp_path, monkeypatch,
+                                                                                          capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = run(capsys, "demo", "--out", str(tmp_path / "demo"))  # 6,000 tickets: 113 lines measured
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) <= 120, out
+    assert max(len(line) for line in lines) <= 80
+    assert ":bar_chart:" not in out and re.search(r"(?<![\w:]):[a-z_]+:(?![\w:])", out) is None, out
+    # The tables, the first team's top scorecards, one comparison of churn, one digest, then where the rest is.
+    for shown in ("Last 7 days, overall", "Last 7 days, team", "Top 3 of", "An association, not a cause",
+                  "Billing KPIs · ", "scorecards.txt, outcomes.txt (the full tables)"):
+        assert shown in " ".join(out.split()), shown
+    assert "Enterprise KPIs" not in out and "notification text" not in out
+    assert "Agent scorecards, Billing" in (tmp_path / "demo" / "scorecards.txt").read_text()
+    assert "NPS (latest)" in (tmp_path / "demo" / "outcomes.txt").read_text()
 
 
 def test_sync_then_resync_on_unchanged_data_changes_and_duplicates_nothing(workdir, capsys):

@@ -331,6 +331,10 @@ class FakeSlack:
         channel = self._channel(params.get("channel"))
         if isinstance(channel, Scripted):
             return channel
+        if channel.id.startswith("D") and "im:history" not in (self.scopes or ()):
+            # A direct message's history needs im:history, which the manifest does not ask for:
+            # https://docs.slack.dev/reference/methods/conversations.history
+            return _error("missing_scope", needed="im:history", provided=",".join(self.scopes or ()))
         oldest = float(params.get("oldest") or 0)
         include_metadata = str(params.get("include_all_metadata")).lower() in ("1", "true")
         found = []
@@ -351,6 +355,8 @@ class FakeSlack:
             return _error("users_list_not_supplied")
         if any(u not in self.users for u in users):
             return _error("user_not_found")
+        if any(u in self.deactivated for u in users):
+            return _error("user_disabled")
         channel_id = "D" + users[0].removeprefix("U")
         self.channels.setdefault(channel_id, Channel(channel_id, f"dm-{users[0]}"))
         return _ok(channel={"id": channel_id})

@@ -10,11 +10,11 @@ import pytest
 pytest.importorskip("sklearn")
 
 from helpdesk_kpis.cli import main  # noqa: E402
-from helpdesk_kpis.jobs import slack_runs  # noqa: E402
 from kpis.store import Store  # noqa: E402
 from kpis.themes.report import ThemeSummary  # noqa: E402
 from notifiers.theme_alerts import ThemeRule, alert_key, is_rising  # noqa: E402
-from tests.fakes.slack.api import TOKEN, FakeSlack  # noqa: E402
+from tests.fakes.slack.api import FakeSlack  # noqa: E402
+from tests.helpdesk_kpis.jobs.slack_workdir import use_fake_slack  # noqa: E402
 from tests.kpis.themes.seeding import NOW, seed_planted  # noqa: E402
 
 CONFIG = """
@@ -42,15 +42,8 @@ def fake():
 
 @pytest.fixture
 def workdir(tmp_path, monkeypatch, fake):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("HELPDESK_KPIS_CONFIG", raising=False)
+    url = use_fake_slack(tmp_path, monkeypatch, fake, NOW)
     (tmp_path / "helpdesk-kpis.toml").write_text(CONFIG)
-    url = f"sqlite:///{tmp_path / 'kpis.db'}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
-    monkeypatch.setenv("SLACK_API_URL", fake.base_url)
-    monkeypatch.setattr("helpdesk_kpis.cli._now", lambda: NOW)
-    monkeypatch.setattr(slack_runs, "clock", lambda: NOW)
     # Refunds: 6 planted + 2 more this week against 2 the week before (rising, 8 >= min_sample);
     # password resets: 6 against 4 (not doubled); every other theme: 6, below min_sample.
     seed_planted(Store.open(url), before={"refund": 2, "password": 4},
