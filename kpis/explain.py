@@ -15,10 +15,10 @@ from datetime import datetime
 
 import numpy as np
 
+from kpis.breakdown_scopes import NONE_GROUP
 from kpis.catalogue import KPIS, Kind, KpiSpec, resolve
 from kpis.compute.common import TicketPopulations
 from kpis.compute.decompose import Contribution, Decomposition, GroupSample, count_change, counterfactual, shift_share
-from kpis.breakdown_scopes import NONE_GROUP
 from kpis.compute.speed import time_measure
 from kpis.dataset import KpiData
 from kpis.engine import KpiConfig, overall_grouping, scope_grouping, window_kpis, window_span
@@ -110,7 +110,7 @@ def decomposable(name: str) -> KpiSpec:
     """The KPI named ``name`` if its change can be split by groups; else a usage error saying why."""
     spec = resolve(name)
     if spec is None:
-        raise ConfigError(f"unknown KPI {name!r}; keys are listed in the README (e.g. csat, frt, fcr, backlog)")
+        raise ConfigError(f"unknown KPI {name!r}; keys are listed in docs/kpis.md (e.g. csat, frt, fcr, backlog)")
     if spec.key in NOT_DECOMPOSABLE:
         raise ConfigError(f"{spec.key} cannot be decomposed: {NOT_DECOMPOSABLE[spec.key]}")
     return spec
