@@ -1,7 +1,7 @@
 # helpdesk-kpis as a container: `serve` by default (the /kpi endpoint and the jobs), any role or
 # command by arguments (`serve --role endpoint`, `sync`, `config check`). Configuration comes from
 # the environment (DATABASE_URL, tokens, HELPDESK_KPIS_CONFIG) and a mounted helpdesk-kpis.toml;
-# see the README's Deploy section and compose.yaml.
+# see docs/deploy.md and compose.yaml.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -1,4 +1,4 @@
-"""The ``helpdesk-kpis`` command line (contract: see README "Commands").
+"""The ``helpdesk-kpis`` command line (contract: docs/commands.md).
 
 Exit codes: 0 success, 1 a run that failed, 2 bad usage or configuration -- always with one line
 saying what is wrong and what to do, never a traceback for an expected failure; 143 a `sync`

@@ -89,7 +89,7 @@ class AppContext:
         if env.slack_bot_token is None or not env.slack_bot_token.get_secret_value().strip():
             raise ConfigError(
                 "SLACK_BOT_TOKEN is not set: put the app's Bot User OAuth Token (xoxb-...) in the environment or .env "
-                "(README: Slack), or use --dry-run"
+                "(docs/slack.md), or use --dry-run"
             )
         return make_client(env.slack_bot_token.get_secret_value(), env.slack_api_url)
 
@@ -122,7 +122,7 @@ class AppContext:
         if not sections:
             raise ConfigError(
                 f"no connector is configured; add a [connectors.<source>.<instance>] section to "
-                f"{self.settings().config_path} (see README), or try `helpdesk-kpis demo`"
+                f"{self.settings().config_path} (see docs/configuration.md), or try `helpdesk-kpis demo`"
             )
         extra = overrides or {}
         return [

@@ -110,7 +110,7 @@ def decomposable(name: str) -> KpiSpec:
     """The KPI named ``name`` if its change can be split by groups; else a usage error saying why."""
     spec = resolve(name)
     if spec is None:
-        raise ConfigError(f"unknown KPI {name!r}; keys are listed in the README (e.g. csat, frt, fcr, backlog)")
+        raise ConfigError(f"unknown KPI {name!r}; keys are listed in docs/kpis.md (e.g. csat, frt, fcr, backlog)")
     if spec.key in NOT_DECOMPOSABLE:
         raise ConfigError(f"{spec.key} cannot be decomposed: {NOT_DECOMPOSABLE[spec.key]}")
     return spec

@@ -1,4 +1,4 @@
-"""The ``helpdesk-kpis config`` commands: ``init``, ``check`` and ``show`` (README "Configuring connectors").
+"""The ``helpdesk-kpis config`` commands: ``init``, ``check`` and ``show`` (docs/configuration.md).
 
 ``init``'s helpdesk flags are made from the connector specs: each :class:`SetupField` of a spec
 becomes ``--<source>-<field>``, plus ``--<source>-instance``, so a connector that lists its setup

@@ -59,7 +59,7 @@ def toml_text(plan: ConfigPlan, today: date) -> str:
     doc = tomlkit.document()
     written = f"written by `helpdesk-kpis config init` on {today.isoformat()}"
     doc.add(tomlkit.comment(f"helpdesk-kpis configuration, {written}."))
-    doc.add(tomlkit.comment("Secrets are in .env or the environment, never here. README: Configuring connectors."))
+    doc.add(tomlkit.comment("Secrets are in .env or the environment, never here. See docs/configuration.md."))
     if plan.slack_unverified:
         doc.add(tomlkit.comment(f"Slack: {UNVERIFIED} on {today.isoformat()}: {plan.slack_unverified}"))
     doc.add(tomlkit.nl())

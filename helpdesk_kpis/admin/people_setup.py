@@ -1,7 +1,7 @@
 """``config init``: who leads each team and who administers the tool, as Slack ids.
 
-Agent-level ``/kpi`` answers are open only to a team's leads and the admins (README: Who may see
-what); without them they stay closed to everyone until the TOML is edited by hand. People are
+Agent-level ``/kpi`` answers are open only to a team's leads and the admins (docs/slack.md: Who
+may see what); without them they stay closed to everyone until the TOML is edited by hand. People are
 given by email (``users.lookupByEmail``, scope ``users:read.email``), user groups by their @handle
 or name (``usergroups.list``, scope ``usergroups:read``), or either by id (``U…``, ``W…``, ``S…``).
 https://docs.slack.dev/reference/methods/users.lookupByEmail

@@ -41,7 +41,7 @@ class SlackSetup:
             token = typer.prompt("Slack bot token (xoxb-...; blank to skip Slack for now)", default="",
                                  hide_input=True, show_default=False).strip()
         if not token:
-            self.asking.say("  Slack skipped: digests and alerts need SLACK_BOT_TOKEN (README: Slack)")
+            self.asking.say("  Slack skipped: digests and alerts need SLACK_BOT_TOKEN (docs/slack.md)")
             return None
         while True:
             redaction.protect([token], [api_url])
@@ -55,7 +55,7 @@ class SlackSetup:
             if choice == "fail":
                 raise CredentialError(refusal(results[0]))
             if choice == "skip":
-                self.asking.say("  Slack skipped: digests and alerts need SLACK_BOT_TOKEN (README: Slack)")
+                self.asking.say("  Slack skipped: digests and alerts need SLACK_BOT_TOKEN (docs/slack.md)")
                 return None
             if choice == "save":
                 plan.slack_unverified = results[0].detail

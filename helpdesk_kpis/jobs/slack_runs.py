@@ -47,7 +47,7 @@ def run_digests(
     if not preview and not config.teams:
         raise ConfigError(
             f"no teams to post digests for: add [[teams]] entries with name and channel to "
-            f"{ctx.settings().config_path} (README: Slack), or preview with --dry-run"
+            f"{ctx.settings().config_path} (docs/slack.md), or preview with --dry-run"
         )
     # Checked before any work: a missing token should not cost a whole computation first.
     delivery = None if preview else ctx.slack_delivery(clock)
@@ -106,7 +106,7 @@ def run_alerts(
         if as_json:  # --json prints JSON in every case: no rules, nothing to post
             sys.stdout.write("[]\n")
         else:
-            console.print("no alert rules: add [[alerts]] to the config (README: Slack)", markup=False)
+            console.print("no alert rules: add [[alerts]] to the config (docs/slack.md)", markup=False)
         return []
     delivery = None if preview else ctx.slack_delivery(clock)
     plan = evaluate_alerts(ctx.store(), config, ctx.kpi_config(), now=now, dry_run=preview)

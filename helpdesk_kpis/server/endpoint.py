@@ -108,7 +108,7 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
     if not secret and not socket_mode:
         raise ConfigError(
             "SLACK_SIGNING_SECRET is not set: copy the app's Signing Secret (Basic Information › App Credentials) "
-            "into the environment or .env (README: Slash command)"
+            "into the environment or .env (docs/slack.md#slash-command)"
         )
     ctx.slack_client()  # the same clear error as the digests when SLACK_BOT_TOKEN is missing
     client = make_client(env.slack_bot_token.get_secret_value(), env.slack_api_url, timeout=LOOKUP_TIMEOUT_SECONDS)

@@ -51,7 +51,7 @@ def start_http_endpoint(  # noqa: ANN201
     settings = ctx.settings()
     secret = settings.env.slack_signing_secret
     if secret is None or not secret.get_secret_value().strip():
-        console.print("/kpi endpoint off: SLACK_SIGNING_SECRET is not set (README: Slash command)", highlight=False)
+        console.print("/kpi endpoint off: SLACK_SIGNING_SECRET is not set (docs/slack.md#slash-command)", highlight=False)
         return None
     host = host or settings.config.server.host
     port = settings.config.server.port if port is None else port

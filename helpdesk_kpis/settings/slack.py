@@ -1,7 +1,7 @@
 """The Slack sections of ``helpdesk-kpis.toml``: ``[[teams]]``, ``[digest]``, ``[[alerts]]``, ``[schedule]``,
 and for the `/kpi` command ``[slash]`` and ``[server]``.
 
-Part of :class:`helpdesk_kpis.settings.models.FileConfig`; see README "Slack". Every invalid value is a
+Part of :class:`helpdesk_kpis.settings.models.FileConfig`; see docs/slack.md. Every invalid value is a
 ValueError whose text names the fix; the settings loader turns it into one ConfigError line
 naming the key (``alerts.csat-floor.operator: ...``).
 """
@@ -30,7 +30,7 @@ _RULE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 def _kpi_key(name: str) -> str:
     spec = resolve(name)
     if spec is None:
-        raise ValueError(f"unknown KPI {name!r}; use a key from the README such as csat, frt, fcr, backlog")
+        raise ValueError(f"unknown KPI {name!r}; use a key from docs/kpis.md such as csat, frt, fcr, backlog")
     if spec.kind is Kind.LIST:
         raise ValueError(f"{spec.key} is a list, not a number; pick a numeric KPI")
     return spec.key
@@ -302,7 +302,7 @@ def _same_channel(a: str, b: str) -> bool:
 
 
 class SlashConfig(BaseModel):
-    """``[slash]``: the `/kpi` command (README "Slash command")."""
+    """``[slash]``: the `/kpi` command (docs/slack.md#slash-command)."""
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
 

@@ -1,6 +1,6 @@
 """Who may see what through `/kpi`: a pure decision from the access configuration.
 
-The rules (README "Slash command"):
+The rules (docs/slack.md, "Who may see what"):
 
 - **team-level numbers** (a team, every team, breaches): anyone in an allowed channel; a team's
   leads and agents (its own numbers) and the admins anywhere (a direct message to the app included);

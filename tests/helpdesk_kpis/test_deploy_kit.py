@@ -91,7 +91,7 @@ def test_systemd_units_verify(tmp_path):
     executable = Path(sys.executable).with_name("helpdesk-kpis")
     assert executable.exists()
     for unit in UNITS.iterdir():
-        # The units name the install path of the README; here the test's own virtualenv stands in.
+        # The units name the install path of docs/deploy.md; here the test's own virtualenv stands in.
         text = unit.read_text().replace("/srv/helpdesk-kpis/.venv/bin/helpdesk-kpis", str(executable))
         (tmp_path / unit.name).write_text(text)
     names = sorted(p.name for p in tmp_path.iterdir())
