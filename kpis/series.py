@@ -60,3 +60,21 @@ def daily_reports(
     days = [first_day + timedelta(days=i) for i in range((last_day - first_day).days + 1)]
     return period_reports(data, [Window(day, day + timedelta(days=1), zone) for day in days], now=now, by=by,
                           config=config)
+
+
+def rolling_reports(
+    data: KpiData,
+    first_day: date,
+    last_day: date,
+    zone: ZoneInfo,
+    *,
+    width: int = 7,
+    now: datetime,
+    by: str = "team",
+    config: KpiConfig | None = None,
+) -> PeriodReports:
+    """For each local day in ``[first_day, last_day]``, the report of the ``width`` days ending with
+    it: a rate over a week's ratings, not one day's handful. ``days``: the day each window ends."""
+    ends = [first_day + timedelta(days=i) for i in range((last_day - first_day).days + 1)]
+    windows = [Window(end - timedelta(days=width - 1), end + timedelta(days=1), zone) for end in ends]
+    return PeriodReports(days=tuple(ends), reports=period_reports(data, windows, now=now, by=by, config=config).reports)

@@ -28,7 +28,7 @@ from kpis.engine import KpiConfig, compute_report
 from kpis.errors import ConfigError
 from kpis.periods import Cadence, is_due, period_key, period_window, trend_windows
 from kpis.query import load_kpi_data
-from kpis.series import PeriodReports, daily_reports, period_reports
+from kpis.series import PeriodReports, period_reports, rolling_reports
 from kpis.store import Store
 from kpis.windows import Window, local_midnight, today_in
 from notifiers.alert_rules import AlertRule, current_breaches, read
@@ -38,7 +38,10 @@ from notifiers.digest import Digest, breakdown_message, digest_message
 from notifiers.digest_outcomes import outcomes_line
 
 CHART_DAYS = 14
-CHART_KEYS = ("csat", "first_reply_time_median")
+#: Each daily chart point is the KPI over the 7 days ending that day.
+ROLLING_DAYS = 7
+#: First reply in business hours where the helpdesk gives business-hours times, else calendar hours.
+CHART_KEYS = ("csat", ("first_reply_time_median_business", "first_reply_time_median"))
 OVERALL_SCOPE = "overall"
 
 
@@ -144,7 +147,7 @@ class _Period:
         self.day = self.window.end_day - timedelta(days=1)  # the last day reported on
         if every == "daily":
             self.chart_windows = None
-            chart_first = self.day - timedelta(days=2 * CHART_DAYS - 1)
+            chart_first = self.day - timedelta(days=CHART_DAYS + ROLLING_DAYS - 2)
         else:
             self.chart_windows = trend_windows(every, self.window)
             chart_first = self.chart_windows[0].first_day
@@ -197,7 +200,8 @@ class _Period:
                 facet_breakdowns=thread_breakdowns(source, window, now=now, config=kpi_config, team=target.team),
                 quality=quality if target.team is None else (), every=self.every,
             )
-            chart = _chart(target, row.id, series, day, self.every) if with_chart else None
+            targets_of = chart_targets(self.rules, target.team, kpi_config)
+            chart = _chart(target, row.id, series, day, self.every, targets_of) if with_chart else None
             label = f"{target.title} digest for {day}" if self.every == "daily" else \
                 f"{target.title} {self.every} digest for {period_key(self.every, window)}"
             post = DigestPost(scope=target.scope, day=day, channel=target.channel or "",
@@ -208,7 +212,8 @@ class _Period:
 
     def _series(self, data, by: str, *, now: datetime, config: KpiConfig) -> PeriodReports:  # noqa: ANN001
         if self.chart_windows is None:
-            return daily_reports(data, self.chart_first, self.day, self.zone, now=now, by=by, config=config)
+            return rolling_reports(data, self.day - timedelta(days=CHART_DAYS - 1), self.day, self.zone,
+                                   width=ROLLING_DAYS, now=now, by=by, config=config)
         return period_reports(data, self.chart_windows, now=now, by=by, config=config)
 
 
@@ -223,17 +228,33 @@ def monthly_outcomes(store: Store, day: date, zone: ZoneInfo, *, now: datetime, 
     return outcomes_line(outcomes, day.strftime("%B %Y"))
 
 
-def _chart(target: DigestTarget, row_id: str, series: dict[str, PeriodReports], day: date, every: Cadence) -> Chart:
+def chart_targets(rules: Sequence[AlertRule], team: str | None, config: KpiConfig) -> dict[str, float]:
+    """Target lines of a digest's chart: the threshold of an alert rule on the KPI that judges
+    this digest's scope (the leads' digest: overall rules; a team's: its team and every-team
+    rules), and for first reply without such a rule the default first-reply SLA."""
+    scopes = ("overall",) if team is None else ("every-team", "team")
+    found: dict[str, float] = {}
+    for rule in rules:
+        if rule.scope in scopes and (rule.scope != "team" or is_named(team or "", rule.team)):
+            found.setdefault(rule.kpi, rule.threshold)
+    for key in ("first_reply_time_median_business", "first_reply_time_median"):
+        found.setdefault(key, config.default_sla_minutes)
+    return found
+
+
+def _chart(target: DigestTarget, row_id: str, series: dict[str, PeriodReports], day: date, every: Cadence,
+           targets: dict[str, float]) -> Chart:
     reports = series["overall" if target.team is None else "team"]
     slug = "".join(c if c.isalnum() else "-" for c in target.title.lower()).strip("-") or "team"
     filename = f"{slug}-{day.isoformat()}.png" if every == "daily" else f"{slug}-{every}-{day.isoformat()}.png"
-    if every != "daily":
-        panels = [Panel(key, current=reports.series(row_id, key), previous=()) for key in CHART_KEYS]
-        return trend_chart(f"{target.title}: {every} CSAT and first reply", reports.days, panels, filename=filename,
-                           every=every)
     panels = []
-    for key in CHART_KEYS:
-        values = reports.series(row_id, key)
-        panels.append(Panel(key, current=values[CHART_DAYS:], previous=values[:CHART_DAYS]))
-    return trend_chart(f"{target.title}: daily CSAT and first reply", reports.days[CHART_DAYS:], panels,
-                       filename=filename)
+    for choice in CHART_KEYS:
+        keys = (choice,) if isinstance(choice, str) else choice
+        values = []
+        for key in keys:  # the first the helpdesk measures
+            values = reports.series(row_id, key)
+            if any(m is not None and m.value is not None for m in values):
+                break
+        panels.append(Panel(key, current=values, target=targets.get(key)))
+    what = "CSAT and first reply, 7 days to each day" if every == "daily" else f"{every} CSAT and first reply"
+    return trend_chart(f"{target.title}: {what}", reports.days, panels, filename=filename, every=every)

@@ -62,16 +62,25 @@ def test_a_weekly_digest_reports_on_the_last_full_week_against_the_week_before(w
     assert "an 8-week chart in the thread" in blocks
 
 
-def test_a_weekly_digest_is_posted_once_per_week_with_weekly_points(workdir, fake, capsys):
-    (workdir / "helpdesk-kpis.toml").write_text(WEEKLY)
-    code, out, _ = run(capsys, "digest", "--date", "2026-11-16", "--team", "Billing")
+def posted(workdir, fake, capsys, config, day, team, channel, label, digest_id):
+    """Post one digest; its single top-level message (with the id it carries) and its chart."""
+    (workdir / "helpdesk-kpis.toml").write_text(config)
+    code, out, _ = run(capsys, "digest", "--date", day, "--team", team)
     assert code == 0, out
-    assert "Billing weekly digest for 2026-W46: posted in C0BILLING1" in out
-    [top] = fake.top_level("C0BILLING1")
-    assert top.metadata["event_payload"]["digest_id"] == "team:Billing:2026-W46"
+    assert f"{label}: posted in {channel}" in out
+    [top] = fake.top_level(channel)
+    assert top.metadata["event_payload"]["digest_id"] == digest_id
     [upload] = fake.files_in_thread(top.ts)
+    return top, upload
+
+
+def test_a_weekly_digest_is_posted_once_per_week_with_weekly_points(workdir, fake, capsys):
+    top, upload = posted(workdir, fake, capsys, WEEKLY, "2026-11-16", "Billing", "C0BILLING1",
+                         "Billing weekly digest for 2026-W46", "team:Billing:2026-W46")
     assert "weekly values from the week of 21 Sep 2026 to the week of 9 Nov 2026" in upload.alt_txt
     assert "CSAT per week" in upload.alt_txt and "in the week of 9 Nov 2026" in upload.alt_txt
+    # The every-team rule "CSAT < 80" is the team chart's target line.
+    assert "; target 80%." in upload.alt_txt
     # Later in the same week, the digest of the same week: nothing posted again.
     code, out, _ = run(capsys, "digest", "--date", "2026-11-16", "--team", "Billing")
     assert code == 0 and "unchanged" in out
@@ -92,15 +101,10 @@ def test_digest_without_date_or_team_posts_a_weekly_digest_on_its_day_only(workd
 
 
 def test_a_monthly_leads_digest_covers_the_month_and_charts_eight_months(workdir, fake, capsys):
-    (workdir / "helpdesk-kpis.toml").write_text(MONTHLY_LEADS)
-    code, out, _ = run(capsys, "digest", "--date", "2026-11-01", "--team", "overall")
-    assert code == 0, out
-    assert "All teams monthly digest for 2026-10: posted in C0LEADS001" in out
-    [top] = fake.top_level("C0LEADS001")
+    top, upload = posted(workdir, fake, capsys, MONTHLY_LEADS, "2026-11-01", "overall", "C0LEADS001",
+                         "All teams monthly digest for 2026-10", "overall:2026-10")
     blocks = json.dumps(top.blocks, ensure_ascii=False)
     assert "All teams monthly KPIs · October 2026" in blocks and "compared with September 2026" in blocks
-    assert top.metadata["event_payload"]["digest_id"] == "overall:2026-10"
-    [upload] = fake.files_in_thread(top.ts)
     assert "monthly values from March 2026 to October 2026" in upload.alt_txt
 
 
@@ -140,3 +144,20 @@ def test_a_bad_digest_period_is_one_line_naming_the_fix(workdir, capsys, lines, 
     code, _, err = run(capsys, "digest", "--dry-run")
     assert code == 2
     assert_one_line_error(err, *fragments)
+
+
+def test_chart_targets_come_from_the_rules_judging_the_digest_and_else_the_first_reply_sla():
+    from helpdesk_kpis.jobs.team_digests import chart_targets
+    from kpis.engine import KpiConfig
+    from notifiers.alert_rules import AlertRule
+
+    rules = [AlertRule("floor", "csat", "every-team", "<", 80.0),
+             AlertRule("billing-reply", "first_reply_time_median", "team", ">", 120.0, team="Billing"),
+             AlertRule("agents", "csat", "every-agent", "<", 60.0)]  # an agent's threshold is no team's target
+    sla = KpiConfig(default_sla_minutes=480.0)
+    assert chart_targets(rules, "billing", sla) == {
+        "csat": 80.0, "first_reply_time_median": 120.0, "first_reply_time_median_business": 480.0}
+    assert chart_targets(rules, "Returns", sla) == {
+        "csat": 80.0, "first_reply_time_median": 480.0, "first_reply_time_median_business": 480.0}
+    assert chart_targets(rules, None, sla) == {  # the leads' digest: only overall rules
+        "first_reply_time_median": 480.0, "first_reply_time_median_business": 480.0}
