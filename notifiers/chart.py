@@ -104,7 +104,7 @@ def trend_figure(days: Sequence[date], panels: Sequence[Panel], *, every: str = 
         ax.locator_params(axis="y", nbins=4)
         ticks = sorted({0, len(x) // 2, len(x) - 1}) if x else []  # first, middle, and the last day named
         ax.set_xticks(ticks, [_tick(every, days[i]) for i in ticks])
-        ax.margins(x=0.03)
+        ax.set_xlim(-0.4, len(x) - 0.6)  # every point's place, measured or not (a store synced lately)
         if KPIS[panel.key].kind is Kind.RATE:
             seen = [v for v in current + [panel.target or math.nan] if not math.isnan(v)]
             ax.set_ylim(bottom=max(0, min(seen or [0]) - 15), top=102)

@@ -90,3 +90,15 @@ def test_a_target_far_from_the_data_is_named_but_not_drawn_over_it():
     assert "Reply, business hours (min) · target 24.0h" in words
     assert "73 min" in words  # the last day (60 + 13 minutes), in the axis's unit
     assert not [line for line in figure.axes[0].lines if line.get_linestyle() == "--"]
+
+
+def test_periods_without_values_keep_their_place_on_the_axis():
+    # A store synced six weeks ago: the first months of the trend have nothing to draw.
+    months = [date(2026, m, 1) for m in range(4, 12)]
+    sparse = [Panel("csat", [None] * 6 + [csat(87.0), csat(84.0, n=670)]),
+              Panel("first_reply_time_median_business", [None] * 6 + [frt(94.0), frt(88.0)])]
+    figure = trend_figure(months, sparse, every="monthly")
+    words = [t.get_text() for t in texts(figure)]
+    assert {"Apr", "Aug", "Nov", "84%, n=670", "88 min"} <= set(words)  # first, middle and last month named
+    left, right = figure.axes[0].get_xlim()
+    assert left < 0 and right > 7
