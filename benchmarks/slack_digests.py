@@ -16,10 +16,10 @@ from pathlib import Path
 
 from connectors import registry
 from helpdesk_kpis.jobs.alerting import evaluate_alerts
-from helpdesk_kpis.jobs.team_digests import build_digests, default_day
 from helpdesk_kpis.jobs.rules import rules_from
-from helpdesk_kpis.settings.models import FileConfig
 from helpdesk_kpis.jobs.sync import run_sync
+from helpdesk_kpis.jobs.team_digests import build_digests, default_day
+from helpdesk_kpis.settings.models import FileConfig
 from kpis.engine import KpiConfig
 from kpis.store import Store
 
@@ -58,6 +58,10 @@ def main() -> None:
                       lambda: build_digests(store, config, KpiConfig(), rules, day=day, now=now, with_chart=False))
         timed(f"build {args.teams + 1} digests with their 14-day charts",
               lambda: build_digests(store, config, KpiConfig(), rules, day=day, now=now))
+        for every, points in (("weekly", "8-week"), ("monthly", "8-month")):
+            periodic = FileConfig.model_validate({"alerts": RULES, "digest": {"leads_digest": every}})
+            timed(f"build the leads' {every} digest with its {points} chart",
+                  lambda: build_digests(store, periodic, KpiConfig(), rules, day=day, now=now, only="overall"))
         timed("evaluate 3 alert rules (overall, every team, every agent)",
               lambda: evaluate_alerts(store, config, KpiConfig(), now=now))
         blocks = max(len(b.post.message["blocks"]) for b in built)

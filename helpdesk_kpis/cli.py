@@ -365,13 +365,14 @@ def export(
 @app.command()
 def digest(
     ctx: typer.Context,
-    date: Annotated[Optional[str], typer.Option(metavar="DATE", help="Last day the digest reports on: YYYY-MM-DD, today or yesterday (default: yesterday).")] = None,
+    date: Annotated[Optional[str], typer.Option(metavar="DATE", help="Last day the digest reports on: YYYY-MM-DD, today or yesterday (default: yesterday); a weekly or monthly digest reports on the last full week or month up to it.")] = None,
     team: Annotated[Optional[str], typer.Option(metavar="TEAM", help="Only this team's digest ('overall': the leads' digest).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the messages here instead of posting.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the raw Slack payloads (implies --dry-run).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Post again even if this day's digest was posted.")] = False,
 ) -> None:
-    """Build and post the daily team digests (and the leads' overall digest) to Slack."""
+    """Build and post the team digests (and the leads' overall digest) to Slack; a weekly or monthly one
+    only on its day unless --team or --date names it."""
     from helpdesk_kpis.jobs import slack_runs
 
     day = None

@@ -26,6 +26,9 @@ class Window:
     #: Exclusive: the window ends at the local midnight that starts this day.
     end_day: date
     zone: ZoneInfo
+    #: First day of the window compared with, when it is not the same number of days just before
+    #: (a calendar month against the month before it: 30 days against 31).
+    compare_from: date | None = None
 
     @property
     def start(self) -> datetime:
@@ -40,6 +43,8 @@ class Window:
         return (self.end_day - self.first_day).days
 
     def previous(self) -> Window:
+        if self.compare_from is not None:
+            return Window(self.compare_from, self.first_day, self.zone)
         return Window(self.first_day - timedelta(days=self.days), self.first_day, self.zone)
 
     def as_json(self) -> dict[str, str]:

@@ -61,10 +61,12 @@ class DigestPost:
     breakdown: dict[str, Any] | None = None
     chart: Chart | None = None
     label: str = ""
+    #: The period in the delivery log when it is not the day: "2026-W46" (weekly), "2026-11" (monthly).
+    period: str | None = None
 
     @property
     def date_key(self) -> str:
-        return self.day.isoformat()
+        return self.period or self.day.isoformat()
 
 
 @dataclass

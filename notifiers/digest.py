@@ -1,4 +1,5 @@
-"""The daily digest: one message a lead reads in ten seconds, and its details in the thread.
+"""The digest (daily, weekly or monthly): one message a lead reads in ten seconds, and its details
+in the thread.
 
 The message: header (team and day), the headline KPIs with n, band and change written out, the
 threshold breaches, backlog by age, the newest low ratings with agent and ticket link (or, when
@@ -28,6 +29,7 @@ from slack_sdk.models.blocks import (
 
 from kpis.catalogue import BACKLOG_AGES, KPIS, Kind
 from kpis.format import DASH, change_text, value_text
+from kpis.periods import TREND_PERIODS, Cadence, period_key
 from kpis.results import Report, ScopeRow
 from kpis.themes.report import CommentThemes
 from notifiers.alert_rules import Reading, rule_text
@@ -78,10 +80,14 @@ class Digest:
     outcomes: str | None = None
     #: The leads' weekly "Quality" block (mrkdwn lines, names escaped); empty on other days and digests.
     quality: Sequence[str] = ()
+    #: "daily", or "weekly" / "monthly": then ``report.window`` is the last full week or month.
+    every: Cadence = "daily"
 
     @property
     def digest_id(self) -> str:
-        return f"{self.scope}:{self.day.isoformat()}"
+        """Unique per scope and period: a weekly digest never stands for the daily one of its Sunday."""
+        period = self.day.isoformat() if self.every == "daily" else period_key(self.every, self.report.window)
+        return f"{self.scope}:{period}"
 
 
 def digest_message(digest: Digest) -> dict[str, Any]:
@@ -112,7 +118,8 @@ def digest_message(digest: Digest) -> dict[str, Any]:
     if digest.quality:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=shorten("\n".join(digest.quality),
                                                                         MAX_SECTION_TEXT))))
-    footer = "Per-" + digest.breakdown_noun.rstrip("s") + " lines and a 14-day chart in the thread :thread:"
+    chart = "a 14-day chart" if digest.every == "daily" else f"an {TREND_PERIODS}-{digest.every[:-2]} chart"
+    footer = "Per-" + digest.breakdown_noun.rstrip("s") + f" lines and {chart} in the thread :thread:"
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
     full = row_command(digest.report.window, digest.row, digest.keys)
     payload = {
@@ -180,15 +187,29 @@ def _busiest_first(row: ScopeRow) -> tuple:
 
 
 def _header(digest: Digest) -> str:
-    prefix, suffix = ":bar_chart: ", f" KPIs · {day_text(digest.day)}"
+    if digest.every == "daily":
+        prefix, suffix = ":bar_chart: ", f" KPIs · {day_text(digest.day)}"
+    else:
+        prefix, suffix = ":bar_chart: ", f" {digest.every} KPIs · {_period_text(digest.every, digest.report.window)}"
     return prefix + shorten(digest.title, MAX_HEADER - len(prefix) - len(suffix)) + suffix
+
+
+def _period_text(every: Cadence, window) -> str:  # noqa: ANN001
+    """"November 2026" for a month, "9–15 Nov 2026" for a week or any other span."""
+    return f"{window.first_day:%B %Y}" if every == "monthly" else span_text(window)
 
 
 def _window_context(digest: Digest) -> str:
     window, previous = digest.report.window, digest.report.previous_window
+    if digest.every == "weekly":
+        span = f"Week {window.first_day.isocalendar().week}, {span_text(window)}"
+    elif digest.every == "monthly":
+        span = f"{_period_text('monthly', window)}"
+    else:
+        span = f"{days_text(window)}, {span_text(window)}"
     parts = [
-        f"{days_text(window)}, {span_text(window)} ({escape(window.zone.key)})",
-        f"compared with {span_text(previous)}",
+        f"{span} ({escape(window.zone.key)})",
+        f"compared with {_period_text(digest.every, previous)}",
         f"_italic_: n below {digest.min_sample}, too few to judge",
     ]
     return " · ".join(parts)

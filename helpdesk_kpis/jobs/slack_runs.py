@@ -21,6 +21,7 @@ from helpdesk_kpis.jobs.rules import rules_from
 from helpdesk_kpis.jobs.team_digests import BuiltDigest, build_digests, default_day
 from kpis.errors import ConfigError, CredentialError, HelpdeskKpisError, RunFailed
 from kpis.format import value_text
+from kpis.windows import today_in
 from notifiers.alert_rules import rule_text
 from notifiers.delivery import Outcome
 from notifiers.kpi_blocks import sample_text
@@ -42,6 +43,8 @@ def run_digests(
     force: bool = False,
 ) -> list[Outcome]:
     config = ctx.settings().config
+    # Without --date and --team: what is due today (a weekly or monthly digest on its day only).
+    due_on = today_in(config.reporting.zone, now) if day is None and only is None else None
     day = day or default_day(now, config.reporting.zone)
     preview = dry_run or as_json
     if not preview and not config.teams:
@@ -52,7 +55,7 @@ def run_digests(
     # Checked before any work: a missing token should not cost a whole computation first.
     delivery = None if preview else ctx.slack_delivery(clock)
     built = build_digests(ctx.store(), config, ctx.kpi_config(), rules_from(config), day=day, now=now, only=only,
-                          with_chart=not preview)
+                          with_chart=not preview, due_on=due_on)
     if as_json:
         sys.stdout.write(json.dumps([_json(b) for b in built], ensure_ascii=False) + "\n")
         return []

@@ -2,7 +2,8 @@
 
 - every ``[schedule] sync_every_minutes``: sync each connector, then evaluate the alert rules;
 - each team's digest at its local time (``digest_time``, else ``[digest] time``) on
-  ``[digest] days``, in the reporting time zone, daylight saving included;
+  ``[digest] days``, in the reporting time zone, daylight saving included; a weekly or monthly
+  digest on its ``digest_day`` only;
 - the `/kpi` slash-command endpoint (uvicorn, in a thread of the same process) when
   ``SLACK_SIGNING_SECRET`` is set (:func:`start_http_endpoint`).
 
@@ -36,7 +37,7 @@ from helpdesk_kpis.jobs import slack_runs
 from helpdesk_kpis.jobs.slack_runs import run_alerts, run_digests
 from helpdesk_kpis.jobs.sync import run_sync
 from helpdesk_kpis.log_output import log_context
-from helpdesk_kpis.server.digest_times import digest_times, due_now, latest_due, trigger
+from helpdesk_kpis.server.digest_times import DigestSlot, digest_times, due_now, latest_due, trigger
 from helpdesk_kpis.server.health import note_missed
 from kpis.errors import HelpdeskKpisError
 
@@ -84,16 +85,17 @@ def build_scheduler(
     if config.schedule.digests:
         # A late digest still runs within catch_up_hours (and then posts the digest it was due for).
         grace = max(1, int(config.digest.catch_up_hours * 3600))
-        for at, names in digest_times(config).items():
+        for slot, names in digest_times(config).items():
             scheduler.add_job(
-                in_log_context(post_digests, job="digest"), trigger(at, config),
-                args=[ctx, console, names, at], id=f"digest-{at}", name=f"digests at {at}: {', '.join(names)}",
-                misfire_grace_time=grace,
+                in_log_context(post_digests, job="digest"), trigger(slot, config),
+                args=[ctx, console, names, slot], id=slot.job_id,
+                name=f"digests at {slot.label}: {', '.join(names)}", misfire_grace_time=grace,
             )
         for due, names in due_now(config, now):
             scheduler.add_job(
-                in_log_context(post_digests, job="digest"), "date", run_date=now, args=[ctx, console, names, due.at],
-                id=f"catch-up-{due.at}", name=f"digests of {due.at} caught up: {', '.join(names)}",
+                in_log_context(post_digests, job="digest"), "date", run_date=now,
+                args=[ctx, console, names, due.slot], id=due.slot.job_id.replace("digest-", "catch-up-", 1),
+                name=f"digests of {due.slot.label} caught up: {', '.join(names)}",
             )
     scheduler.add_listener(lambda event: _missed(event, console), EVENT_JOB_MISSED)
     return scheduler
@@ -139,17 +141,18 @@ def sync_then_alerts(ctx: AppContext, console: Console, should_stop: Callable[[]
         console.print(f"[red]sync and alerts:[/] {escape(str(error))}", highlight=False)
 
 
-def post_digests(ctx: AppContext, console: Console, names: list[str], at: str | None = None) -> None:
-    """The digests of ``names``; ``at``: the time they were scheduled for, so that a late run posts
-    the digest of that time's day (or says it is too late), not of whenever it runs."""
+def post_digests(ctx: AppContext, console: Console, names: list[str], at: DigestSlot | str | None = None) -> None:
+    """The digests of ``names``; ``at``: the slot they were scheduled for, so that a late run posts
+    the digest of that slot's day (or says it is too late), not of whenever it runs."""
     now = slack_runs.clock()
     day = None
     if at is not None:
         due = latest_due(at, ctx.settings().config, now)
         if due is None:
             hours = ctx.settings().config.digest.catch_up_hours
-            note_missed(f"digests at {at}")
-            console.print(f"[red]digests at {at} missed:[/] more than {hours:g} hours late, or past midnight; post them "
+            label = at if isinstance(at, str) else at.label
+            note_missed(f"digests at {label}")
+            console.print(f"[red]digests at {escape(label)} missed:[/] more than {hours:g} hours late, or past midnight; post them "
                           "with `helpdesk-kpis digest --date ...`", highlight=False, soft_wrap=True)
             return
         day = due.day

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from kpis.catalogue import HEADLINE, Kind, resolve
 from kpis.directory import name_key
 from kpis.errors import ConfigError
+from kpis.periods import DEFAULT_DAY, LAST_MONTH_DAY, WEEKDAYS, Cadence
 from kpis.windows import window_for_period
 
 _PERIOD = re.compile(r"^\d{1,3}d$")
@@ -42,6 +43,22 @@ def _clock_time(value: str) -> time:
     except ValueError:
         raise ValueError(f"{value!r} is not a time of day; use HH:MM such as '09:00'") from None
     return parsed.replace(second=0, microsecond=0)
+
+
+def digest_day(cadence: Cadence, value: str | int | None) -> str:
+    """``digest_day`` as stored: a weekday name for weekly digests, a day of month for monthly ones."""
+    if value is None:
+        return DEFAULT_DAY[cadence]
+    text = str(value).strip().lower()[:3] if isinstance(value, str) else str(value)
+    if cadence == "weekly" and text in WEEKDAYS:
+        return text
+    if cadence == "monthly" and text.isdigit() and 1 <= int(text) <= LAST_MONTH_DAY:
+        return str(int(text))
+    if cadence == "weekly":
+        raise ValueError(f"{value!r} is not a day of the week; use one of {', '.join(WEEKDAYS)}")
+    if cadence == "monthly":
+        raise ValueError(f"{value!r} is not a day of the month; use 1 to {LAST_MONTH_DAY} (every month has it)")
+    raise ValueError("a daily digest takes no digest_day; posting days are [digest] days")
 
 
 def slack_ids(values: list[str]) -> list[str]:
@@ -74,6 +91,15 @@ class TeamConfig(BaseModel):
     digest_time: str | None = None
     #: Headline KPIs of this team's digest; default ``[digest] kpis``.
     kpis: list[str] | None = None
+    #: "daily", "weekly" (the last full Monday-to-Sunday week) or "monthly" (the last full month).
+    digest: Cadence = "daily"
+    #: Weekly: the day it is posted ("mon", the default, to "sun"); monthly: the day of the month (1-28, default 1).
+    digest_day: str | int | None = None
+
+    @model_validator(mode="after")
+    def _digest_day(self) -> TeamConfig:
+        self.digest_day = digest_day(self.digest, self.digest_day)
+        return self
 
     @field_validator("sources")
     @classmethod
@@ -118,6 +144,15 @@ class DigestConfig(BaseModel):
     #: A digest whose time passed while no scheduler ran (or ran late) is still posted when one
     #: runs, within this many hours and the same local day; later, it is reported missed.
     catch_up_hours: float = Field(default=12, ge=0, le=24)
+    #: The leads' overall digest: "daily", "weekly" or "monthly", as ``[[teams]] digest``.
+    leads_digest: Cadence = "daily"
+    #: Its day: a weekday name for weekly ("mon" by default), a day of month for monthly (1 by default).
+    leads_digest_day: str | int | None = None
+
+    @model_validator(mode="after")
+    def _leads_digest_day(self) -> DigestConfig:
+        self.leads_digest_day = digest_day(self.leads_digest, self.leads_digest_day)
+        return self
 
     @field_validator("time")
     @classmethod
