@@ -38,6 +38,7 @@ from helpdesk_kpis.settings.slack import (
     TeamConfig,
     check_slack_sections,
 )
+from helpdesk_kpis.settings.suggestions import did_you_mean, known_keys
 from helpdesk_kpis.settings.variables import Variables
 from kpis.catalogue import KPIS, Kind
 from kpis.errors import ConfigError
@@ -272,6 +273,8 @@ def _validated(path: Path, data: dict[str, Any]) -> FileConfig:
         first = error.errors()[0]
         where = _where(data, first["loc"])
         message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden" and first["loc"]:
+            message += did_you_mean(str(first["loc"][-1]), known_keys(FileConfig, first["loc"][:-1]))
         raise ConfigError(f"{path}: {where}: {message}" if where else f"{path}: {message}") from None
 
 

@@ -156,3 +156,24 @@ def test_global_options_work_after_the_subcommand_too(empty_folder, capsys):
                            "warning"], capture_output=True, text=True, timeout=120, cwd=empty_folder)
     assert done.returncode == 0, done.stderr
     json.loads(done.stdout)
+
+
+@pytest.mark.parametrize(
+    ("toml", "line"),
+    [
+        ('[reporting]\ntimezon = "UTC"\n',
+         "error: helpdesk-kpis.toml: reporting.timezon: Extra inputs are not permitted; did you mean 'timezone'?"),
+        ('[digest]\nleads_chanel = "#leads"\n',
+         "error: helpdesk-kpis.toml: digest.leads_chanel: Extra inputs are not permitted; did you mean "
+         "'leads_channel'?"),
+        ('[reportin]\ntimezone = "UTC"\n',
+         "error: helpdesk-kpis.toml: reportin: Extra inputs are not permitted; did you mean 'reporting'?"),
+        ('[[teams]]\nname = "Billing"\nchannel = "#billing"\nleeds = ["U0ANN"]\n',
+         "error: helpdesk-kpis.toml: teams.Billing.leeds: Extra inputs are not permitted; did you mean 'leads'?"),
+        ('[reporting]\nzzz = 1\n', "error: helpdesk-kpis.toml: reporting.zzz: Extra inputs are not permitted"),
+    ],
+)
+def test_an_unknown_toml_key_gets_the_nearest_known_one(empty_folder, capsys, toml, line):
+    (empty_folder / "helpdesk-kpis.toml").write_text(toml)
+    assert main(["config", "show"]) == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1] == line
