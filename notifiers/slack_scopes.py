@@ -12,11 +12,10 @@ BOT_SCOPES: dict[str, str] = {
     "users:read.email": "/kpi: Slack users matched to helpdesk agents by email",
     "usergroups:read": "/kpi and config check: leads and admins given as user groups",
     "chat:write": "posting digests and alerts",
-    "chat:write.public": "posting in public channels the app was not invited to",
     "channels:history": "digests: finding a digest already posted after a crash",
     "groups:history": "the same in private channels",
     "files:write": "the chart in each digest's thread",
-    "im:write": "/kpi scorecard: its trend chart sent to the asker directly",
+    "im:write": "agent alerts to the team's leads and /kpi scorecard's trend chart, by direct message",
     "channels:read": "config check: the bot is a member of each configured channel",
     "groups:read": "config check: the same for private channels",
 }

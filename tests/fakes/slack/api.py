@@ -31,7 +31,7 @@ from tests.fakes.slack.socket_mode import APP_TOKEN, FakeSocketMode
 TOKEN = "xoxb-test-token"
 #: What Slack's x-oauth-scopes header lists for a token installed from the project's manifest.
 MANIFEST_SCOPES = (
-    "commands", "users:read", "users:read.email", "usergroups:read", "chat:write", "chat:write.public",
+    "commands", "users:read", "users:read.email", "usergroups:read", "chat:write",
     "channels:history", "groups:history", "files:write", "im:write", "channels:read", "groups:read",
 )
 

@@ -239,7 +239,7 @@ def test_a_user_token_is_not_taken_for_the_bot_token(project, slack_ready, capsy
 
 def test_missing_scopes_are_named_with_what_needs_them(project, slack_ready, capsys):
     slack_ready.scopes = ("chat:write", "commands", "users:read", "users:read.email", "usergroups:read",
-                          "chat:write.public", "channels:history", "groups:history", "im:write", "channels:read", "groups:read")
+                          "channels:history", "groups:history", "im:write", "channels:read", "groups:read")
     code, rows = check(capsys)
     assert code == 1
     row = rows["Slack scopes"]
