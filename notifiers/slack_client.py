@@ -61,11 +61,11 @@ def slack_errors(what: str, channel: str | None = None) -> Iterator[None]:
         if code == "channel_not_found":
             raise ConfigError(
                 f"Slack has no channel{where} that the bot can see: check the channel in helpdesk-kpis.toml "
-                f"(for a private channel, invite the bot with /invite @app first)"
+                f"(for a private channel, invite the bot first: /invite @<the app's name>)"
             ) from None
         if code == "not_in_channel":
             raise ConfigError(
-                f"the bot is not a member of{where}: invite the bot with /invite @app in that channel"
+                f"the bot is not a member of{where}: invite the bot: /invite @<the app's name> in that channel"
             ) from None
         if code == "is_archived":
             raise ConfigError(

@@ -144,8 +144,8 @@ def test_rate_limited_beyond_the_retries_fails_the_run_and_posts_later(delivery,
 @pytest.mark.parametrize(
     ("channel", "token", "error", "fragments"),
     [
-        ("#kpi-nowhere", None, ConfigError, ("#kpi-nowhere", "/invite @app")),
-        ("#kpi-returns", None, ConfigError, ("not a member of #kpi-returns", "invite the bot with /invite @app")),
+        ("#kpi-nowhere", None, ConfigError, ("#kpi-nowhere", "/invite @<the app's name>")),
+        ("#kpi-returns", None, ConfigError, ("not a member of #kpi-returns", "invite the bot: /invite @<the app's name>")),
         ("#kpi-billing", "xoxb-wrong", CredentialError, ("SLACK_BOT_TOKEN", "invalid_auth", "OAuth & Permissions")),
     ],
 )
@@ -191,7 +191,7 @@ def test_one_refused_alert_channel_does_not_hold_back_the_others(delivery, fake_
                                            detail={"payload": {"text": scope, "blocks": []}, "alert_id": scope})])
     outcomes = delivery.deliver_alerts()
     assert [o.action for o in outcomes] == ["failed", "posted"]
-    assert "invite the bot with /invite @app" in outcomes[0].line()
+    assert "invite the bot: /invite @<the app's name>" in outcomes[0].line()
     assert [m.text for m in fake_slack.top_level()] == ["b|2"]
     assert [m.scope for m in log.unfinished("alert")] == ["a|1"]  # kept for the next run
 

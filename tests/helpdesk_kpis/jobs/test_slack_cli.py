@@ -129,7 +129,7 @@ def test_a_channel_the_bot_is_not_in_ends_with_one_line_and_the_fix(workdir, fak
     assert code == 2
     # Billing and the leads' digest went out; Returns names its channel and the fix.
     assert "Billing digest for 2026-11-15: posted" in out and "All teams digest for 2026-11-15: posted" in out
-    assert_one_line_error(err, "Returns digest for 2026-11-15", "#kpi-returns", "invite the bot with /invite @app")
+    assert_one_line_error(err, "Returns digest for 2026-11-15", "#kpi-returns", "invite the bot: /invite @<the app's name>")
 
 
 def test_alerts_post_a_breach_once_with_the_leads_mentioned(workdir, fake, capsys, monkeypatch):
