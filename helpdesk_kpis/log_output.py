@@ -53,6 +53,20 @@ def log_context(**fields: str) -> Iterator[None]:
         _context.reset(token)
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is when a record arrives, not the stream it was when logging
+    was set up: one replaced since (a captured or closed stream) would turn every later record
+    into a "--- Logging error ---" traceback."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # noqa: ANN201 - a text stream
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:  # noqa: ANN001 - StreamHandler.__init__ sets it
+        pass
+
+
 def configure(level: str = "info", fmt: str = "text") -> None:
     """Send records at ``level`` and above to stderr in ``fmt``; hold libraries at WARNING."""
     if level not in LEVELS:
@@ -63,7 +77,7 @@ def configure(level: str = "info", fmt: str = "text") -> None:
         from kpis.errors import ConfigError
 
         raise ConfigError(f"unknown log format {fmt!r}; use text or json")
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     handler.addFilter(_add_context)
     root = logging.getLogger()

@@ -1,4 +1,4 @@
-"""The bot token scopes the Slack app needs: the same list as ``slack-app-manifest.yml``
+"""The bot token scopes the Slack app needs: the same list as the app manifests (``notifiers/manifests/``)
 (``oauth_config.scopes.bot``; a test keeps the two equal), each with what needs it, so that
 ``config check`` can name what a missing scope breaks.
 """

@@ -88,12 +88,12 @@ def _scopes_result(headers: dict[str, Any]) -> CheckResult:
     granted = {scope.strip() for scope in str(value).split(",") if scope.strip()}
     missing = [scope for scope in BOT_SCOPES if scope not in granted]
     if not missing:
-        return CheckResult("Slack scopes", True, f"all {len(BOT_SCOPES)} scopes of slack-app-manifest.yml")
+        return CheckResult("Slack scopes", True, f"all {len(BOT_SCOPES)} scopes of the app manifest")
     needs = "; ".join(f"{scope} ({BOT_SCOPES[scope]})" for scope in missing)
     return CheckResult(
         "Slack scopes", False, f"missing {len(missing)} of the manifest's scopes: {needs}",
         f"add {', '.join(missing)} under OAuth & Permissions > Bot Token Scopes (or update the app from "
-        f"slack-app-manifest.yml), {REINSTALL}",
+        f"the manifest of `helpdesk-kpis config manifest`), {REINSTALL}",
     )
 
 

@@ -144,6 +144,23 @@ def config_check(
         raise typer.Exit(1)
 
 
+@config_app.command("manifest")
+def config_manifest(
+    ctx: typer.Context,
+    socket_mode: Annotated[
+        Optional[bool],
+        typer.Option("--socket-mode/--http", help="Which app: Socket Mode or HTTP (default: as [slack] socket_mode says)."),
+    ] = None,
+) -> None:
+    """Print the Slack app manifest to create the app from (the scopes, /kpi, HTTP or Socket Mode)."""
+    from notifiers.manifests import manifest_text
+
+    app_ctx: AppContext = ctx.obj
+    if socket_mode is None:
+        socket_mode = app_ctx.settings().config.slack.socket_mode
+    sys.stdout.write(manifest_text(socket_mode=socket_mode))
+
+
 @config_app.command("show")
 def config_show(
     ctx: typer.Context,

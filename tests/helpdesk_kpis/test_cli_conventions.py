@@ -177,3 +177,24 @@ def test_an_unknown_toml_key_gets_the_nearest_known_one(empty_folder, capsys, to
     (empty_folder / "helpdesk-kpis.toml").write_text(toml)
     assert main(["config", "show"]) == 2
     assert capsys.readouterr().err.strip().splitlines()[-1] == line
+
+
+def test_config_manifest_prints_the_app_the_configuration_needs(empty_folder, capsys):
+    import yaml
+
+    assert main(["config", "manifest"]) == 0
+    http = yaml.safe_load(capsys.readouterr().out)
+    assert http["settings"]["socket_mode_enabled"] is False
+    assert http["features"]["slash_commands"][0]["command"] == "/kpi"
+    (empty_folder / "helpdesk-kpis.toml").write_text("[slack]\nsocket_mode = true\n")
+    assert main(["config", "manifest"]) == 0
+    assert yaml.safe_load(capsys.readouterr().out)["settings"]["socket_mode_enabled"] is True
+    assert main(["config", "manifest", "--http"]) == 0
+    assert yaml.safe_load(capsys.readouterr().out)["settings"]["socket_mode_enabled"] is False
+
+
+def test_the_manifests_are_in_the_package():
+    from importlib.resources import files
+
+    assert files("notifiers.manifests").joinpath("slack-app-manifest.yml").is_file()
+    assert files("notifiers.manifests").joinpath("slack-app-manifest-socket-mode.yml").is_file()

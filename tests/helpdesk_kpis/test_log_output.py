@@ -90,3 +90,19 @@ def test_an_unknown_log_level_is_one_line_and_exit_2(tmp_path):
     )
     assert done.returncode == 2
     assert done.stderr.strip() == "error: unknown log level 'loud'; use one of: debug, info, warning, error"
+
+
+def test_logging_follows_stderr_when_it_is_replaced(monkeypatch):
+    import io
+    import logging
+
+    from helpdesk_kpis.log_output import configure
+
+    first, second = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stderr", first)
+    configure("info", "text")
+    monkeypatch.setattr(sys, "stderr", second)
+    first.close()  # the stream logging was set up with is gone
+    logging.getLogger("helpdesk_kpis.test").warning("after the swap")
+    assert "after the swap" in second.getvalue()
+    assert "Logging error" not in second.getvalue()

@@ -10,8 +10,8 @@ import yaml
 from notifiers.slack_scopes import BOT_SCOPES
 
 ROOT = Path(__file__).resolve().parents[2]
-MANIFEST = ROOT / "slack-app-manifest.yml"
-SOCKET_MANIFEST = ROOT / "slack-app-manifest-socket-mode.yml"
+MANIFEST = ROOT / "notifiers" / "manifests" / "slack-app-manifest.yml"
+SOCKET_MANIFEST = ROOT / "notifiers" / "manifests" / "slack-app-manifest-socket-mode.yml"
 
 
 def manifest_bot_scopes(manifest: Path = MANIFEST) -> list[str]:

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_the_manifest_declares_the_command_its_url_placeholder_and_the_scopes_it_uses():
-    manifest = (ROOT / "slack-app-manifest.yml").read_text()
+    manifest = (ROOT / "notifiers" / "manifests" / "slack-app-manifest.yml").read_text()
     assert "- command: /kpi" in manifest
     assert "url: https://YOUR-HOST/slack/events" in manifest
     assert "should_escape: true" in manifest  # mentions arrive as <@U...|name>
