@@ -156,9 +156,6 @@ class KpiCommands:
         caller = self._as_agent(caller, agents)
         return caller, agents
 
-    def own_team(self, caller: Caller, agents: AgentIndex) -> str | None:
-        return self._own_team(caller, agents)
-
     def _kpis(self, query: KpiQuery, caller: Caller) -> Answer:
         window = query.period.window(now=self.clock(), zone=self.zone)
         snapshot = self.snapshots.snapshot(window)
@@ -167,7 +164,7 @@ class KpiCommands:
         scope = target.scope
 
         if scope is Scope.OWN_TEAM:
-            team = self._own_team(caller, agents)
+            team = self.own_team(caller, agents)
             if team is None:
                 example = escape(self.team_names[0]) if self.team_names else "billing"
                 return blocks.message(
@@ -189,7 +186,7 @@ class KpiCommands:
                 )
             agent_id = caller.agent_id
         elif target.user_id is not None:
-            agent_id = self._agent_of(target.user_id, agents)
+            agent_id = self.agent_of(target.user_id, agents)
             if agent_id is None:
                 return blocks.message(
                     f"I couldn't find <@{target.user_id}> among the helpdesk agents (matched by email)."
@@ -203,38 +200,25 @@ class KpiCommands:
 
     def _as_agent(self, caller: Caller, agents: AgentIndex) -> Caller:
         """``caller`` with their helpdesk agent and its team, when they are one."""
-        agent_id = self._agent_of(caller.user_id, agents)
+        agent_id = self.agent_of(caller.user_id, agents)
         return replace(
-            caller, agent_id=agent_id, agent_team=self._configured(agents.team_of(agent_id)) if agent_id else None
+            caller, agent_id=agent_id, agent_team=self.configured(agents.team_of(agent_id)) if agent_id else None
         )
 
     def _comments(self, query: CommentsQuery, caller: Caller) -> Answer:
         window = query.period.window(now=self.clock(), zone=self.zone)
         agents = AgentIndex(self.snapshots.snapshot(window).directory)
         caller = self._as_agent(caller, agents)
-        team = asked_team(self, query, lambda: self._own_team(caller, agents))
+        team = asked_team(self, query, lambda: self.own_team(caller, agents))
         if isinstance(team, Answer):
             return team
         return comments_answer(self, query, caller, team)
-
-    # For the answers in their own modules (notifiers.slash.comments, notifiers.slash.why).
-    def decide_for(self, caller: Caller, asked: TeamNumbers | AgentDetail, query) -> Allowed | Answer:  # noqa: ANN001
-        return self._decide(caller, asked, query)
-
-    def publicity(self, query, decision: Allowed) -> tuple[bool, str | None]:  # noqa: ANN001
-        return self._publicity(query, decision)
-
-    def agent_of(self, user_id: str, agents: AgentIndex) -> str | None:
-        return self._agent_of(user_id, agents)
-
-    def configured(self, team: str | None) -> str | None:
-        return self._configured(team)
 
     def _team_answer(self, query: KpiQuery, caller: Caller, snapshot: Snapshot, team: str) -> Answer:
         asked = (
             AgentDetail(None, team, what="low-rated lists (they name agents)") if query.low_rated else TeamNumbers(team)
         )
-        decision = self._decide(caller, asked, query)
+        decision = self.decide_for(caller, asked, query)
         if isinstance(decision, Answer):
             return decision
         report = snapshot.report("team")
@@ -243,7 +227,7 @@ class KpiCommands:
             return blocks.message(
                 f"No numbers for {escape(team)} in {report.window.label()} yet: nothing synced for its helpdesk teams."
             )
-        public, note = self._publicity(query, decision)
+        public, note = self.publicity(query, decision)
         if query.low_rated:
             return blocks.low_rated_answer(f"{team}: low ratings", report, row, public=public, note=note)
         keys = with_policy_sla(query.keys, row)
@@ -251,14 +235,14 @@ class KpiCommands:
         return why.with_backlog_grid(answer, snapshot, query.keys, team)
 
     def _all_answer(self, query: KpiQuery, caller: Caller, snapshot: Snapshot) -> Answer:
-        decision = self._decide(caller, TeamNumbers(None), query)
+        decision = self.decide_for(caller, TeamNumbers(None), query)
         if isinstance(decision, Answer):
             return decision
         overall = snapshot.report("overall")
         teams = snapshot.report("team")
         known = {name_key(name) for name in self.team_names}
         rows = [row for row in teams.rows if not known or name_key(row.name) in known]
-        public, note = self._publicity(query, decision)
+        public, note = self.publicity(query, decision)
         return blocks.all_teams_answer(
             f"All teams · {query.period.text()}", overall, overall.rows[0], rows,
             with_policy_sla(query.keys, overall.rows[0]), public=public, note=note,
@@ -271,13 +255,13 @@ class KpiCommands:
         row = next((r for r in report.rows if r.id == agent_id), None)
         team = row.team if row is not None else agents.team_of(agent_id)
         what = "low-rated lists" if query.low_rated else "agent-level numbers"
-        decision = self._decide(caller, AgentDetail(agent_id, team, what=what), query)
+        decision = self.decide_for(caller, AgentDetail(agent_id, team, what=what), query)
         if isinstance(decision, Answer):
             return decision
         name = agents.name_of(agent_id)
         if row is None:
             return blocks.message(f"{escape(name)} has no tickets or ratings in {report.window.label()}.")
-        public, note = self._publicity(query, decision)
+        public, note = self.publicity(query, decision)
         # Who the agent is in Slack (users.lookupByEmail), so a lead can reach them from the answer.
         email = agents.email_of(agent_id)
         slack_user = self.people.user_for_email(email) if self.people is not None and email else None
@@ -310,7 +294,7 @@ class KpiCommands:
         )
 
     def _breaches_answer(self, query: BreachesQuery, caller: Caller) -> Answer:
-        decision = self._decide(caller, TeamNumbers(query.team), query)
+        decision = self.decide_for(caller, TeamNumbers(query.team), query)
         if isinstance(decision, Answer):
             return decision
         # Names and teams of the rows in breach, from the directory of the last 7 days' snapshot.
@@ -318,9 +302,9 @@ class KpiCommands:
         found = []
         for breach in self._breaches() if self._breaches else []:
             if breach.scope == "agent":
-                name, team = agents.name_of(breach.row_id or ""), self._configured(agents.team_of(breach.row_id or ""))
+                name, team = agents.name_of(breach.row_id or ""), self.configured(agents.team_of(breach.row_id or ""))
             elif breach.scope == "team":
-                team = self._configured(agents.team_name(breach.row_id or ""))
+                team = self.configured(agents.team_name(breach.row_id or ""))
                 name = team or breach.row_id or "?"
             else:
                 name, team = "Overall", None
@@ -333,7 +317,7 @@ class KpiCommands:
             if breach.scope != "agent" or isinstance(decide(self.policy, caller, AgentDetail(None, team)), Allowed)
         ]
         # Agent breaches are never posted to a channel.
-        public = self._publicity(query, decision)[0] and not any(b.scope == "agent" for b, _, _ in visible)
+        public = self.publicity(query, decision)[0] and not any(b.scope == "agent" for b, _, _ in visible)
         lines = [
             f"• *{escape(name)}*{f' ({escape(team)})' if team and team != name else ''}: {escape(b.text)}"
             for b, name, team in visible
@@ -343,9 +327,10 @@ class KpiCommands:
             f"Active breaches{where}", lines, public=public, empty="No KPI is past its threshold."
         )
 
-    # -- who is asking, and may they -----------------------------------------------------------
+    # -- who is asking, and may they (also for the answers in their own modules: comments, why,
+    # scorecard) -------------------------------------------------------------------------------
 
-    def _decide(
+    def decide_for(
         self, caller: Caller, asked: TeamNumbers | AgentDetail, query: KpiQuery | BreachesQuery
     ) -> Allowed | Answer:
         decision = decide(self.policy, caller, asked)
@@ -358,7 +343,7 @@ class KpiCommands:
         return decision
 
     @staticmethod
-    def _publicity(query: KpiQuery | BreachesQuery, decision: Allowed) -> tuple[bool, str | None]:
+    def publicity(query: KpiQuery | BreachesQuery, decision: Allowed) -> tuple[bool, str | None]:
         if not query.public:
             return False, None
         if decision.public_ok:
@@ -371,7 +356,7 @@ class KpiCommands:
             return frozenset()
         return self.people.groups_of(user_id, groups)
 
-    def _agent_of(self, user_id: str, agents: AgentIndex) -> str | None:
+    def agent_of(self, user_id: str, agents: AgentIndex) -> str | None:
         if self.people is None:
             return None
         override = self.people.override(user_id)
@@ -380,13 +365,13 @@ class KpiCommands:
         email = self.people.email_of(user_id)
         return agents.by_email(email) if email else None
 
-    def _configured(self, team: str | None) -> str | None:
+    def configured(self, team: str | None) -> str | None:
         """The configured team of this name (helpdesk team names match case-insensitively)."""
         if team is None:
             return None
         return named(team, self.team_names)
 
-    def _own_team(self, caller: Caller, agents: AgentIndex) -> str | None:
+    def own_team(self, caller: Caller, agents: AgentIndex) -> str | None:
         led = leads(self.policy, caller)
         if led:
             return led[0]
