@@ -52,9 +52,20 @@ class FakeSocketMode:
 
     def send_command(self, payload: dict[str, Any], *, timeout: float = 30.0) -> dict[str, Any]:
         """Deliver a slash command envelope on the live connection; return the app's ack."""
+        return self.send_envelope("slash_commands", payload, accepts_response_payload=True, timeout=timeout)
+
+    def send_envelope(self, envelope_type: str, payload: dict[str, Any], *, accepts_response_payload: bool = False,
+                      timeout: float = 30.0) -> dict[str, Any]:
+        """Deliver any envelope (``slash_commands``, ``interactive`` for block actions, shortcuts and
+        view submissions, ``events_api`` for events such as ``app_home_opened``); return the ack.
+
+        Slack sets ``accepts_response_payload`` on slash commands and on interactions whose ack may
+        carry a response (view submissions); events are acknowledged with the envelope id alone."""
         envelope_id = f"env-{next(self._ids)}-{uuid.uuid4().hex[:8]}"
-        envelope = {"envelope_id": envelope_id, "type": "slash_commands", "accepts_response_payload": True,
-                    "payload": payload}
+        envelope = {"envelope_id": envelope_id, "type": envelope_type,
+                    "accepts_response_payload": accepts_response_payload, "payload": payload}
+        if envelope_type == "events_api":
+            envelope["retry_attempt"], envelope["retry_reason"] = 0, ""
         self._live().send(json.dumps(envelope))
         with self._lock:
             if not self._lock.wait_for(lambda: envelope_id in self._acks, timeout=timeout):
