@@ -12,7 +12,6 @@ is made when it is asked for (:class:`_ConfigGroup`): its flags need every conne
 from __future__ import annotations
 
 import inspect
-import json
 import sys
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -21,6 +20,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from helpdesk_kpis.context import AppContext
+from helpdesk_kpis.json_output import write_json
 
 if TYPE_CHECKING:
     import click
@@ -137,7 +137,7 @@ def config_check(
     results = run_checks(app_ctx)
     if as_json:
         rows = [{"name": r.name, "ok": r.ok, "skipped": r.skipped, "detail": r.detail, "fix": r.fix} for r in results]
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
+        write_json({"checks": rows})
     else:
         print_results(results, console)
     if any(r.failed for r in results):
@@ -179,7 +179,7 @@ def config_show(
     rows = effective_rows(settings, config_source=config_source)
     if as_json:
         payload = [{"section": r.section, "setting": r.setting, "value": r.value, "source": r.source} for r in rows]
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        write_json({"settings": payload})
     else:
         console.print(rows_table(rows))
     invalid = [r for r in rows if r.setting == INVALID]

@@ -133,7 +133,7 @@ def test_digest_takes_the_date_words_report_takes(empty_folder, capsys):
 
 def test_alerts_json_without_rules_is_still_json(empty_folder, capsys):
     assert main(["alerts", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == []
+    assert json.loads(capsys.readouterr().out) == {"version": version("helpdesk-kpis"), "alerts": []}
 
 
 def test_config_init_names_each_variable_once(capsys):

@@ -45,7 +45,7 @@ admins = ["U0ADMIN001"]
 def check(capsys, *extra: str) -> tuple[int, dict[str, dict]]:
     code, out, err = run(capsys, "config", "check", "--json", *extra)
     assert "Traceback" not in err
-    return code, {row["name"]: row for row in json.loads(out)}
+    return code, {row["name"]: row for row in json.loads(out)["checks"]}
 
 
 def failed(rows: dict[str, dict]) -> dict[str, dict]:
@@ -373,7 +373,7 @@ def test_a_store_from_a_newer_release_is_reported(project, capsys):
 def test_an_unreachable_postgres_store_is_reported_without_its_password(project, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", f"postgresql+psycopg://kpis:pg-pass-93xq@127.0.0.1:{closed_port()}/kpis")
     code, out, err = run(capsys, "config", "check", "--json")
-    rows = {row["name"]: row for row in json.loads(out)}
+    rows = {row["name"]: row for row in json.loads(out)["checks"]}
     assert code == 1
     assert rows["store"]["detail"].startswith(
         "cannot reach the PostgreSQL store postgresql+psycopg://kpis:***@127.0.0.1")

@@ -85,7 +85,7 @@ def test_flags_and_variables_write_a_config_that_then_checks_clean(project, zend
         monkeypatch.delenv(name)
     slack.add_channel("support-billing", "C0SUPBILL1")
     code, out, _ = run(capsys, "config", "check", "--json")
-    rows = {row["name"]: row for row in json.loads(out)}
+    rows = {row["name"]: row for row in json.loads(out)["checks"]}
     assert rows["zendesk:acme credentials"]["ok"] and rows["Slack bot token"]["ok"]
     assert rows["Slack channel #support-billing"]["ok"]
     assert not rows["Slack channel #support-returns"]["ok"]
@@ -124,7 +124,7 @@ def test_an_app_token_turns_on_socket_mode_and_passes_config_check(project, zend
         assert dotenv_values(project / ".env")["SLACK_APP_TOKEN"] == APP_TOKEN
         assert APP_TOKEN not in out + err
         code, out, _ = run(capsys, "config", "check", "--json")
-    rows = {row["name"]: row for row in json.loads(out)}
+    rows = {row["name"]: row for row in json.loads(out)["checks"]}
     assert rows["Slack app token (Socket Mode)"] == {
         "name": "Slack app token (Socket Mode)", "ok": True, "skipped": False, "detail": "opens Socket Mode connections",
         "fix": None,
