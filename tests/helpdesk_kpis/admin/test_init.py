@@ -361,6 +361,7 @@ def test_leads_and_admins_are_asked_resolved_to_slack_ids_and_written(project, z
             "",                                   # leads' channel: none
             "nobody@acme.test",                   # leads of Billing: unknown, asked again
             "ann@acme.test, U0CAROL",             # leads of Billing
+            "billing-leads",                      # Billing's leads-only channel, for agent alerts
             "@s0admins",                          # admins: a user group by its handle
         ],
         "--slack-api-url", slack.base_url,
@@ -369,7 +370,24 @@ def test_leads_and_admins_are_asked_resolved_to_slack_ids_and_written(project, z
     assert "not found in Slack: nobody@acme.test" in out
     config = toml(project)
     assert [(t["name"], t["leads"]) for t in config["teams"]] == [("Billing", ["U0ANN", "U0CAROL"])]
+    assert config["teams"][0]["leads_channel"] == "#billing-leads"
     assert config["slash"]["admins"] == ["S0ADMINS"]
+    assert "invite @" in out and "#kpi-billing, #billing-leads" in out
+
+
+def test_a_team_with_leads_may_keep_direct_messages_for_agent_alerts(project, zendesk, slack, monkeypatch):
+    use_zendesk(monkeypatch, zendesk)
+    slack.users["U0ANN"] = "ann@acme.test"
+    code, out = interact(
+        ["UTC", "n", SLACK_TOKEN, SIGNING_SECRET, "", "", "-", "-", "",
+         "ann@acme.test",                         # leads of Billing
+         "",                                      # leads-only channel: none, direct messages
+         ""],                                     # admins: none
+        "--slack-api-url", slack.base_url,
+    )
+    assert code == 0, out
+    [billing] = toml(project)["teams"]
+    assert billing["leads"] == ["U0ANN"] and "leads_channel" not in billing
 
 
 def test_admins_by_flag_for_scripts(project, zendesk, slack, capsys, monkeypatch):
