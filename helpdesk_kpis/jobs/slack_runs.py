@@ -11,6 +11,7 @@ from datetime import date, datetime, timezone
 from rich.console import Console
 from rich.markup import escape as rich_escape
 from rich.table import Table
+from rich.text import Text
 
 from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs.alerting import evaluate_alerts, record_plan
@@ -185,8 +186,9 @@ def _readings_table(plan) -> Table:  # noqa: ANN001
         elif (reading.rule.id, reading.scope) in nowhere and verdict:
             text += f" (not posted: {nowhere[(reading.rule.id, reading.scope)].split(';')[0]})"
         sample = sample_text(reading.metric)
-        table.add_row(reading.rule.id, reading.row.name, value_text(reading.metric) + (f" ({sample})" if sample else ""),
-                      rule_text(reading.rule), text)
+        cells = (reading.rule.id, reading.row.name, value_text(reading.metric) + (f" ({sample})" if sample else ""),
+                 rule_text(reading.rule), text)
+        table.add_row(*(Text(cell) for cell in cells))  # names as they are: "Billing [eu]" is no markup
     return table
 
 
