@@ -75,7 +75,9 @@ def test_config_show_shows_an_invalid_section_and_exits_2(workdir, capsys, monke
     monkeypatch.setenv("ZENDESK_ACME_URL", "acme.zendesk.com")
     code, out, err = run(capsys, "config", "show", "--json")
     assert code == 2
-    rows = json.loads(out)["settings"]
+    shown = json.loads(out)
+    assert shown["error"].startswith("zendesk:acme: 'acme.zendesk.com' is not an http(s) URL") and shown["exit_code"] == 2
+    rows = shown["settings"]
     assert {"section": "zendesk:acme", "setting": "(invalid)"}.items() <= next(
         r for r in rows if r["setting"] == "(invalid)").items()
     line = one_line(err)
