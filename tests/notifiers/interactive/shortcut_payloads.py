@@ -13,7 +13,13 @@ from typing import Any
 
 from notifiers.interactive.modal_answer import answer_view, working_view
 from notifiers.interactive.modal_ask import TITLE, Question, ask_view, kpi_words, problems
-from notifiers.interactive.shortcut_digest import NOT_A_DIGEST, DigestRef, NotExplained, explain_working_view, not_explained_view
+from notifiers.interactive.shortcut_digest import (
+    NOT_A_DIGEST,
+    DigestRef,
+    NotExplained,
+    explain_working_view,
+    not_explained_view,
+)
 from notifiers.slash.answer_blocks import message
 
 SHOWN_KPIS = 3
