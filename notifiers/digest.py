@@ -136,14 +136,15 @@ def digest_message(digest: Digest) -> dict[str, Any]:
 
 def digest_metadata(digest: Digest) -> dict[str, Any]:
     """The message metadata (https://docs.slack.dev/messaging/message-metadata): the digest's id for
-    the delivery log, and what its "Explain this" shortcut asks `/kpi why` about: the team (none
-    for every team), the window's first and last day, and the KPIs it shows that a `why` explains,
+    the delivery log, and what its "Explain this" shortcut asks `/kpi why` about: the team (left
+    out for the leads' digest of every team), the window's first and last day, and the KPIs it shows that a `why` explains,
     the one that moved most first."""
     window = digest.report.window
+    team = {"team": digest.row.name} if digest.row.scope == "team" else {}  # no null: Slack's payload types
     return {
         "digest_id": digest.digest_id,
         "schema": 1,
-        "team": digest.row.name if digest.row.scope == "team" else None,
+        **team,
         "first_day": window.first_day.isoformat(),
         "last_day": (window.end_day - timedelta(days=1)).isoformat(),
         "kpis": explainable_by_move(digest.row, digest.keys),

@@ -39,9 +39,12 @@ def wait_for(condition, what: str):  # noqa: ANN001, ANN201
 class Slack:
     """What Slack sends the app for each interaction, and what it does with the acknowledgement."""
 
-    def __init__(self, fake: FakeSlack, deliver) -> None:  # noqa: ANN001 - payload -> the ack's JSON body
+    def __init__(self, fake: FakeSlack, deliver, url: str | None = None) -> None:  # noqa: ANN001
         self.fake = fake
+        #: payload -> the acknowledgement's JSON body (None when empty).
         self._deliver = deliver
+        #: The app's address, over HTTP.
+        self.url = url
 
     def global_shortcut(self, user: str, callback_id: str = "support_kpis") -> None:
         self._deliver({"type": "shortcut", "token": "x", "action_ts": "1.2", "team": TEAM, "user": _user(user),
@@ -104,7 +107,7 @@ def over_http(commands, web_client, slack) -> Iterator[Slack]:  # noqa: F811
             assert answer.status_code == 200, answer.text
             return answer.json() if answer.content else None
 
-        yield Slack(slack, deliver)
+        yield Slack(slack, deliver, server.url)
 
 
 @pytest.fixture

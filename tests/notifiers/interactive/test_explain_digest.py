@@ -86,3 +86,13 @@ def test_an_expired_trigger_leaves_no_modal_and_no_error_to_the_user(over_http, 
     wait_for(lambda: surface.fake.method_calls("views.open"), "views.open")
     wait_for(lambda: "expired_trigger_id" in caplog.text, "the log line")
     assert not surface.fake.views and not surface.fake.method_calls("views.update")
+
+
+def test_the_leads_digest_of_every_team_is_explained_for_all_teams(surface):
+    every_team = {"event_type": DIGEST_EVENT, "event_payload": {
+        "digest_id": "overall:2026-11-19", "schema": 1, "first_day": "2026-11-13", "last_day": "2026-11-19",
+        "kpis": ["csat"]}}
+    surface.message_shortcut("U0ADA", "C0BILLING", {**_post(surface, "All teams KPIs"), "metadata": every_team})
+    text = json.dumps(_modal(surface)["blocks"])
+    assert "/kpi why csat all 2026-11-13..2026-11-19" in text
+    assert "All teams: nothing to explain, no CSAT in the previous window (2026-11-06 to 2026-11-12)." in text

@@ -4,10 +4,13 @@ with `/kpi`'s rules on who sees what; over signed HTTP and over Socket Mode alik
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 import pytest
+import requests
 from slack_sdk.models.views import View
 
+from tests.fakes.slack.signing import signed_headers
 from tests.notifiers.interactive.conftest import wait_for
 
 
@@ -111,3 +114,13 @@ def test_ask_another_brings_the_form_back(surface):
     assert "0.0%" in _answered(surface, view_id)
     surface.click("U0ADA", view_id, "support_kpis_ask_again")
     wait_for(lambda: surface.fake.views[view_id].get("callback_id") == "support_kpis_ask", "the form again")
+
+
+def test_a_shortcut_signed_with_another_secret_is_refused_and_opens_nothing(over_http):
+    payload = {"type": "shortcut", "callback_id": "support_kpis", "trigger_id": over_http.fake.trigger(),
+               "user": {"id": "U0ADA"}, "team": {"id": "T0TEAM"}}
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    answer = requests.post(over_http.url + "/slack/events", data=body,
+                           headers=signed_headers(body, secret="0" * 32), timeout=10)
+    assert answer.status_code == 401
+    assert not over_http.fake.method_calls("views.open")
