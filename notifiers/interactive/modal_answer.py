@@ -24,7 +24,7 @@ from notifiers.slash.answer_blocks import Answer
 WORKING = "Working on it… the answer appears here in a moment."
 #: The "Ask another" button of an answer opened from the "Support KPIs" form.
 ASK_AGAIN = "support_kpis_ask_again"
-#: What the modal says when the answer could not be shown (the view was closed, or Slack failed).
+#: The callback_id of a modal showing an answer (it has no submit button: nothing comes back from it).
 ANSWER_CALLBACK = "support_kpis_answer"
 
 

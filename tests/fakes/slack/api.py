@@ -442,7 +442,7 @@ class FakeSlack:
         found["updates"] = found.get("updates", 0) + 1
         return _ok(view=dict(found))
 
-    def view_submitted(self, view_id: str, values: dict[str, Any], *, response: dict[str, Any] | None = None) -> None:
+    def view_submitted(self, view_id: str, response: dict[str, Any] | None) -> None:
         """What Slack does with a view_submission's ack: ``update`` replaces the view in place."""
         if response and response.get("response_action") == "update":
             self.views[view_id].update(response["view"], id=view_id, hash=self._new_ts())

@@ -64,7 +64,7 @@ class Slack:
                    "trigger_id": self.fake.trigger(),
                    "view": {**view, "state": {"values": values}}}
         ack = self._deliver(payload) or {}
-        self.fake.view_submitted(view_id, values, response=ack)
+        self.fake.view_submitted(view_id, ack)
         return ack
 
     def choose(self, user: str, view_id: str, action_id: str, value: str) -> None:
