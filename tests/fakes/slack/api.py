@@ -468,7 +468,8 @@ class FakeSlack:
         if view.get("external_id") and any(v.get("external_id") == view["external_id"] for v in self.views.values()):
             return _error("duplicate_external_id")
         view_id = f"V{next(self._ids):08d}"
-        stored = {**view, "id": view_id, "hash": self._new_ts(), "root_view_id": stack or view_id,
+        root = self.views[stack]["root_view_id"] if stack else view_id
+        stored = {**view, "id": view_id, "hash": self._new_ts(), "root_view_id": root,
                   "previous_view_id": stack, "state": {"values": {}}}
         self.views[view_id] = stored
         self.views_stack.append(view_id)
