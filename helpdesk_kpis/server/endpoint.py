@@ -38,6 +38,7 @@ from kpis.query import load_kpi_data
 from kpis.store.seen_requests import SeenRequests
 from kpis.store.sent_log import DeliveryLog
 from kpis.windows import window_for_period
+from notifiers.interactive.shortcut_app import register_shortcuts
 from notifiers.slack_client import make_client
 from notifiers.slash.access import AccessPolicy, TeamAccess
 from notifiers.slash.answers import KpiCommands
@@ -157,6 +158,7 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
             ready_executor=ready_answers,
             inflight=inflight,
         )
+        register_shortcuts(bolt, commands)
     except BoltError:
         raise CredentialError(
             "SLACK_BOT_TOKEN was refused by Slack (auth.test failed); reinstall the app and copy its Bot User OAuth "

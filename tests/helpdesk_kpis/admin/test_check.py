@@ -82,6 +82,10 @@ def test_a_working_setup_passes_every_check_and_exits_0(project, zendesk, slack_
     assert rows["Slack lead of Billing U0LEAD0001"]["ok"] and rows["Slack lead of Billing S0LEADS001"]["ok"]
     assert rows["Slack admin U0ADMIN001"]["ok"]
     assert rows["store"]["ok"] and "schema up to date" in rows["store"]["detail"]
+    # What a bot token cannot read is a reminder, with the manifest to compare against.
+    surfaces = rows["Slack app surfaces"]
+    assert surfaces["skipped"] and "Explain this" in surfaces["detail"] and "app_home_opened" in surfaces["detail"]
+    assert surfaces["fix"].startswith("compare them with `helpdesk-kpis config manifest --http`")
 
 
 def test_the_table_marks_each_row_and_prints_the_fix_under_a_failure(project, zendesk, monkeypatch, capsys):
