@@ -1,0 +1,1 @@
+"""Slack's interactive surfaces: the App Home, buttons on digests and alerts, shortcuts and modals."""
