@@ -31,6 +31,7 @@ from datetime import datetime
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from kpis.errors import HelpdeskKpisError
 from notifiers.interactive.home_chart import chart_file
 from notifiers.interactive.home_store import HomeStates
 from notifiers.interactive.home_view import home_page
@@ -109,6 +110,10 @@ class HomePublisher:
             self._running.add(user_id)
         try:
             self._publish(user_id, with_chart)
+        except HelpdeskKpisError as error:  # the store unreachable, a configuration problem: its one line
+            with self._lock:
+                self.figures.failed += 1
+            log.warning("App Home of %s not published: %s", user_id, error)
         except Exception:  # noqa: BLE001 - one user's failure must not stop the queue; said in one line
             with self._lock:
                 self.figures.failed += 1
