@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from slack_sdk import WebClient
+
 from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs.slack_runs import clock as utc_clock
 from helpdesk_kpis.server.endpoint import kpi_commands
 from kpis.columnar.memo import DayMemo
-from notifiers.interactive.home_publish import HomePublisher
+from notifiers.interactive.home_publish import DEFAULT_WORKERS, HomePublisher
 from notifiers.interactive.home_store import HomeStates
 from notifiers.slack_client import make_client
 
@@ -26,9 +28,13 @@ RECENT = timedelta(days=1)
 
 
 class HomeRefresh:
-    def __init__(self, ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock) -> None:
+    def __init__(self, ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock, client: WebClient | None = None,
+                 workers: int = DEFAULT_WORKERS) -> None:
+        """``client``: the Web API client to publish with (by default one made from the settings)."""
         self._ctx = ctx
         self._clock = clock
+        self._client = client
+        self._workers = workers
         self._memo = DayMemo()
         self.publisher: HomePublisher | None = None
 
@@ -42,13 +48,14 @@ class HomeRefresh:
         if not users:
             return 0
         if self.publisher is None:
-            client = make_client(env.slack_bot_token.get_secret_value(), env.slack_api_url)
-            self.publisher = HomePublisher(client, self._commands(client), states, clock=self._clock)
+            client = self._client or make_client(env.slack_bot_token.get_secret_value(), env.slack_api_url)
+            self.publisher = HomePublisher(client, self._commands(client), states, clock=self._clock,
+                                           workers=self._workers)
         else:
             self.publisher.commands = self._commands(self.publisher.client)
         for user_id in users:
             self.publisher.request(user_id)
         return len(users)
 
-    def _commands(self, client):  # noqa: ANN001, ANN202 - a WebClient; KpiCommands
+    def _commands(self, client: WebClient):  # noqa: ANN202 - KpiCommands
         return kpi_commands(self._ctx, client, clock=self._clock, memo=self._memo)

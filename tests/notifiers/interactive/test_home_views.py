@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from pathlib import Path
 
 import pytest
 from slack_sdk.models.views import View
@@ -203,3 +204,24 @@ def test_refreshes_go_to_those_who_opened_in_the_last_day(states):
     states.opened("U0ADA", NOW - timedelta(hours=30))
     states.opened("U0RAJ", NOW - timedelta(minutes=5))
     assert states.opened_since(NOW - timedelta(days=1)) == ["U0RAJ", "U0LENA"]
+
+
+def docs_views(publisher, slack) -> dict[str, dict]:  # noqa: F811
+    """The Homes docs/app-home.md shows, as the code builds them (the chart's file ID aside)."""
+    views = {user: open_home(publisher, slack, user) for user in ("U0LENA", "U0OTTO")}
+    for view in views.values():
+        for block in view["blocks"]:
+            if block["type"] == "image":
+                block["slack_file"]["id"] = "F0CHART"
+    return views
+
+
+def test_the_docs_show_the_home_views_the_code_builds(publisher, slack):  # noqa: F811
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "app-home.md").read_text()
+    shown = [json.loads(part.split("```", 1)[0]) for part in docs.split("```json\n")[1:]]
+    views = docs_views(publisher, slack)
+    # On a change, paste what is printed here into the docs.
+    current = {user: json.dumps(view["blocks"], indent=1, ensure_ascii=False) for user, view in views.items()}
+    assert shown[0] == views["U0LENA"]["blocks"], current["U0LENA"]
+    assert shown[1] == views["U0OTTO"]["blocks"], current["U0OTTO"]
+
