@@ -11,7 +11,8 @@ upload (``files.getUploadURLExternal``, the POST to the returned upload URL,
 ``/commands/...``, answered ``ok`` as Slack does), for ``config check`` ``conversations.list``,
 ``usergroups.list`` and the ``x-oauth-scopes`` header of every answer, for Socket Mode
 ``apps.connections.open`` (app-level token only; the URL of a :class:`FakeSocketMode`), for modals
-``views.open``, ``views.update`` and ``views.push`` (one-use, 3-second trigger_ids) -- and
+``views.open``, ``views.update`` and ``views.push`` (one-use, 3-second trigger_ids), for the App
+Home ``views.publish`` (with an optional Tier 4 window, :meth:`FakeSlack.limit_views_publish`) -- and
 lets a test script faults per method. ``conversations.info`` takes a channel id only, as Slack's does.
 """
 
@@ -475,6 +476,51 @@ class FakeSlack:
         self.views_stack.append(view_id)
         return _ok(view=dict(stored))
 
+    # -- the App Home: views.publish (https://docs.slack.dev/reference/methods/views.publish) -----
+
+    def limit_views_publish(self, calls: int, per_seconds: float = 60.0) -> None:
+        """Enforce a Tier 4 style window on views.publish: at most ``calls`` per ``per_seconds``,
+        then HTTP 429 with ``Retry-After`` (whole seconds until the window has room again), as
+        https://docs.slack.dev/apis/web-api/rate-limits describes."""
+        home = self._home()
+        home["limit"] = (calls, per_seconds)
+
+    def home_view(self, user_id: str) -> dict[str, Any] | None:
+        """The view last published to ``user_id``'s Home."""
+        return self._home()["views"].get(user_id)
+
+    def _home(self) -> dict[str, Any]:
+        return self.__dict__.setdefault("_home_state", {"views": {}, "limit": None, "accepted": deque(), "limited": 0})
+
+    def api_views_publish(self, params: dict[str, Any]) -> Scripted:
+        home = self._home()
+        if home["limit"] is not None:
+            calls, per_seconds = home["limit"]
+            now = time.monotonic()
+            accepted = home["accepted"]
+            while accepted and accepted[0] <= now - per_seconds:
+                accepted.popleft()
+            if len(accepted) >= calls:
+                home["limited"] += 1
+                wait = max(1, int(accepted[0] + per_seconds - now + 0.999))
+                return Scripted(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)})
+            accepted.append(now)
+        user_id = params.get("user_id")
+        raw = params.get("view")
+        if not user_id or not raw:
+            return _error("invalid_arguments")
+        if len(raw.encode() if isinstance(raw, str) else json.dumps(raw).encode()) > 250_000:
+            return _error("view_too_large")
+        try:
+            view = json.loads(raw) if isinstance(raw, str) else raw
+        except ValueError:
+            return _error("invalid_arguments", response_metadata={"messages": ["[ERROR] view is not JSON"]})
+        problem = _home_view_problem(view, self.uploads, user_id)
+        if problem:
+            return _error("invalid_arguments", response_metadata={"messages": [f"[ERROR] {problem}"]})
+        home["views"][user_id] = view
+        return _ok(view={**view, "id": f"V{next(self._ids):08d}", "hash": f"{time.time():.7f}", "team_id": "T0FAKE"})
+
     def receive_upload(self, file_id: str, data: bytes) -> tuple[int, str]:
         with self._lock:
             self.calls.append(("upload", {"file_id": file_id, "length": len(data)}))
@@ -543,6 +589,27 @@ def _view_problem(view: dict[str, Any]) -> str | None:
     if len(view.get("private_metadata") or "") > 3000:
         return "view.private_metadata must be at most 3000 characters"
     return _block_problem([b for b in blocks if b.get("type") != "input"])
+
+def _home_view_problem(view: dict[str, Any], uploads: dict[str, Upload], user_id: str) -> str | None:
+    """Slack's rules for a Home view (https://docs.slack.dev/reference/views/home-tab-views), checked
+    here independently of slack-sdk: its type, at most 100 blocks, and an image's ``slack_file`` a
+    file its viewer can see (https://docs.slack.dev/reference/block-kit/composition-objects/slack-file-object)."""
+    if not isinstance(view, dict) or view.get("type") != "home":
+        return "view type must be home"
+    blocks = view.get("blocks") or []
+    if len(blocks) > 100:
+        return f"must provide less than 100 items [json-pointer:/view/blocks] ({len(blocks)})"
+    problem = _block_problem(blocks[:50]) or _block_problem(blocks[50:])
+    if problem:
+        return problem
+    for i, block in enumerate(blocks):
+        if block.get("type") != "image" or "slack_file" not in block:
+            continue
+        upload = uploads.get((block["slack_file"] or {}).get("id"))
+        # The viewer sees a file shared in their direct message with the app (its channel D + user).
+        if upload is None or upload.channel != "D" + user_id.removeprefix("U"):
+            return f"invalid slack file [json-pointer:/view/blocks/{i}/slack_file]"
+    return None
 
 
 def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
