@@ -24,7 +24,8 @@ log = logging.getLogger(__name__)
 
 RESTARTED = "The service restarted before your answer was ready; please ask again."
 #: A restart message that cannot be delivered within this is given up (the process is stopping).
-RESTART_POST_SECONDS = 2.0
+#: Dozens of them go out at once on a host that may be busy: 2 s lost some on two loaded cores.
+RESTART_POST_SECONDS = 5.0
 
 
 @dataclass(eq=False)
@@ -91,7 +92,7 @@ class InFlight:
         left = self.abandon()
         if not left:
             return 0
-        posting = ThreadPoolExecutor(max_workers=min(16, len(left)), thread_name_prefix="kpi-restarted")
+        posting = ThreadPoolExecutor(max_workers=min(32, len(left)), thread_name_prefix="kpi-restarted")
         sent = [posting.submit(_tell, owed.response_url, within) for owed in left]
         done, _late = wait(sent, timeout=within)
         posting.shutdown(wait=False, cancel_futures=True)
