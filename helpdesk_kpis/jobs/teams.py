@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from helpdesk_kpis.settings.models import FileConfig, TeamConfig
-from helpdesk_kpis.settings.suggestions import name_hint
 from kpis.dataset import KpiData
 from kpis.directory import Directory, TeamGroup, groups_by_name, is_named, merge_teams
 from kpis.errors import ConfigError
+from kpis.name_hints import name_hint
 from kpis.query import load_directory, load_kpi_data
 from kpis.store import Store
 from notifiers.alert_rules import Reading

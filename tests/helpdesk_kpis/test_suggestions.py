@@ -41,3 +41,14 @@ def test_a_misspelt_team_gets_the_nearest_one(sample_project, capsys, args, line
 def test_a_misspelt_command_or_option_gets_the_nearest_one(sample_project, capsys, args, suggestion):
     assert main(args) == 2
     assert suggestion in capsys.readouterr().err
+
+
+def test_a_misspelt_connector_gets_the_nearest_one_and_the_list(sample_project, capsys):
+    known = "(known connectors: file, freshdesk, helpscout, intercom, sample, zendesk)"
+    assert main(["sync", "--connector", "zendsk"]) == 2
+    assert capsys.readouterr().err.strip() == f"error: unknown connector 'zendsk'; did you mean 'zendesk'? {known}"
+    # The same name in the config file's section gets the same line.
+    config = sample_project / "helpdesk-kpis.toml"
+    config.write_text(config.read_text().replace("[connectors.sample.demo]", "[connectors.smaple.demo]"))
+    assert main(["sync"]) == 2
+    assert capsys.readouterr().err.strip() == f"error: unknown connector 'smaple'; did you mean 'sample'? {known}"
