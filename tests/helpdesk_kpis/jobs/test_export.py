@@ -38,11 +38,12 @@ def ticket(instance: str, id_: str, updated: int, **extra) -> Ticket:
 
 
 @pytest.fixture
-def stored(tmp_path, monkeypatch):
+def stored(tmp_path, monkeypatch, store_url):
+    """The records below, on SQLite and (with TEST_DATABASE_URL) on PostgreSQL."""
     monkeypatch.chdir(tmp_path)
     for name in ("HELPDESK_KPIS_CONFIG", "HELPDESK_KPIS_SECRETS_DIR"):
         monkeypatch.delenv(name, raising=False)
-    url = f"sqlite:///{tmp_path / 'kpis.db'}"
+    url = store_url
     monkeypatch.setenv("DATABASE_URL", url)
     store = Store.open(url)
     store.write_page("zendesk", "acme", "all", [
