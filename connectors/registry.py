@@ -20,6 +20,7 @@ from pydantic import BaseModel, SecretStr, ValidationError
 
 from connectors.lazy import resolve
 from kpis.errors import ConfigError
+from kpis.name_hints import name_hint
 
 if TYPE_CHECKING:  # the connector base brings the record types, which listing the specs never needs
     from connectors.base import Connector
@@ -115,7 +116,8 @@ def spec_for(source: str) -> ConnectorSpec:
     try:
         return _REGISTRY[source]
     except KeyError:
-        raise ConfigError(f"unknown connector {source!r}; known connectors: {', '.join(known_sources())}") from None
+        hint = name_hint(source, known_sources(), listing="known connectors", always_list=True)
+        raise ConfigError(f"unknown connector {source!r}{hint}") from None
 
 
 def build(source: str, instance: str, values: dict[str, Any]) -> Connector:

@@ -339,7 +339,7 @@ def export(
     ] = None,
 ) -> None:
     """Normalized records, for BI tools (columns: docs/export.md)."""
-    from helpdesk_kpis.jobs.export import export_parquet, export_records
+    from helpdesk_kpis.jobs.export import check_export, export_parquet, export_records
 
     start = None
     if since is not None:
@@ -349,6 +349,7 @@ def export(
         raise ConfigError("--format parquet writes a file: add --output FILE")
     ctx.obj.reads_only()
     store = ctx.obj.store()
+    check_export(store, kind.value, since=start, instance=instance)  # before --output is created
     if fmt is ExportFormat.parquet:
         written = export_parquet(store, kind.value, output, since=start, instance=instance)
     elif output is None:

@@ -73,7 +73,8 @@ def run(*, out: Path, tickets: int, now: datetime, console: Console) -> None:
 def _scorecards(store: Store, window: Window, out: Path, *, now: datetime, console: Console) -> Path | None:
     """The first team's top agents on screen; every agent of that team in scorecards.txt."""
     team = next(iter(load_kpi_data(store, window.start, window.end, tags=False).directory.team_names), None)
-    result = compute_scorecards(store, window, now=now, team=team, config=KpiConfig(), scorecard=ScorecardConfig())
+    result = compute_scorecards(store, window, now=now, team=team, config=KpiConfig(), scorecard=ScorecardConfig(),
+                                teams=FileConfig())
     if not result.cards:
         return None
     path = _table_file(out / "scorecards.txt",

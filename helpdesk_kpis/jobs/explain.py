@@ -9,11 +9,11 @@ from rich.text import Text
 
 from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs.report import choose_window
-from kpis.explain import DIMENSIONS, Explanation, decomposable, explain_change
+from helpdesk_kpis.jobs.teams import load_team_data
 from kpis.errors import ConfigError
+from kpis.explain import DIMENSIONS, Explanation, decomposable, explain_change
 from kpis.format import effect_text
 from notifiers.why_lines import figure, headline
-from kpis.query import load_kpi_data
 
 
 def build_explanation(
@@ -23,10 +23,10 @@ def build_explanation(
     decomposable(kpi)  # a usage error before any store is opened
     if by not in DIMENSIONS:
         raise ConfigError(f"--explain needs --by {' | '.join(DIMENSIONS)}, not {by!r}")
-    window = choose_window(period, first, last, now=now, zone=ctx.settings().config.reporting.zone)
-    # Agents' groups need every team's records (their team is where most of their tickets are).
-    data = load_kpi_data(ctx.store(), window.previous().start, window.end, team=team if by != "agent" else None,
-                         tags=by == "tag")
+    config = ctx.settings().config
+    window = choose_window(period, first, last, now=now, zone=config.reporting.zone)
+    data = load_team_data(ctx.store(), config, window.previous().start, window.end, team=team, by=by,
+                          tags=by == "tag")
     return explain_change(data, window, now=now, kpi=kpi, by=by, team=team, config=ctx.kpi_config())
 
 

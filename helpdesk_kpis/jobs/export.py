@@ -18,9 +18,14 @@ from pathlib import Path
 from types import UnionType
 from typing import IO, Any, Union, get_args, get_origin, get_type_hints
 
+from sqlalchemy import Table, select, union
+
 from kpis.errors import ConfigError
+from kpis.name_hints import name_hint
 from kpis.records import Agent, Membership, Rating, Review, SurveyAnswer, Team, Ticket
 from kpis.store import Store
+from kpis.store.rows import TABLE_OF
+from kpis.store.schema import sync_state
 
 KINDS: dict[str, type] = {
     "tickets": Ticket, "ratings": Rating, "surveys": SurveyAnswer, "reviews": Review, "agents": Agent, "teams": Team,
@@ -53,13 +58,43 @@ def columns(kind: str) -> list[str]:
     return ["key", *(f.name for f in fields(KINDS[kind]))]
 
 
+def check_export(store: Store, kind: str, *, since: datetime | None, instance: str | None) -> None:
+    """Refuse what would export nothing by mistake, before anything is written: ``--since`` on a
+    kind without a time, an ``--instance`` the store holds nothing of (a misspelling, most likely)."""
+    if since is not None and kind not in SINCE_COLUMN:
+        raise ConfigError(f"--since: {kind} carry no time to filter by; leave it out to export them all")
+    if instance is None:
+        return
+    source, name = _instance_parts(instance)
+    tables = [sync_state, *(TABLE_OF[record_type] for record_type in KINDS.values())]
+    with store.errors(), store.engine.connect() as connection:
+        def holds(table: Table) -> bool:
+            query = select(table.c.instance).where(table.c.instance == name).limit(1)
+            if source is not None:
+                query = query.where(table.c.source == source)
+            return connection.execute(query).first() is not None
+
+        if any(holds(table) for table in tables):
+            return
+        pairs = connection.execute(union(*(select(t.c.source, t.c.instance).distinct() for t in tables))).all()
+    # Suggested in the form typed: an instance name, or source:instance.
+    known = sorted({f"{s}:{i}" if source is not None else i for s, i in pairs})
+    hint = name_hint(instance, known, listing="instances", always_list=True)
+    raise ConfigError(f"--instance {instance!r}: the store holds no helpdesk instance of that name{hint}")
+
+
+def _instance_parts(instance: str | None) -> tuple[str | None, str | None]:
+    """--instance takes an instance name or source:instance, as --connector does."""
+    if instance and ":" in instance:
+        source, name = instance.split(":", 1)
+        return source, name
+    return None, instance
+
+
 def _rows(store: Store, kind: str, fmt: str, *, since: datetime | None, instance: str | None,
           ) -> Iterator[dict[str, Any]]:
     record_type = KINDS[kind]
-    if since is not None and kind not in SINCE_COLUMN:
-        raise ConfigError(f"--since: {kind} carry no time to filter by; leave it out to export them all")
-    # --instance takes an instance name or source:instance, as --connector does.
-    source, name = instance.split(":", 1) if instance and ":" in instance else (None, instance)
+    source, name = _instance_parts(instance)
     for record in store.iter_records(record_type, since=(SINCE_COLUMN[kind], since) if since else None,
                                      source=source, instance=name):
         row = {"key": f"{record.source}:{record.instance}:{record.id}"}
@@ -70,6 +105,7 @@ def _rows(store: Store, kind: str, fmt: str, *, since: datetime | None, instance
 def export_records(store: Store, kind: str, fmt: str, out: IO[str], *, since: datetime | None = None,
                    instance: str | None = None) -> int:
     """Write the stored records of ``kind`` to ``out`` as csv or jsonl; return how many were written."""
+    check_export(store, kind, since=since, instance=instance)
     writer = csv.DictWriter(out, fieldnames=columns(kind), lineterminator="\n") if fmt == "csv" else None
     if writer:
         writer.writeheader()
@@ -92,6 +128,7 @@ def export_parquet(store: Store, kind: str, path: Path, *, since: datetime | Non
         import pyarrow.parquet as pq
     except ModuleNotFoundError:
         raise ConfigError("--format parquet needs pyarrow: install helpdesk-kpis[parquet]") from None
+    check_export(store, kind, since=since, instance=instance)
     schema = pa.schema([("key", pa.string())] + [
         (name, _arrow_type(pa, hint)) for name, hint in get_type_hints(KINDS[kind]).items()
     ])

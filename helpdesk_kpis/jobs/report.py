@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from helpdesk_kpis.context import AppContext
+from helpdesk_kpis.jobs.teams import load_team_data
 from kpis.catalogue import HEADLINE, KPIS, Kind, resolve
 from kpis.engine import compute_report
 from kpis.errors import ConfigError
-from kpis.query import load_kpi_data
 from kpis.results import Report
 from kpis.windows import Window, parse_day, today_in, window_between, window_for_period
 
@@ -29,12 +29,10 @@ def build_report(
     ctx: AppContext, *, period: str, first: str | None, last: str | None, by: str, team: str | None, now: datetime,
     fold_small_tags: bool = False,
 ) -> Report:
-    zone = ctx.settings().config.reporting.zone
-    window = choose_window(period, first, last, now=now, zone=zone)
-    # One team's row reads only that team's records; its agents' rows need every team's (an
-    # agent's team is where most of their tickets are, and their tickets may be anywhere).
-    narrow = team if by != "agent" else None
-    data = load_kpi_data(ctx.store(), window.previous().start, window.end, team=narrow, tags=by == "tag")
+    config = ctx.settings().config
+    window = choose_window(period, first, last, now=now, zone=config.reporting.zone)
+    data = load_team_data(ctx.store(), config, window.previous().start, window.end, team=team, by=by,
+                          tags=by == "tag")
     return compute_report(data, window, now=now, by=by, team=team, config=ctx.kpi_config(),
                           fold_small_tags=fold_small_tags)
 

@@ -11,10 +11,11 @@ from rich.text import Text
 
 from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs.report import choose_window
+from helpdesk_kpis.jobs.teams import load_team_data
+from helpdesk_kpis.settings.models import FileConfig
 from kpis.catalogue import KPIS
 from kpis.engine import KpiConfig, compute_report
 from kpis.format import sparkline
-from kpis.query import load_kpi_data
 from kpis.scorecard import TREND_WINDOWS, Scorecard, ScorecardConfig, scorecards
 from kpis.store import Store
 from kpis.windows import Window
@@ -36,21 +37,23 @@ class ScorecardReport:
 
 
 def compute_scorecards(store: Store, window: Window, *, now: datetime, team: str | None, config: KpiConfig,
-                       scorecard: ScorecardConfig) -> ScorecardReport:
-    """Each agent's scorecard of ``window``, with the trend over it and the windows before it."""
+                       scorecard: ScorecardConfig, teams: FileConfig) -> ScorecardReport:
+    """Each agent's scorecard of ``window``, with the trend over it and the windows before it;
+    ``team`` as ``teams`` (the config's ``[[teams]]``) names it."""
     windows = [window]
     while len(windows) < TREND_WINDOWS:
         windows.insert(0, windows[0].previous())
-    data = load_kpi_data(store, windows[0].start, window.end, tags=False)
+    data = load_team_data(store, teams, windows[0].start, window.end, team=team, by="agent", tags=False)
     reports = [compute_report(data, w, now=now, by="agent", team=team, config=config) for w in windows]
     return ScorecardReport(window, tuple(windows), tuple(scorecards(reports, scorecard)))
 
 
 def build_scorecards(ctx: AppContext, *, period: str, first: str | None, last: str | None, team: str | None,
                      now: datetime) -> ScorecardReport:
-    window = choose_window(period, first, last, now=now, zone=ctx.settings().config.reporting.zone)
+    config = ctx.settings().config
+    window = choose_window(period, first, last, now=now, zone=config.reporting.zone)
     return compute_scorecards(ctx.store(), window, now=now, team=team, config=ctx.kpi_config(),
-                              scorecard=ctx.scorecard_config())
+                              scorecard=ctx.scorecard_config(), teams=config)
 
 
 def score_text(value: float | None) -> str:

@@ -23,10 +23,10 @@ from helpdesk_kpis.jobs.outcomes_report import window_outcomes
 from helpdesk_kpis.jobs.rules import rule_reports, rule_windows
 from helpdesk_kpis.jobs.teams import ReportingTeams, reading_team, reporting_teams
 from helpdesk_kpis.settings.models import FileConfig
-from helpdesk_kpis.settings.suggestions import name_hint
 from kpis.directory import is_named
 from kpis.engine import KpiConfig, compute_report
 from kpis.errors import ConfigError
+from kpis.name_hints import name_hint
 from kpis.periods import Cadence, is_due, period_key, period_window, trend_windows
 from kpis.query import load_kpi_data
 from kpis.results import with_policy_sla

@@ -9,12 +9,15 @@ as they are (enough for dry runs and the demo; posting needs channels).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from helpdesk_kpis.settings.models import FileConfig, TeamConfig
-from helpdesk_kpis.settings.suggestions import name_hint
 from kpis.dataset import KpiData
 from kpis.directory import Directory, TeamGroup, groups_by_name, is_named, merge_teams
 from kpis.errors import ConfigError
+from kpis.name_hints import name_hint
+from kpis.query import load_directory, load_kpi_data
+from kpis.store import Store
 from notifiers.alert_rules import Reading
 
 
@@ -96,13 +99,38 @@ def mention_markup(mention: str | None, leads: list[str]) -> str | None:
 
 def helpdesk_team_ids(directory: Directory, config: FileConfig, name: str) -> tuple[str, ...]:
     """The helpdesk team ids (``source:instance:id``) a team name stands for: a ``[[teams]]`` entry's
-    sources (or the helpdesk teams of its name), else the helpdesk teams answering to the name."""
+    sources (or the helpdesk teams of its name); without ``[[teams]]``, the helpdesk teams answering
+    to the name. Every ``--team`` is resolved here, so that it names the team the digests name."""
     team = next((t for t in config.teams if is_named(name, t.name)), None)
     if team is not None:
         return tuple(team.sources) if team.sources else groups_by_name(directory, [team.name])[team.name]
     ids = tuple(directory.team_ids[code] for code in directory.team_codes(name))
+    if config.teams:
+        # With [[teams]], a helpdesk team outside them counts overall only (as in the digests).
+        known = [t.name for t in config.teams]
+        if ids:
+            raise ConfigError(f"the helpdesk team {name!r} is in no [[teams]] entry, so it counts in the overall "
+                              f"figures only; add it to [[teams]] to report on it (teams: {', '.join(known)})")
+        raise ConfigError(f"no team {name!r}" + name_hint(name, known, listing="teams"))
     if not ids:
-        known = [t.name for t in config.teams] or directory.team_display_names()
+        known = directory.team_display_names()
         raise ConfigError(f"no team {name!r}" + name_hint(name, known, listing="teams") if known
                           else f"no team {name!r}; teams: none synced yet")
     return ids
+
+
+def load_team_data(store: Store, config: FileConfig, start: datetime, end: datetime, *, team: str | None,
+                   by: str, tags: bool) -> KpiData:
+    """The records of ``[start, end)`` with teams as the digests have them (:func:`reporting_teams`),
+    so that ``report --team Billing`` is the team the "Billing" digest speaks of.
+
+    ``team`` is checked first (one line with a suggestion, before the records are read); one
+    team's row reads only its helpdesk team's records when it stands for exactly one. Agent rows
+    need every team's records: an agent's team is where most of their tickets are.
+    """
+    narrow = None
+    if team is not None:
+        ids = helpdesk_team_ids(load_directory(store), config, team)
+        narrow = ids[0] if len(ids) == 1 and by != "agent" else None
+    data = load_kpi_data(store, start, end, team=narrow, tags=tags)
+    return reporting_teams(data, config).team_data

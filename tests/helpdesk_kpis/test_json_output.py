@@ -109,7 +109,7 @@ def test_a_failure_with_json_asked_is_one_json_object_too(tmp_path, monkeypatch,
 @pytest.mark.parametrize(
     ("args", "exit_code", "message"),
     [
-        (["report", "--team", "Biling", "--format", "json", *WINDOW], 2, "no team named 'Biling'; did you mean 'Billing'?"),
+        (["report", "--team", "Biling", "--format", "json", *WINDOW], 2, "no team 'Biling'; did you mean 'Billing'?"),
         (["digest", "--team", "Biling", "--json"], 2, "no digest for 'Biling'; did you mean 'Billing'?"),
         (["report", "--explain", "bogus", "--by", "agent", "--format", "json"], 2, "bogus"),
     ],

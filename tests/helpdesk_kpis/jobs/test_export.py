@@ -38,11 +38,12 @@ def ticket(instance: str, id_: str, updated: int, **extra) -> Ticket:
 
 
 @pytest.fixture
-def stored(tmp_path, monkeypatch):
+def stored(tmp_path, monkeypatch, store_url):
+    """The records below, on SQLite and (with TEST_DATABASE_URL) on PostgreSQL."""
     monkeypatch.chdir(tmp_path)
     for name in ("HELPDESK_KPIS_CONFIG", "HELPDESK_KPIS_SECRETS_DIR"):
         monkeypatch.delenv(name, raising=False)
-    url = f"sqlite:///{tmp_path / 'kpis.db'}"
+    url = store_url
     monkeypatch.setenv("DATABASE_URL", url)
     store = Store.open(url)
     store.write_page("zendesk", "acme", "all", [
@@ -147,3 +148,33 @@ def test_a_reviews_categories_are_one_json_object_in_csv_and_parquet(stored, cap
     assert run(capsys, "export", "reviews", "--format", "parquet", "--output", str(path))[0] == 0
     [record] = pq.read_table(path).to_pylist()
     assert json.loads(record["categories"]) == {"accuracy": 3.0, "tone": 5.0}
+
+
+@pytest.mark.parametrize(
+    ("instance", "message"),
+    [
+        ("acm", "error: --instance 'acm': the store holds no helpdesk instance of that name; did you mean 'acme'? "
+                "(instances: acme, eu)"),
+        ("zendesk:ue", "error: --instance 'zendesk:ue': the store holds no helpdesk instance of that name; "
+                       "did you mean 'zendesk:eu'? (instances: zendesk:acme, zendesk:eu)"),
+        ("freshdesk:acme", "error: --instance 'freshdesk:acme': the store holds no helpdesk instance of that name; "
+                           "did you mean 'zendesk:acme'? (instances: zendesk:acme, zendesk:eu)"),
+        ("xyz", "error: --instance 'xyz': the store holds no helpdesk instance of that name; instances: acme, eu"),
+    ],
+)
+def test_an_unknown_instance_is_refused_before_anything_is_written(stored, capsys, instance, message):
+    output = stored / "tickets.csv"
+    output.write_text("yesterday's export\n")
+    for args in (["export", "tickets", "--instance", instance],
+                 ["export", "tickets", "--instance", instance, "--output", str(output)],
+                 ["export", "ratings", "--format", "parquet", "--instance", instance, "--output", str(output)]):
+        code, out, err = run(capsys, *args)
+        assert code == 2, args
+        assert err.strip() == message and out == ""  # not even the CSV header
+    assert output.read_text() == "yesterday's export\n"  # the file there before is left as it was
+
+
+def test_an_instance_with_nothing_of_that_kind_exports_an_empty_file(stored, capsys):
+    # "eu" holds one ticket and no ratings: its ratings are an empty export, no error.
+    code, out, _ = run(capsys, "export", "ratings", "--instance", "eu")
+    assert code == 0 and len(out.splitlines()) == 1 and out.startswith("key,source,instance,id,ticket_id,")
