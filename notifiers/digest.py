@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,7 @@ from slack_sdk.models.blocks import (
 )
 
 from kpis.catalogue import BACKLOG_AGES, KPIS, Kind
+from kpis.explain import NOT_DECOMPOSABLE
 from kpis.format import DASH, change_text, value_text
 from kpis.periods import TREND_PERIODS, Cadence, period_key
 from kpis.results import Report, ScopeRow
@@ -37,6 +38,8 @@ from notifiers.backlog_grid import backlog_grid
 from notifiers.blockkit import to_dicts, validate_message
 from notifiers.digest_themes import shows_themes, themes_text
 from notifiers.fitting import MAX_HEADER, MAX_SECTION_TEXT, Lines, fit_blocks, fit_fallback, fit_lines, list_section
+from notifiers.interactive.action_ids import DigestAction
+from notifiers.interactive.button_blocks import digest_buttons
 from notifiers.kpi_blocks import compact_line, kpi_section, sample_text
 from notifiers.mrkdwn import escape, link, shorten
 from notifiers.report_command import report_command, row_command
@@ -99,6 +102,9 @@ def digest_message(digest: Digest) -> dict[str, Any]:
     ]
     if digest.drivers:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=_drivers_text(digest.drivers))))
+    if digest.team is not None:
+        # Early in the message: the fitting may cut the end of a very long digest, never these.
+        blocks.append(digest_buttons(digest_action(digest)))
     if digest.breaches:
         blocks += _breaches(digest)
     backlog = digest.row.metrics.get("backlog")
@@ -131,6 +137,28 @@ def digest_message(digest: Digest) -> dict[str, Any]:
     }
     validate_message(payload)
     return payload
+
+
+def digest_action(digest: Digest) -> DigestAction:
+    """What the digest's buttons ask about: its team over its own window (``team`` set)."""
+    window = digest.report.window
+    return DigestAction(team=digest.team or digest.title, every=digest.every, first=window.first_day,
+                        last=window.end_day - timedelta(days=1), day=digest.day, why=moved_most(digest))
+
+
+def moved_most(digest: Digest) -> str:
+    """The KPI whose value moved most against the previous window (relative change), among those
+    a `why` can split; the first of those shown when none moved (or none has a previous value)."""
+    keys = [k for k in digest.keys if KPIS[k].kind is not Kind.LIST and k not in NOT_DECOMPOSABLE]
+    moved = []
+    for key in keys:
+        metric = digest.row.metrics.get(key)
+        if metric is None or metric.insufficient_data or not metric.change or not metric.previous:
+            continue
+        moved.append((abs(metric.change / metric.previous), -keys.index(key), key))
+    if moved:
+        return max(moved)[2]
+    return "csat" if "csat" in keys or not keys else keys[0]
 
 
 def breakdown_message(digest: Digest) -> dict[str, Any] | None:
