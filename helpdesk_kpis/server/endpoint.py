@@ -35,9 +35,11 @@ from helpdesk_kpis.stop_signals import join_within
 from kpis.columnar.memo import DayMemo
 from kpis.errors import ConfigError, CredentialError, RunFailed
 from kpis.query import load_kpi_data
+from kpis.store.alert_states import AlertStates
 from kpis.store.seen_requests import SeenRequests
 from kpis.store.sent_log import DeliveryLog
 from kpis.windows import window_for_period
+from notifiers.interactive.buttons import register_buttons
 from notifiers.slack_client import make_client
 from notifiers.slash.access import AccessPolicy, TeamAccess
 from notifiers.slash.answers import KpiCommands
@@ -157,6 +159,7 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
             ready_executor=ready_answers,
             inflight=inflight,
         )
+        register_buttons(bolt, commands, AlertStates(store), clock=clock)
     except BoltError:
         raise CredentialError(
             "SLACK_BOT_TOKEN was refused by Slack (auth.test failed); reinstall the app and copy its Bot User OAuth "
