@@ -22,8 +22,8 @@ def at(monkeypatch, moment) -> None:  # noqa: ANN001
     monkeypatch.setattr(slack_runs, "clock", lambda: moment)
 
 
-def test_a_snoozed_rule_announces_nothing_until_the_snooze_ends_then_its_recovery(  # noqa: F811
-    workdir, fake, capsys, monkeypatch
+def test_a_snoozed_rule_announces_nothing_until_the_snooze_ends_then_its_recovery(
+    workdir, fake, capsys, monkeypatch  # noqa: F811 - the fixtures imported above
 ):
     configure(workdir)
     code, out, _ = run(capsys, "alerts")
