@@ -159,7 +159,7 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
             ready_executor=ready_answers,
             inflight=inflight,
         )
-        register_buttons(bolt, commands, AlertStates(store), clock=clock)
+        register_buttons(bolt, commands, AlertStates(store), clock=clock, executor=answers, ready_executor=ready_answers)
     except BoltError:
         raise CredentialError(
             "SLACK_BOT_TOKEN was refused by Slack (auth.test failed); reinstall the app and copy its Bot User OAuth "

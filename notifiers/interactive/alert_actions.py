@@ -67,6 +67,18 @@ class AlertButtons:
             log.info("alert button from %s refused: %s", click.user_id, error)
             tell(respond, f"Sorry, {escape(str(error))}.")
 
+    def is_quick(self, click: Click) -> bool:
+        """Whether the answer reads nothing new from the store (acknowledging, snoozing, the
+        tickets of a window whose KPIs are loaded), so it never waits behind one that does."""
+        if click.action_id != ids.ALERT_TICKETS:
+            return True
+        try:
+            action = AlertAction.parse(click.value)
+        except BadAction:
+            return True  # answered with one line
+        window = Period(None, action.first, action.last).window(now=self.clock(), zone=self.commands.zone)
+        return self.commands.snapshots.has(window)
+
     # -- acknowledge and snooze ----------------------------------------------------------------
 
     def _may_act(self, click: Click, action: AlertAction, respond) -> bool:  # noqa: ANN001

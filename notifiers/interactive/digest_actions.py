@@ -46,14 +46,19 @@ def digest_words(action_id: str, action: DigestAction) -> str:
     raise BadAction(f"unknown digest button {action_id!r}")
 
 
+def digest_question(click: Click) -> Command:
+    """The `/kpi` question a click on a digest button asks, as its clicker; :class:`BadAction` if none."""
+    return Command(click.user_id, digest_words(click.action_id, DigestAction.parse(click.value)), click.channel_id)
+
+
 def answer_digest_click(commands: KpiCommands, click: Click, respond) -> None:  # noqa: ANN001 - Bolt's respond
     try:
-        text = digest_words(click.action_id, DigestAction.parse(click.value))
+        question = digest_question(click)
     except BadAction as error:
         log.info("digest button from %s refused: %s", click.user_id, error)
         tell(respond, f"Sorry, {escape(str(error))}.")
         return
-    answer = commands.answer(Command(click.user_id, text, click.channel_id))
+    answer = commands.answer(question)
     if answer.denied:
-        log.info("digest button denied: %s (text %r)", answer.denied, text)
+        log.info("digest button denied: %s (text %r)", answer.denied, question.text)
     reply_privately(respond, answer)

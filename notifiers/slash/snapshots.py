@@ -50,6 +50,7 @@ class Snapshot:
         self._config = config
         self._reports: dict[str, Report] = {}
         self._views: dict[tuple, Report | Explanation] = {}
+        self._view_locks: dict[tuple, threading.Lock] = {}
         self._lock = threading.Lock()
 
     @property
@@ -63,7 +64,7 @@ class Snapshot:
         """Every row of scope ``by`` (overall, team, agent), computed once per snapshot."""
         report = self._reports.get(by)
         if report is None:
-            with self._lock:
+            with self._lock_of(("report", by)):
                 report = self._reports.get(by)
                 if report is None:
                     report = compute_report(self._data, self.window, now=self.now, by=by, config=self._config)
@@ -93,11 +94,17 @@ class Snapshot:
     def _view(self, key: tuple, compute):  # noqa: ANN001, ANN202
         found = self._views.get(key)
         if found is None:
-            with self._lock:
+            with self._lock_of(key):
                 found = self._views.get(key)
                 if found is None:
                     found = self._views[key] = compute()
         return found
+
+    def _lock_of(self, key: tuple) -> threading.Lock:
+        """One lock per report and view: a slow one (a `why` reading the tags first) holds up only
+        those asking for the same, never the snapshot's other reports and views."""
+        with self._lock:
+            return self._view_locks.setdefault(key, threading.Lock())
 
 
 class SnapshotCache:

@@ -25,6 +25,7 @@ from tests.fakes.asgi_server import ServerThread
 from tests.fakes.slack.api import FakeSlack
 from tests.fakes.slack.signing import SIGNING_SECRET, signed_headers
 from tests.notifiers.slash.conftest import NOW, POLICY, UTC, slack, store, web_client  # noqa: F401
+from tests.notifiers.slash.test_commands import everything
 
 __all__ = ["NOW", "POLICY", "UTC"]
 
@@ -106,17 +107,4 @@ def answer_to(slack: FakeSlack, name: str) -> dict:  # noqa: F811
 
 def text_of(answer: dict) -> str:
     """What a person reads: the fallback and every text in the blocks."""
-    parts = [answer.get("text") or ""]
-
-    def walk(node) -> None:  # noqa: ANN001
-        if isinstance(node, dict):
-            if isinstance(node.get("text"), str):
-                parts.append(node["text"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(answer.get("blocks") or [])
-    return "\n".join(parts)
+    return everything({"text": "", **answer})
