@@ -12,7 +12,6 @@ and which would otherwise cost over a second at every start.
 from __future__ import annotations
 
 import enum
-import json
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -23,6 +22,7 @@ from rich.console import Console
 
 from helpdesk_kpis.admin.commands import config_app
 from helpdesk_kpis.context import AppContext
+from helpdesk_kpis.json_output import asks_for_json, package_version, write_json, write_json_error
 from kpis.errors import ConfigError, HelpdeskKpisError
 from kpis.windows import parse_day
 
@@ -73,9 +73,7 @@ class ExportFormat(str, enum.Enum):
 
 def _print_version(asked: bool) -> None:
     if asked:
-        from importlib.metadata import version
-
-        console.print(f"helpdesk-kpis {version('helpdesk-kpis')}", markup=False, highlight=False)
+        console.print(f"helpdesk-kpis {package_version()}", markup=False, highlight=False)
         raise typer.Exit()
 
 
@@ -247,7 +245,7 @@ def report(
     result = build_report(app_ctx, period=period, first=from_, last=to, by=by.value, team=team, now=_now(),
                           fold_small_tags=fmt is ReportFormat.table)
     if fmt is ReportFormat.json:
-        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
+        write_json(result.as_json())
         return
     if not kpi:  # the headline table, plus SLA achievement where the helpdesk's own policies measured some
         keys = list(with_policy_sla(keys, *result.rows))
@@ -273,7 +271,7 @@ def _explain(app_ctx: AppContext, kpi: str, by: str, period: str, first: Optiona
         raise ConfigError("--explain prints a table or --format json, not csv")
     result = build_explanation(app_ctx, kpi=kpi, by=by, period=period, first=first, last=last, team=team, now=_now())
     if fmt is ReportFormat.json:
-        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
+        write_json(result.as_json())
     elif result.nothing is not None:
         console.print(f"Nothing to explain: {result.nothing}.", markup=False, highlight=False)
     else:
@@ -288,7 +286,7 @@ def _outcomes_report(app_ctx: AppContext, *, period: Optional[str], first: Optio
         raise ConfigError("--outcomes prints a table or JSON; use --format table or --format json")
     result = build_outcomes_report(app_ctx, period=period, first=first, last=last, now=_now())
     if fmt is ReportFormat.json:
-        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
+        write_json(result.as_json())
         return
     line = empty_line(result)
     console.print(line if line is not None else outcomes_table(result), markup=False, highlight=False)
@@ -302,7 +300,7 @@ def _scorecard_report(app_ctx: AppContext, period: str, first: Optional[str], la
         raise ConfigError("--scorecard prints a table or --format json of its own parts; leave out --kpi and csv")
     result = build_scorecards(app_ctx, period=period, first=first, last=last, team=team, now=_now())
     if fmt is ReportFormat.json:
-        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
+        write_json(result.as_json())
     elif not result.cards:
         console.print(f"No agent has data in {result.window.label()}; run `helpdesk-kpis sync` first?")
     else:
@@ -320,7 +318,7 @@ def _themes_report(app_ctx: AppContext, *, themes: bool, low_only: bool, period:
     result = build_themes_report(app_ctx, period=period, first=first, last=last, team=team, low_only=low_only,
                                  now=_now())
     if fmt is ReportFormat.json:
-        sys.stdout.write(json.dumps(result.as_json(), ensure_ascii=False) + "\n")
+        write_json(result.as_json())
         return
     console.print(empty_line(result) or themes_table(result), markup=False, highlight=False)
 
@@ -462,6 +460,8 @@ def _globals_first(args: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and turn expected failures into one line and an exit code."""
     args = _globals_first(list(sys.argv[1:] if argv is None else argv))
+    # --json asked: a failure is a JSON object on stdout too (the line on stderr stays, for people).
+    json_out = asks_for_json(args)
     try:
         # Without standalone mode, click hands back a typer.Exit's code instead of raising it.
         code = app(args=args, prog_name="helpdesk-kpis", standalone_mode=False)
@@ -471,6 +471,8 @@ def main(argv: list[str] | None = None) -> int:
         return done.exit_code
     except typer.TyperException as usage:  # bad options or arguments: the parser's own message
         usage.show()
+        if json_out:
+            write_json_error(usage.format_message(), usage.exit_code)
         return usage.exit_code
     except typer.Abort:
         err.print("aborted")
@@ -482,6 +484,8 @@ def main(argv: list[str] | None = None) -> int:
             logging.getLogger("helpdesk_kpis").error("error: %s", error)
         else:
             err.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
+        if json_out:
+            write_json_error(str(error), error.exit_code)
         return error.exit_code
     except KeyboardInterrupt:
         err.print("interrupted; everything synced so far is kept and the next run resumes")

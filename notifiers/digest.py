@@ -131,7 +131,7 @@ def digest_message(digest: Digest) -> dict[str, Any]:
     payload = {
         "text": fallback_text(digest),
         "blocks": to_dicts(fit_blocks(blocks, full_answer=full)),
-        "metadata": {"event_type": DIGEST_EVENT, "event_payload": {"digest_id": digest.digest_id, "schema": 1}},
+        "metadata": {"event_type": DIGEST_EVENT, "event_payload": digest_metadata(digest)},
         "unfurl_links": False,
         "unfurl_media": False,
     }
@@ -139,26 +139,45 @@ def digest_message(digest: Digest) -> dict[str, Any]:
     return payload
 
 
-def digest_action(digest: Digest) -> DigestAction:
-    """What the digest's buttons ask about: its team over its own window (``team`` set)."""
+def digest_metadata(digest: Digest) -> dict[str, Any]:
+    """The message metadata (https://docs.slack.dev/messaging/message-metadata): the digest's id for
+    the delivery log, and what its "Explain this" shortcut asks `/kpi why` about: the team (left
+    out for the leads' digest of every team), the window's first and last day, and the KPIs it shows that a `why` explains,
+    the one that moved most first."""
     window = digest.report.window
+    team = {"team": digest.row.name} if digest.row.scope == "team" else {}  # no null: Slack's payload types
+    return {
+        "digest_id": digest.digest_id,
+        "schema": 1,
+        **team,
+        "first_day": window.first_day.isoformat(),
+        "last_day": (window.end_day - timedelta(days=1)).isoformat(),
+        "kpis": explainable_by_move(digest.row, digest.keys),
+    }
+
+
+def digest_action(digest: Digest) -> DigestAction:
+    """What the digest's buttons ask about: its team over its own window (``team`` set); "Why?"
+    explains the KPI that moved most (as "Explain this" does), else the first one shown."""
+    window = digest.report.window
+    explainable = explainable_by_move(digest.row, digest.keys)
     return DigestAction(team=digest.team or digest.title, every=digest.every, first=window.first_day,
-                        last=window.end_day - timedelta(days=1), day=digest.day, why=moved_most(digest))
+                        last=window.end_day - timedelta(days=1), day=digest.day,
+                        why=explainable[0] if explainable else "csat")
 
 
-def moved_most(digest: Digest) -> str:
-    """The KPI whose value moved most against the previous window (relative change), among those
-    a `why` can split; the first of those shown when none moved (or none has a previous value)."""
-    keys = [k for k in digest.keys if KPIS[k].kind is not Kind.LIST and k not in NOT_DECOMPOSABLE]
-    moved = []
-    for key in keys:
-        metric = digest.row.metrics.get(key)
-        if metric is None or metric.insufficient_data or not metric.change or not metric.previous:
-            continue
-        moved.append((abs(metric.change / metric.previous), -keys.index(key), key))
-    if moved:
-        return max(moved)[2]
-    return "csat" if "csat" in keys or not keys else keys[0]
+def explainable_by_move(row: ScopeRow, keys: Sequence[str]) -> list[str]:
+    """``keys`` a `why` can explain, the largest change first as the digest writes it (pp, % or
+    points); a change on too few to judge, or none, counts as no move."""
+
+    def moved(key: str) -> float:
+        metric = row.metrics.get(key)
+        if metric is None or metric.change is None or metric.insufficient_data:
+            return 0.0
+        return abs(metric.change)
+
+    explainable = [k for k in keys if k not in NOT_DECOMPOSABLE and KPIS[k].kind is not Kind.LIST]
+    return sorted(explainable, key=moved, reverse=True)  # stable: equal moves keep the digest's order
 
 
 def breakdown_message(digest: Digest) -> dict[str, Any] | None:

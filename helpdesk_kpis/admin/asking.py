@@ -8,6 +8,7 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from helpdesk_kpis.settings.variables import Variables
 from kpis.check_result import CheckResult
@@ -53,7 +54,7 @@ class Asking:
         self.console.print(text, highlight=False, markup=False)
 
     def heading(self, text: str) -> None:
-        self.console.print(f"\n[bold]{text}[/]", highlight=False)
+        self.console.print(f"\n[bold]{escape(text)}[/]", highlight=False)
 
     def after_refusal(self, what: str, *, can_save: bool = True) -> str:
         """What to do once ``what`` failed its check: ``again``, ``skip`` or ``save`` (unverified).

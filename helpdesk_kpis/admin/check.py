@@ -1,7 +1,7 @@
 """`config check`: real calls proving the configuration will work, one row per thing checked.
 
-Every configured connector instance (its own ``check()``), Slack (token, scopes, channels, people)
-and the store. A check that fails is reported with its fix and the others still run; nothing is
+Every configured connector instance (its own ``check()``), Slack (token, scopes, channels, people,
+and a reminder of the app's surfaces, which a bot token cannot read) and the store. A check that fails is reported with its fix and the others still run; nothing is
 changed anywhere (the store is not migrated, nothing is posted).
 """
 
@@ -90,7 +90,23 @@ def slack_checks(settings: Settings) -> list[CheckResult]:
         results += check_people(client, people)
     results.append(_signing_secret(settings))
     results.append(_app_token(settings, client))
+    results.append(_surfaces(settings))
     return results
+
+
+def _surfaces(settings: Settings) -> CheckResult:
+    """The Home tab, interactivity, the shortcuts and the app_home_opened event are the app's
+    configuration, which only an app configuration token may read (apps.manifest.export:
+    https://docs.slack.dev/reference/methods/apps.manifest.export); the bot token cannot, so this
+    is a reminder, not a check."""
+    variant = "--socket-mode" if settings.config.slack.socket_mode else "--http"
+    return CheckResult(
+        "Slack app surfaces", True,
+        "not readable with a bot token: the Home tab, Interactivity, the Support KPIs and Explain this shortcuts "
+        "and the app_home_opened event are set in the app's configuration",
+        f"compare them with `helpdesk-kpis config manifest {variant}` (or paste it under App Manifest and reinstall)",
+        skipped=True,
+    )
 
 
 def _app_token(settings: Settings, client) -> CheckResult:

@@ -12,7 +12,6 @@ is made when it is asked for (:class:`_ConfigGroup`): its flags need every conne
 from __future__ import annotations
 
 import inspect
-import json
 import sys
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -21,6 +20,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from helpdesk_kpis.context import AppContext
+from helpdesk_kpis.json_output import write_json
 
 if TYPE_CHECKING:
     import click
@@ -137,7 +137,7 @@ def config_check(
     results = run_checks(app_ctx)
     if as_json:
         rows = [{"name": r.name, "ok": r.ok, "skipped": r.skipped, "detail": r.detail, "fix": r.fix} for r in results]
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
+        write_json({"checks": rows})
     else:
         print_results(results, console)
     if any(r.failed for r in results):
@@ -177,18 +177,17 @@ def config_show(
         found = settings.variables.find("HELPDESK_KPIS_CONFIG")
         config_source = found.source("HELPDESK_KPIS_CONFIG") if found else "default"
     rows = effective_rows(settings, config_source=config_source)
+    invalid = [r for r in rows if r.setting == INVALID]
+    problem = None
+    if invalid:
+        more = f" (and {len(invalid) - 1} more)" if len(invalid) > 1 else ""
+        problem = f"{invalid[0].section}: {invalid[0].value}{more}; the configuration is not usable until it is fixed"
     if as_json:
         payload = [{"section": r.section, "setting": r.setting, "value": r.value, "source": r.source} for r in rows]
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        write_json({"settings": payload, **({"error": problem, "exit_code": 2} if problem else {})})
     else:
         console.print(rows_table(rows))
-    invalid = [r for r in rows if r.setting == INVALID]
-    if invalid:
+    if problem:
         # Shown in full above, so the admin sees everything; the exit code tells scripts it is not usable.
-        first = invalid[0]
-        more = f" (and {len(invalid) - 1} more)" if len(invalid) > 1 else ""
-        Console(stderr=True).print(
-            f"error: {first.section}: {first.value}{more}; the configuration is not usable until it is fixed",
-            markup=False, highlight=False, soft_wrap=True,
-        )
+        Console(stderr=True).print(f"error: {problem}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)

@@ -32,6 +32,8 @@ class TeamPlan:
     sources: list[str] = field(default_factory=list)
     #: Slack ids of the team's leads (members U..., user groups S...).
     leads: list[str] = field(default_factory=list)
+    #: A channel only the leads are in, for agent alerts (instead of direct messages).
+    leads_channel: str | None = None
 
 
 @dataclass
@@ -89,6 +91,8 @@ def toml_text(plan: ConfigPlan, today: date) -> str:
             entry.add("sources", team.sources)
             if team.leads:
                 entry.add("leads", team.leads)
+            if team.leads_channel:
+                entry.add("leads_channel", team.leads_channel)
             teams.append(entry)
         doc.add(tomlkit.nl())
         doc.add(tomlkit.comment("One digest per team, in its channel; `sources` are the helpdesk teams it covers."))

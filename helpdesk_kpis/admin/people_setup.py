@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 from helpdesk_kpis.admin.asking import Asking
 from helpdesk_kpis.admin.files import TeamPlan
+from helpdesk_kpis.admin.slack_setup import channel_name
 from kpis.errors import ConfigError
 
 _ID = re.compile(r"^[UWS][A-Z0-9]{2,}$")
@@ -38,6 +39,10 @@ class PeopleSetup:
         self.asking.heading("Leads (they see their team's agent numbers in /kpi)")
         for team in teams:
             team.leads = self._ask(f"Leads of {team.name}")
+            if team.leads:  # agent alerts go to them by direct message, or to a channel only they are in
+                channel = typer.prompt(f"Leads-only channel of {team.name} for agent alerts (blank: direct "
+                                       "messages to the leads)", default="", show_default=False).strip()
+                team.leads_channel = channel_name(channel) if channel else None
 
     def admins(self) -> list[str]:
         """The admins: from --admins, else asked; they see every team's numbers."""

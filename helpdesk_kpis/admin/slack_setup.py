@@ -134,7 +134,7 @@ class SlackSetup:
                 answer = typer.prompt(question, default=plan.channel).strip()
                 if answer == "-":
                     continue
-                plan.channel = answer if answer.startswith("#") or _CHANNEL_ID.match(answer) else f"#{answer}"
+                plan.channel = channel_name(answer)
             chosen.append(plan)
         return chosen
 
@@ -144,6 +144,11 @@ class SlackSetup:
             channel = typer.prompt("Channel for the leads' overall digest (blank for none)", default="",
                                    show_default=False).strip()
         return channel or None
+
+
+def channel_name(answer: str) -> str:
+    """A channel as the admin typed it: an id (C...) or a #name, the # added when left out."""
+    return answer if answer.startswith("#") or _CHANNEL_ID.match(answer) else f"#{answer}"
 
 
 def slug(name: str) -> str:

@@ -109,7 +109,8 @@ class Wizard:
             say(f"  {name}={shown_url(value) if name == 'SLACK_API_URL' else mask(value)}")
         if kept:
             say(f"  and {len(kept)} other variable(s) kept from the previous {self.env_path}")
-        channels = [t.channel for t in plan.teams] + ([plan.leads_channel] if plan.leads_channel else [])
+        channels = [t.channel for t in plan.teams] + [t.leads_channel for t in plan.teams if t.leads_channel]
+        channels += [plan.leads_channel] if plan.leads_channel else []
         if bot and channels:
             say(f"Next: invite @{bot} to {', '.join(channels)} (/invite @{bot} in each),")
         say("then run `helpdesk-kpis config check` and `helpdesk-kpis sync`.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 
 from kpis.catalogue import BACKLOG_AGES
 from kpis.results import Report
@@ -18,5 +19,5 @@ def backlog_age_table(report: Report) -> Table:
     for row in report.rows:
         backlog = row.metrics["backlog"]
         ages = backlog.splits.get("by_age", {})
-        table.add_row(row.name, *(f"{ages.get(age, 0):,}" for age in BACKLOG_AGES), f"{int(backlog.value or 0):,}")
+        table.add_row(Text(row.name), *(f"{ages.get(age, 0):,}" for age in BACKLOG_AGES), f"{int(backlog.value or 0):,}")
     return table

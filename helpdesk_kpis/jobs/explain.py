@@ -9,11 +9,11 @@ from rich.text import Text
 
 from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs.report import choose_window
-from kpis.explain import DIMENSIONS, Explanation, decomposable, explain_change
 from kpis.errors import ConfigError
+from kpis.explain import DIMENSIONS, Explanation, decomposable, explain_change
 from kpis.format import effect_text
-from notifiers.why_lines import figure, headline
 from kpis.query import load_kpi_data
+from notifiers.why_lines import figure, headline
 
 
 def build_explanation(

@@ -5,20 +5,20 @@ Shared by the command line and the scheduler of ``serve``.
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Sequence
 from datetime import date, datetime, timezone
 
 from rich.console import Console
 from rich.markup import escape as rich_escape
 from rich.table import Table
+from rich.text import Text
 
 from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs.alerting import evaluate_alerts, record_plan
 from helpdesk_kpis.jobs.preview import message_panel
 from helpdesk_kpis.jobs.rules import rules_from
 from helpdesk_kpis.jobs.team_digests import BuiltDigest, build_digests, default_day
+from helpdesk_kpis.json_output import write_json
 from kpis.errors import ConfigError, CredentialError, HelpdeskKpisError, RunFailed
 from kpis.format import value_text
 from kpis.windows import today_in
@@ -57,7 +57,7 @@ def run_digests(
     built = build_digests(ctx.store(), config, ctx.kpi_config(), rules_from(config), day=day, now=now, only=only,
                           with_chart=not preview, due_on=due_on)
     if as_json:
-        sys.stdout.write(json.dumps([_json(b) for b in built], ensure_ascii=False) + "\n")
+        write_json({"digests": [_json(b) for b in built]})
         return []
     if dry_run:
         show_digests(built, console)
@@ -107,7 +107,7 @@ def run_alerts(
     preview = dry_run or as_json
     if not config.alerts:
         if as_json:  # --json prints JSON in every case: no rules, nothing to post
-            sys.stdout.write("[]\n")
+            write_json({"alerts": []})
         else:
             console.print("no alert rules: add [[alerts]] to the config (docs/slack.md)", markup=False)
         return []
@@ -119,7 +119,7 @@ def run_alerts(
                 for a in plan.announcements]
         rows += [{"channel": t.channel, "kind": "theme_rising", "alert_id": t.alert_id, "message": t.message}
                  for t in plan.themes]
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
+        write_json({"alerts": rows})
         return []
     if dry_run:
         console.print(_readings_table(plan))
@@ -186,8 +186,9 @@ def _readings_table(plan) -> Table:  # noqa: ANN001
         elif (reading.rule.id, reading.scope) in nowhere and verdict:
             text += f" (not posted: {nowhere[(reading.rule.id, reading.scope)].split(';')[0]})"
         sample = sample_text(reading.metric)
-        table.add_row(reading.rule.id, reading.row.name, value_text(reading.metric) + (f" ({sample})" if sample else ""),
-                      rule_text(reading.rule), text)
+        cells = (reading.rule.id, reading.row.name, value_text(reading.metric) + (f" ({sample})" if sample else ""),
+                 rule_text(reading.rule), text)
+        table.add_row(*(Text(cell) for cell in cells))  # names as they are: "Billing [eu]" is no markup
     return table
 
 

@@ -23,6 +23,7 @@ from helpdesk_kpis.jobs.outcomes_report import window_outcomes
 from helpdesk_kpis.jobs.rules import rule_reports, rule_windows
 from helpdesk_kpis.jobs.teams import ReportingTeams, reading_team, reporting_teams
 from helpdesk_kpis.settings.models import FileConfig
+from helpdesk_kpis.settings.suggestions import name_hint
 from kpis.directory import is_named
 from kpis.engine import KpiConfig, compute_report
 from kpis.errors import ConfigError
@@ -98,8 +99,8 @@ def digest_targets(
         return targets
     chosen = [t for t in targets if is_named(only, t.title, t.team) or (is_named(only, "overall") and t.team is None)]
     if not chosen:
-        names = ", ".join([t.title for t in targets if t.team] + ["overall"])
-        raise ConfigError(f"no digest for {only!r}; digests: {names}")
+        names = [t.title for t in targets if t.team] + ["overall"]
+        raise ConfigError(f"no digest for {only!r}" + name_hint(only, names, listing="digests"))
     return chosen
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from helpdesk_kpis.settings.models import FileConfig, TeamConfig
+from helpdesk_kpis.settings.suggestions import name_hint
 from kpis.dataset import KpiData
 from kpis.directory import Directory, TeamGroup, groups_by_name, is_named, merge_teams
 from kpis.errors import ConfigError
@@ -102,5 +103,6 @@ def helpdesk_team_ids(directory: Directory, config: FileConfig, name: str) -> tu
     ids = tuple(directory.team_ids[code] for code in directory.team_codes(name))
     if not ids:
         known = [t.name for t in config.teams] or directory.team_display_names()
-        raise ConfigError(f"no team {name!r}; teams: {', '.join(known) or 'none synced yet'}")
+        raise ConfigError(f"no team {name!r}" + name_hint(name, known, listing="teams") if known
+                          else f"no team {name!r}; teams: none synced yet")
     return ids

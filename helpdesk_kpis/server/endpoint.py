@@ -21,6 +21,7 @@ from datetime import datetime
 import uvicorn
 from slack_bolt import App
 from slack_bolt.error import BoltError
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 from starlette.applications import Starlette
 
@@ -40,6 +41,10 @@ from kpis.store.seen_requests import SeenRequests
 from kpis.store.sent_log import DeliveryLog
 from kpis.windows import window_for_period
 from notifiers.interactive.buttons import register_buttons
+from notifiers.interactive.home_app import register_home
+from notifiers.interactive.home_publish import HomePublisher
+from notifiers.interactive.home_store import HomeStates
+from notifiers.interactive.shortcut_app import register_shortcuts
 from notifiers.slack_client import make_client
 from notifiers.slash.access import AccessPolicy, TeamAccess
 from notifiers.slash.answers import KpiCommands
@@ -115,6 +120,43 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
     ctx.slack_client()  # the same clear error as the digests when SLACK_BOT_TOKEN is missing
     client = make_client(env.slack_bot_token.get_secret_value(), env.slack_api_url, timeout=LOOKUP_TIMEOUT_SECONDS)
     store = ctx.store()
+    commands = kpi_commands(ctx, client, clock=clock)
+    inflight = InFlight()
+    answers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kpi-answer")
+    ready_answers = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kpi-ready")
+    try:
+        bolt = build_bolt_app(
+            commands,
+            signing_secret=secret,
+            client=client,
+            command=config.slash.command,
+            inline_seconds=config.slash.inline_seconds,
+            signed_requests=not socket_mode,
+            replay_guard=ReplayGuard(SeenRequests(store)),  # shared by every endpoint process on the store
+            executor=answers,
+            ready_executor=ready_answers,
+            inflight=inflight,
+        )
+        register_home(bolt, HomePublisher(make_client(env.slack_bot_token.get_secret_value(), env.slack_api_url),
+                                          commands, HomeStates(store), clock=clock))
+        register_shortcuts(bolt, commands)
+        register_buttons(bolt, commands, AlertStates(store), clock=clock, executor=answers, ready_executor=ready_answers)
+    except BoltError:
+        raise CredentialError(
+            "SLACK_BOT_TOKEN was refused by Slack (auth.test failed); reinstall the app and copy its Bot User OAuth "
+            "Token (xoxb-...)"
+        ) from None
+    except (SlackClientError, OSError) as error:
+        raise RunFailed(f"cannot reach the Slack Web API to check SLACK_BOT_TOKEN: {type(error).__name__}") from None
+    return SlashApp(bolt, commands.snapshots, inflight, answers, ready_answers)
+
+
+def kpi_commands(ctx: AppContext, client: WebClient, *, clock: Callable[[], datetime] = utc_clock,
+                 memo: DayMemo | None = None) -> KpiCommands:
+    """The `/kpi` answers over the store, for the endpoint and for whatever else answers as `/kpi`
+    does (the App Home's refresh after a sync); ``memo``: the days already read, kept across calls."""
+    config = ctx.settings().config
+    store = ctx.store()
     policy = AccessPolicy(
         teams=tuple(TeamAccess(t.name, frozenset(t.leads), t.channel) for t in config.teams),
         admins=frozenset(config.slash.admins),
@@ -123,7 +165,7 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
 
     # The days this process read, kept while no write touches them: a period nobody asked for yet
     # then costs the days not read before, and a sync rewriting some days leaves the others be.
-    memo = DayMemo()
+    memo = memo or DayMemo()
 
     def load(start: datetime, end: datetime, tags: bool = False):  # noqa: ANN202 - KpiData with the configured teams
         # Tags only for the questions that group by them (decoding them is most of a read's cost).
@@ -143,31 +185,7 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
         themes=lambda window, team, low: window_themes(store, config, window, team=team, low_only=low).themes,
         scorecard=ctx.scorecard_config(),
     )
-    inflight = InFlight()
-    answers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kpi-answer")
-    ready_answers = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kpi-ready")
-    try:
-        bolt = build_bolt_app(
-            commands,
-            signing_secret=secret,
-            client=client,
-            command=config.slash.command,
-            inline_seconds=config.slash.inline_seconds,
-            signed_requests=not socket_mode,
-            replay_guard=ReplayGuard(SeenRequests(store)),  # shared by every endpoint process on the store
-            executor=answers,
-            ready_executor=ready_answers,
-            inflight=inflight,
-        )
-        register_buttons(bolt, commands, AlertStates(store), clock=clock, executor=answers, ready_executor=ready_answers)
-    except BoltError:
-        raise CredentialError(
-            "SLACK_BOT_TOKEN was refused by Slack (auth.test failed); reinstall the app and copy its Bot User OAuth "
-            "Token (xoxb-...)"
-        ) from None
-    except (SlackClientError, OSError) as error:
-        raise RunFailed(f"cannot reach the Slack Web API to check SLACK_BOT_TOKEN: {type(error).__name__}") from None
-    return SlashApp(bolt, snapshots, inflight, answers, ready_answers)
+    return commands
 
 
 def build_endpoint(ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock) -> SlashEndpoint:

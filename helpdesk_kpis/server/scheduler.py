@@ -39,6 +39,7 @@ from helpdesk_kpis.jobs.sync import run_sync
 from helpdesk_kpis.log_output import log_context
 from helpdesk_kpis.server.digest_times import DigestSlot, digest_times, due_now, latest_due, trigger
 from helpdesk_kpis.server.health import note_missed
+from helpdesk_kpis.server.home_refresh import HomeRefresh
 from kpis.errors import HelpdeskKpisError
 
 #: How late a job may start and still run (a laptop waking up, a long sync before it).
@@ -77,7 +78,7 @@ def build_scheduler(
     every = config.schedule.sync_every_minutes
     scheduler.add_job(
         in_log_context(sync_then_alerts, job="sync"), IntervalTrigger(minutes=every, timezone=zone),
-        args=[ctx, console, should_stop],
+        args=[ctx, console, should_stop, HomeRefresh(ctx).after_sync],
         id="sync", name=f"sync every {every} min" + (", then alerts" if config.schedule.alerts_after_sync else ""),
         next_run_time=now,  # the first sync right away
         executor=SYNC_WORKER,
@@ -123,7 +124,9 @@ def in_log_context(job_function: Callable[..., None], **fields: str) -> Callable
     return run
 
 
-def sync_then_alerts(ctx: AppContext, console: Console, should_stop: Callable[[], bool] = never_stop) -> None:
+def sync_then_alerts(ctx: AppContext, console: Console, should_stop: Callable[[], bool] = never_stop,
+                     after_sync: Callable[[], int] | None = None) -> None:
+    """``after_sync``: queues the refresh of the App Homes opened lately (:mod:`.home_refresh`)."""
     now = slack_runs.clock()
     try:
         summary = run_sync(ctx.store(), ctx.connectors(), since=now - timedelta(days=FIRST_SYNC_DAYS), now=now,
@@ -139,6 +142,12 @@ def sync_then_alerts(ctx: AppContext, console: Console, should_stop: Callable[[]
             run_alerts(ctx, now=slack_runs.clock(), console=console)
     except HelpdeskKpisError as error:
         console.print(f"[red]sync and alerts:[/] {escape(str(error))}", highlight=False)
+        return
+    if after_sync is not None:
+        try:
+            after_sync()
+        except HelpdeskKpisError as error:
+            console.print(f"[red]App Home refresh:[/] {escape(str(error))}", highlight=False)
 
 
 def post_digests(ctx: AppContext, console: Console, names: list[str], at: DigestSlot | str | None = None) -> None:

@@ -1,4 +1,7 @@
-""""Did you mean …?" for a TOML key the settings do not know (``reporting.timezon``)."""
+""""Did you mean …?" for what a user typed and the tool does not know: a TOML key
+(``reporting.timezon``), a team (``--team Biling``); KPI keys have theirs with the KPI catalogue
+(jobs/report.py), and commands the CLI library's own (click: "No such command 'reprot'. Did you mean
+'report'?")."""
 
 from __future__ import annotations
 
@@ -32,6 +35,15 @@ def known_keys(model: type[BaseModel], loc: Sequence[Any]) -> list[str]:
 def did_you_mean(word: str, keys: Sequence[str]) -> str:
     close = difflib.get_close_matches(word, keys, n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def name_hint(typed: str, names: Sequence[str], *, listing: str) -> str:
+    """"; did you mean 'Billing'?" for a likely misspelling of one of ``names`` (a team's, an
+    agent's: case, spaces and accents aside, as the directory matches them), else "; <listing>: a, b"."""
+    from kpis.directory import closest
+
+    close = closest(typed, names, cutoff=0.5)
+    return f"; did you mean {close!r}?" if close else f"; {listing}: {', '.join(names) or 'none'}"
 
 
 def _inner(annotation: Any) -> Any:

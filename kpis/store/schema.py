@@ -363,6 +363,22 @@ sync_runs = Table(
     Column("detail", Text),  # the one line of a failure (never a secret)
 )
 
+# Who opened the app's Home tab in Slack, when, and what they chose on it (period, breakdown,
+# team), so that any process can re-publish it after a sync (notifiers.interactive.home_store).
+# ``chart_*``: the chart file last uploaded for them, reused while its bytes do not change.
+home_views = Table(
+    "home_views",
+    metadata,
+    Column("user_id", String(32), primary_key=True),  # Slack user ID
+    Column("opened_at", UtcTimestamp, nullable=False),
+    Column("period", String(16), nullable=False),
+    Column("dimension", String(16), nullable=False),
+    Column("team", String(255)),  # None: the default team of their role
+    Column("chart_file_id", String(32)),
+    Column("chart_hash", String(64)),
+    Index("ix_home_views_opened_at", "opened_at"),
+)
+
 # -- what people did with an alert in Slack (kpis.store.alert_states) -------------------------------
 
 # Who acknowledged one announced breach, and when: one row per alert (its id is unique per breach

@@ -1,1 +1,1 @@
-"""Slack-native surfaces beyond `/kpi`: buttons on digests and alerts, App Home, shortcuts and modals."""
+"""Slack's interactive surfaces (App Home, buttons, shortcuts and modals), answered by the `/kpi` machinery."""

@@ -199,6 +199,12 @@ class KpiCommands:
             agent_id = found
         return self._agent_answer(query, caller, snapshot, agent_id, agents)
 
+    def caller_for(self, user_id: str) -> Caller:
+        """Who ``user_id`` is as the answers see them (user groups, helpdesk agent and its team),
+        asking from no channel: for surfaces that are the user's own (the App Home)."""
+        caller = Caller(user_id=user_id, groups=self._groups(user_id))
+        return self.identified(caller, self.snapshots.snapshot(Period("7d").window(now=self.clock(), zone=self.zone)))[0]
+
     def _as_agent(self, caller: Caller, agents: AgentIndex) -> Caller:
         """``caller`` with their helpdesk agent and its team, when they are one."""
         agent_id = self.agent_of(caller.user_id, agents)

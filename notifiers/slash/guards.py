@@ -3,8 +3,10 @@
 Bolt's own checks assume Slack's traffic; an address on the internet sends anything. So, in front
 of Bolt:
 
-- only ``application/x-www-form-urlencoded`` bodies, the one form Slack sends slash commands in
-  (https://docs.slack.dev/interactivity/implementing-slash-commands#app_command_handling): 415;
+- only ``application/x-www-form-urlencoded`` bodies, the one form Slack sends slash commands and
+  interactions in (https://docs.slack.dev/interactivity/implementing-slash-commands#app_command_handling),
+  and JSON objects, the form of the Events API's events such as ``app_home_opened``
+  (https://docs.slack.dev/apis/events-api/#receiving-events): 415;
 - the signature headers present and the timestamp a whole number of seconds: 401 (slack-sdk's
   verifier would raise on ``1e9abc``, which became a 500);
 - the signature checked with slack-sdk's :class:`SignatureVerifier` (HMAC-SHA256 of
@@ -33,6 +35,7 @@ from slack_sdk.signature import SignatureVerifier
 log = logging.getLogger(__name__)
 
 FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
 #: Failed verifications one address may make per window before it is refused outright.
 DEFAULT_FAILURE_LIMIT = 30
 DEFAULT_FAILURE_WINDOW_SECONDS = 60.0
@@ -101,8 +104,8 @@ class RequestGuard:
         wait = self.failures.blocked_for(address)
         if wait > 0:
             return Refusal(429, "too many failed verifications", "too many invalid requests", retry_after=int(wait) + 1)
-        media_type = headers.get("content-type", "").split(";")[0].strip().lower()
-        if media_type != FORM:
+        media_type = _media_type(headers)
+        if media_type not in (FORM, JSON):
             return Refusal(415, f"content type {_shown(media_type)}", "unsupported media type")
         return None
 
@@ -114,6 +117,8 @@ class RequestGuard:
             body.decode("utf-8")  # slack-sdk's verifier decodes it, and Slack sends UTF-8 only
         except UnicodeDecodeError:
             return Refusal(400, "body not UTF-8")
+        if _media_type(headers) == JSON and not body.lstrip().startswith(b"{"):
+            return Refusal(415, "a body typed JSON that is not a JSON object", "unsupported media type")
         if not timestamp or not signature:
             refusal = Refusal(401, "no signature headers")
         elif not _SECONDS.fullmatch(timestamp):
@@ -142,6 +147,10 @@ def log_refusal(refusal: Refusal, *, address: str, size: int | None) -> None:
     shown = "unknown size" if size is None else f"{size} bytes"
     level = logging.DEBUG if refusal.status == 429 else logging.WARNING
     log.log(level, "refused a request from %s with %d: %s (%s)", address, refusal.status, refusal.reason, shown)
+
+
+def _media_type(headers: Mapping[str, str]) -> str:
+    return headers.get("content-type", "").split(";")[0].strip().lower()
 
 
 def _shown(media_type: str) -> str:

@@ -19,12 +19,19 @@ from notifiers.chart import Chart
 log = logging.getLogger(__name__)
 
 
+def upload_privately(client: WebClient, user_id: str, chart: Chart) -> str:
+    """Upload ``chart`` to ``user_id``'s direct message with the app; its file ID. Raises what
+    slack-sdk raises (the App Home reuses the file: the user can see it there)."""
+    channel = client.conversations_open(users=user_id)["channel"]["id"]
+    response = client.files_upload_v2(channel=channel, content=chart.png, filename=chart.filename, title=chart.title,
+                                      alt_txt=chart.alt_text)
+    return response["file"]["id"]
+
+
 def send_privately(client: WebClient, user_id: str, chart: Chart) -> bool:
     """Upload ``chart`` to ``user_id``'s direct message with the app; False (logged) when Slack refuses."""
     try:
-        channel = client.conversations_open(users=user_id)["channel"]["id"]
-        client.files_upload_v2(channel=channel, content=chart.png, filename=chart.filename, title=chart.title,
-                               alt_txt=chart.alt_text)
+        upload_privately(client, user_id, chart)
         return True
     except SlackApiError as error:
         log.warning("/kpi: sending %s to %s failed: %s", chart.filename, user_id, error.response.get("error"))

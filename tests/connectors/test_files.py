@@ -163,7 +163,7 @@ def test_business_kpis_appear_in_the_digest(project, capsys):
         '\n[digest]\nkpis = ["churn_rate", "customer_retention_cost", "clv"]\n\n[kpis]\nclv_lifetime_months = 36\n'))
     assert sync(capsys)[0] == 0
     assert main(["digest", "--date", "2026-11-14", "--team", "overall", "--json"]) == 0
-    [overall] = json.loads(capsys.readouterr().out)
+    [overall] = json.loads(capsys.readouterr().out)["digests"]
     text = overall["message"]["text"]
     # 8-14 Nov: 2 of 20 churned; 1,080 spent / 18 retained; 40 a month x 36 months.
     assert "Churn rate 10.0%" in text and "Retention cost per customer 60.00" in text

@@ -75,7 +75,9 @@ def test_config_show_shows_an_invalid_section_and_exits_2(workdir, capsys, monke
     monkeypatch.setenv("ZENDESK_ACME_URL", "acme.zendesk.com")
     code, out, err = run(capsys, "config", "show", "--json")
     assert code == 2
-    rows = json.loads(out)
+    shown = json.loads(out)
+    assert shown["error"].startswith("zendesk:acme: 'acme.zendesk.com' is not an http(s) URL") and shown["exit_code"] == 2
+    rows = shown["settings"]
     assert {"section": "zendesk:acme", "setting": "(invalid)"}.items() <= next(
         r for r in rows if r["setting"] == "(invalid)").items()
     line = one_line(err)
@@ -85,7 +87,7 @@ def test_config_show_shows_an_invalid_section_and_exits_2(workdir, capsys, monke
 
 def test_config_show_exits_0_when_everything_is_usable(workdir, capsys):
     code, out, _ = run(capsys, "config", "show", "--json")
-    assert code == 0 and json.loads(out)
+    assert code == 0 and json.loads(out)["settings"]
 
 
 def test_the_toml_section_wins_over_unprefixed_variables_and_config_show_says_so(workdir, capsys, monkeypatch):
@@ -97,7 +99,7 @@ def test_the_toml_section_wins_over_unprefixed_variables_and_config_show_says_so
     monkeypatch.setenv("ZENDESK_API_TOKEN", "unprefixed-token")
     code, out, _ = run(capsys, "config", "show", "--json")
     assert code == 0
-    rows = {(r["section"], r["setting"]): r for r in json.loads(out)}
+    rows = {(r["section"], r["setting"]): r for r in json.loads(out)["settings"]}
     url = rows[("zendesk:acme", "url")]
     assert url["value"] == "https://proxy.acme.test"
     assert url["source"] == "helpdesk-kpis.toml, over environment ZENDESK_URL"
@@ -106,5 +108,5 @@ def test_the_toml_section_wins_over_unprefixed_variables_and_config_show_says_so
     # ...and without it the unprefixed one gives the secret (never in the TOML file, so nothing overrides it).
     monkeypatch.delenv("ZENDESK_ACME_API_TOKEN")
     code, out, _ = run(capsys, "config", "show", "--json")
-    rows = {(r["section"], r["setting"]): r for r in json.loads(out)}
+    rows = {(r["section"], r["setting"]): r for r in json.loads(out)["settings"]}
     assert rows[("zendesk:acme", "api_token")]["source"] == "environment ZENDESK_API_TOKEN"

@@ -252,7 +252,7 @@ def test_customer_success_score_weights_come_from_the_config(workdir, capsys):
 def test_shutdown_grace_defaults_to_5_seconds_and_a_bad_one_is_one_line_and_exit_2(workdir, capsys):
     code, out, _ = run(capsys, "config", "show", "--json")
     assert code == 0
-    [grace] = [row for row in json.loads(out) if row["setting"] == "shutdown_grace_seconds"]
+    [grace] = [row for row in json.loads(out)["settings"] if row["setting"] == "shutdown_grace_seconds"]
     assert (grace["section"], grace["value"], grace["source"]) == ("server", "5.0", "default")
     (workdir / "helpdesk-kpis.toml").write_text(SAMPLE_TOML + "\n[server]\nshutdown_grace_seconds = 0\n")
     code, _, err = run(capsys, "sync")

@@ -133,7 +133,7 @@ def test_digest_takes_the_date_words_report_takes(empty_folder, capsys):
 
 def test_alerts_json_without_rules_is_still_json(empty_folder, capsys):
     assert main(["alerts", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == []
+    assert json.loads(capsys.readouterr().out) == {"version": version("helpdesk-kpis"), "alerts": []}
 
 
 def test_config_init_names_each_variable_once(capsys):
@@ -198,3 +198,43 @@ def test_the_manifests_are_in_the_package():
 
     assert files("notifiers.manifests").joinpath("slack-app-manifest.yml").is_file()
     assert files("notifiers.manifests").joinpath("slack-app-manifest-socket-mode.yml").is_file()
+
+
+def test_no_message_loses_its_brackets(sample_project, capsys, no_swallowed_brackets):
+    """Data and message texts with brackets, through every printing path: tables, digest and alert
+    panels, check results, the /kpi usage text as a preview renders it (the guard in conftest.py
+    parses every string rendered with markup; here the brackets are also looked for in the output)."""
+    import re
+
+    from rich.console import Console
+
+    from helpdesk_kpis.admin.check import print_results
+    from helpdesk_kpis.jobs.preview import message_panel
+    from kpis.check_result import CheckResult
+    from notifiers.slash.vocabulary import HELP
+
+    config = sample_project / "helpdesk-kpis.toml"
+    config.write_text(config.read_text().replace('name = "Billing"',
+                                                 'name = "Billing [eu]"\nsources = ["sample:demo:360001"]'))
+    window = ["--from", "2026-11-10", "--to", "2026-11-16"]
+    for args in (["digest", "--date", "2026-11-16", "--dry-run"], ["alerts", "--dry-run"]):
+        assert main(args) == 0, args
+        out = " ".join(capsys.readouterr().out.split())
+        assert "Billing [eu] KPIs" in out or "CSAT for Billing [eu] is below" in out, f"{' '.join(args)} lost the team's bracketed name"
+    for args in (["report", *window], ["report", "--by", "agent", *window], ["report", "--scorecard", *window],
+                 ["report", "--themes", "--team", "Billing [eu]", *window], ["sync", "--no-alerts"]):
+        assert main(args) == 0, args  # tables of the helpdesk's names and numbers: the guard checks every cell
+    capsys.readouterr()
+    assert main(["config", "show"]) == 0  # every setting's cell: the guard checks them
+    capsys.readouterr()
+
+    console = Console(width=200, record=True)
+    usage = {"text": HELP, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": HELP}}]}
+    console.print(message_panel(usage, channel="#[eu] support"))
+    print_results([CheckResult("Slack [eu]", ok=False, detail="no [slack] section",
+                               fix="add [[teams]] with channel; invite the bot: /invite @kpi")], console)
+    shown = console.export_text()
+    for bracketed in {*re.findall(r"\[[^\]\n]*\]", HELP), "#[eu] support", "Slack [eu]", "no [slack] section",
+                      "add [[teams]] with channel"}:
+        assert bracketed in shown, bracketed
+    assert no_swallowed_brackets == []

@@ -63,8 +63,12 @@ def test_fallback_text_says_the_headline_numbers_in_one_sentence():
     payload = digest_message(billing_digest())
     assert payload["text"].startswith("Billing KPIs for 9–15 Nov 2026: CSAT 75.0% (n=12, -15.0 pp); ")
     assert "Backlog 3 (+200.0%)" in payload["text"]
-    assert payload["metadata"] == {"event_type": "kpi_digest_posted",
-                                   "event_payload": {"digest_id": "team:Billing:2026-11-15", "schema": 1}}
+    # The team and days "Explain this" asks about; the KPIs by how much they moved, as the fields read
+    # (backlog +200%, first reply -50%, created +40%, solved +20%, CSAT -15 pp, then the unchanged two).
+    assert payload["metadata"] == {"event_type": "kpi_digest_posted", "event_payload": {
+        "digest_id": "team:Billing:2026-11-15", "schema": 1, "team": "Billing", "first_day": "2026-11-09",
+        "last_day": "2026-11-15", "kpis": ["backlog", "first_reply_time_median", "tickets_created", "tickets_solved",
+                                           "csat", "full_resolution_time_median", "fcr_rate"]}}
 
 
 def test_backlog_by_age_and_low_ratings_are_escaped_with_agent_and_ticket_link():

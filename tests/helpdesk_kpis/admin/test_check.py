@@ -45,7 +45,7 @@ admins = ["U0ADMIN001"]
 def check(capsys, *extra: str) -> tuple[int, dict[str, dict]]:
     code, out, err = run(capsys, "config", "check", "--json", *extra)
     assert "Traceback" not in err
-    return code, {row["name"]: row for row in json.loads(out)}
+    return code, {row["name"]: row for row in json.loads(out)["checks"]}
 
 
 def failed(rows: dict[str, dict]) -> dict[str, dict]:
@@ -82,6 +82,10 @@ def test_a_working_setup_passes_every_check_and_exits_0(project, zendesk, slack_
     assert rows["Slack lead of Billing U0LEAD0001"]["ok"] and rows["Slack lead of Billing S0LEADS001"]["ok"]
     assert rows["Slack admin U0ADMIN001"]["ok"]
     assert rows["store"]["ok"] and "schema up to date" in rows["store"]["detail"]
+    # What a bot token cannot read is a reminder, with the manifest to compare against.
+    surfaces = rows["Slack app surfaces"]
+    assert surfaces["skipped"] and "Explain this" in surfaces["detail"] and "app_home_opened" in surfaces["detail"]
+    assert surfaces["fix"].startswith("compare them with `helpdesk-kpis config manifest --http`")
 
 
 def test_the_table_marks_each_row_and_prints_the_fix_under_a_failure(project, zendesk, monkeypatch, capsys):
@@ -373,7 +377,7 @@ def test_a_store_from_a_newer_release_is_reported(project, capsys):
 def test_an_unreachable_postgres_store_is_reported_without_its_password(project, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", f"postgresql+psycopg://kpis:pg-pass-93xq@127.0.0.1:{closed_port()}/kpis")
     code, out, err = run(capsys, "config", "check", "--json")
-    rows = {row["name"]: row for row in json.loads(out)}
+    rows = {row["name"]: row for row in json.loads(out)["checks"]}
     assert code == 1
     assert rows["store"]["detail"].startswith(
         "cannot reach the PostgreSQL store postgresql+psycopg://kpis:***@127.0.0.1")

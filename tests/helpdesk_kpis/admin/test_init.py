@@ -85,7 +85,7 @@ def test_flags_and_variables_write_a_config_that_then_checks_clean(project, zend
         monkeypatch.delenv(name)
     slack.add_channel("support-billing", "C0SUPBILL1")
     code, out, _ = run(capsys, "config", "check", "--json")
-    rows = {row["name"]: row for row in json.loads(out)}
+    rows = {row["name"]: row for row in json.loads(out)["checks"]}
     assert rows["zendesk:acme credentials"]["ok"] and rows["Slack bot token"]["ok"]
     assert rows["Slack channel #support-billing"]["ok"]
     assert not rows["Slack channel #support-returns"]["ok"]
@@ -124,7 +124,7 @@ def test_an_app_token_turns_on_socket_mode_and_passes_config_check(project, zend
         assert dotenv_values(project / ".env")["SLACK_APP_TOKEN"] == APP_TOKEN
         assert APP_TOKEN not in out + err
         code, out, _ = run(capsys, "config", "check", "--json")
-    rows = {row["name"]: row for row in json.loads(out)}
+    rows = {row["name"]: row for row in json.loads(out)["checks"]}
     assert rows["Slack app token (Socket Mode)"] == {
         "name": "Slack app token (Socket Mode)", "ok": True, "skipped": False, "detail": "opens Socket Mode connections",
         "fix": None,
@@ -361,6 +361,7 @@ def test_leads_and_admins_are_asked_resolved_to_slack_ids_and_written(project, z
             "",                                   # leads' channel: none
             "nobody@acme.test",                   # leads of Billing: unknown, asked again
             "ann@acme.test, U0CAROL",             # leads of Billing
+            "billing-leads",                      # Billing's leads-only channel, for agent alerts
             "@s0admins",                          # admins: a user group by its handle
         ],
         "--slack-api-url", slack.base_url,
@@ -369,7 +370,24 @@ def test_leads_and_admins_are_asked_resolved_to_slack_ids_and_written(project, z
     assert "not found in Slack: nobody@acme.test" in out
     config = toml(project)
     assert [(t["name"], t["leads"]) for t in config["teams"]] == [("Billing", ["U0ANN", "U0CAROL"])]
+    assert config["teams"][0]["leads_channel"] == "#billing-leads"
     assert config["slash"]["admins"] == ["S0ADMINS"]
+    assert "invite @" in out and "#kpi-billing, #billing-leads" in out
+
+
+def test_a_team_with_leads_may_keep_direct_messages_for_agent_alerts(project, zendesk, slack, monkeypatch):
+    use_zendesk(monkeypatch, zendesk)
+    slack.users["U0ANN"] = "ann@acme.test"
+    code, out = interact(
+        ["UTC", "n", SLACK_TOKEN, SIGNING_SECRET, "", "", "-", "-", "",
+         "ann@acme.test",                         # leads of Billing
+         "",                                      # leads-only channel: none, direct messages
+         ""],                                     # admins: none
+        "--slack-api-url", slack.base_url,
+    )
+    assert code == 0, out
+    [billing] = toml(project)["teams"]
+    assert billing["leads"] == ["U0ANN"] and "leads_channel" not in billing
 
 
 def test_admins_by_flag_for_scripts(project, zendesk, slack, capsys, monkeypatch):

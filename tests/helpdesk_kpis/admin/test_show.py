@@ -15,7 +15,7 @@ SHORT_SECRET = "s3cr3t-pw"  # 9 characters: fully masked
 def show(capsys, *extra: str) -> tuple[int, dict[tuple[str, str], dict], str]:
     code, out, err = run(capsys, "config", "show", "--json", *extra)
     assert "Traceback" not in err
-    rows = json.loads(out) if out.strip() else []  # printed even when the exit code is 2
+    rows = json.loads(out)["settings"] if out.strip() else []  # printed even when the exit code is 2
     return code, {(r["section"], r["setting"]): r for r in rows}, out + err
 
 

@@ -52,7 +52,7 @@ def test_a_weekly_digest_reports_on_the_last_full_week_against_the_week_before(w
     (workdir / "helpdesk-kpis.toml").write_text(WEEKLY)
     code, out, _ = run(capsys, "digest", "--date", "2026-11-16", "--team", "Billing", "--json")
     assert code == 0, out
-    [digest] = json.loads(out)
+    [digest] = json.loads(out)["digests"]
     assert digest["date"] == "2026-W46"
     blocks = json.dumps(digest["message"]["blocks"], ensure_ascii=False)
     assert "Billing weekly KPIs · 9–15 Nov 2026" in blocks
@@ -93,11 +93,11 @@ def test_a_weekly_digest_is_posted_once_per_week_with_weekly_points(workdir, fak
 def test_digest_without_date_or_team_posts_a_weekly_digest_on_its_day_only(workdir, fake, capsys, monkeypatch):
     (workdir / "helpdesk-kpis.toml").write_text(WEEKLY)
     code, out, _ = run(capsys, "digest", "--json")  # NOW: Monday 16 Nov, a weekly digest's day
-    assert [d["scope"] for d in json.loads(out)] == ["team:Billing", "team:Returns", "overall"]
+    assert [d["scope"] for d in json.loads(out)["digests"]] == ["team:Billing", "team:Returns", "overall"]
     tuesday = desk.NOW.replace(day=17)
     monkeypatch.setattr("helpdesk_kpis.cli._now", lambda: tuesday)
     code, out, _ = run(capsys, "digest", "--json")
-    assert code == 0 and [d["scope"] for d in json.loads(out)] == ["team:Returns", "overall"]
+    assert code == 0 and [d["scope"] for d in json.loads(out)["digests"]] == ["team:Returns", "overall"]
 
 
 def test_a_monthly_leads_digest_covers_the_month_and_charts_eight_months(workdir, fake, capsys):

@@ -85,7 +85,7 @@ def test_dry_run_shows_the_digest_readably_and_posts_nothing(workdir, fake, caps
 def test_json_prints_the_raw_validated_payloads(workdir, fake, capsys):
     code, out, _ = run(capsys, "digest", "--date", "2026-11-15", "--json")
     assert code == 0
-    digests = json.loads(out)
+    digests = json.loads(out)["digests"]
     assert [d["scope"] for d in digests] == ["team:Billing", "team:Returns", "overall"]
     assert [d["channel"] for d in digests] == ["#kpi-billing", "#kpi-returns", "#support-leads"]
     for item in digests:
@@ -332,6 +332,6 @@ def test_the_digest_shows_sla_achievement_only_for_teams_whose_tickets_have_poli
     Store.open(f"sqlite:///{workdir / 'kpis.db'}").write_page("zendesk", "acme", "sla_events", page, None)
     code, out, _ = run(capsys, "digest", "--date", "2026-11-15", "--json")
     assert code == 0
-    by_scope = {d["scope"]: json.dumps(d["message"]["blocks"]) for d in json.loads(out)}
+    by_scope = {d["scope"]: json.dumps(d["message"]["blocks"]) for d in json.loads(out)["digests"]}
     assert "*SLA achievement*\\n_66.7% (n=3, too few to judge)_" in by_scope["team:Billing"]
     assert "SLA achievement" not in by_scope["team:Returns"] and '"SLA' not in by_scope["team:Returns"]

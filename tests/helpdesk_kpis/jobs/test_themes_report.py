@@ -91,7 +91,7 @@ def test_the_digest_of_a_team_with_many_low_ratings_says_what_customers_said(wor
                  extra=["refund not processed again", "still no refund, it is not processed"])
     code, out, err = run(capsys, "digest", "--date", "2026-11-19", "--json")
     assert code == 0, err
-    by_scope = {d["scope"]: json.dumps(d["message"]["blocks"], ensure_ascii=False) for d in json.loads(out)}
+    by_scope = {d["scope"]: json.dumps(d["message"]["blocks"], ensure_ascii=False) for d in json.loads(out)["digests"]}
     billing = by_scope["team:Billing"]  # 39 low ratings, 38 of them with a comment
     assert "themes of 38 low-rating comments in 13–19 Nov 2026, against the 7 days before\\n• *refund processed*: 8, up from 2" in billing
     assert billing.count("\\n• *") == 3 and "3 more themes:_ `/kpi comments Billing low`" in billing

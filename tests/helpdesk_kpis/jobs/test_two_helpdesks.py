@@ -70,7 +70,7 @@ def test_one_digest_reports_both_helpdesks_teams_kept_apart(helpdesks, capsys):
     assert {(t.source, t.instance) for t in stored.iter_records(Ticket)} == {("zendesk", "acme"), ("freshdesk", "acme")}
 
     assert main(["digest", "--date", DAY, "--team", "overall", "--json"]) == 0
-    [overall] = json.loads(capsys.readouterr().out)
+    [overall] = json.loads(capsys.readouterr().out)["digests"]
     breakdown = "\n".join(block["text"]["text"] for block in overall["thread"][0]["blocks"] if block.get("text"))
     lines = {m.group(1): m.group(0) for m in re.finditer(r"\*([^*]+)\*[^\n]*", breakdown)}
 
@@ -110,5 +110,5 @@ def test_one_digest_reports_both_helpdesks_teams_kept_apart(helpdesks, capsys):
 
     # Each team's own digest exists too, one per source.
     assert main(["digest", "--date", DAY, "--json"]) == 0
-    scopes = {d["scope"] for d in json.loads(capsys.readouterr().out)}
+    scopes = {d["scope"] for d in json.loads(capsys.readouterr().out)["digests"]}
     assert {f"team:{name}" for name in expected} | {"overall"} == scopes

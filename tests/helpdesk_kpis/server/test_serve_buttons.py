@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from notifiers.interactive import action_ids as ids
 from notifiers.interactive.action_ids import DigestAction
 from tests.helpdesk_kpis.server.test_serve_slash import server  # noqa: F401 - the fixture
-from tests.notifiers.interactive.conftest import answer_to, click_payload, post_click, text_of
+from tests.notifiers.interactive.button_clicks import answer_to, click_payload, post_click, text_of
 
 
 def test_a_signed_click_on_a_digest_button_is_answered_by_serve(server):  # noqa: F811

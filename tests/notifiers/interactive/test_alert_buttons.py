@@ -19,7 +19,7 @@ from kpis.windows import Window
 from notifiers.alert_messages import alert_message
 from notifiers.alert_rules import BREACH, AlertRule, Reading, Transition
 from notifiers.interactive import action_ids as ids
-from tests.notifiers.interactive.conftest import NOW, UTC, answer_to, click_payload, post_click, text_of
+from tests.notifiers.interactive.button_clicks import NOW, UTC, answer_to, click_payload, post_click, text_of
 
 RULE = AlertRule(id="csat-floor", kpi="csat", scope="team", team="Billing", operator="<", threshold=80)
 SCOPE = "team:zendesk:acme:1"

@@ -10,7 +10,7 @@ from notifiers.interactive.action_ids import DigestAction
 from notifiers.slash.socket_mode import SocketModeConnection
 from tests.fakes.slack.socket_mode import APP_TOKEN, FakeSocketMode
 from tests.helpdesk_kpis.server.serving import wait_for
-from tests.notifiers.interactive.conftest import answer_to, bolt_app, click_payload, text_of
+from tests.notifiers.interactive.button_clicks import answer_to, bolt_app, click_payload, text_of
 from tests.notifiers.interactive.test_alert_buttons import ALERT_ID, posted_alert
 
 WEEK = DigestAction(team="Billing", every="weekly", first=date(2026, 11, 13), last=date(2026, 11, 19),

@@ -14,7 +14,7 @@ import pytest
 from notifiers.interactive import action_ids as ids
 from notifiers.interactive.action_ids import DigestAction
 from notifiers.interactive.button_blocks import digest_buttons
-from tests.notifiers.interactive.conftest import answer_to, click_payload, post_click, text_of
+from tests.notifiers.interactive.button_clicks import answer_to, click_payload, post_click, text_of
 
 BILLING_WEEK = DigestAction(team="Billing", every="weekly", first=date(2026, 11, 13), last=date(2026, 11, 19),
                             day=date(2026, 11, 19), why="csat")
