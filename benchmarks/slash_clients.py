@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import requests
 from slash_mix import Command, Mix
@@ -25,6 +26,7 @@ from tests.fakes.slack.socket_mode import FakeSocketMode
 #: How long a client waits for an answer owed through response_url before counting an error.
 FINAL_TIMEOUT = 30.0
 _names = itertools.count(1)
+T = TypeVar("T")
 
 
 @dataclass
@@ -96,15 +98,26 @@ def ask(send: Send, slack: FakeSlack, command: Command, working: str) -> Outcome
 def run_clients(make_sender: Callable[[], Send], slack: FakeSlack, mix: Mix, *, clients: int, seconds: float,
                 working: str, seed: int) -> tuple[list[Outcome], float]:
     """``clients`` people asking for ``seconds``; every outcome and the seconds it took."""
-    outcomes: list[Outcome] = []
+
+    def person(number: int) -> Callable[[], Outcome]:
+        rng = random.Random(seed * 1000 + number)
+        send = make_sender()
+        return lambda: ask(send, slack, mix.pick(rng), working)
+
+    return run_people(person, clients=clients, seconds=seconds)
+
+
+def run_people(person: Callable[[int], Callable[[], T]], *, clients: int, seconds: float) -> tuple[list[T], float]:
+    """``clients`` people, each doing ``person(number)()`` again and again for ``seconds`` (waiting
+    for each outcome before the next); every outcome and the seconds it took."""
+    outcomes: list[T] = []
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
     def client(number: int) -> None:
-        rng = random.Random(seed * 1000 + number)
-        send = make_sender()
+        act = person(number)
         while time.monotonic() < deadline:
-            outcome = ask(send, slack, mix.pick(rng), working)
+            outcome = act()
             with lock:
                 outcomes.append(outcome)
 

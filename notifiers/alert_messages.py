@@ -3,6 +3,7 @@ low-rated tickets behind a satisfaction breach."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,8 @@ from kpis.windows import Window
 from notifiers.alert_rules import BREACH, Transition, rule_text, threshold_text
 from notifiers.blockkit import to_dicts, validate_message
 from notifiers.fitting import fit_blocks, fit_fallback, list_section
+from notifiers.interactive.action_ids import AlertAction
+from notifiers.interactive.button_blocks import alert_buttons
 from notifiers.kpi_blocks import change_sentence, sample_text
 from notifiers.mrkdwn import escape, link, shorten
 from notifiers.report_command import row_command
@@ -80,6 +83,8 @@ def alert_message(
             ]
         )
     )
+    if transition.kind == BREACH:  # an alert is a few short blocks: the fitting never cuts its end
+        blocks.append(alert_buttons(alert_action(transition, window, alert_id)))
     payload = {
         "text": fit_fallback(fallback),
         "blocks": to_dicts(fit_blocks(blocks, full_answer=full)),
@@ -89,6 +94,16 @@ def alert_message(
     }
     validate_message(payload)
     return payload
+
+
+def alert_action(transition: Transition, window: Window, alert_id: str) -> AlertAction:
+    """What the buttons of the alert announcing ``transition`` act on."""
+    reading = transition.reading
+    row = reading.row
+    team = row.name if row.scope == "team" else row.team if row.scope == "agent" else None
+    return AlertAction(alert_id=alert_id, rule_id=reading.rule.id, scope=reading.scope, kpi=reading.metric.key,
+                       team=team, agent=row.id if row.scope == "agent" else None, first=window.first_day,
+                       last=window.end_day - timedelta(days=1))
 
 
 def _sample_rule(min_sample: int | None) -> str:

@@ -76,6 +76,9 @@ class AlertPlan:
     #: Rising comment themes to announce (``theme_rising`` rules, notifiers.theme_alerts); their
     #: messages are in ``outbox`` too.
     themes: list = field(default_factory=list)
+    #: Readings of a rule snoozed for their scope (notifiers.interactive.alert_actions): not judged,
+    #: their state kept, nothing announced until the snooze ends.
+    snoozed: list[Reading] = field(default_factory=list)
 
 
 def plan_alerts(
@@ -86,16 +89,21 @@ def plan_alerts(
     zone: ZoneInfo,
     route_for: Callable[[Reading], Route],
     mention_for: Callable[[Reading], str | None] = lambda reading: None,
+    snoozed: Callable[[Reading], bool] = lambda reading: False,
 ) -> AlertPlan:
     """Advance the states with what ``rule_reports`` read; a message for each transition and recipient.
 
     ``route_for`` and ``mention_for`` say where each reading's announcement goes and whom it pings
-    (a direct message pings its reader anyway, so it carries no mention).
+    (a direct message pings its reader anyway, so it carries no mention). A ``snoozed`` reading
+    keeps its state: once the snooze ends, the next run compares with the state before it (a breach
+    that ended meanwhile is announced as recovered; one that lasts stays announced once).
     """
     readings: list[Reading] = []
+    quiet: list[Reading] = []
     windows: dict[str, Window] = {}
     for item in rule_reports:
-        readings += read(item.rule, item.report)
+        for reading in read(item.rule, item.report):
+            (quiet if snoozed(reading) else readings).append(reading)
         windows[item.rule.id] = item.window
     # A reading with nowhere to post keeps its state, so its change is announced once it has a place.
     routes = {id(r): route_for(r) for r in readings}
@@ -126,4 +134,4 @@ def plan_alerts(
                 detail["thread_of"] = None if transition.kind == BREACH else before.get("event")
                 outbox.append(SentMessage(*key, status=PENDING, channel=target, detail=detail))
     unjudged = [r for r in readings if r.breaches() is None]
-    return AlertPlan(list(by_key.values()), announcements, outbox, unjudged, readings, unrouted)
+    return AlertPlan(list(by_key.values()), announcements, outbox, unjudged, readings, unrouted, snoozed=quiet)

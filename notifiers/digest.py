@@ -38,6 +38,8 @@ from notifiers.backlog_grid import backlog_grid
 from notifiers.blockkit import to_dicts, validate_message
 from notifiers.digest_themes import shows_themes, themes_text
 from notifiers.fitting import MAX_HEADER, MAX_SECTION_TEXT, Lines, fit_blocks, fit_fallback, fit_lines, list_section
+from notifiers.interactive.action_ids import DigestAction
+from notifiers.interactive.button_blocks import digest_buttons
 from notifiers.kpi_blocks import compact_line, kpi_section, sample_text
 from notifiers.mrkdwn import escape, link, shorten
 from notifiers.report_command import report_command, row_command
@@ -100,6 +102,9 @@ def digest_message(digest: Digest) -> dict[str, Any]:
     ]
     if digest.drivers:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=_drivers_text(digest.drivers))))
+    if digest.team is not None:
+        # Early in the message: the fitting may cut the end of a very long digest, never these.
+        blocks.append(digest_buttons(digest_action(digest)))
     if digest.breaches:
         blocks += _breaches(digest)
     backlog = digest.row.metrics.get("backlog")
@@ -149,6 +154,16 @@ def digest_metadata(digest: Digest) -> dict[str, Any]:
         "last_day": (window.end_day - timedelta(days=1)).isoformat(),
         "kpis": explainable_by_move(digest.row, digest.keys),
     }
+
+
+def digest_action(digest: Digest) -> DigestAction:
+    """What the digest's buttons ask about: its team over its own window (``team`` set); "Why?"
+    explains the KPI that moved most (as "Explain this" does), else the first one shown."""
+    window = digest.report.window
+    explainable = explainable_by_move(digest.row, digest.keys)
+    return DigestAction(team=digest.team or digest.title, every=digest.every, first=window.first_day,
+                        last=window.end_day - timedelta(days=1), day=digest.day,
+                        why=explainable[0] if explainable else "csat")
 
 
 def explainable_by_move(row: ScopeRow, keys: Sequence[str]) -> list[str]:

@@ -12,6 +12,7 @@ from helpdesk_kpis.settings.models import FileConfig
 from kpis.engine import KpiConfig
 from kpis.query import load_kpi_data
 from kpis.store import Store
+from kpis.store.alert_states import AlertStates
 from kpis.store.sent_log import DeliveryLog
 from notifiers.alert_rules import Reading
 from notifiers.alerts import AlertPlan, Route, plan_alerts
@@ -66,7 +67,9 @@ def _threshold_plan(
         team = teams.config_of(reading_team(reading))
         return mention_markup(settings[reading.rule.id].mention, team.leads if team else [])
 
-    return plan_alerts(reports, log.alert_states(), now=now, zone=zone, route_for=route_for, mention_for=mention_for)
+    snoozes = AlertStates(store).snoozed(now)
+    return plan_alerts(reports, log.alert_states(), now=now, zone=zone, route_for=route_for, mention_for=mention_for,
+                       snoozed=lambda reading: (reading.rule.id, reading.scope) in snoozes)
 
 
 def record_plan(store: Store, plan: AlertPlan) -> None:

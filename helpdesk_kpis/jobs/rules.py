@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from helpdesk_kpis.settings.models import FileConfig
 from helpdesk_kpis.jobs.teams import ReportingTeams
+from helpdesk_kpis.settings.models import FileConfig
 from kpis.engine import KpiConfig, compute_report
 from kpis.results import Report
 from kpis.windows import Window, window_for_period

@@ -36,9 +36,11 @@ from helpdesk_kpis.stop_signals import join_within
 from kpis.columnar.memo import DayMemo
 from kpis.errors import ConfigError, CredentialError, RunFailed
 from kpis.query import load_kpi_data
+from kpis.store.alert_states import AlertStates
 from kpis.store.seen_requests import SeenRequests
 from kpis.store.sent_log import DeliveryLog
 from kpis.windows import window_for_period
+from notifiers.interactive.buttons import register_buttons
 from notifiers.interactive.home_app import register_home
 from notifiers.interactive.home_publish import HomePublisher
 from notifiers.interactive.home_store import HomeStates
@@ -138,6 +140,7 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
         register_home(bolt, HomePublisher(make_client(env.slack_bot_token.get_secret_value(), env.slack_api_url),
                                           commands, HomeStates(store), clock=clock))
         register_shortcuts(bolt, commands)
+        register_buttons(bolt, commands, AlertStates(store), clock=clock, executor=answers, ready_executor=ready_answers)
     except BoltError:
         raise CredentialError(
             "SLACK_BOT_TOKEN was refused by Slack (auth.test failed); reinstall the app and copy its Bot User OAuth "

@@ -23,7 +23,16 @@ from sqlalchemy.sql import Select
 from kpis.columnar import packing
 from kpis.columnar.keys import AGENT, TAG, TEAM, KeyCodes
 from kpis.columnar.layout import (
-    DAY, DTYPES, FORMAT, RATINGS, SURVEYS, TICKETS, from_bytes, stored_size, tag_sets_from_bytes, tag_sets_to_bytes,
+    DAY,
+    DTYPES,
+    FORMAT,
+    RATINGS,
+    SURVEYS,
+    TICKETS,
+    from_bytes,
+    stored_size,
+    tag_sets_from_bytes,
+    tag_sets_to_bytes,
     to_bytes,
 )
 from kpis.store.schema import kpi_block_days, kpi_blocks, ratings, survey_answers, tickets

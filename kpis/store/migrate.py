@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
-from alembic import command
 from kpis.errors import StoreVersionError
 
 _SCRIPTS = Path(__file__).with_name("migrations")

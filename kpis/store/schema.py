@@ -378,3 +378,29 @@ home_views = Table(
     Column("chart_hash", String(64)),
     Index("ix_home_views_opened_at", "opened_at"),
 )
+
+# -- what people did with an alert in Slack (kpis.store.alert_states) -------------------------------
+
+# Who acknowledged one announced breach, and when: one row per alert (its id is unique per breach
+# and recipient message), so two clicks, or two endpoint processes, never make two records.
+alert_acknowledgements = Table(
+    "alert_acknowledgements",
+    metadata,
+    Column("alert_key", String(64), primary_key=True),  # sha256 of the alert id (which can be long)
+    Column("alert_id", Text, nullable=False),
+    Column("rule_id", String(128), nullable=False),
+    Column("scope", String(200), nullable=False),
+    Column("user_id", String(32), nullable=False),
+    Column("at", UtcTimestamp, nullable=False),
+)
+
+# A rule kept quiet for one scope until ``until``: one row per (rule, scope), moved only later.
+alert_snoozes = Table(
+    "alert_snoozes",
+    metadata,
+    Column("rule_id", String(128), primary_key=True),
+    Column("scope", String(200), primary_key=True),
+    Column("until", UtcTimestamp, nullable=False),
+    Column("user_id", String(32), nullable=False),
+    Column("at", UtcTimestamp, nullable=False),
+)

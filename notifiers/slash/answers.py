@@ -29,6 +29,7 @@ from notifiers.slash.access import (
     Denied,
     TeamNumbers,
     decide,
+    is_admin,
     leads,
 )
 from notifiers.slash.agents import AgentIndex
@@ -355,6 +356,13 @@ class KpiCommands:
         if decision.public_ok:
             return True, None
         return False, "only you can see this: team numbers are posted only in the KPI channels, agent numbers never"
+
+    def leads_or_admin(self, user_id: str, team: str | None) -> bool:
+        """Whether ``user_id`` is an admin or one of ``team``'s leads (user groups resolved); with
+        ``team`` None, whether an admin. For what acts on a team rather than reads it (an alert's
+        acknowledgement and snooze)."""
+        caller = Caller(user_id=user_id, groups=self._groups(user_id))
+        return is_admin(self.policy, caller) or (team is not None and self.configured(team) in leads(self.policy, caller))
 
     def _groups(self, user_id: str) -> frozenset[str]:
         groups = self.policy.group_ids()

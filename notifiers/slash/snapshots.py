@@ -50,6 +50,7 @@ class Snapshot:
         self._config = config
         self._reports: dict[str, Report] = {}
         self._views: dict[tuple, Report | Explanation] = {}
+        self._view_locks: dict[tuple, threading.Lock] = {}
         self._lock = threading.Lock()
 
     @property
@@ -59,11 +60,16 @@ class Snapshot:
     def scopes(self) -> list[str]:
         return list(self._reports)
 
+    @property
+    def has_tags(self) -> bool:
+        """Whether the tickets' tags were read for this window (a `by tag` or a `why` asked)."""
+        return self._tag_data is not None
+
     def report(self, by: str) -> Report:
         """Every row of scope ``by`` (overall, team, agent), computed once per snapshot."""
         report = self._reports.get(by)
         if report is None:
-            with self._lock:
+            with self._lock_of(("report", by)):
                 report = self._reports.get(by)
                 if report is None:
                     report = compute_report(self._data, self.window, now=self.now, by=by, config=self._config)
@@ -82,6 +88,10 @@ class Snapshot:
         return self._view(("why", kpi, by, team), lambda: explain_change(
             self._data_for(by), self.window, now=self.now, kpi=kpi, by=by, team=team, config=self._config))
 
+    def tag_data(self) -> KpiData:
+        """The window's data with the tickets' tags, read on first use."""
+        return self._data_for("tag")
+
     def _data_for(self, by: str) -> KpiData:
         if by != "tag" or self._load_tags is None:
             return self._data
@@ -93,11 +103,17 @@ class Snapshot:
     def _view(self, key: tuple, compute):  # noqa: ANN001, ANN202
         found = self._views.get(key)
         if found is None:
-            with self._lock:
+            with self._lock_of(key):
                 found = self._views.get(key)
                 if found is None:
                     found = self._views[key] = compute()
         return found
+
+    def _lock_of(self, key: tuple) -> threading.Lock:
+        """One lock per report and view: a slow one (a `why` reading the tags first) holds up only
+        those asking for the same, never the snapshot's other reports and views."""
+        with self._lock:
+            return self._view_locks.setdefault(key, threading.Lock())
 
 
 class SnapshotCache:
@@ -138,7 +154,8 @@ class SnapshotCache:
             if current is not None and age is not None and age <= self.max_age:
                 self._snapshots.move_to_end(key)
                 if age > self.ttl and key not in self._loading:
-                    self._loading[key] = self._refresher.submit(self._build, window, current.scopes())
+                    self._loading[key] = self._refresher.submit(self._build, window, current.scopes(),
+                                                                current.has_tags)
                 return current
             flight = self._loading.get(key)
             owner = flight is None
@@ -170,7 +187,7 @@ class SnapshotCache:
     def close(self) -> None:
         self._refresher.shutdown(wait=False, cancel_futures=True)
 
-    def _build(self, window: Window, scopes: list[str]) -> Snapshot:
+    def _build(self, window: Window, scopes: list[str], tags: bool = False) -> Snapshot:
         key = _key(window)
         try:
             started = self._timer()
@@ -179,6 +196,8 @@ class SnapshotCache:
                                 load_tags=self._load_tags)
             for by in scopes:  # a refresh recomputes what was asked of the old snapshot before the swap
                 snapshot.report(by)
+            if tags:  # and reads the tags again if they were asked for: a `why` then never waits for them
+                snapshot.tag_data()
         except Exception:
             log.exception("loading the KPIs of %s failed", window.label())
             with self._lock:

@@ -17,9 +17,9 @@ from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlo
 from kpis.catalogue import HEADLINE, KPIS
 from kpis.errors import ConfigError
 from kpis.explain import DIMENSIONS, Explanation, best_explanation
-from notifiers.kpi_blocks import compact_line
 from notifiers.backlog_grid import backlog_grid
 from notifiers.fitting import Lines
+from notifiers.kpi_blocks import compact_line
 from notifiers.mrkdwn import escape
 from notifiers.slash import answer_blocks as blocks
 from notifiers.slash.access import AgentDetail, Allowed, Caller, TeamNumbers, decide

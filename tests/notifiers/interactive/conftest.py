@@ -21,6 +21,7 @@ from tests.fakes.asgi_server import ServerThread
 from tests.fakes.slack.api import FakeSlack
 from tests.fakes.slack.signing import SIGNING_SECRET, signed_headers
 from tests.fakes.slack.socket_mode import APP_TOKEN, FakeSocketMode
+from tests.notifiers.interactive.button_clicks import clicked_commands, clock, endpoint  # noqa: F401 - buttons' fixtures
 from tests.notifiers.slash.conftest import commands, slack, store, web_client  # noqa: F401 - fixtures
 
 #: Generous, for a busy machine: how long a test waits for the fake Slack to see a call.

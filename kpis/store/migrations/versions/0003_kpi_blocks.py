@@ -6,9 +6,8 @@ Revises: 0002
 Create Date: 2026-11-22 15:02:11.120334
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0003'
 down_revision = '0002'
