@@ -13,6 +13,7 @@ import numpy as np
 
 from kpis import stats
 from kpis.dataset import AttachedColumns
+from kpis.tag_table import RowTags, folded, memberships
 
 #: Per attached set: each row's group (-1: none), or for tags each (row, group) membership.
 Codes = dict[str, "np.ndarray | stats.Population"]
@@ -49,6 +50,11 @@ def tag_memberships(attached: Mapping[str, AttachedColumns], group_of_tag: Mappi
     the tickets' tag memberships are (:class:`kpis.stats.Population`)."""
     out: Codes = {}
     for name, a in attached.items():
+        if isinstance(a.tags, RowTags):  # many rows (replies): as the tickets' memberships, in arrays
+            group_of = np.array([group_of_tag.get(tag, -1) for tag in a.tags.table.names], dtype=np.int32)
+            population = memberships(a.tags.tagset, a.tags.table, group_of, groups)
+            out[name] = population if remap is None else folded(population, remap, groups)
+            continue
         pairs = sorted({(row, group if remap is None else int(remap[group]))
                         for row, tags in enumerate(a.tags) for tag in tags
                         if (group := group_of_tag.get(tag)) is not None})

@@ -1,8 +1,9 @@
-"""Reading the attached sets (reviews, reviewed tickets, agent replies) of a span from the store.
+"""Reading the small attached sets (reviews, reviewed tickets) of a span from the store.
 
-Small next to tickets (a review covers a sample of conversations; a reply is a few rows a ticket),
-so they are read as rows joined to their ticket, not through the block cache. Rows of excluded
-tickets (deleted, merged, spam) and of tickets not in the store are left out.
+Small next to tickets (a review covers a sample of conversations), so they are read as rows
+joined to their ticket, not through the block cache. Rows of excluded tickets (deleted, merged,
+spam) and of tickets not in the store are left out. Agent replies, several a ticket (millions in
+a large store), come through the block cache like tickets (:mod:`kpis.columnar`, kind ``replies``).
 """
 
 from __future__ import annotations
@@ -17,16 +18,17 @@ from sqlalchemy.engine import Connection
 from kpis.breakdown import tag_keys
 from kpis.channels import channel_code
 from kpis.compute.quality import QA_CATEGORIES, SCORE
-from kpis.dataset import PRIORITIES, REPLIES, REVIEWED_TICKETS, REVIEWS, AttachedColumns
+from kpis.dataset import PRIORITIES, REVIEWED_TICKETS, REVIEWS, AttachedColumns
 from kpis.directory import Directory, scoped_id
-from kpis.store.schema import agent_replies, reviews, tickets
+from kpis.store.schema import reviews, tickets
 
 _PRIORITY = {name: code for code, name in enumerate(PRIORITIES)}
 
 
 def load_attached(connection: Connection, start: int, end: int, directory: Directory) -> dict[str, AttachedColumns]:
-    """The three sets for ``[start, end)`` (epoch seconds); their teams and agents join ``directory``."""
-    t, r, a = tickets.c, reviews.c, agent_replies.c
+    """Reviews and reviewed tickets for ``[start, end)`` (epoch seconds); their teams and agents join
+    ``directory``."""
+    t, r = tickets.c, reviews.c
     live = and_(~t.is_deleted, ~t.is_merged, ~t.is_spam)
     ticket_of = and_(t.source == r.source, t.instance == r.instance, t.id == r.ticket_id)
     # Raw epoch seconds and the tags' JSON text: decoded once per distinct value below, not per row.
@@ -42,14 +44,7 @@ def load_attached(connection: Connection, start: int, end: int, directory: Direc
                select(r.id).where(ticket_of).exists())
         .order_by(t.solved_at, t.source, t.instance, t.id)
     ).all()
-    reply_rows = connection.execute(
-        select(_epoch(a.replied_at), a.agent_id, t.group_id, *facets)
-        .join(tickets, and_(t.source == a.source, t.instance == a.instance, t.id == a.ticket_id))
-        .where(live, a.replied_at >= start, a.replied_at < end)
-        .order_by(a.replied_at, a.source, a.instance, a.id)
-    ).all()
-    attached = {REVIEWS: _columns(review_rows, directory), REVIEWED_TICKETS: _columns(reviewed_rows, directory),
-                REPLIES: _columns(reply_rows, directory)}
+    attached = {REVIEWS: _columns(review_rows, directory), REVIEWED_TICKETS: _columns(reviewed_rows, directory)}
     attached[REVIEWS].values.update(_review_scores(review_rows))
     return attached
 

@@ -25,7 +25,9 @@ from kpis.columnar.layout import RATINGS, SURVEYS, TICKETS
 from kpis.columnar.memo import DayMemo
 from kpis.dataset import (
     NO_TIME,
+    REPLIES,
     AccountColumns,
+    AttachedColumns,
     BreakdownFacets,
     Facets,
     KpiData,
@@ -37,7 +39,7 @@ from kpis.dataset import (
 from kpis.directory import Directory, scoped_id
 from kpis.store import Store
 from kpis.store.schema import accounts, agents, memberships, retention_spend, teams
-from kpis.tag_table import TagTable
+from kpis.tag_table import RowTags, TagTable
 from kpis.ticket_measures import TICKET_MEASURES
 
 KINDS = (TICKETS, RATINGS, SURVEYS)
@@ -66,13 +68,14 @@ def load_kpi_data(
         if team is not None and (key := directory.team_named(team)) is not None:
             narrowed = (key, codes.code(TEAM, key))
         parts = {kind: read_kind(connection, kind, first, last, codes, team=narrowed, use_stored=cached, tags=tags,
-                                 memo=memo) for kind in KINDS}
+                                 memo=memo) for kind in (*KINDS, REPLIES)}
         if _has_unknown_codes(parts, codes):
             codes.reload(connection)  # blocks stored by another process since the codes were read
         account_columns = _accounts(connection)
         spend_columns = _spend(connection, first, last)
         data = _kpi_data(parts, codes, directory, account_columns, spend_columns)
-        data = replace(data, attached=load_attached(connection, first, last, data.directory))
+        data = replace(data, attached={**load_attached(connection, first, last, data.directory),
+                                       REPLIES: data.attached[REPLIES]})
     if cached:
         store_rebuilt(store, {kind: rows.rebuilt for kind, rows in parts.items()}, codes)
     return data
@@ -152,8 +155,12 @@ def _kpi_data(
         kind=s["kind"], answered=s["answered"], value=s["value"], easy=s["easy"],
         team=mapped(s, TEAM), agent=mapped(s, AGENT),
     )
+    p = parts[REPLIES].columns
+    replies = AttachedColumns(p["replied"], mapped(p, TEAM), mapped(p, AGENT), p["channel"], p["priority"],
+                              tags=RowTags(_tag_table(parts[REPLIES].tag_sizes, parts[REPLIES].tag_codes, codes),
+                                           p["tagset"]))
     return KpiData(ticket_columns, rating_columns, survey_columns, directory, account_columns, spend_columns,
-                   facets=_facets(parts, codes))
+                   facets=_facets(parts, codes), attached={REPLIES: replies})
 
 
 def _facets(parts: dict[str, KindRows], codes: KeyCodes) -> BreakdownFacets:
@@ -169,13 +176,18 @@ def _facets(parts: dict[str, KindRows], codes: KeyCodes) -> BreakdownFacets:
     sizes = np.concatenate([parts[kind].tag_sizes for kind in KINDS])
     if not len(sizes):
         return BreakdownFacets(*facets)
-    key_codes = np.concatenate([parts[kind].tag_codes for kind in KINDS])
+    return BreakdownFacets(*facets, tagsets=_tag_table(sizes, np.concatenate([parts[kind].tag_codes for kind in KINDS]),
+                                                       codes))
+
+
+def _tag_table(sizes: np.ndarray, key_codes: np.ndarray, codes: KeyCodes) -> TagTable:
+    """Tag sets of key-dictionary codes as a table of the tags that occur (coded by name index)."""
     low, high = codes.bounds(TAG)
     used = np.flatnonzero(np.bincount(key_codes - low, minlength=high - low) > 0)
     index = np.full(high - low, -1, dtype=np.int32)
     index[used] = np.arange(len(used), dtype=np.int32)
     names = tuple(codes.key(TAG, int(c) + low) for c in used)
-    return BreakdownFacets(*facets, tagsets=TagTable(names, sizes, index[key_codes - low]))
+    return TagTable(names, sizes, index[key_codes - low])
 
 
 def _accounts(connection: Connection) -> AccountColumns:

@@ -23,10 +23,20 @@ from sqlalchemy.sql import Select
 from kpis.columnar import packing
 from kpis.columnar.keys import AGENT, TAG, TEAM, KeyCodes
 from kpis.columnar.layout import (
-    DAY, DTYPES, FORMAT, RATINGS, SURVEYS, TICKETS, from_bytes, stored_size, tag_sets_from_bytes, tag_sets_to_bytes,
+    DAY,
+    DTYPES,
+    FORMAT,
+    RATINGS,
+    REPLIES,
+    SURVEYS,
+    TICKETS,
+    from_bytes,
+    stored_size,
+    tag_sets_from_bytes,
+    tag_sets_to_bytes,
     to_bytes,
 )
-from kpis.store.schema import kpi_block_days, kpi_blocks, ratings, survey_answers, tickets
+from kpis.store.schema import agent_replies, kpi_block_days, kpi_blocks, ratings, survey_answers, tickets
 from kpis.store.upsert import insert_on_conflict
 
 #: Each kind's time column (what its blocks are keyed by), SELECT and packer.
@@ -34,6 +44,7 @@ _SOURCES = {
     TICKETS: (tickets.c.created_at, "created", packing.ticket_rows, packing.pack_tickets),
     RATINGS: (ratings.c.offered_at, "offered", packing.rating_rows, packing.pack_ratings),
     SURVEYS: (survey_answers.c.answered_at, "answered", packing.survey_rows, packing.pack_surveys),
+    REPLIES: (agent_replies.c.replied_at, "replied", packing.reply_rows, packing.pack_replies),
 }
 #: Stale days rebuilt per query: bounds the rows held in memory at once.
 _DAYS_PER_QUERY = 3
@@ -231,7 +242,7 @@ def stale_days(connection: Connection) -> dict[str, list[int]]:
     """Every day of every kind whose stored blocks are not current."""
     d = kpi_block_days.c
     query = select(d.kind, d.day).where((d.built != d.generation) | (d.format != FORMAT)).order_by(d.kind, d.day)
-    out: dict[str, list[int]] = {TICKETS: [], RATINGS: [], SURVEYS: []}
+    out: dict[str, list[int]] = {TICKETS: [], RATINGS: [], SURVEYS: [], REPLIES: []}
     for kind, day in connection.execute(query):
         out.setdefault(kind, []).append(day)
     return out

@@ -13,7 +13,7 @@ import numpy as np
 
 from kpis.dataset import NO_TIME
 from kpis.store.schema import LONG_LIVED_SECONDS
-from kpis.store.staleness import DAY, RATINGS, SURVEYS, TICKETS
+from kpis.store.staleness import DAY, RATINGS, REPLIES, SURVEYS, TICKETS
 from kpis.ticket_measures import TICKET_MEASURES
 
 # 2: channel, priority and tag set on every kind, for the breakdown scopes; 3: tag sets as tag codes
@@ -39,9 +39,16 @@ SURVEY = np.dtype([
     ("channel", "i1"), ("priority", "i1"), ("tagset", "<i4"),
 ])
 
-DTYPES = {TICKETS: TICKET, RATINGS: RATING, SURVEYS: SURVEY}
+# Public agent replies of live tickets (kpis.compute.quality: working days), by day of the reply;
+# team, channel, priority and tag set are their ticket's.
+REPLY = np.dtype([
+    ("replied", "<i8"), ("team", "<i4"), ("agent", "<i4"), ("channel", "i1"), ("priority", "i1"), ("tagset", "<i4"),
+])
+
+DTYPES = {TICKETS: TICKET, RATINGS: RATING, SURVEYS: SURVEY, REPLIES: REPLY}
 #: Days a span's first block day reaches back before the span (see kpis.columnar.assemble).
-LOOKBACK_DAYS = {TICKETS: LONG_LIVED_SECONDS // DAY, RATINGS: LONG_LIVED_SECONDS // DAY, SURVEYS: 0}
+LOOKBACK_DAYS = {TICKETS: LONG_LIVED_SECONDS // DAY, RATINGS: LONG_LIVED_SECONDS // DAY, SURVEYS: 0,
+                 REPLIES: 0}
 _ALIGN = 8
 
 
@@ -97,6 +104,7 @@ def _padded_bytes(column: np.ndarray) -> bytes:
     return raw + bytes(padded(len(raw)) - len(raw))
 
 
-__all__ = ["DAY", "DTYPES", "FORMAT", "LOOKBACK_DAYS", "NO_TIME", "RATING", "RATINGS", "SURVEY", "SURVEYS",
+__all__ = ["DAY", "DTYPES", "FORMAT", "LOOKBACK_DAYS", "NO_TIME", "RATING", "RATINGS", "REPLIES", "REPLY", "SURVEY",
+           "SURVEYS",
            "TICKET", "TICKETS", "byte_ranges", "from_bytes", "padded", "stored_size",
            "tag_sets_from_bytes", "tag_sets_to_bytes", "to_bytes"]

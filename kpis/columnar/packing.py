@@ -20,10 +20,10 @@ from sqlalchemy.sql import ColumnElement, Select
 from kpis.breakdown import tag_keys
 from kpis.channels import channel_code
 from kpis.columnar.keys import AGENT, TAG, TEAM, KeyCodes
-from kpis.columnar.layout import NO_TIME, RATING, SURVEY, TICKET
+from kpis.columnar.layout import NO_TIME, RATING, REPLY, SURVEY, TICKET
 from kpis.dataset import PRIORITIES
 from kpis.records import RatingState, SurveyKind
-from kpis.store.schema import kpi_keys, ratings, survey_answers, tickets
+from kpis.store.schema import agent_replies, kpi_keys, ratings, survey_answers, tickets
 from kpis.ticket_measures import TICKET_MEASURES
 
 
@@ -199,6 +199,35 @@ def pack_surveys(rows: list, codes: KeyCodes) -> Packed:
     if rows:
         kind, answered, value, easy, source, instance, team, agent, channel, priority, tags = zip(*rows)
         a["kind"], a["answered"], a["value"], a["easy"] = kind, answered, value, easy
+        a["team"] = codes.codes(TEAM, source, instance, team)
+        a["agent"] = codes.codes(AGENT, source, instance, agent)
+        a["priority"] = priority
+        return Packed(a, tagsets=_pack_facets(a, source, channel, tags, codes))
+    return Packed(a)
+
+
+# -- agent replies ---------------------------------------------------------------------------------
+
+_a = agent_replies.c
+_REPLIED_TICKET = agent_replies.join(tickets, and_(_t.source == _a.source, _t.instance == _a.instance,
+                                                   _t.id == _a.ticket_id))
+_REPLY_COLUMNS = (_epoch(_a.replied_at), _a.source, _a.instance, _t.group_id, _a.agent_id, _priority_code(_t.priority),
+                  _t.channel, _t.tags)
+
+
+def reply_rows(where: ColumnElement) -> Select:
+    """Replies to live tickets (not deleted, merged or spam; a reply to a ticket not in the store
+    counts for no one), with their ticket's team and facets."""
+    return (select(*_REPLY_COLUMNS).select_from(_REPLIED_TICKET)
+            .where(where, ~_t.is_deleted, ~_t.is_merged, ~_t.is_spam)
+            .order_by(_a.replied_at, _a.source, _a.instance, _a.id))
+
+
+def pack_replies(rows: list, codes: KeyCodes) -> Packed:
+    a = np.zeros(len(rows), REPLY)
+    if rows:
+        replied, source, instance, team, agent, priority, channel, tags = zip(*rows)
+        a["replied"] = replied
         a["team"] = codes.codes(TEAM, source, instance, team)
         a["agent"] = codes.codes(AGENT, source, instance, agent)
         a["priority"] = priority

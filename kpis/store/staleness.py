@@ -1,11 +1,12 @@
 """Which days of the KPI block cache a page of records makes stale (the cache: :mod:`kpis.columnar`).
 
 Blocks hold, per UTC day, the KPI columns of the tickets created that day, of the ratings offered
-that day and of the survey answers given that day. Every write bumps the ``generation`` of the days
-it touches, in the same transaction as the records: the day where a record lives now and the day
-where it lived before (should a timestamp ever change), and, for a ticket, the days of its ratings
-and survey answers, whose attribution (current assignee and group) and exclusion follow the ticket.
-A reader trusts a day's blocks only while they were built from its current generation.
+that day, of the survey answers given that day and of the agent replies written that day. Every
+write bumps the ``generation`` of the days it touches, in the same transaction as the records: the
+day where a record lives now and the day where it lived before (should a timestamp ever change),
+and, for a ticket, the days of its ratings, survey answers and agent replies, whose attribution
+(current assignee and group), facets and exclusion follow the ticket. A reader trusts a day's
+blocks only while they were built from its current generation.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from kpis.store import schema
 from kpis.store.upsert import insert_on_conflict
 
 DAY = 86_400
-TICKETS, RATINGS, SURVEYS = "tickets", "ratings", "surveys"
+TICKETS, RATINGS, SURVEYS, REPLIES = "tickets", "ratings", "surveys", "replies"
 _IN_CHUNK = 1000
 
 
@@ -36,7 +37,8 @@ def mark_stale(connection: Connection, rows_by_table: Mapping[Table, Sequence[di
     """Bump every day the rows about to be upserted touch; call before upserting them."""
     touched: set[tuple[str, int]] = set()
     for table, kind, column in ((schema.tickets, TICKETS, "created_at"), (schema.ratings, RATINGS, "offered_at"),
-                                (schema.survey_answers, SURVEYS, "answered_at")):
+                                (schema.survey_answers, SURVEYS, "answered_at"),
+                                (schema.agent_replies, REPLIES, "replied_at")):
         rows = rows_by_table.get(table, ())
         if not rows:
             continue
@@ -50,6 +52,9 @@ def mark_stale(connection: Connection, rows_by_table: Mapping[Table, Sequence[di
                 touched |= {(SURVEYS, d) for d in _stored_days(
                     connection, schema.survey_answers, schema.survey_answers.c.answered_at,
                     schema.survey_answers.c.ticket_id, source, instance, ids)}
+                touched |= {(REPLIES, d) for d in _stored_days(
+                    connection, schema.agent_replies, schema.agent_replies.c.replied_at,
+                    schema.agent_replies.c.ticket_id, source, instance, ids)}
     bump(connection, touched)
 
 
