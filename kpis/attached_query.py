@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 
 import numpy as np
-from sqlalchemy import BigInteger, Text, and_, cast, select, type_coerce
+from sqlalchemy import BigInteger, Text, and_, cast, null, select, type_coerce
 from sqlalchemy.engine import Connection
 
 from kpis.breakdown import tag_keys
@@ -25,23 +25,30 @@ from kpis.store.schema import reviews, tickets
 _PRIORITY = {name: code for code, name in enumerate(PRIORITIES)}
 
 
-def load_attached(connection: Connection, start: int, end: int, directory: Directory) -> dict[str, AttachedColumns]:
+def load_attached(connection: Connection, start: int, end: int, directory: Directory, *,
+                  tags: bool = True) -> dict[str, AttachedColumns]:
     """Reviews and reviewed tickets for ``[start, end)`` (epoch seconds); their teams and agents join
-    ``directory``."""
+    ``directory``. ``tags=False``: no row has tags (as for the tickets: every scope but ``tag``)."""
     t, r = tickets.c, reviews.c
     live = and_(~t.is_deleted, ~t.is_merged, ~t.is_spam)
     ticket_of = and_(t.source == r.source, t.instance == r.instance, t.id == r.ticket_id)
     # Raw epoch seconds and the tags' JSON text: decoded once per distinct value below, not per row.
-    facets = (t.source, t.instance, t.channel, t.priority, cast(t.tags, Text))
+    facets = (t.source, t.instance, t.channel, t.priority, cast(t.tags, Text) if tags else null())
+    # The categories the KPIs read, taken out of the JSON by the database (no document decoded per row).
+    categories = [r.categories[category].as_float() for category in QA_CATEGORIES]
     review_rows = connection.execute(
-        select(_epoch(r.reviewed_at), r.agent_id, r.team_id, *facets, r.score, r.scale_min, r.scale_max, r.categories)
+        select(_epoch(r.reviewed_at), r.agent_id, r.team_id, *facets, r.score, r.scale_min, r.scale_max, *categories)
         .join(tickets, ticket_of).where(live, r.reviewed_at >= start, r.reviewed_at < end)
         .order_by(r.reviewed_at, r.source, r.instance, r.id)
     ).all()
+    # The reviewed tickets' keys first, each ticket then looked up: reviews are few next to the tickets
+    # solved in a span, each of which a semi-join (EXISTS) would look up in the reviews instead.
+    keys = select(r.source, r.instance, r.ticket_id).distinct().subquery("reviewed_keys")
     reviewed_rows = connection.execute(
         select(_epoch(t.solved_at), t.assignee_id, t.group_id, *facets)
-        .where(live, t.solved_at >= start, t.solved_at < end,
-               select(r.id).where(ticket_of).exists())
+        .select_from(keys.join(tickets, and_(t.source == keys.c.source, t.instance == keys.c.instance,
+                                             t.id == keys.c.ticket_id)))
+        .where(live, t.solved_at >= start, t.solved_at < end)
         .order_by(t.solved_at, t.source, t.instance, t.id)
     ).all()
     attached = {REVIEWS: _columns(review_rows, directory), REVIEWED_TICKETS: _columns(reviewed_rows, directory)}
@@ -83,7 +90,6 @@ def _review_scores(rows: Sequence) -> dict[str, np.ndarray]:
         return np.nan if value is None else (value - low) / (high - low) * 100.0
 
     scores = {SCORE: np.array([scaled(row[8], row[9], row[10]) for row in rows], dtype=np.float64)}
-    for category in QA_CATEGORIES:
-        scores[f"qa_{category}"] = np.array([scaled((row[11] or {}).get(category), row[9], row[10]) for row in rows],
-                                            dtype=np.float64)
+    for k, category in enumerate(QA_CATEGORIES):
+        scores[f"qa_{category}"] = np.array([scaled(row[11 + k], row[9], row[10]) for row in rows], dtype=np.float64)
     return scores

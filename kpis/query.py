@@ -74,7 +74,7 @@ def load_kpi_data(
         account_columns = _accounts(connection)
         spend_columns = _spend(connection, first, last)
         data = _kpi_data(parts, codes, directory, account_columns, spend_columns)
-        data = replace(data, attached={**load_attached(connection, first, last, data.directory),
+        data = replace(data, attached={**load_attached(connection, first, last, data.directory, tags=tags),
                                        REPLIES: data.attached[REPLIES]})
     if cached:
         store_rebuilt(store, {kind: rows.rebuilt for kind, rows in parts.items()}, codes)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pytest
 from sqlalchemy import select
 
 from kpis.engine import compute_report
@@ -59,16 +58,15 @@ def working_days(store: Store, records: dict[str, object]) -> dict[str, dict[str
     return out
 
 
-@pytest.fixture
-def store(store_url) -> Store:
-    store = Store.open(store_url)
-    write(store, *DIRECTORY)
+def stored(url: str, records: dict[str, object]) -> Store:
+    store = Store.open(url)
+    write(store, *DIRECTORY, *records.values())
     return store
 
 
-def test_replies_are_cached_in_blocks_and_count_distinct_agent_days(store):
+def test_replies_are_cached_in_blocks_and_count_distinct_agent_days(store_url):
     records = records_with_replies()
-    write(store, *records.values())
+    store = stored(store_url, records)
     days = working_days(store, records)
     # (Cy, Nov 8) twice, (Ann, Nov 9), (Ann, Nov 13), (Bob, Nov 11): four working days in W.
     assert days["overall"] == {"Overall": 4}
@@ -81,9 +79,9 @@ def test_replies_are_cached_in_blocks_and_count_distinct_agent_days(store):
     assert all(row.built == row.generation for row in built)
 
 
-def test_working_days_follow_their_tickets_team_tags_and_deletion_after_caching(store):
+def test_working_days_follow_their_tickets_team_tags_and_deletion_after_caching(store_url):
     records = records_with_replies()
-    write(store, *records.values())
+    store = stored(store_url, records)
     working_days(store, records)
     # Ann's reply on t4 moves with t4 to Returns; t7 (Ann's Nov 13 reply) is deleted; t3 gets tagged.
     records["t4"] = replace(records["t4"], group_id="g2", updated_at=at(15))
