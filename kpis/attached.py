@@ -50,14 +50,8 @@ def tag_memberships(attached: Mapping[str, AttachedColumns], group_of_tag: Mappi
     the tickets' tag memberships are (:class:`kpis.stats.Population`)."""
     out: Codes = {}
     for name, a in attached.items():
-        if isinstance(a.tags, RowTags):  # many rows (replies): as the tickets' memberships, in arrays
-            group_of = np.array([group_of_tag.get(tag, -1) for tag in a.tags.table.names], dtype=np.int32)
-            population = memberships(a.tags.tagset, a.tags.table, group_of, groups)
-            out[name] = population if remap is None else folded(population, remap, groups)
-            continue
-        pairs = sorted({(row, group if remap is None else int(remap[group]))
-                        for row, tags in enumerate(a.tags) for tag in tags
-                        if (group := group_of_tag.get(tag)) is not None})
-        rows = np.array([row for row, _ in pairs], dtype=np.int64)
-        out[name] = stats.Population(rows, np.array([group for _, group in pairs], dtype=np.int32), groups)
+        tags = a.tags if isinstance(a.tags, RowTags) else RowTags.of(a.tags)
+        group_of = np.array([group_of_tag.get(tag, -1) for tag in tags.table.names], dtype=np.int32)
+        population = memberships(tags.tagset, tags.table, group_of, groups)
+        out[name] = population if remap is None else folded(population, remap, groups)
     return out

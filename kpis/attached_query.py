@@ -21,6 +21,7 @@ from kpis.compute.quality import QA_CATEGORIES, SCORE
 from kpis.dataset import PRIORITIES, REVIEWED_TICKETS, REVIEWS, AttachedColumns
 from kpis.directory import Directory, scoped_id
 from kpis.store.schema import reviews, tickets
+from kpis.tag_table import RowTags
 
 _PRIORITY = {name: code for code, name in enumerate(PRIORITIES)}
 
@@ -80,7 +81,7 @@ def _columns(rows: Sequence, directory: Directory) -> AttachedColumns:
         channel=np.array([once(("channel", row[3], row[5]), lambda: channel_code(row[3], row[5])) for row in rows],
                          dtype=np.int8),
         priority=np.array([_PRIORITY.get(row[6], -1) for row in rows], dtype=np.int8),
-        tags=[once(("tags", row[7]), lambda: tag_keys(json.loads(row[7]) if row[7] else ())) for row in rows],
+        tags=RowTags.of(once(("tags", row[7]), lambda: tag_keys(json.loads(row[7]) if row[7] else ())) for row in rows),
     )
 
 

@@ -73,6 +73,14 @@ class RowTags(Sequence):
     table: TagTable
     tagset: np.ndarray  # int32
 
+    @classmethod
+    def of(cls, rows_tags: Iterable[Sequence[str]]) -> RowTags:
+        """From each row's tag tuple (rows with the same tags share one set)."""
+        index: dict[tuple[str, ...], int] = {}
+        tagset = np.array([index.setdefault(tuple(tags), len(index)) if tags else -1 for tags in rows_tags],
+                          dtype=np.int32)
+        return cls(TagTable.of(index), tagset)
+
     def __len__(self) -> int:
         return len(self.tagset)
 
