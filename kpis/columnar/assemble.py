@@ -4,7 +4,8 @@ Which rows a span needs (the same whatever their source):
 
 - tickets created in the span; tickets created before it that are solved in or after its start or
   still open (an excluded ticket is never open): they are solved in it or backlog at a boundary;
-- ratings offered or rated in the span; survey answers given in it; agent replies written in it.
+- ratings offered or rated in the span; survey answers, agent replies and reviews of the span;
+  reviewed tickets solved in it.
 
 Blocks cover the span's UTC days plus ``LOOKBACK_DAYS`` before it; what lies before that (tickets
 open longer than the lookback, ratings changed that long after their offer) is found through the
@@ -25,7 +26,7 @@ from sqlalchemy.engine import Connection
 from kpis.columnar import day_blocks as blocks
 from kpis.columnar import packing
 from kpis.columnar.keys import KeyCodes
-from kpis.columnar.layout import DAY, DTYPES, LOOKBACK_DAYS, NO_TIME, RATINGS, REPLIES, TICKETS, padded
+from kpis.columnar.layout import DAY, DTYPES, LOOKBACK_DAYS, NO_TIME, RATINGS, TICKETS, TIME_FIELDS, padded
 from kpis.columnar.memo import DayMemo
 from kpis.store.schema import LATE_RATING, LONG_LIVED_TICKET, ratings, tickets
 
@@ -195,7 +196,7 @@ def keep(kind: str, a: dict[str, np.ndarray], start: int, end: int) -> np.ndarra
     if kind == RATINGS:
         offered, rated = a["offered"], a["rated"]
         return ((offered >= start) & (offered < end)) | ((rated >= start) & (rated < end))
-    time = a["replied"] if kind == REPLIES else a["answered"]
+    time = a[TIME_FIELDS[kind]]
     return (time >= start) & (time < end)
 
 

@@ -25,6 +25,8 @@ from kpis.store.upsert import insert_on_conflict
 
 DAY = 86_400
 TICKETS, RATINGS, SURVEYS, REPLIES = "tickets", "ratings", "surveys", "replies"
+#: Reviews by day of review; reviewed tickets (a review of any date) by day of their ticket's solve.
+REVIEWS, REVIEWED_TICKETS = "reviews", "reviewed_tickets"
 _IN_CHUNK = 1000
 
 
@@ -38,7 +40,8 @@ def mark_stale(connection: Connection, rows_by_table: Mapping[Table, Sequence[di
     touched: set[tuple[str, int]] = set()
     for table, kind, column in ((schema.tickets, TICKETS, "created_at"), (schema.ratings, RATINGS, "offered_at"),
                                 (schema.survey_answers, SURVEYS, "answered_at"),
-                                (schema.agent_replies, REPLIES, "replied_at")):
+                                (schema.agent_replies, REPLIES, "replied_at"),
+                                (schema.reviews, REVIEWS, "reviewed_at")):
         rows = rows_by_table.get(table, ())
         if not rows:
             continue
@@ -55,6 +58,19 @@ def mark_stale(connection: Connection, rows_by_table: Mapping[Table, Sequence[di
                 touched |= {(REPLIES, d) for d in _stored_days(
                     connection, schema.agent_replies, schema.agent_replies.c.replied_at,
                     schema.agent_replies.c.ticket_id, source, instance, ids)}
+                touched |= {(REVIEWS, d) for d in _stored_days(
+                    connection, schema.reviews, schema.reviews.c.reviewed_at, schema.reviews.c.ticket_id,
+                    source, instance, ids)}
+                # Reviewed or not, a ticket's solve day before and after the write.
+                touched |= {(REVIEWED_TICKETS, d) for d in _stored_days(
+                    connection, table, table.c.solved_at, table.c.id, source, instance, ids)}
+                touched |= {(REVIEWED_TICKETS, day_of(row["solved_at"])) for row in rows
+                            if row["solved_at"] is not None}
+            if table is schema.reviews:
+                # A ticket's first review makes it a reviewed ticket (on its solve day).
+                touched |= {(REVIEWED_TICKETS, d) for d in _stored_days(
+                    connection, schema.tickets, schema.tickets.c.solved_at, schema.tickets.c.id, source, instance,
+                    _ids_by_instance(rows, "ticket_id")[(source, instance)])}
     bump(connection, touched)
 
 

@@ -1,19 +1,21 @@
-"""Agent replies read through the block cache: working days follow their ticket's later changes.
+"""Agent replies, reviews and reviewed tickets read through the block cache follow later changes.
 
-The replies of a report's span come from the cached blocks (kind ``replies``); a ticket that moves
-to another team, gets tagged or gets deleted after its replies' days were cached must change the
-working days it counts for, exactly as the records say (SQLite, and PostgreSQL when configured).
+The replies, reviews and reviewed tickets of a report's span come from the cached blocks (kinds
+``replies``, ``reviews``, ``reviewed_tickets``); a ticket that moves to another team, gets tagged,
+solved again or deleted after those days were cached, and a review arriving later, must change the
+figures exactly as the records say (SQLite, and PostgreSQL when configured).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from sqlalchemy import select
 
 from kpis.engine import compute_report
 from kpis.query import load_kpi_data
-from kpis.records import AgentReply, Rating, SurveyAnswer, Ticket
+from kpis.records import AgentReply, Rating, Review, SurveyAnswer, Ticket
 from kpis.store import Store
 from kpis.store.schema import kpi_block_days
 from tests.kpis.builders import from_records
@@ -46,9 +48,9 @@ def working_days(store: Store, records: dict[str, object]) -> dict[str, dict[str
     uncached = {scope: compute_report(load_kpi_data(store, start, end, cached=False), W, now=NOW, by=scope)
                 for scope in SCOPES}
     kinds = {kind: [r for r in records.values() if isinstance(r, kind)]
-             for kind in (Ticket, Rating, SurveyAnswer, AgentReply)}
+             for kind in (Ticket, Rating, SurveyAnswer, AgentReply, Review)}
     data = from_records(kinds[Ticket], kinds[Rating], kinds[SurveyAnswer], DIRECTORY[:2], DIRECTORY[2:5],
-                        DIRECTORY[5:], replies=kinds[AgentReply])
+                        DIRECTORY[5:], replies=kinds[AgentReply], reviews=kinds[Review])
     expected = {scope: compute_report(data, W, now=NOW, by=scope) for scope in SCOPES}
     out = {}
     for scope in SCOPES:
@@ -92,3 +94,36 @@ def test_working_days_follow_their_tickets_team_tags_and_deletion_after_caching(
     assert days["overall"] == {"Overall": 3}
     assert days["team"] == {"Billing": 0, "Returns": 3}
     assert days["tag"] == {"refund": 1, "vip": 1}
+
+
+def review(vendor_id: str, ticket_id: str, score: float, when, **categories) -> Review:  # noqa: ANN001
+    return Review("zendesk", "acme", vendor_id, ticket_id, "qa1", when, score, 1, 5, categories=categories)
+
+
+def review_figures(store: Store, records: dict[str, object]) -> dict[str, tuple]:
+    working_days(store, records)  # the cached, uncached and records' reports agree
+    start, end = W.previous().start, W.end
+    report = compute_report(load_kpi_data(store, start, end), W, now=NOW, by="team")
+    return {row.name: (row.metrics["qa_score"].value, row.metrics["qa_accuracy"].value,
+                       row.metrics["review_coverage"].value) for row in report.rows}
+
+
+def test_reviews_and_reviewed_tickets_follow_later_reviews_and_solves(store_url):
+    records = records_with_replies()
+    # t3 (Cy, Returns; solved Nov 8) reviewed 4 of 1..5 (75) on Nov 9; t4 (Ann, Billing) 2 of 1..5 (25).
+    records["v1"] = review("v1", "t3", 4, at(9, 9), accuracy=5)
+    records["v2"] = review("v2", "t4", 2, at(10, 9))
+    store = stored(store_url, records)
+    figures = review_figures(store, records)
+    # Solved in W: Billing t4, t7; Returns t1, t3, t6. Reviewed: t4 of 2, t3 of 3.
+    assert figures["Billing"][0] == 25.0 and figures["Billing"][2] == 50.0
+    assert figures["Returns"][:3] == (75.0, 100.0, pytest.approx(100 / 3))
+    # After caching: t7 gets a review (dated in the previous window: coverage counts any date) and
+    # t6 is solved again on Nov 20, after W; v1's accuracy is corrected.
+    records["v3"] = review("v3", "t7", 5, at(6, 9))
+    records["t6"] = replace(records["t6"], solved_at=at(20), updated_at=at(20))
+    records["v1"] = replace(records["v1"], categories={"accuracy": 3})
+    write(store, records["v3"], records["t6"], records["v1"])
+    figures = review_figures(store, records)
+    assert figures["Billing"][2] == 100.0  # t4 and t7 reviewed
+    assert figures["Returns"][:3] == (75.0, 50.0, 50.0)  # t1 and t3 solved in W, t3 reviewed; accuracy 3 of 1..5
