@@ -17,14 +17,17 @@ import numpy as np
 from sqlalchemy import BigInteger, select, type_coerce
 from sqlalchemy.engine import Connection
 
+from kpis.columnar import layout
 from kpis.columnar.assemble import KindRows, read_kind
 from kpis.columnar.cache import store_rebuilt
 from kpis.columnar.keys import AGENT, TAG, TEAM, KeyCodes
 from kpis.columnar.layout import DTYPES, RATINGS, SURVEYS, TICKETS, TIME_FIELDS
 from kpis.columnar.memo import DayMemo
 from kpis.dataset import (
-    ATTACHED,
     NO_TIME,
+    REPLIES,
+    REVIEWED_TICKETS,
+    REVIEWS,
     AccountColumns,
     AttachedColumns,
     BreakdownFacets,
@@ -42,6 +45,8 @@ from kpis.tag_table import RowTags, TagTable
 from kpis.ticket_measures import TICKET_MEASURES
 
 KINDS = (TICKETS, RATINGS, SURVEYS)
+#: The block kind of each attached set (kpis.dataset.ATTACHED).
+ATTACHED_KINDS = {REPLIES: layout.REPLIES, REVIEWS: layout.REVIEWS, REVIEWED_TICKETS: layout.REVIEWED_TICKETS}
 
 
 def load_kpi_data(
@@ -67,7 +72,7 @@ def load_kpi_data(
         if team is not None and (key := directory.team_named(team)) is not None:
             narrowed = (key, codes.code(TEAM, key))
         parts = {kind: read_kind(connection, kind, first, last, codes, team=narrowed, use_stored=cached, tags=tags,
-                                 memo=memo) for kind in (*KINDS, *ATTACHED)}
+                                 memo=memo) for kind in (*KINDS, *ATTACHED_KINDS.values())}
         if _has_unknown_codes(parts, codes):
             codes.reload(connection)  # blocks stored by another process since the codes were read
         account_columns = _accounts(connection)
@@ -153,9 +158,9 @@ def _kpi_data(
         team=mapped(s, TEAM), agent=mapped(s, AGENT),
     )
     attached = {}
-    for kind in ATTACHED:  # each row's time, team, agent and facets, then the set's own values
+    for name, kind in ATTACHED_KINDS.items():  # each row's time, team, agent and facets, then the set's own values
         c, names = parts[kind].columns, DTYPES[kind].names
-        attached[kind] = AttachedColumns(
+        attached[name] = AttachedColumns(
             c[TIME_FIELDS[kind]], mapped(c, TEAM), mapped(c, AGENT), c["channel"], c["priority"],
             tags=RowTags(_tag_table(parts[kind].tag_sizes, parts[kind].tag_codes, codes), c["tagset"]),
             values={name: c[name] for name in names[names.index("tagset") + 1 :]})

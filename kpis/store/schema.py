@@ -307,7 +307,7 @@ kpi_keys = Table(
 kpi_block_days = Table(
     "kpi_block_days",
     metadata,
-    Column("kind", String(8), primary_key=True),  # tickets | ratings | surveys
+    Column("kind", String(8), primary_key=True),  # tickets | ratings | surveys | replies | reviews | reviewed
     Column("day", Integer, primary_key=True),  # UTC day number: epoch seconds // 86400
     Column("generation", BigInteger, nullable=False),
     Column("built", BigInteger, nullable=False),

@@ -26,7 +26,8 @@ from kpis.store.upsert import insert_on_conflict
 DAY = 86_400
 TICKETS, RATINGS, SURVEYS, REPLIES = "tickets", "ratings", "surveys", "replies"
 #: Reviews by day of review; reviewed tickets (a review of any date) by day of their ticket's solve.
-REVIEWS, REVIEWED_TICKETS = "reviews", "reviewed_tickets"
+#: (A kind is at most 8 characters: kpi_block_days.kind.)
+REVIEWS, REVIEWED_TICKETS = "reviews", "reviewed"
 _IN_CHUNK = 1000
 
 

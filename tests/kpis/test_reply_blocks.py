@@ -1,7 +1,7 @@
 """Agent replies, reviews and reviewed tickets read through the block cache follow later changes.
 
 The replies, reviews and reviewed tickets of a report's span come from the cached blocks (kinds
-``replies``, ``reviews``, ``reviewed_tickets``); a ticket that moves to another team, gets tagged,
+``replies``, ``reviews``, ``reviewed``); a ticket that moves to another team, gets tagged,
 solved again or deleted after those days were cached, and a review arriving later, must change the
 figures exactly as the records say (SQLite, and PostgreSQL when configured).
 """
