@@ -298,16 +298,17 @@ def _narrowed_queries(store: Store, window: Window, team: str, query: str, repea
 
 # -- the breakdown scopes and explanations against `report --by team` -------------------------------
 
-#: What `report` runs for each, store read included: ``--by team``, ``--by tag``, ``--explain csat --by agent``.
-BREAKDOWN_QUERIES = ("by team", "by tag", "explain csat by agent")
+#: What `report` runs for each, store read included: ``report`` (the overall row), ``--by team``,
+#: ``--by tag``, ``--explain csat --by agent``.
+BREAKDOWN_QUERIES = ("overall", "by team", "by tag", "explain csat by agent")
 
 
 def _breakdown_queries(store: Store, window: Window, repeat: int) -> dict[str, list[float]]:
     def once(query: str) -> None:
         # As `report` reads: the tags only for the tag scope.
         data = load_kpi_data(store, window.previous().start, window.end, tags=query == "by tag")
-        if query == "by team":
-            compute_report(data, window, now=ANCHOR, by="team")
+        if query in ("overall", "by team"):
+            compute_report(data, window, now=ANCHOR, by="team" if query == "by team" else "overall")
         elif query == "by tag":
             compute_report(data, window, now=ANCHOR, by="tag", fold_small_tags=True)
         else:

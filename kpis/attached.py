@@ -13,6 +13,7 @@ import numpy as np
 
 from kpis import stats
 from kpis.dataset import AttachedColumns
+from kpis.tag_table import RowTags, folded, memberships
 
 #: Per attached set: each row's group (-1: none), or for tags each (row, group) membership.
 Codes = dict[str, "np.ndarray | stats.Population"]
@@ -49,9 +50,8 @@ def tag_memberships(attached: Mapping[str, AttachedColumns], group_of_tag: Mappi
     the tickets' tag memberships are (:class:`kpis.stats.Population`)."""
     out: Codes = {}
     for name, a in attached.items():
-        pairs = sorted({(row, group if remap is None else int(remap[group]))
-                        for row, tags in enumerate(a.tags) for tag in tags
-                        if (group := group_of_tag.get(tag)) is not None})
-        rows = np.array([row for row, _ in pairs], dtype=np.int64)
-        out[name] = stats.Population(rows, np.array([group for _, group in pairs], dtype=np.int32), groups)
+        tags = a.tags if isinstance(a.tags, RowTags) else RowTags.of(a.tags)
+        group_of = np.array([group_of_tag.get(tag, -1) for tag in tags.table.names], dtype=np.int32)
+        population = memberships(tags.tagset, tags.table, group_of, groups)
+        out[name] = population if remap is None else folded(population, remap, groups)
     return out

@@ -20,7 +20,7 @@ from kpis.channels import CHANNELS
 from kpis.compute.common import Grouping, Span, in_span
 from kpis.dataset import PRIORITIES, KpiData
 from kpis.errors import ConfigError
-from kpis.tag_table import TagTable
+from kpis.tag_table import TagTable, folded, memberships
 
 BREAKDOWN_SCOPES = ("channel", "priority", "tag")
 #: The id of the group of records in none of a scope's groups (no channel, no agent...).
@@ -53,7 +53,7 @@ def breakdown_grouping(
     tags = [table.names[code] for code in order]
     group_of = np.full(len(table.names), -1, dtype=np.int32)
     group_of[order] = np.arange(len(order), dtype=np.int32)
-    kinds = [_tag_memberships(kind.tagset, table, group_of, len(tags)) for kind in (f.tickets, f.ratings, f.surveys)]
+    kinds = [memberships(kind.tagset, table, group_of, len(tags)) for kind in (f.tickets, f.ratings, f.surveys)]
     remap = None
     if fold_below > 0:
         kept = _tickets_per_tag(data, kinds[0], span, teams) >= fold_below
@@ -61,7 +61,7 @@ def breakdown_grouping(
             # Kept tags keep their order; every small tag becomes the one "other tags" code.
             remap = np.where(kept, np.cumsum(kept) - 1, int(kept.sum())).astype(np.int32)
             tags = [tag for code, tag in enumerate(tags) if kept[code]] + [OTHER_TAGS]
-            kinds = [_folded(memberships, remap, len(tags)) for memberships in kinds]
+            kinds = [folded(population, remap, len(tags)) for population in kinds]
     tag_group = {table.names[code]: int(group_of[code]) for code in order}
     attached = attached_groups.tag_memberships(data.attached, tag_group, remap, len(tags))
     grouping = Grouping(*kinds, len(tags), attached=attached)
@@ -102,31 +102,13 @@ def narrowed(data: KpiData, grouping: Grouping, teams: Collection[int] | None) -
                     attached=attached_groups.narrowed_codes(data.attached, grouping.attached, teams))
 
 
-def _tickets_per_tag(data: KpiData, memberships: stats.Population, span: Span | None,
+def _tickets_per_tag(data: KpiData, tagged: stats.Population, span: Span | None,
                      teams: Collection[int] | None) -> np.ndarray:
-    """Live tickets (created in ``span``, of ``teams``) in each group of the tickets' ``memberships``."""
+    """Live tickets (created in ``span``, of ``teams``) in each group of the tickets' memberships ``tagged``."""
     t = data.tickets
     counted = ~t.excluded
     if span is not None:
         counted &= in_span(t.created, span)
     if teams is not None:
         counted &= np.isin(t.team, np.array(sorted(teams), dtype=np.int64))
-    return stats.count(memberships, counted, memberships.groups)
-
-
-def _tag_memberships(tagset: np.ndarray, table: TagTable, group_of: np.ndarray, groups: int) -> stats.Population:
-    """Each row (of a ``tagset`` column) once in each of its tags' groups, in row order."""
-    rows, codes = table.repeated(tagset)
-    return stats.Population(rows, group_of[codes], groups)
-
-
-def _folded(memberships: stats.Population, remap: np.ndarray, groups: int) -> stats.Population:
-    """``memberships`` with group codes remapped (small tags into the last group, "other tags"); a
-    row is in that group once, however many of its tags were folded into it."""
-    rows, codes = memberships.rows, remap[memberships.codes]
-    # A row's entries are next to each other, so are its folded ones among all folded entries.
-    folded = np.flatnonzero(codes == groups - 1)
-    again = folded[1:][rows[folded[1:]] == rows[folded[:-1]]]
-    keep = np.ones(len(rows), dtype=bool)
-    keep[again] = False
-    return stats.Population(rows[keep], codes[keep], groups)
+    return stats.count(tagged, counted, tagged.groups)

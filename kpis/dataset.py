@@ -107,8 +107,9 @@ class AttachedColumns:
     agent: np.ndarray  # int32
     channel: np.ndarray  # int8 index into kpis.channels.CHANNELS, -1 none
     priority: np.ndarray  # int8 index into PRIORITIES, -1 none
-    #: Each row's ticket's tags (lower-cased, deduplicated), for ``by tag``.
-    tags: list[tuple[str, ...]] = field(default_factory=list)
+    #: Each row's ticket's tags (lower-cased, deduplicated), for ``by tag``: a tuple per row (the
+    #: store gives a :class:`~kpis.tag_table.RowTags`, the same as arrays).
+    tags: Sequence[tuple[str, ...]] = field(default_factory=list)
     values: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:

@@ -1,7 +1,8 @@
 """The query layer: fetch from the store what the KPIs of a window (and its previous window) read.
 
-The KPI columns come from the store's block cache (:mod:`kpis.columnar`): per UTC day and team,
-the day's records packed as numpy arrays, read with ``np.frombuffer``; days whose records changed
+The KPI columns (agent replies, reviews and reviewed tickets included) come from the store's block
+cache (:mod:`kpis.columnar`): per UTC day and team, the day's records packed as numpy arrays, read
+with ``np.frombuffer``; days whose records changed
 since their blocks were built are rebuilt from the records on the way (and stored, when the store
 can take the write at once). Which rows a span needs is in :mod:`kpis.columnar.assemble`. Customer
 accounts and retention spend (imported files, small) are read as rows. The result is columnar
@@ -10,22 +11,25 @@ accounts and retention spend (imported files, small) are read as rows. The resul
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 import numpy as np
 from sqlalchemy import BigInteger, select, type_coerce
 from sqlalchemy.engine import Connection
 
-from kpis.attached_query import load_attached
+from kpis.columnar import layout
 from kpis.columnar.assemble import KindRows, read_kind
 from kpis.columnar.cache import store_rebuilt
 from kpis.columnar.keys import AGENT, TAG, TEAM, KeyCodes
-from kpis.columnar.layout import RATINGS, SURVEYS, TICKETS
+from kpis.columnar.layout import DTYPES, RATINGS, SURVEYS, TICKETS, TIME_FIELDS
 from kpis.columnar.memo import DayMemo
 from kpis.dataset import (
     NO_TIME,
+    REPLIES,
+    REVIEWED_TICKETS,
+    REVIEWS,
     AccountColumns,
+    AttachedColumns,
     BreakdownFacets,
     Facets,
     KpiData,
@@ -37,10 +41,12 @@ from kpis.dataset import (
 from kpis.directory import Directory, scoped_id
 from kpis.store import Store
 from kpis.store.schema import accounts, agents, memberships, retention_spend, teams
-from kpis.tag_table import TagTable
+from kpis.tag_table import RowTags, TagTable
 from kpis.ticket_measures import TICKET_MEASURES
 
 KINDS = (TICKETS, RATINGS, SURVEYS)
+#: The block kind of each attached set (kpis.dataset.ATTACHED).
+ATTACHED_KINDS = {REPLIES: layout.REPLIES, REVIEWS: layout.REVIEWS, REVIEWED_TICKETS: layout.REVIEWED_TICKETS}
 
 
 def load_kpi_data(
@@ -66,13 +72,12 @@ def load_kpi_data(
         if team is not None and (key := directory.team_named(team)) is not None:
             narrowed = (key, codes.code(TEAM, key))
         parts = {kind: read_kind(connection, kind, first, last, codes, team=narrowed, use_stored=cached, tags=tags,
-                                 memo=memo) for kind in KINDS}
+                                 memo=memo) for kind in (*KINDS, *ATTACHED_KINDS.values())}
         if _has_unknown_codes(parts, codes):
             codes.reload(connection)  # blocks stored by another process since the codes were read
         account_columns = _accounts(connection)
         spend_columns = _spend(connection, first, last)
         data = _kpi_data(parts, codes, directory, account_columns, spend_columns)
-        data = replace(data, attached=load_attached(connection, first, last, data.directory))
     if cached:
         store_rebuilt(store, {kind: rows.rebuilt for kind, rows in parts.items()}, codes)
     return data
@@ -152,8 +157,15 @@ def _kpi_data(
         kind=s["kind"], answered=s["answered"], value=s["value"], easy=s["easy"],
         team=mapped(s, TEAM), agent=mapped(s, AGENT),
     )
+    attached = {}
+    for name, kind in ATTACHED_KINDS.items():  # each row's time, team, agent and facets, then the set's own values
+        c, names = parts[kind].columns, DTYPES[kind].names
+        attached[name] = AttachedColumns(
+            c[TIME_FIELDS[kind]], mapped(c, TEAM), mapped(c, AGENT), c["channel"], c["priority"],
+            tags=RowTags(_tag_table(parts[kind].tag_sizes, parts[kind].tag_codes, codes), c["tagset"]),
+            values={name: c[name] for name in names[names.index("tagset") + 1 :]})
     return KpiData(ticket_columns, rating_columns, survey_columns, directory, account_columns, spend_columns,
-                   facets=_facets(parts, codes))
+                   facets=_facets(parts, codes), attached=attached)
 
 
 def _facets(parts: dict[str, KindRows], codes: KeyCodes) -> BreakdownFacets:
@@ -169,13 +181,18 @@ def _facets(parts: dict[str, KindRows], codes: KeyCodes) -> BreakdownFacets:
     sizes = np.concatenate([parts[kind].tag_sizes for kind in KINDS])
     if not len(sizes):
         return BreakdownFacets(*facets)
-    key_codes = np.concatenate([parts[kind].tag_codes for kind in KINDS])
+    return BreakdownFacets(*facets, tagsets=_tag_table(sizes, np.concatenate([parts[kind].tag_codes for kind in KINDS]),
+                                                       codes))
+
+
+def _tag_table(sizes: np.ndarray, key_codes: np.ndarray, codes: KeyCodes) -> TagTable:
+    """Tag sets of key-dictionary codes as a table of the tags that occur (coded by name index)."""
     low, high = codes.bounds(TAG)
     used = np.flatnonzero(np.bincount(key_codes - low, minlength=high - low) > 0)
     index = np.full(high - low, -1, dtype=np.int32)
     index[used] = np.arange(len(used), dtype=np.int32)
     names = tuple(codes.key(TAG, int(c) + low) for c in used)
-    return BreakdownFacets(*facets, tagsets=TagTable(names, sizes, index[key_codes - low]))
+    return TagTable(names, sizes, index[key_codes - low])
 
 
 def _accounts(connection: Connection) -> AccountColumns:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kpis import stats
+
 
 @dataclass(frozen=True, eq=False)
 class TagTable(Sequence):
@@ -62,3 +64,49 @@ class TagTable(Sequence):
         # Repetition j of a row is code j - (the row's first repetition) of its set.
         offset = starts[tagset] - (np.cumsum(lengths) - lengths)
         return rows, self.codes[offset[rows] + np.arange(len(rows))]
+
+
+@dataclass(frozen=True, eq=False)
+class RowTags(Sequence):
+    """Each row's tags as a ``tagset`` column (-1: no tags) into ``table``; reads as one tuple per row."""
+
+    table: TagTable
+    tagset: np.ndarray  # int32
+
+    @classmethod
+    def of(cls, rows_tags: Iterable[Sequence[str]]) -> RowTags:
+        """From each row's tag tuple (rows with the same tags share one set)."""
+        index: dict[tuple[str, ...], int] = {}
+        tagset = np.array([index.setdefault(tuple(tags), len(index)) if tags else -1 for tags in rows_tags],
+                          dtype=np.int32)
+        return cls(TagTable.of(index), tagset)
+
+    def __len__(self) -> int:
+        return len(self.tagset)
+
+    def __getitem__(self, i):  # noqa: ANN001, ANN204 - an index (slices are not needed)
+        index = int(self.tagset[i])
+        return () if index < 0 else self.table[index]
+
+
+def memberships(tagset: np.ndarray, table: TagTable, group_of: np.ndarray, groups: int) -> stats.Population:
+    """Each row (of a ``tagset`` column) once in each of its tags' groups (``group_of``: tag code ->
+    group, -1 for a tag in no group), in row order."""
+    rows, codes = table.repeated(tagset)
+    group = group_of[codes]
+    if len(group) and group.min() < 0:
+        keep = np.flatnonzero(group >= 0)
+        rows, group = rows[keep], group[keep]
+    return stats.Population(rows, group, groups)
+
+
+def folded(population: stats.Population, remap: np.ndarray, groups: int) -> stats.Population:
+    """Tag ``memberships`` with group codes remapped (small tags into the last group, "other
+    tags"); a row is in that group once, however many of its tags were folded into it."""
+    rows, codes = population.rows, remap[population.codes]
+    # A row's entries are next to each other, so are its folded ones among all folded entries.
+    last = np.flatnonzero(codes == groups - 1)
+    again = last[1:][rows[last[1:]] == rows[last[:-1]]]
+    keep = np.ones(len(rows), dtype=bool)
+    keep[again] = False
+    return stats.Population(rows[keep], codes[keep], groups)

@@ -4,7 +4,8 @@ Which rows a span needs (the same whatever their source):
 
 - tickets created in the span; tickets created before it that are solved in or after its start or
   still open (an excluded ticket is never open): they are solved in it or backlog at a boundary;
-- ratings offered or rated in the span; survey answers given in it.
+- ratings offered or rated in the span; survey answers, agent replies and reviews of the span;
+  reviewed tickets solved in it.
 
 Blocks cover the span's UTC days plus ``LOOKBACK_DAYS`` before it; what lies before that (tickets
 open longer than the lookback, ratings changed that long after their offer) is found through the
@@ -25,7 +26,7 @@ from sqlalchemy.engine import Connection
 from kpis.columnar import day_blocks as blocks
 from kpis.columnar import packing
 from kpis.columnar.keys import KeyCodes
-from kpis.columnar.layout import DAY, DTYPES, LOOKBACK_DAYS, NO_TIME, RATINGS, SURVEYS, TICKETS, padded
+from kpis.columnar.layout import DAY, DTYPES, LOOKBACK_DAYS, NO_TIME, RATINGS, TICKETS, TIME_FIELDS, padded
 from kpis.columnar.memo import DayMemo
 from kpis.store.schema import LATE_RATING, LONG_LIVED_TICKET, ratings, tickets
 
@@ -195,7 +196,8 @@ def keep(kind: str, a: dict[str, np.ndarray], start: int, end: int) -> np.ndarra
     if kind == RATINGS:
         offered, rated = a["offered"], a["rated"]
         return ((offered >= start) & (offered < end)) | ((rated >= start) & (rated < end))
-    return (a["answered"] >= start) & (a["answered"] < end)
+    time = a[TIME_FIELDS[kind]]
+    return (time >= start) & (time < end)
 
 
 def _older_rows(connection: Connection, kind: str, start: int, end: int, first_day: int, codes: KeyCodes,
@@ -217,7 +219,7 @@ def _older_rows(connection: Connection, kind: str, start: int, end: int, first_d
         where = and_(LATE_RATING, r.offered_at < before, r.rated_at >= start, r.rated_at < end)
         packed = packing.pack_ratings(connection.execute(packing.rating_rows(where)).all(), codes)
     else:
-        return packing.Packed(np.zeros(0, DTYPES[SURVEYS]))
+        return packing.Packed(np.zeros(0, DTYPES[kind]))  # survey answers, replies: nothing before their day
     if team is not None and len(packed.array):
         packed.array = packed.array[packed.array["team"] == team[1]]
     return packed

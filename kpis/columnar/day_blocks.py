@@ -27,6 +27,9 @@ from kpis.columnar.layout import (
     DTYPES,
     FORMAT,
     RATINGS,
+    REPLIES,
+    REVIEWED_TICKETS,
+    REVIEWS,
     SURVEYS,
     TICKETS,
     from_bytes,
@@ -35,7 +38,7 @@ from kpis.columnar.layout import (
     tag_sets_to_bytes,
     to_bytes,
 )
-from kpis.store.schema import kpi_block_days, kpi_blocks, ratings, survey_answers, tickets
+from kpis.store.schema import agent_replies, kpi_block_days, kpi_blocks, ratings, reviews, survey_answers, tickets
 from kpis.store.upsert import insert_on_conflict
 
 #: Each kind's time column (what its blocks are keyed by), SELECT and packer.
@@ -43,6 +46,9 @@ _SOURCES = {
     TICKETS: (tickets.c.created_at, "created", packing.ticket_rows, packing.pack_tickets),
     RATINGS: (ratings.c.offered_at, "offered", packing.rating_rows, packing.pack_ratings),
     SURVEYS: (survey_answers.c.answered_at, "answered", packing.survey_rows, packing.pack_surveys),
+    REPLIES: (agent_replies.c.replied_at, "replied", packing.reply_rows, packing.pack_replies),
+    REVIEWS: (reviews.c.reviewed_at, "reviewed", packing.review_rows, packing.pack_reviews),
+    REVIEWED_TICKETS: (tickets.c.solved_at, "solved", packing.reviewed_rows, packing.pack_reviewed),
 }
 #: Stale days rebuilt per query: bounds the rows held in memory at once.
 _DAYS_PER_QUERY = 3
@@ -240,7 +246,7 @@ def stale_days(connection: Connection) -> dict[str, list[int]]:
     """Every day of every kind whose stored blocks are not current."""
     d = kpi_block_days.c
     query = select(d.kind, d.day).where((d.built != d.generation) | (d.format != FORMAT)).order_by(d.kind, d.day)
-    out: dict[str, list[int]] = {TICKETS: [], RATINGS: [], SURVEYS: []}
+    out: dict[str, list[int]] = {kind: [] for kind in DTYPES}
     for kind, day in connection.execute(query):
         out.setdefault(kind, []).append(day)
     return out

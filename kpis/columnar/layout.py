@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from kpis.compute.quality import QA_CATEGORIES
 from kpis.dataset import NO_TIME
 from kpis.store.schema import LONG_LIVED_SECONDS
-from kpis.store.staleness import DAY, RATINGS, SURVEYS, TICKETS
+from kpis.store.staleness import DAY, RATINGS, REPLIES, REVIEWED_TICKETS, REVIEWS, SURVEYS, TICKETS
 from kpis.ticket_measures import TICKET_MEASURES
 
 # 2: channel, priority and tag set on every kind, for the breakdown scopes; 3: tag sets as tag codes
@@ -39,9 +40,31 @@ SURVEY = np.dtype([
     ("channel", "i1"), ("priority", "i1"), ("tagset", "<i4"),
 ])
 
-DTYPES = {TICKETS: TICKET, RATINGS: RATING, SURVEYS: SURVEY}
+# Public agent replies of live tickets (kpis.compute.quality: working days), by day of the reply;
+# team, channel, priority and tag set are their ticket's.
+REPLY = np.dtype([
+    ("replied", "<i8"), ("team", "<i4"), ("agent", "<i4"), ("channel", "i1"), ("priority", "i1"), ("tagset", "<i4"),
+])
+# Conversation reviews of live tickets, by day of the review: the review's own (pinned) team and
+# agent, its ticket's facets, its scores on 0..100 (NaN: a category not scored).
+REVIEW = np.dtype([
+    ("reviewed", "<i8"), ("team", "<i4"), ("agent", "<i4"), ("channel", "i1"), ("priority", "i1"), ("tagset", "<i4"),
+    ("score", "<f8"), *((f"qa_{category}", "<f8") for category in QA_CATEGORIES),
+])
+# Live tickets with a review of any date, by day of their (latest) solve, grouped as tickets are.
+REVIEWED = np.dtype([
+    ("solved", "<i8"), ("team", "<i4"), ("agent", "<i4"), ("channel", "i1"), ("priority", "i1"), ("tagset", "<i4"),
+])
+
+DTYPES = {TICKETS: TICKET, RATINGS: RATING, SURVEYS: SURVEY, REPLIES: REPLY, REVIEWS: REVIEW,
+          REVIEWED_TICKETS: REVIEWED}
 #: Days a span's first block day reaches back before the span (see kpis.columnar.assemble).
-LOOKBACK_DAYS = {TICKETS: LONG_LIVED_SECONDS // DAY, RATINGS: LONG_LIVED_SECONDS // DAY, SURVEYS: 0}
+LOOKBACK_DAYS = {TICKETS: LONG_LIVED_SECONDS // DAY, RATINGS: LONG_LIVED_SECONDS // DAY, SURVEYS: 0,
+                 REPLIES: 0, REVIEWS: 0, REVIEWED_TICKETS: 0}
+#: Each kind's time column: what its blocks are dated by, what a span keeps (the kinds of a day's
+#: records only; tickets and ratings keep more, see kpis.columnar.assemble).
+TIME_FIELDS = {TICKETS: "created", RATINGS: "offered", SURVEYS: "answered", REPLIES: "replied", REVIEWS: "reviewed",
+               REVIEWED_TICKETS: "solved"}
 _ALIGN = 8
 
 
@@ -97,6 +120,7 @@ def _padded_bytes(column: np.ndarray) -> bytes:
     return raw + bytes(padded(len(raw)) - len(raw))
 
 
-__all__ = ["DAY", "DTYPES", "FORMAT", "LOOKBACK_DAYS", "NO_TIME", "RATING", "RATINGS", "SURVEY", "SURVEYS",
+__all__ = ["DAY", "DTYPES", "FORMAT", "LOOKBACK_DAYS", "NO_TIME", "RATING", "RATINGS", "REPLIES", "REPLY", "REVIEW",
+           "REVIEWED", "REVIEWED_TICKETS", "REVIEWS", "SURVEY", "SURVEYS", "TIME_FIELDS",
            "TICKET", "TICKETS", "byte_ranges", "from_bytes", "padded", "stored_size",
            "tag_sets_from_bytes", "tag_sets_to_bytes", "to_bytes"]

@@ -20,10 +20,11 @@ from sqlalchemy.sql import ColumnElement, Select
 from kpis.breakdown import tag_keys
 from kpis.channels import channel_code
 from kpis.columnar.keys import AGENT, TAG, TEAM, KeyCodes
-from kpis.columnar.layout import NO_TIME, RATING, SURVEY, TICKET
+from kpis.columnar.layout import NO_TIME, RATING, REPLY, REVIEW, REVIEWED, SURVEY, TICKET
+from kpis.compute.quality import QA_CATEGORIES
 from kpis.dataset import PRIORITIES
 from kpis.records import RatingState, SurveyKind
-from kpis.store.schema import kpi_keys, ratings, survey_answers, tickets
+from kpis.store.schema import agent_replies, kpi_keys, ratings, reviews, survey_answers, tickets
 from kpis.ticket_measures import TICKET_MEASURES
 
 
@@ -204,3 +205,82 @@ def pack_surveys(rows: list, codes: KeyCodes) -> Packed:
         a["priority"] = priority
         return Packed(a, tagsets=_pack_facets(a, source, channel, tags, codes))
     return Packed(a)
+
+
+# -- agent replies ---------------------------------------------------------------------------------
+
+_a = agent_replies.c
+_REPLIED_TICKET = agent_replies.join(tickets, and_(_t.source == _a.source, _t.instance == _a.instance,
+                                                   _t.id == _a.ticket_id))
+_REPLY_COLUMNS = (_epoch(_a.replied_at), _a.source, _a.instance, _t.group_id, _a.agent_id, _priority_code(_t.priority),
+                  _t.channel, _t.tags)
+
+
+def reply_rows(where: ColumnElement) -> Select:
+    """Replies to live tickets (not deleted, merged or spam; a reply to a ticket not in the store
+    counts for no one), with their ticket's team and facets."""
+    return (select(*_REPLY_COLUMNS).select_from(_REPLIED_TICKET).where(where, _LIVE)
+            .order_by(_a.replied_at, _a.source, _a.instance, _a.id))
+
+
+def pack_replies(rows: list, codes: KeyCodes) -> Packed:
+    return _pack_attached(rows, codes, REPLY)
+
+
+def _pack_attached(rows: list, codes: KeyCodes, dtype: np.dtype) -> Packed:
+    """Rows of (time, source, instance, team, agent, priority code, channel, tags, values...): the
+    ``values`` fill the dtype's fields after ``tagset``, in order (None: NaN)."""
+    a = np.zeros(len(rows), dtype)
+    if not rows:
+        return Packed(a)
+    when, source, instance, team, agent, priority, channel, tags, *values = zip(*rows)
+    a[dtype.names[0]] = when
+    a["team"] = codes.codes(TEAM, source, instance, team)
+    a["agent"] = codes.codes(AGENT, source, instance, agent)
+    a["priority"] = priority
+    for name, column in zip(dtype.names[dtype.names.index("tagset") + 1 :], values, strict=True):
+        a[name] = np.array(column, dtype=np.float64)
+    return Packed(a, tagsets=_pack_facets(a, source, channel, tags, codes))
+
+
+# -- reviews and reviewed tickets ------------------------------------------------------------------
+
+_v = reviews.c
+_LIVE = and_(~_t.is_deleted, ~_t.is_merged, ~_t.is_spam)
+_REVIEWED_TICKET = reviews.join(tickets, and_(_t.source == _v.source, _t.instance == _v.instance,
+                                              _t.id == _v.ticket_id))
+
+
+def _scaled(value):  # noqa: ANN001, ANN202 - a score on the review's scale as 0..100 (NULL stays NULL)
+    return (value - _v.scale_min) / (_v.scale_max - _v.scale_min) * 100.0
+
+
+# The review's own team and agent (pinned at import, see kpis.store.review_agents); the categories
+# taken out of the JSON by the database (no document decoded per row).
+_REVIEW_COLUMNS = (_epoch(_v.reviewed_at), _v.source, _v.instance, _v.team_id, _v.agent_id, _priority_code(_t.priority),
+                   _t.channel, _t.tags, _scaled(_v.score),
+                   *(_scaled(_v.categories[category].as_float()) for category in QA_CATEGORIES))
+
+
+def review_rows(where: ColumnElement) -> Select:
+    return (select(*_REVIEW_COLUMNS).select_from(_REVIEWED_TICKET).where(where, _LIVE)
+            .order_by(_v.reviewed_at, _v.source, _v.instance, _v.id))
+
+
+def pack_reviews(rows: list, codes: KeyCodes) -> Packed:
+    return _pack_attached(rows, codes, REVIEW)
+
+
+_REVIEWED_COLUMNS = (_epoch(_t.solved_at), _t.source, _t.instance, _t.group_id, _t.assignee_id,
+                     _priority_code(_t.priority), _t.channel, _t.tags)
+
+
+def reviewed_rows(where: ColumnElement) -> Select:
+    """Live tickets with a review of any date (``where``: on their solve time)."""
+    has_review = select(_v.id).where(_v.source == _t.source, _v.instance == _t.instance, _v.ticket_id == _t.id)
+    return (select(*_REVIEWED_COLUMNS).where(where, _LIVE, has_review.exists())
+            .order_by(_t.solved_at, _t.source, _t.instance, _t.id))
+
+
+def pack_reviewed(rows: list, codes: KeyCodes) -> Packed:
+    return _pack_attached(rows, codes, REVIEWED)

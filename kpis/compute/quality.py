@@ -54,7 +54,22 @@ def _working_days(replies: AttachedColumns, codes: np.ndarray | stats.Population
     """Per group, the distinct (agent, local day) pairs with at least one reply in W (by tag: of the
     replies in each of their ticket's tags)."""
     members = stats.population(codes, in_span(replies.time, span) & (replies.agent >= 0), groups)
-    rows, group = members.rows, members.codes.astype(np.int64)
-    day = np.searchsorted(day_edges, replies.time[rows], side="right") - 1
-    pairs = np.unique(np.stack([group, replies.agent[rows].astype(np.int64), day]), axis=1)
-    return np.bincount(pairs[0], minlength=groups)[:groups].astype(np.int64)
+    if not len(members.rows):
+        return np.zeros(groups, dtype=np.int64)
+    agent = replies.agent[members.rows].astype(np.int64)
+    # Day 0: before the first edge (none in W), so every reply of W has a day in 1..len(day_edges).
+    day = np.searchsorted(day_edges, replies.time[members.rows], side="right")
+    agents, days = int(agent.max()) + 1, len(day_edges) + 1
+    # One integer per (group, agent, day): distinct pairs without sorting rows of three columns.
+    key = (members.codes.astype(np.int64) * agents + agent) * days + day
+    per_group = agents * days
+    if groups * per_group <= _MARKED_PAIRS:  # a mark per possible pair: linear, no sort
+        seen = np.zeros(groups * per_group, dtype=bool)
+        seen[key] = True
+        return np.count_nonzero(seen.reshape(groups, per_group), axis=1).astype(np.int64)
+    return np.bincount(np.unique(key) // per_group, minlength=groups)[:groups].astype(np.int64)
+
+
+#: Up to this many possible (group, agent, day) pairs, distinct ones are marked in a boolean array
+#: (that many bytes) rather than found by sorting.
+_MARKED_PAIRS = 1 << 26

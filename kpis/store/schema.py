@@ -227,6 +227,8 @@ agent_replies = Table(
     Column("agent_id", String(128), nullable=False),
     Column("replied_at", UtcTimestamp, nullable=False),
     Index("ix_agent_replies_replied_at", "replied_at"),
+    # A ticket's change makes the cached blocks of its replies' days stale (kpis.store.staleness).
+    Index("ix_agent_replies_ticket", "source", "instance", "ticket_id"),
 )
 
 # A cursor per connector instance and stream; written in the same transaction as the page it
@@ -305,7 +307,7 @@ kpi_keys = Table(
 kpi_block_days = Table(
     "kpi_block_days",
     metadata,
-    Column("kind", String(8), primary_key=True),  # tickets | ratings | surveys
+    Column("kind", String(8), primary_key=True),  # tickets | ratings | surveys | replies | reviews | reviewed
     Column("day", Integer, primary_key=True),  # UTC day number: epoch seconds // 86400
     Column("generation", BigInteger, nullable=False),
     Column("built", BigInteger, nullable=False),

@@ -1,11 +1,12 @@
 """Which days of the KPI block cache a page of records makes stale (the cache: :mod:`kpis.columnar`).
 
 Blocks hold, per UTC day, the KPI columns of the tickets created that day, of the ratings offered
-that day and of the survey answers given that day. Every write bumps the ``generation`` of the days
-it touches, in the same transaction as the records: the day where a record lives now and the day
-where it lived before (should a timestamp ever change), and, for a ticket, the days of its ratings
-and survey answers, whose attribution (current assignee and group) and exclusion follow the ticket.
-A reader trusts a day's blocks only while they were built from its current generation.
+that day, of the survey answers given that day and of the agent replies written that day. Every
+write bumps the ``generation`` of the days it touches, in the same transaction as the records: the
+day where a record lives now and the day where it lived before (should a timestamp ever change),
+and, for a ticket, the days of its ratings, survey answers and agent replies, whose attribution
+(current assignee and group), facets and exclusion follow the ticket. A reader trusts a day's
+blocks only while they were built from its current generation.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from kpis.store import schema
 from kpis.store.upsert import insert_on_conflict
 
 DAY = 86_400
-TICKETS, RATINGS, SURVEYS = "tickets", "ratings", "surveys"
+TICKETS, RATINGS, SURVEYS, REPLIES = "tickets", "ratings", "surveys", "replies"
+#: Reviews by day of review; reviewed tickets (a review of any date) by day of their ticket's solve.
+#: (A kind is at most 8 characters: kpi_block_days.kind.)
+REVIEWS, REVIEWED_TICKETS = "reviews", "reviewed"
 _IN_CHUNK = 1000
 
 
@@ -36,7 +40,9 @@ def mark_stale(connection: Connection, rows_by_table: Mapping[Table, Sequence[di
     """Bump every day the rows about to be upserted touch; call before upserting them."""
     touched: set[tuple[str, int]] = set()
     for table, kind, column in ((schema.tickets, TICKETS, "created_at"), (schema.ratings, RATINGS, "offered_at"),
-                                (schema.survey_answers, SURVEYS, "answered_at")):
+                                (schema.survey_answers, SURVEYS, "answered_at"),
+                                (schema.agent_replies, REPLIES, "replied_at"),
+                                (schema.reviews, REVIEWS, "reviewed_at")):
         rows = rows_by_table.get(table, ())
         if not rows:
             continue
@@ -50,6 +56,22 @@ def mark_stale(connection: Connection, rows_by_table: Mapping[Table, Sequence[di
                 touched |= {(SURVEYS, d) for d in _stored_days(
                     connection, schema.survey_answers, schema.survey_answers.c.answered_at,
                     schema.survey_answers.c.ticket_id, source, instance, ids)}
+                touched |= {(REPLIES, d) for d in _stored_days(
+                    connection, schema.agent_replies, schema.agent_replies.c.replied_at,
+                    schema.agent_replies.c.ticket_id, source, instance, ids)}
+                touched |= {(REVIEWS, d) for d in _stored_days(
+                    connection, schema.reviews, schema.reviews.c.reviewed_at, schema.reviews.c.ticket_id,
+                    source, instance, ids)}
+                # Reviewed or not, a ticket's solve day before and after the write.
+                touched |= {(REVIEWED_TICKETS, d) for d in _stored_days(
+                    connection, table, table.c.solved_at, table.c.id, source, instance, ids)}
+                touched |= {(REVIEWED_TICKETS, day_of(row["solved_at"])) for row in rows
+                            if row["solved_at"] is not None}
+            if table is schema.reviews:
+                # A ticket's first review makes it a reviewed ticket (on its solve day).
+                touched |= {(REVIEWED_TICKETS, d) for d in _stored_days(
+                    connection, schema.tickets, schema.tickets.c.solved_at, schema.tickets.c.id, source, instance,
+                    _ids_by_instance(rows, "ticket_id")[(source, instance)])}
     bump(connection, touched)
 
 

@@ -126,3 +126,17 @@ def test_team_narrows_the_quality_kpis():
     returns = rows("overall", team="Returns")["zendesk:acme:g2"]
     # Ticket 3 only (the review naming Bob is on Ann's Billing ticket 5: Billing's).
     assert returns["qa_score"].value == pytest.approx(25.0) and returns["qa_score"].n == 1
+
+
+@pytest.mark.parametrize("marked", [True, False], ids=["marked pairs", "sorted pairs"])
+def test_working_days_per_tag_count_each_agent_day_once_per_tag(monkeypatch, marked):
+    from kpis.compute import quality
+
+    if not marked:  # the path of stores with too many (group, agent, day) pairs to mark one by one
+        monkeypatch.setattr(quality, "_MARKED_PAIRS", 0)
+    by_tag = rows("tag")
+    # refund: Ann on ticket 1 (Nov 9) and ticket 2 (Nov 9 and 10): 2 days; vip: ticket 1 only, 1 day.
+    assert by_tag["refund"]["solved_per_agent_day"].n == 2 and by_tag["vip"]["solved_per_agent_day"].n == 1
+    by_agent = rows("agent")
+    assert by_agent["zendesk:acme:a1"]["solved_per_agent_day"].n == 2  # Nov 9 (twice) and Nov 10
+    assert by_agent["zendesk:acme:a2"]["solved_per_agent_day"].n == 1  # Nov 12 (twice, UTC)
