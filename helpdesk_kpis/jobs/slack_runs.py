@@ -119,7 +119,8 @@ def run_alerts(
                 for a in plan.announcements]
         rows += [{"channel": t.channel, "kind": "theme_rising", "alert_id": t.alert_id, "message": t.message}
                  for t in plan.themes]
-        write_json({"alerts": rows})
+        snoozed = [{"rule": r.rule.id, "scope": r.scope, "name": r.row.name} for r in plan.snoozed]
+        write_json({"alerts": rows, "snoozed": snoozed})
         return []
     if dry_run:
         console.print(_readings_table(plan))
@@ -141,6 +142,7 @@ def run_alerts(
         f"alerts: {_count(len(config.alerts), 'rule')} read on {_count(len(plan.readings), 'scope')}; "
         f"{_count(started, 'breach', 'breaches')} started, {len(changes) - started} recovered, "
         f"{len(plan.unjudged)} with too few samples to judge"
+        + (f"; {len(plan.snoozed)} snoozed" if plan.snoozed else "")
         + (f"; {_count(len(plan.themes), 'comment theme')} rising" if plan.themes else ""),
         highlight=False, soft_wrap=True,
     )
@@ -189,6 +191,11 @@ def _readings_table(plan) -> Table:  # noqa: ANN001
         cells = (reading.rule.id, reading.row.name, value_text(reading.metric) + (f" ({sample})" if sample else ""),
                  rule_text(reading.rule), text)
         table.add_row(*(Text(cell) for cell in cells))  # names as they are: "Billing [eu]" is no markup
+    for reading in plan.snoozed:  # snoozed from an alert's button: read, but neither judged nor posted
+        sample = sample_text(reading.metric)
+        cells = (reading.rule.id, reading.row.name, value_text(reading.metric) + (f" ({sample})" if sample else ""),
+                 rule_text(reading.rule), "snoozed (not posted)")
+        table.add_row(*(Text(cell) for cell in cells))
     return table
 
 

@@ -39,8 +39,13 @@ def test_a_snoozed_rule_announces_nothing_until_the_snooze_ends_then_its_recover
     configure(workdir, threshold=20)  # 25.0% is no longer below 20%: the breach has ended
     at(monkeypatch, desk.NOW + timedelta(hours=1))
     code, out, _ = run(capsys, "alerts")
-    assert code == 0 and "0 recovered" in out, out
+    assert code == 0 and "0 recovered" in out and "; 1 snoozed" in out, out
     assert len(fake.messages) == 2  # snoozed: not a word
+    code, out, _ = run(capsys, "alerts", "--dry-run")  # the admin sees why nothing was said
+    assert code == 0 and "snoozed (not posted)" in out, out
+    code, out, _ = run(capsys, "alerts", "--json")
+    assert code == 0 and '"snoozed": [{"rule": "agent-csat"' in out, out
+    assert len(fake.messages) == 2
 
     at(monkeypatch, desk.NOW + timedelta(hours=23, minutes=59))
     assert run(capsys, "alerts")[0] == 0
