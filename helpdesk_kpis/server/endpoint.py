@@ -140,7 +140,8 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
         register_home(bolt, HomePublisher(make_client(env.slack_bot_token.get_secret_value(), env.slack_api_url),
                                           commands, HomeStates(store), clock=clock))
         register_shortcuts(bolt, commands)
-        register_buttons(bolt, commands, AlertStates(store), clock=clock, executor=answers, ready_executor=ready_answers)
+        register_buttons(bolt, commands, AlertStates(store), clock=clock, executor=answers, ready_executor=ready_answers,
+                         inflight=inflight)
     except BoltError:
         raise CredentialError(
             "SLACK_BOT_TOKEN was refused by Slack (auth.test failed); reinstall the app and copy its Bot User OAuth "
