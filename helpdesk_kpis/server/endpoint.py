@@ -34,6 +34,7 @@ from helpdesk_kpis.server.observed import Observed
 from helpdesk_kpis.stop_signals import join_within
 from kpis.columnar.memo import DayMemo
 from kpis.errors import ConfigError, CredentialError, RunFailed
+from kpis.kept_accounts import KeptAccounts
 from kpis.query import load_kpi_data
 from kpis.store.seen_requests import SeenRequests
 from kpis.store.sent_log import DeliveryLog
@@ -122,10 +123,11 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
     # The days this process read, kept while no write touches them: a period nobody asked for yet
     # then costs the days not read before, and a sync rewriting some days leaves the others be.
     memo = DayMemo()
+    accounts = KeptAccounts(config.slash.cache_seconds)  # read again as often as results are recomputed
 
     def load(start: datetime, end: datetime, tags: bool = False):  # noqa: ANN202 - KpiData with the configured teams
         # Tags only for the questions that group by them (decoding them is most of a read's cost).
-        return reporting_teams(load_kpi_data(store, start, end, tags=tags, memo=memo), config).team_data
+        return reporting_teams(load_kpi_data(store, start, end, tags=tags, memo=memo, accounts=accounts), config).team_data
 
     snapshots = SnapshotCache(load, config=ctx.kpi_config(), ttl=config.slash.cache_seconds, clock=clock,
                               load_tags=lambda start, end: load(start, end, tags=True),
