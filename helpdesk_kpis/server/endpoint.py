@@ -131,8 +131,9 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
     )
 
     # The days this process read, kept while no write touches them: a period nobody asked for yet
-    # then costs the days not read before, and a sync rewriting some days leaves the others be.
-    memo = DayMemo()
+    # then costs the days not read before, and a sync rewriting some days leaves the others be
+    # (and the days it rewrites are packed again at most once per cache_seconds, not per read).
+    memo = DayMemo(tolerate_seconds=config.slash.cache_seconds)
     accounts = KeptAccounts(config.slash.cache_seconds)  # read again as often as results are recomputed
 
     def load(start: datetime, end: datetime, tags: bool = False):  # noqa: ANN202 - KpiData with the configured teams
