@@ -31,6 +31,7 @@ from helpdesk_kpis.jobs.slack_runs import clock as utc_clock
 from helpdesk_kpis.jobs.teams import reporting_teams
 from helpdesk_kpis.jobs.themes_report import window_themes
 from helpdesk_kpis.server.health import health_report
+from helpdesk_kpis.server.load_processes import LoadProcesses
 from helpdesk_kpis.server.observed import Observed
 from helpdesk_kpis.stop_signals import join_within
 from kpis.columnar.memo import DayMemo
@@ -58,10 +59,12 @@ LOOKUP_TIMEOUT_SECONDS = 3
 #: Warmed when the server starts: what most commands ask for.
 WARM_PERIODS = ("7d", "30d")
 WARM_SCOPES = ("team", "agent", "overall")
-#: Threads computing answers that read the store first: each is CPU-bound Python and numpy under
-#: the one interpreter lock, so more of them add no throughput, only wait for the threads that
-#: acknowledge commands (a period's load takes 0.3 to 0.5 s of a core on a million tickets).
-LOAD_WORKERS = 2
+#: Threads computing answers that read the store first, when they read it in this process: each
+#: is CPU-bound Python and numpy under the one interpreter lock, so more of them add no throughput,
+#: only wait for the threads that acknowledge commands (a period's load takes 0.3 to 0.5 s of a
+#: core on a million tickets). With load processes: two per process (one waits for its read while
+#: the other computes the KPIs of the read before).
+LOAD_THREADS = 2
 #: The interpreter's thread switch interval while the endpoint runs (CPython's default is 5 ms):
 #: an acknowledgement takes a dozen turns at the lock between reading the request and writing the
 #: answer, and waits for a CPU-bound load thread's whole interval at each of them.
@@ -85,6 +88,8 @@ class SlashApp:
     #: loaded already); what is still queued there at the end of a shutdown is dropped.
     answers: ThreadPoolExecutor
     ready_answers: ThreadPoolExecutor
+    #: The processes reading the store for new periods (None: this process reads it).
+    load_processes: LoadProcesses | None = None
 
     def warm(self, now: datetime, zone) -> None:  # noqa: ANN001
         self.snapshots.warm(warm_windows(now, zone), list(WARM_SCOPES))
@@ -102,6 +107,8 @@ class SlashApp:
     def close_pools(self) -> None:
         for pool in (self.answers, self.ready_answers):
             pool.shutdown(wait=False, cancel_futures=True)
+        if self.load_processes is not None:
+            self.load_processes.close()
 
 
 @dataclass
@@ -135,10 +142,19 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
     # (and the days it rewrites are packed again at most once per cache_seconds, not per read).
     memo = DayMemo(tolerate_seconds=config.slash.cache_seconds)
     accounts = KeptAccounts(config.slash.cache_seconds)  # read again as often as results are recomputed
+    workers = None
+    if config.slash.load_processes:
+        workers = LoadProcesses(settings.env.database_url.get_secret_value(), processes=config.slash.load_processes,
+                                cache_seconds=config.slash.cache_seconds)
+
+    def read(start: datetime, end: datetime, tags: bool):  # noqa: ANN202 - KpiData
+        if workers is not None:
+            return workers.load(start, end, tags=tags)
+        return load_kpi_data(store, start, end, tags=tags, memo=memo, accounts=accounts)
 
     def load(start: datetime, end: datetime, tags: bool = False):  # noqa: ANN202 - KpiData with the configured teams
         # Tags only for the questions that group by them (decoding them is most of a read's cost).
-        return reporting_teams(load_kpi_data(store, start, end, tags=tags, memo=memo, accounts=accounts), config).team_data
+        return reporting_teams(read(start, end, tags), config).team_data
 
     snapshots = SnapshotCache(load, config=ctx.kpi_config(), ttl=config.slash.cache_seconds, clock=clock,
                               load_tags=lambda start, end: load(start, end, tags=True),
@@ -156,7 +172,8 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
     )
     inflight = InFlight()
     sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
-    answers = ThreadPoolExecutor(max_workers=LOAD_WORKERS, thread_name_prefix="kpi-answer")
+    answers = ThreadPoolExecutor(max_workers=max(LOAD_THREADS, 2 * config.slash.load_processes),
+                                 thread_name_prefix="kpi-answer")
     ready_answers = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kpi-ready")
     try:
         bolt = build_bolt_app(
@@ -178,7 +195,7 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
         ) from None
     except (SlackClientError, OSError) as error:
         raise RunFailed(f"cannot reach the Slack Web API to check SLACK_BOT_TOKEN: {type(error).__name__}") from None
-    return SlashApp(bolt, snapshots, inflight, answers, ready_answers)
+    return SlashApp(bolt, snapshots, inflight, answers, ready_answers, workers)
 
 
 def build_endpoint(ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock) -> SlashEndpoint:
