@@ -109,6 +109,8 @@ def build_bolt_app(
         except Exception as error:  # noqa: BLE001 - a failed delivery is logged; there is no one else to tell
             log.warning("posting the /kpi answer to response_url failed: %s", type(error).__name__)
             return
+        finally:
+            owed_answers.delivered(owed)
         if answer.chart is not None:
             send_privately(client, request.user_id, answer.chart)
 
