@@ -30,7 +30,7 @@ def alive(pids: set[int]) -> set[int]:
 
 
 def test_the_load_workers_end_when_the_endpoint_is_killed(tmp_path):
-    (tmp_path / "helpdesk-kpis.toml").write_text(ENDPOINT_CONFIG)
+    (tmp_path / "helpdesk-kpis.toml").write_text(ENDPOINT_CONFIG + "load_processes = 1\n")  # in [slash]
     with FakeSlack() as slack:
         slack.users.update(desk.SLACK_USERS)
         with serving(tmp_path, serve_env(tmp_path, slack), "--role", "endpoint") as (url, process):
