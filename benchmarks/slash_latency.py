@@ -2,7 +2,7 @@
 over HTTP and over Socket Mode, with and without a sync writing into the store meanwhile.
 
     .venv/bin/python benchmarks/slash_latency.py [--tickets 1000000] [--clients 8] [--seconds 30]
-        [--folder benchmark-data] [--writer-tickets 60000] [--inline-seconds S]
+        [--folder benchmark-data] [--writer-tickets 60000] [--inline-seconds S] [--load-processes N]
 
 1. Builds (once; reused afterwards) a store of ``--tickets`` synthetic tickets over a year, 6 teams
    and 60 agents, through the sample connector and the normal `sync` path (slash_mix.py).
@@ -54,13 +54,15 @@ def main() -> int:
                         help="tickets of the instance the concurrent sync rewrites (over its last 30 days)")
     parser.add_argument("--inline-seconds", type=float, default=None,
                         help="[slash] inline_seconds of the servers (default: the configuration's default)")
+    parser.add_argument("--load-processes", type=int, default=None,
+                        help="[slash] load_processes of the servers (default: the configuration's default)")
     args = parser.parse_args()
 
     database = build_store(args.folder, args.tickets)
     team_names, members = directory(database)
     work = args.folder / "serve"
     work.mkdir(exist_ok=True)
-    (work / "helpdesk-kpis.toml").write_text(serve_config(team_names, args.inline_seconds))
+    (work / "helpdesk-kpis.toml").write_text(serve_config(team_names, args.inline_seconds, args.load_processes))
     mix = Mix(team_names, members, datetime.now(timezone.utc).date())
     print("mix: " + ", ".join(f"{kind} {share:.0%}" for kind, share in WEIGHTS.items()))
     print(f"load before: {_uptime()}", flush=True)

@@ -75,7 +75,7 @@ def directory(database: Path) -> tuple[list[str], dict[str, list[str]]]:
     return list(teams.values()), members
 
 
-def serve_config(team_names: list[str], inline_seconds: float | None) -> str:
+def serve_config(team_names: list[str], inline_seconds: float | None, load_processes: int | None = None) -> str:
     """The endpoint's configuration: the teams and their leads, no connector (role endpoint)."""
     teams = "".join(
         f'\n[[teams]]\nname = "{name}"\nchannel = "C0TEAM{i}"\nleads = ["U0LEAD{i}"]\n'
@@ -84,6 +84,8 @@ def serve_config(team_names: list[str], inline_seconds: float | None) -> str:
     slash = '\n[slash]\nadmins = ["U0ADMIN"]\n'
     if inline_seconds is not None:
         slash += f"inline_seconds = {inline_seconds}\n"
+    if load_processes is not None:
+        slash += f"load_processes = {load_processes}\n"
     return teams + slash
 
 

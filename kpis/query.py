@@ -11,6 +11,7 @@ accounts and retention spend (imported files, small) are read as rows. The resul
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import numpy as np
@@ -52,6 +53,7 @@ ATTACHED_KINDS = {REPLIES: layout.REPLIES, REVIEWS: layout.REVIEWS, REVIEWED_TIC
 def load_kpi_data(
     store: Store, start: datetime, end: datetime, *, team: str | None = None, cached: bool = True,
     tags: bool = True, memo: DayMemo | None = None,
+    accounts: Callable[[Connection], AccountColumns] | None = None,
 ) -> KpiData:
     """Everything the KPIs of windows inside ``[start, end)`` need.
 
@@ -62,6 +64,8 @@ def load_kpi_data(
     packs every day from the records (the reference the cache is tested against). ``tags=False``
     leaves the tickets' tags out (no row is in any tag group): for every scope but ``tag``, faster.
     ``memo``: a process that reads often keeps the days it read in memory (:mod:`kpis.columnar.memo`).
+    ``accounts``: how the customer accounts are read (default :func:`read_accounts`, every load):
+    a process that reads often may keep them a while, as it keeps its results.
     """
     first, last = int(start.timestamp()), int(end.timestamp())
     with store.errors(), store.engine.connect() as connection:
@@ -75,7 +79,7 @@ def load_kpi_data(
                                  memo=memo) for kind in (*KINDS, *ATTACHED_KINDS.values())}
         if _has_unknown_codes(parts, codes):
             codes.reload(connection)  # blocks stored by another process since the codes were read
-        account_columns = _accounts(connection)
+        account_columns = (accounts or read_accounts)(connection)
         spend_columns = _spend(connection, first, last)
         data = _kpi_data(parts, codes, directory, account_columns, spend_columns)
     if cached:
@@ -195,7 +199,7 @@ def _tag_table(sizes: np.ndarray, key_codes: np.ndarray, codes: KeyCodes) -> Tag
     return TagTable(names, sizes, index[key_codes - low])
 
 
-def _accounts(connection: Connection) -> AccountColumns:
+def read_accounts(connection: Connection) -> AccountColumns:
     # Every account: churn needs who was a customer at a window's start, however long ago they joined.
     c = accounts.c
     rows = connection.execute(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -31,10 +32,12 @@ from helpdesk_kpis.jobs.slack_runs import clock as utc_clock
 from helpdesk_kpis.jobs.teams import reporting_teams
 from helpdesk_kpis.jobs.themes_report import window_themes
 from helpdesk_kpis.server.health import health_report
+from helpdesk_kpis.server.load_processes import LoadProcesses
 from helpdesk_kpis.server.observed import Observed
 from helpdesk_kpis.stop_signals import join_within
 from kpis.columnar.memo import DayMemo
 from kpis.errors import ConfigError, CredentialError, RunFailed
+from kpis.kept_accounts import KeptAccounts
 from kpis.query import load_kpi_data
 from kpis.store.alert_states import AlertStates
 from kpis.store.seen_requests import SeenRequests
@@ -63,6 +66,17 @@ LOOKUP_TIMEOUT_SECONDS = 3
 #: Warmed when the server starts: what most commands ask for.
 WARM_PERIODS = ("7d", "30d")
 WARM_SCOPES = ("team", "agent", "overall")
+#: Threads computing answers that read the store first, when they read it in this process: each
+#: is CPU-bound Python and numpy under the one interpreter lock, so more of them add no throughput,
+#: only wait for the threads that acknowledge commands (a period's load takes 0.3 to 0.5 s of a
+#: core on a million tickets). With load processes: two per process (one waits for its read while
+#: the other computes the KPIs of the read before).
+LOAD_THREADS = 2
+#: The interpreter's thread switch interval while the endpoint runs (CPython's default is 5 ms):
+#: an acknowledgement takes a dozen turns at the lock between reading the request and writing the
+#: answer, and waits for a CPU-bound load thread's whole interval at each of them.
+#: https://docs.python.org/3/library/sys.html#sys.setswitchinterval
+SWITCH_INTERVAL_SECONDS = 0.001
 
 
 def warm_windows(now: datetime, zone) -> list:  # noqa: ANN001 - a ZoneInfo; Windows
@@ -81,6 +95,8 @@ class SlashApp:
     #: loaded already); what is still queued there at the end of a shutdown is dropped.
     answers: ThreadPoolExecutor
     ready_answers: ThreadPoolExecutor
+    #: The processes reading the store for new periods (None: this process reads it).
+    load_processes: LoadProcesses | None = None
 
     def warm(self, now: datetime, zone) -> None:  # noqa: ANN001
         self.snapshots.warm(warm_windows(now, zone), list(WARM_SCOPES))
@@ -98,6 +114,8 @@ class SlashApp:
     def close_pools(self) -> None:
         for pool in (self.answers, self.ready_answers):
             pool.shutdown(wait=False, cancel_futures=True)
+        if self.load_processes is not None:
+            self.load_processes.close()
 
 
 @dataclass
@@ -120,9 +138,15 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
     ctx.slack_client()  # the same clear error as the digests when SLACK_BOT_TOKEN is missing
     client = make_client(env.slack_bot_token.get_secret_value(), env.slack_api_url, timeout=LOOKUP_TIMEOUT_SECONDS)
     store = ctx.store()
-    commands = kpi_commands(ctx, client, clock=clock)
+    workers = None
+    if config.slash.load_processes:
+        workers = LoadProcesses(env.database_url.get_secret_value(), processes=config.slash.load_processes,
+                                cache_seconds=config.slash.cache_seconds)
+    commands = kpi_commands(ctx, client, clock=clock, workers=workers)
     inflight = InFlight()
-    answers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kpi-answer")
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+    answers = ThreadPoolExecutor(max_workers=max(LOAD_THREADS, 2 * config.slash.load_processes),
+                                 thread_name_prefix="kpi-answer")
     ready_answers = ThreadPoolExecutor(max_workers=8, thread_name_prefix="kpi-ready")
     try:
         bolt = build_bolt_app(
@@ -149,13 +173,14 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
         ) from None
     except (SlackClientError, OSError) as error:
         raise RunFailed(f"cannot reach the Slack Web API to check SLACK_BOT_TOKEN: {type(error).__name__}") from None
-    return SlashApp(bolt, commands.snapshots, inflight, answers, ready_answers)
+    return SlashApp(bolt, commands.snapshots, inflight, answers, ready_answers, workers)
 
 
 def kpi_commands(ctx: AppContext, client: WebClient, *, clock: Callable[[], datetime] = utc_clock,
-                 memo: DayMemo | None = None) -> KpiCommands:
+                 memo: DayMemo | None = None, workers: LoadProcesses | None = None) -> KpiCommands:
     """The `/kpi` answers over the store, for the endpoint and for whatever else answers as `/kpi`
-    does (the App Home's refresh after a sync); ``memo``: the days already read, kept across calls."""
+    does (the App Home's refresh after a sync); ``memo``: the days already read, kept across calls;
+    ``workers``: the processes that read new periods (``[slash] load_processes``), None: this one."""
     config = ctx.settings().config
     store = ctx.store()
     policy = AccessPolicy(
@@ -165,12 +190,19 @@ def kpi_commands(ctx: AppContext, client: WebClient, *, clock: Callable[[], date
     )
 
     # The days this process read, kept while no write touches them: a period nobody asked for yet
-    # then costs the days not read before, and a sync rewriting some days leaves the others be.
-    memo = memo or DayMemo()
+    # then costs the days not read before, and a sync rewriting some days leaves the others be
+    # (and the days it rewrites are packed again at most once per cache_seconds, not per read).
+    memo = memo or DayMemo(tolerate_seconds=config.slash.cache_seconds)
+    accounts = KeptAccounts(config.slash.cache_seconds)  # read again as often as results are recomputed
+
+    def read(start: datetime, end: datetime, tags: bool):  # noqa: ANN202 - KpiData
+        if workers is not None:
+            return workers.load(start, end, tags=tags)
+        return load_kpi_data(store, start, end, tags=tags, memo=memo, accounts=accounts)
 
     def load(start: datetime, end: datetime, tags: bool = False):  # noqa: ANN202 - KpiData with the configured teams
         # Tags only for the questions that group by them (decoding them is most of a read's cost).
-        return reporting_teams(load_kpi_data(store, start, end, tags=tags, memo=memo), config).team_data
+        return reporting_teams(read(start, end, tags), config).team_data
 
     snapshots = SnapshotCache(load, config=ctx.kpi_config(), ttl=config.slash.cache_seconds, clock=clock,
                               load_tags=lambda start, end: load(start, end, tags=True),

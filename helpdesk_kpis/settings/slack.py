@@ -351,7 +351,12 @@ class SlashConfig(BaseModel):
     #: Slack user ID -> the helpdesk agent (email or source:instance:id), when emails differ.
     users: dict[str, str] = Field(default_factory=dict)
     #: How long a command may compute before it is acknowledged and answered through response_url.
-    inline_seconds: float = Field(default=2.0, gt=0, le=2.5)
+    #: Short by default: an answer whose KPIs are loaded takes milliseconds; one that must read the
+    #: store first (a period nobody asked about yet) should not hold up the acknowledgement.
+    inline_seconds: float = Field(default=0.1, gt=0, le=2.5)
+    #: Worker processes reading the store for periods not loaded yet (0: in the endpoint's own
+    #: process): the reads then never hold up the acknowledgements (helpdesk_kpis/server/load_processes.py).
+    load_processes: int = Field(default=0, ge=0, le=16)
     #: How old (seconds) KPI results may be before they are recomputed in the background.
     cache_seconds: float = Field(default=60.0, ge=1)
     #: How long a Slack user's email and group memberships are remembered (seconds).

@@ -43,6 +43,9 @@ class InFlight:
     def __init__(self) -> None:
         self._lock = threading.Condition()
         self._owed: list[Owed] = []
+        #: Claimed answers whose post to response_url is under way: a shutdown waits for them too
+        #: (within its grace), or a post begun just before the process exits would be lost.
+        self._delivering: set[int] = set()
         #: Completed when the drain begins; acknowledgements wait on it next to their answer.
         self.draining: Future[None] = Future()
 
@@ -63,18 +66,25 @@ class InFlight:
                 return False
             owed.claimed = True
             self._owed.remove(owed)
+            self._delivering.add(id(owed))
             self._lock.notify_all()
             return True
+
+    def delivered(self, owed: Owed) -> None:
+        """The claimed answer's post is over (sent or failed)."""
+        with self._lock:
+            self._delivering.discard(id(owed))
+            self._lock.notify_all()
 
     def begin_drain(self) -> None:
         if not self.draining.done():
             self.draining.set_result(None)
 
     def wait_answered(self, deadline: float) -> None:
-        """Until every owed answer went out, or ``deadline`` (``time.monotonic``) passes."""
+        """Until every owed answer went out (its post over), or ``deadline`` (``time.monotonic``) passes."""
         with self._lock:
             # Short waits: a second signal must be handled at once by the (waiting) main thread.
-            while self._owed and time.monotonic() < deadline:
+            while (self._owed or self._delivering) and time.monotonic() < deadline:
                 self._lock.wait(min(0.2, max(0.0, deadline - time.monotonic())))
 
     def abandon(self) -> list[Owed]:

@@ -39,3 +39,29 @@ def test_a_memory_smaller_than_a_day_keeps_nothing_and_reads_the_store(store):  
     assert reports(load_kpi_data(store, START, END, memo=memo)) == reports(load_kpi_data(store, START, END,
                                                                                          cached=False))
     assert memo.size <= 16
+
+
+class Timer:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_tolerant_memo_gives_a_rewritten_day_as_read_until_its_time_is_up(store):  # noqa: F811
+    records = base_records()
+    write(store, *DIRECTORY, *records.values())
+    timer = Timer()
+    memo = DayMemo(tolerate_seconds=60, timer=timer)
+    load_kpi_data(store, START, END)  # builds and stores the blocks (and the teams' and agents' codes)
+    first = reports(load_kpi_data(store, START, END, memo=memo))
+    assert (created(first["team"], "Billing"), created(first["team"], "Returns")) == (2, 3)
+    write(store, replace(records["t4"], group_id="g2", assignee_id="a2", updated_at=at(15)))  # t4 to Returns
+    timer.now += 59  # a sync keeps rewriting: its days are not packed again within the minute
+    kept = reports(load_kpi_data(store, START, END, memo=memo))
+    assert (created(kept["team"], "Billing"), created(kept["team"], "Returns")) == (2, 3)
+    timer.now += 2  # the minute is up: the day is read anew, the move shows
+    again = reports(load_kpi_data(store, START, END, memo=memo))
+    assert (created(again["team"], "Billing"), created(again["team"], "Returns")) == (1, 4)
+    assert again == reports(load_kpi_data(store, START, END, cached=False))

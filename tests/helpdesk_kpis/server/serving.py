@@ -27,12 +27,16 @@ SETTLE_SECONDS = 30
 
 
 #: One team and its lead, and no [connectors...] section at all: an endpoint process only reads the store.
+#: The tests read their answers inline, a first read of the store included: a generous inline wait.
 ENDPOINT_CONFIG = """
 [[teams]]
 name = "Billing"
 channel = "C0BILLING"
 sources = ["zendesk:acme:1"]
 leads = ["U0LENA"]
+
+[slash]
+inline_seconds = 2.0
 """
 
 

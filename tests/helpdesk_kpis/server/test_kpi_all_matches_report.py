@@ -46,6 +46,7 @@ leads = ["S0RETLEADS"]
 
 [slash]
 admins = ["U0ADA"]
+inline_seconds = 2.0  # the answer is read inline, a first read of the store included
 """
 
 

@@ -37,6 +37,7 @@ leads = ["S0RETLEADS"]
 
 [slash]
 admins = ["U0ADA"]
+inline_seconds = 2.0  # the answers are read inline, a first read of the store included
 """
 
 

@@ -1,0 +1,66 @@
+"""The `/kpi` endpoint's reads of the store, in worker processes of their own.
+
+A period nobody asked about yet costs 0.3 to 0.5 s of a core to read (kpis.query.load_kpi_data on
+a million tickets): Python and numpy under the interpreter lock. Read in the endpoint's own
+process, those reads hold the lock that the acknowledgements and the warm answers need too, and
+at 8 people asking at once every acknowledgement waits behind them. In ``processes`` worker
+processes (``[slash] load_processes``) the reads run beside the endpoint instead: it only
+unpickles the result (a few tens of milliseconds for a month of a million tickets) and computes
+the KPIs. Each worker opens the store itself and keeps its own day memo and customer accounts
+(:mod:`kpis.columnar.memo`, :mod:`kpis.kept_accounts`). Workers are started with ``spawn``: the
+endpoint has threads running, which a ``fork`` would copy in whatever state they are in
+(https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
+from multiprocessing.connection import wait
+
+from kpis.columnar.memo import DayMemo
+from kpis.dataset import KpiData
+from kpis.kept_accounts import KeptAccounts
+from kpis.query import load_kpi_data
+from kpis.store import Store
+
+#: This worker process's store and what it keeps between reads (set by :func:`_start`).
+_reader: tuple[Store, DayMemo, KeptAccounts] | None = None
+
+
+def _start(url: str, cache_seconds: float) -> None:
+    global _reader  # noqa: PLW0603 - one per worker process, set once when it starts
+    threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
+    _reader = (Store.open(url, existing=True), DayMemo(tolerate_seconds=cache_seconds), KeptAccounts(cache_seconds))
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the endpoint's process ends, however it ends (kill -9 included): the
+    pool only tells its workers to stop when its process exits normally, and an orphaned worker
+    would keep the endpoint's output open and its memory held.
+    https://docs.python.org/3/library/multiprocessing.html#multiprocessing.parent_process"""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        wait([parent.sentinel])
+        os._exit(0)
+
+
+def _load(start: datetime, end: datetime, tags: bool) -> KpiData:
+    store, memo, accounts = _reader
+    return load_kpi_data(store, start, end, tags=tags, memo=memo, accounts=accounts)
+
+
+class LoadProcesses:
+    def __init__(self, database_url: str, *, processes: int, cache_seconds: float) -> None:
+        self._pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_start, initargs=(database_url, cache_seconds))
+
+    def load(self, start: datetime, end: datetime, *, tags: bool = False) -> KpiData:
+        """What ``load_kpi_data(store, start, end, tags=tags)`` gives, read by a worker."""
+        return self._pool.submit(_load, start, end, tags).result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
