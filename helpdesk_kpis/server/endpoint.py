@@ -1,9 +1,10 @@
-"""Wiring of the `/kpi` endpoint: settings in, a running HTTP server (uvicorn) out.
+"""Wiring of the Slack endpoint: settings in, a running HTTP server (uvicorn) out.
 
-``serve`` starts it next to the scheduler, in the same process (:func:`start_endpoint`). The
-endpoint reads the store the scheduler's syncs write (SQLite in WAL mode, or PostgreSQL), and
-computes KPIs only through ``kpis.query.load_kpi_data`` and ``kpis.engine.compute_report``,
-with the configured teams merged as the digests merge them (:mod:`helpdesk_kpis.jobs.teams`).
+One Bolt app answers `/kpi` and the interactive surfaces (App Home, buttons, shortcuts and
+modals), over HTTP here or over Socket Mode (:mod:`.socket_endpoint`). ``serve`` starts it next
+to the scheduler, in the same process (:func:`start_endpoint`). The endpoint reads the store the
+scheduler's syncs write (SQLite in WAL mode, or PostgreSQL); its answers come from
+:func:`.kpi_answers.kpi_commands`.
 """
 
 from __future__ import annotations
@@ -22,39 +23,27 @@ from datetime import datetime
 import uvicorn
 from slack_bolt import App
 from slack_bolt.error import BoltError
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 from starlette.applications import Starlette
 
 from helpdesk_kpis.context import AppContext
-from helpdesk_kpis.jobs.rules import rules_from
 from helpdesk_kpis.jobs.slack_runs import clock as utc_clock
-from helpdesk_kpis.jobs.teams import reporting_teams
-from helpdesk_kpis.jobs.themes_report import window_themes
 from helpdesk_kpis.server.health import health_report
+from helpdesk_kpis.server.kpi_answers import WARM_PERIODS, WARM_SCOPES, kpi_commands, warm_windows
 from helpdesk_kpis.server.load_processes import LoadProcesses
 from helpdesk_kpis.server.observed import Observed
 from helpdesk_kpis.stop_signals import join_within
-from kpis.columnar.memo import DayMemo
 from kpis.errors import ConfigError, CredentialError, RunFailed
-from kpis.kept_accounts import KeptAccounts
-from kpis.query import load_kpi_data
 from kpis.store.alert_states import AlertStates
 from kpis.store.seen_requests import SeenRequests
-from kpis.store.sent_log import DeliveryLog
-from kpis.windows import window_for_period
 from notifiers.interactive.buttons import register_buttons
 from notifiers.interactive.home_app import register_home
 from notifiers.interactive.home_publish import HomePublisher
 from notifiers.interactive.home_store import HomeStates
 from notifiers.interactive.shortcut_app import register_shortcuts
 from notifiers.slack_client import make_client
-from notifiers.slash.access import AccessPolicy, TeamAccess
-from notifiers.slash.answers import KpiCommands
 from notifiers.slash.app import build_bolt_app
-from notifiers.slash.breaches import active_breaches
 from notifiers.slash.inflight import InFlight
-from notifiers.slash.people import SlackPeople
 from notifiers.slash.replay import ReplayGuard
 from notifiers.slash.server import create_asgi_app
 from notifiers.slash.snapshots import SnapshotCache
@@ -63,9 +52,6 @@ log = logging.getLogger(__name__)
 
 #: The Web API calls of a command (users.info...) must fit in Slack's 3 seconds with the rest.
 LOOKUP_TIMEOUT_SECONDS = 3
-#: Warmed when the server starts: what most commands ask for.
-WARM_PERIODS = ("7d", "30d")
-WARM_SCOPES = ("team", "agent", "overall")
 #: Threads computing answers that read the store first, when they read it in this process: each
 #: is CPU-bound Python and numpy under the one interpreter lock, so more of them add no throughput,
 #: only wait for the threads that acknowledge commands (a period's load takes 0.3 to 0.5 s of a
@@ -77,10 +63,6 @@ LOAD_THREADS = 2
 #: answer, and waits for a CPU-bound load thread's whole interval at each of them.
 #: https://docs.python.org/3/library/sys.html#sys.setswitchinterval
 SWITCH_INTERVAL_SECONDS = 0.001
-
-
-def warm_windows(now: datetime, zone) -> list:  # noqa: ANN001 - a ZoneInfo; Windows
-    return [window_for_period(period, now=now, zone=zone) for period in WARM_PERIODS]
 
 
 @dataclass
@@ -174,51 +156,6 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
     except (SlackClientError, OSError) as error:
         raise RunFailed(f"cannot reach the Slack Web API to check SLACK_BOT_TOKEN: {type(error).__name__}") from None
     return SlashApp(bolt, commands.snapshots, inflight, answers, ready_answers, workers)
-
-
-def kpi_commands(ctx: AppContext, client: WebClient, *, clock: Callable[[], datetime] = utc_clock,
-                 memo: DayMemo | None = None, workers: LoadProcesses | None = None) -> KpiCommands:
-    """The `/kpi` answers over the store, for the endpoint and for whatever else answers as `/kpi`
-    does (the App Home's refresh after a sync); ``memo``: the days already read, kept across calls;
-    ``workers``: the processes that read new periods (``[slash] load_processes``), None: this one."""
-    config = ctx.settings().config
-    store = ctx.store()
-    policy = AccessPolicy(
-        teams=tuple(TeamAccess(t.name, frozenset(t.leads), t.channel) for t in config.teams),
-        admins=frozenset(config.slash.admins),
-        allowed_channels=None if config.slash.allowed_channels is None else frozenset(config.slash.allowed_channels),
-    )
-
-    # The days this process read, kept while no write touches them: a period nobody asked for yet
-    # then costs the days not read before, and a sync rewriting some days leaves the others be
-    # (and the days it rewrites are packed again at most once per cache_seconds, not per read).
-    memo = memo or DayMemo(tolerate_seconds=config.slash.cache_seconds)
-    accounts = KeptAccounts(config.slash.cache_seconds)  # read again as often as results are recomputed
-
-    def read(start: datetime, end: datetime, tags: bool):  # noqa: ANN202 - KpiData
-        if workers is not None:
-            return workers.load(start, end, tags=tags)
-        return load_kpi_data(store, start, end, tags=tags, memo=memo, accounts=accounts)
-
-    def load(start: datetime, end: datetime, tags: bool = False):  # noqa: ANN202 - KpiData with the configured teams
-        # Tags only for the questions that group by them (decoding them is most of a read's cost).
-        return reporting_teams(read(start, end, tags), config).team_data
-
-    snapshots = SnapshotCache(load, config=ctx.kpi_config(), ttl=config.slash.cache_seconds, clock=clock,
-                              load_tags=lambda start, end: load(start, end, tags=True),
-                              keep=lambda: warm_windows(clock(), config.reporting.zone))
-    rules = {rule.id: rule for rule in rules_from(config)}
-    commands = KpiCommands(
-        policy=policy,
-        snapshots=snapshots,
-        zone=config.reporting.zone,
-        clock=clock,
-        people=SlackPeople(client, overrides=config.slash.users, ttl=config.slash.lookup_cache_seconds),
-        breaches=lambda: active_breaches(DeliveryLog(store).alert_states().values(), rules),
-        themes=lambda window, team, low: window_themes(store, config, window, team=team, low_only=low).themes,
-        scorecard=ctx.scorecard_config(),
-    )
-    return commands
 
 
 def build_endpoint(ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock) -> SlashEndpoint:

@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 
 from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs.slack_runs import clock as utc_clock
-from helpdesk_kpis.server.endpoint import kpi_commands
+from helpdesk_kpis.server.kpi_answers import kpi_commands
 from kpis.columnar.memo import DayMemo
 from notifiers.interactive.home_publish import DEFAULT_WORKERS, HomePublisher
 from notifiers.interactive.home_store import HomeStates

@@ -50,6 +50,12 @@ class InFlight:
         self.draining: Future[None] = Future()
 
     @property
+    def owed(self) -> int:
+        """How many answers are owed now."""
+        with self._lock:
+            return len(self._owed)
+
+    @property
     def is_draining(self) -> bool:
         return self.draining.done()
 

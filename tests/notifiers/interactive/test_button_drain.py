@@ -40,7 +40,7 @@ def test_a_click_in_flight_at_shutdown_is_told_to_click_again_once(clicked_comma
                                 response_url=slack.response_url("lena"))
         assert post_click(server.url, payload).status_code == 200
         deadline = time.monotonic() + 30
-        while not inflight._owed and time.monotonic() < deadline:  # the lazy listener has queued it
+        while not inflight.owed and time.monotonic() < deadline:  # the lazy listener has queued it
             time.sleep(0.02)
         inflight.begin_drain()
         inflight.wait_answered(time.monotonic() + 0.2)  # the grace passes: the answer is not ready
