@@ -160,8 +160,12 @@ class Population:
             return np.array([len(self.codes) if where is None else np.count_nonzero(where)])
         if where is None:
             return np.bincount(self.codes, minlength=self.groups)[: self.groups]
-        # Weighted by the condition rather than indexed by it: a boolean index of scattered rows
-        # costs several times the count (float sums of ones are exact far beyond any row count).
+        if np.count_nonzero(where) * 2 <= len(where):
+            # A sparse condition: counting the chosen entries' codes beats weighting every entry
+            # (a bool weight is first cast to float for all of them).
+            return np.bincount(self.codes[np.flatnonzero(where)], minlength=self.groups)[: self.groups]
+        # Weighted by the condition rather than indexed by it: a boolean index of most rows
+        # costs more than the count (float sums of ones are exact far beyond any row count).
         return np.bincount(self.codes, weights=where, minlength=self.groups)[: self.groups].astype(np.int64)
 
     def within(self, mask: np.ndarray) -> Population:

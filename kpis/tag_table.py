@@ -107,6 +107,8 @@ def folded(population: stats.Population, remap: np.ndarray, groups: int) -> stat
     # A row's entries are next to each other, so are its folded ones among all folded entries.
     last = np.flatnonzero(codes == groups - 1)
     again = last[1:][rows[last[1:]] == rows[last[:-1]]]
+    if not len(again):  # no row had two folded tags: nothing to drop, no copy of every entry
+        return stats.Population(rows, codes, groups)
     keep = np.ones(len(rows), dtype=bool)
     keep[again] = False
     return stats.Population(rows[keep], codes[keep], groups)

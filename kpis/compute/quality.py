@@ -53,15 +53,24 @@ def _working_days(replies: AttachedColumns, codes: np.ndarray | stats.Population
                   day_edges: np.ndarray) -> np.ndarray:
     """Per group, the distinct (agent, local day) pairs with at least one reply in W (by tag: of the
     replies in each of their ticket's tags)."""
-    members = stats.population(codes, in_span(replies.time, span) & (replies.agent >= 0), groups)
+    counted = in_span(replies.time, span) & (replies.agent >= 0)
+    members = stats.population(codes, counted, groups)
     if not len(members.rows):
         return np.zeros(groups, dtype=np.int64)
-    agent = replies.agent[members.rows].astype(np.int64)
+    # By tag a reply is in up to four groups: its (agent, day) is found once per reply, finding
+    # the day being the dearest step, and then gathered for each of its memberships.
+    rows = np.flatnonzero(counted) if isinstance(codes, stats.Population) else members.rows
+    agent = replies.agent[rows].astype(np.int64)
     # Day 0: before the first edge (none in W), so every reply of W has a day in 1..len(day_edges).
-    day = np.searchsorted(day_edges, replies.time[members.rows], side="right")
+    day = np.searchsorted(day_edges, replies.time[rows], side="right")
     agents, days = int(agent.max()) + 1, len(day_edges) + 1
+    pair = agent * days + day
+    if rows is not members.rows:
+        of_row = np.zeros(len(counted), dtype=np.int64)
+        of_row[rows] = pair
+        pair = of_row[members.rows]
     # One integer per (group, agent, day): distinct pairs without sorting rows of three columns.
-    key = (members.codes.astype(np.int64) * agents + agent) * days + day
+    key = members.codes.astype(np.int64) * (agents * days) + pair
     per_group = agents * days
     if groups * per_group <= _MARKED_PAIRS:  # a mark per possible pair: linear, no sort
         seen = np.zeros(groups * per_group, dtype=bool)
