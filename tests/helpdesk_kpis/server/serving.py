@@ -21,6 +21,8 @@ from tests.fakes.slack.signing import SIGNING_SECRET, command_body, signed_heade
 
 #: Generous: starting Python, the store and the scheduler on a machine whose cores are busy.
 START_SECONDS = 30
+#: How many free ports serve may lose to another server before a test gives up.
+PORT_ATTEMPTS = 3
 STOP_SECONDS = 30
 #: Generous: for something a test triggered to show (a request in flight, a line of serve's output).
 SETTLE_SECONDS = 30
@@ -64,29 +66,54 @@ def serve_env(tmp_path: Path, slack: FakeSlack | None = None) -> dict[str, str]:
 def serving(
     tmp_path: Path, env: dict[str, str], *options: str, global_options: tuple[str, ...] = ()
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """``serve *options`` on a free port; yields its URL and process once /healthz answers at all."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "helpdesk_kpis.cli", *global_options, "serve", *options,
-         "--host", "127.0.0.1", "--port", str(port)],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
+    """``serve *options`` on a free port; yields its URL and process once its /healthz answers.
+
+    The port is free when chosen, not when serve binds it a few seconds later: another server
+    (a fake in this or another test process) may take it meanwhile. Then serve exits saying it
+    cannot listen, and the other server answers our URL -- so only a `/healthz` report of serve's
+    own (it names its ``role``) from a process still running counts, and a lost port is chosen again.
+    """
+    for _attempt in range(PORT_ATTEMPTS):
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "helpdesk_kpis.cli", *global_options, "serve", *options,
+             "--host", "127.0.0.1", "--port", str(port)],
+            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            if _came_up(url, process):
+                yield url, process
+                return
+        finally:
+            interrupt(process)
+    pytest.fail(f"serve lost its port to another server {PORT_ATTEMPTS} times in a row")
+
+
+def _came_up(url: str, process: subprocess.Popen) -> bool:
+    """True once serve answers; False when it exited because another server holds its port."""
+    deadline = time.monotonic() + START_SECONDS
+    while True:
+        try:
+            answer = requests.get(url + "/healthz", timeout=1)
+            if process.poll() is None and "role" in _json(answer):
+                return True
+        except requests.ConnectionError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            out, err = process.communicate(timeout=5)
+            if process.returncode not in (None, 0) and "cannot listen on" in err:
+                return False
+            pytest.fail(f"serve did not come up (exit {process.returncode}):\n{out}\n{err}")
+        time.sleep(0.1)
+
+
+def _json(answer: requests.Response) -> dict:
     try:
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            try:
-                requests.get(url + "/healthz", timeout=1)
-                break
-            except requests.ConnectionError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                out, err = process.communicate(timeout=5)
-                pytest.fail(f"serve did not come up (exit {process.returncode}):\n{out}\n{err}")
-            time.sleep(0.1)
-        yield url, process
-    finally:
-        interrupt(process)
+        body = answer.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
 
 
 def interrupt(process: subprocess.Popen) -> None:
