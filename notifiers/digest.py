@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,7 +28,6 @@ from slack_sdk.models.blocks import (
 )
 
 from kpis.catalogue import BACKLOG_AGES, KPIS, Kind
-from kpis.explain import NOT_DECOMPOSABLE
 from kpis.format import DASH, change_text, value_text
 from kpis.periods import TREND_PERIODS, Cadence, period_key
 from kpis.results import Report, ScopeRow
@@ -36,9 +35,9 @@ from kpis.themes.report import CommentThemes
 from notifiers.alert_rules import Reading, rule_text
 from notifiers.backlog_grid import backlog_grid
 from notifiers.blockkit import to_dicts, validate_message
+from notifiers.digest_metadata import digest_action, digest_metadata
 from notifiers.digest_themes import shows_themes, themes_text
 from notifiers.fitting import MAX_HEADER, MAX_SECTION_TEXT, Lines, fit_blocks, fit_fallback, fit_lines, list_section
-from notifiers.interactive.action_ids import DigestAction
 from notifiers.interactive.button_blocks import digest_buttons
 from notifiers.kpi_blocks import compact_line, kpi_section, sample_text
 from notifiers.mrkdwn import escape, link, shorten
@@ -137,47 +136,6 @@ def digest_message(digest: Digest) -> dict[str, Any]:
     }
     validate_message(payload)
     return payload
-
-
-def digest_metadata(digest: Digest) -> dict[str, Any]:
-    """The message metadata (https://docs.slack.dev/messaging/message-metadata): the digest's id for
-    the delivery log, and what its "Explain this" shortcut asks `/kpi why` about: the team (left
-    out for the leads' digest of every team), the window's first and last day, and the KPIs it shows that a `why` explains,
-    the one that moved most first."""
-    window = digest.report.window
-    team = {"team": digest.row.name} if digest.row.scope == "team" else {}  # no null: Slack's payload types
-    return {
-        "digest_id": digest.digest_id,
-        "schema": 1,
-        **team,
-        "first_day": window.first_day.isoformat(),
-        "last_day": (window.end_day - timedelta(days=1)).isoformat(),
-        "kpis": explainable_by_move(digest.row, digest.keys),
-    }
-
-
-def digest_action(digest: Digest) -> DigestAction:
-    """What the digest's buttons ask about: its team over its own window (``team`` set); "Why?"
-    explains the KPI that moved most (as "Explain this" does), else the first one shown."""
-    window = digest.report.window
-    explainable = explainable_by_move(digest.row, digest.keys)
-    return DigestAction(team=digest.team or digest.title, every=digest.every, first=window.first_day,
-                        last=window.end_day - timedelta(days=1), day=digest.day,
-                        why=explainable[0] if explainable else "csat")
-
-
-def explainable_by_move(row: ScopeRow, keys: Sequence[str]) -> list[str]:
-    """``keys`` a `why` can explain, the largest change first as the digest writes it (pp, % or
-    points); a change on too few to judge, or none, counts as no move."""
-
-    def moved(key: str) -> float:
-        metric = row.metrics.get(key)
-        if metric is None or metric.change is None or metric.insufficient_data:
-            return 0.0
-        return abs(metric.change)
-
-    explainable = [k for k in keys if k not in NOT_DECOMPOSABLE and KPIS[k].kind is not Kind.LIST]
-    return sorted(explainable, key=moved, reverse=True)  # stable: equal moves keep the digest's order
 
 
 def breakdown_message(digest: Digest) -> dict[str, Any] | None:

@@ -1,6 +1,6 @@
 """The "Explain this" message shortcut on a digest: which digest, and the modal explaining it.
 
-A digest carries Slack message metadata (``kpi_digest_posted``, :func:`notifiers.digest.digest_metadata`):
+A digest carries Slack message metadata (``kpi_digest_posted``, :func:`notifiers.digest_metadata.digest_metadata`):
 its team, its window's days and the KPIs it shows, the one that moved most first. The shortcut
 asks `/kpi why KPI team NAME FIRST..LAST` (``all`` for the leads' digest) about that window, so
 an old digest is explained for its own days; a picker in the modal switches to the digest's other

@@ -10,7 +10,7 @@ import pytest
 from notifiers.digest import DIGEST_EVENT
 from tests.notifiers.interactive.conftest import wait_for
 
-#: A Billing digest of 13-19 November as the app posts it (notifiers.digest.digest_metadata), by hand.
+#: A Billing digest of 13-19 November as the app posts it (notifiers.digest_metadata.digest_metadata), by hand.
 DIGEST_METADATA = {"event_type": DIGEST_EVENT, "event_payload": {
     "digest_id": "team:Billing:2026-11-19", "schema": 1, "team": "Billing", "first_day": "2026-11-13",
     "last_day": "2026-11-19", "kpis": ["csat", "tickets_created"]}}
