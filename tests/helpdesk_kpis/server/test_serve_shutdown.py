@@ -40,7 +40,8 @@ def _ask(url: str, slack: FakeSlack, name: str):  # noqa: ANN202 - a Response, o
                         response_url=slack.response_url(name))
     try:
         return requests.post(url + "/slack/events", data=body, headers=signed_headers(body), timeout=30)
-    except requests.ConnectionError as refused:  # asked after the server stopped listening: fine
+    except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as refused:
+        # Asked after the server stopped listening, or an answer cut by a second signal's exit at once: fine.
         return refused
 
 
