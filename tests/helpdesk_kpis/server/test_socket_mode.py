@@ -77,11 +77,14 @@ def test_sigterm_with_an_answer_in_flight_acknowledges_it_and_posts_the_answer_b
             with ThreadPoolExecutor(max_workers=1) as sender:
                 acked = sender.submit(socket.send_command, fields)
                 wait_for(lambda: slack.method_calls("users.info"), "the answer to start")
+                # The answer cannot finish while users.info is held, so the acknowledgement is
+                # "Working on it…" whenever the inline wait ends; wait for it before the signal
+                # so that a busy machine cannot let the release come first.
+                ack = acked.result(timeout=EXIT_SECONDS)
                 signalled = time.monotonic()
                 process.send_signal(signal.SIGTERM)
                 read_until(process.stdout, f"stopping within {GRACE_SECONDS}s")
                 slack.release()  # the drain has begun: now the answer can finish
-                ack = acked.result(timeout=EXIT_SECONDS)
                 _out, err = process.communicate(timeout=EXIT_SECONDS + 10)
                 took = time.monotonic() - signalled
             posted = slack.wait_for_responses(1)
