@@ -11,7 +11,6 @@ and which would otherwise cost over a second at every start.
 
 from __future__ import annotations
 
-import enum
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -22,6 +21,7 @@ from rich.console import Console
 
 from helpdesk_kpis.admin.commands import config_app
 from helpdesk_kpis.context import AppContext
+from helpdesk_kpis.export_cli import export
 from helpdesk_kpis.json_output import asks_for_json, package_version, write_json_error
 from helpdesk_kpis.report_cli import report
 from kpis.errors import ConfigError, HelpdeskKpisError
@@ -39,22 +39,6 @@ app.add_typer(config_app, name="config")
 
 console = Console()
 err = Console(stderr=True)
-
-
-class ExportKind(str, enum.Enum):
-    tickets = "tickets"
-    ratings = "ratings"
-    surveys = "surveys"
-    reviews = "reviews"
-    agents = "agents"
-    teams = "teams"
-    memberships = "memberships"
-
-
-class ExportFormat(str, enum.Enum):
-    csv = "csv"
-    jsonl = "jsonl"
-    parquet = "parquet"
 
 
 def _print_version(asked: bool) -> None:
@@ -81,7 +65,7 @@ def _root(
     ] = None,
 ) -> None:
     ctx.obj = AppContext(config_path=config, warn=_warn)
-    ctx.meta["clock"] = _now  # for the commands defined elsewhere (report): the one clock, which tests set
+    ctx.meta["clock"] = _now  # for the commands defined elsewhere (report, export): the one clock, which tests set
     ctx.meta["log"] = (log_level, log_format)
     if log_level is not None or log_format is not None:
         from helpdesk_kpis.log_output import configure
@@ -174,42 +158,7 @@ def sync(
 app.command()(report)  # in its own module: the command and its four variants
 
 
-@app.command()
-def export(
-    ctx: typer.Context,
-    kind: Annotated[ExportKind, typer.Argument(help="What to export.")],
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, jsonl, or parquet (needs --output).")] = ExportFormat.csv,
-    output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="File to write (default: stdout).")
-    ] = None,
-    since: Annotated[
-        Optional[str], typer.Option(metavar="DATE", help="Only records changed (tickets), offered (ratings), answered (surveys) or reviewed (reviews) since this day, UTC.")
-    ] = None,
-    instance: Annotated[
-        Optional[str], typer.Option(metavar="NAME", help="Only this helpdesk instance (name, or source:instance).")
-    ] = None,
-) -> None:
-    """Normalized records, for BI tools (columns: docs/export.md)."""
-    from helpdesk_kpis.jobs.export import check_export, export_parquet, export_records
-
-    start = None
-    if since is not None:
-        start = datetime.combine(parse_day(since, "--since", today=_now().date()), datetime.min.time(),
-                                 tzinfo=timezone.utc)
-    if fmt is ExportFormat.parquet and output is None:
-        raise ConfigError("--format parquet writes a file: add --output FILE")
-    ctx.obj.reads_only()
-    store = ctx.obj.store()
-    check_export(store, kind.value, since=start, instance=instance)  # before --output is created
-    if fmt is ExportFormat.parquet:
-        written = export_parquet(store, kind.value, output, since=start, instance=instance)
-    elif output is None:
-        export_records(store, kind.value, fmt.value, sys.stdout, since=start, instance=instance)
-        return
-    else:
-        with output.open("w", encoding="utf-8", newline="") as handle:
-            written = export_records(store, kind.value, fmt.value, handle, since=start, instance=instance)
-    err.print(f"wrote {written:,} {kind.value} to {output}", markup=False, highlight=False)
+app.command()(export)
 
 
 @app.command()
