@@ -33,8 +33,8 @@ from helpdesk_kpis.settings.slack import (
     DigestConfig,
     ScheduleConfig,
     TeamConfig,
-    check_slack_sections,
 )
+from helpdesk_kpis.settings.slack_checks import check_slack_sections
 from helpdesk_kpis.settings.slash_settings import ServerConfig, SlackConnectionConfig, SlashConfig
 from helpdesk_kpis.settings.suggestions import did_you_mean, known_keys
 from helpdesk_kpis.settings.variables import Variables
