@@ -44,8 +44,9 @@ from connectors.base import SyncOptions  # noqa: E402
 from kpis.columnar.cache import refresh  # noqa: E402
 from kpis.engine import compute_report  # noqa: E402
 from kpis.explain import explain_change  # noqa: E402
+from kpis.imported_records import SurveyAnswer  # noqa: E402
 from kpis.query import load_kpi_data  # noqa: E402
-from kpis.records import Rating, SurveyAnswer, Ticket  # noqa: E402
+from kpis.records import Rating, Ticket  # noqa: E402
 from kpis.store import Store  # noqa: E402
 from kpis.store.migrate import head_revision  # noqa: E402
 from kpis.windows import Window, window_for_period  # noqa: E402

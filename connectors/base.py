@@ -15,7 +15,8 @@ from datetime import datetime
 from typing import ClassVar
 
 from kpis.check_result import CheckResult
-from kpis.records import Record, Team
+from kpis.record_types import Record
+from kpis.records import Team
 
 __all__ = ["STREAM_ORDER", "CheckResult", "Connector", "Page", "Stream", "SyncOptions", "never_stop"]
 

@@ -11,7 +11,6 @@ and which would otherwise cost over a second at every start.
 
 from __future__ import annotations
 
-import enum
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -22,7 +21,9 @@ from rich.console import Console
 
 from helpdesk_kpis.admin.commands import config_app
 from helpdesk_kpis.context import AppContext
-from helpdesk_kpis.json_output import asks_for_json, package_version, write_json, write_json_error
+from helpdesk_kpis.export_cli import export
+from helpdesk_kpis.json_output import asks_for_json, package_version, write_json_error
+from helpdesk_kpis.report_cli import report
 from kpis.errors import ConfigError, HelpdeskKpisError
 from kpis.windows import parse_day
 
@@ -38,37 +39,6 @@ app.add_typer(config_app, name="config")
 
 console = Console()
 err = Console(stderr=True)
-
-
-class Scope(str, enum.Enum):
-    overall = "overall"
-    team = "team"
-    agent = "agent"
-    channel = "channel"
-    priority = "priority"
-    tag = "tag"
-
-
-class ReportFormat(str, enum.Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-class ExportKind(str, enum.Enum):
-    tickets = "tickets"
-    ratings = "ratings"
-    surveys = "surveys"
-    reviews = "reviews"
-    agents = "agents"
-    teams = "teams"
-    memberships = "memberships"
-
-
-class ExportFormat(str, enum.Enum):
-    csv = "csv"
-    jsonl = "jsonl"
-    parquet = "parquet"
 
 
 def _print_version(asked: bool) -> None:
@@ -95,6 +65,7 @@ def _root(
     ] = None,
 ) -> None:
     ctx.obj = AppContext(config_path=config, warn=_warn)
+    ctx.meta["clock"] = _now  # for the commands defined elsewhere (report, export): the one clock, which tests set
     ctx.meta["log"] = (log_level, log_format)
     if log_level is not None or log_format is not None:
         from helpdesk_kpis.log_output import configure
@@ -184,181 +155,10 @@ def sync(
         slack_runs.run_alerts(app_ctx, now=_now(), console=console)
 
 
-@app.command()
-def report(
-    ctx: typer.Context,
-    period: Annotated[
-        Optional[str],
-        typer.Option(metavar="PERIOD", help="today, yesterday, 7d, 30d, 90d, this-week, last-week, this-month, "
-                     "last-month or Nd (default 7d; --outcomes 90d)."),
-    ] = None,
-    from_: Annotated[Optional[str], typer.Option("--from", metavar="DATE", help="First day (inclusive): YYYY-MM-DD or a date word such as last-month.")] = None,
-    to: Annotated[Optional[str], typer.Option(metavar="DATE", help="Last day (inclusive): YYYY-MM-DD or a date word such as yesterday.")] = None,
-    by: Annotated[
-        Scope, typer.Option(help="One row overall, per team, agent, channel, priority or tag (with --explain: the groups).")
-    ] = Scope.team,
-    team: Annotated[Optional[str], typer.Option(metavar="TEAM", help="Only this team (its agents with --by agent).")] = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", help="table, json or csv.")] = ReportFormat.table,
-    kpi: Annotated[
-        Optional[list[str]], typer.Option(metavar="KEY", help="KPI key or alias; repeat or separate with commas for several (table/csv).")
-    ] = None,
-    themes: Annotated[bool, typer.Option("--themes", help="What the rating comments say: their themes.")] = False,
-    low_only: Annotated[bool, typer.Option("--low-only", help="With --themes: only comments of low ratings.")] = False,
-    explain: Annotated[
-        Optional[str], typer.Option(metavar="KEY", help="KPI whose change to explain by the --by groups (rate and mix effects).")
-    ] = None,
-    wide: Annotated[bool, typer.Option("--wide", help="Tables: every KPI on one line, however wide.")] = False,
-    outcomes: Annotated[
-        bool, typer.Option("--outcomes", help="Churn and lifetime value of accounts by the support they received.")
-    ] = False,
-    scorecard: Annotated[
-        bool, typer.Option("--scorecard", help="Agent scorecards: composite quality score, parts, trend.")
-    ] = False,
-) -> None:
-    """The KPIs of a window, with the previous window's values and the change (--themes: comment themes)."""
-    ctx.obj.reads_only()
-    if outcomes:
-        if kpi or themes or low_only or explain is not None or team is not None:
-            raise ConfigError("--outcomes covers every account; leave out --kpi, --team, --themes and --explain")
-        _outcomes_report(ctx.obj, period=period, first=from_, last=to, fmt=fmt)
-        return
-    period = period or "7d"
-    if themes or low_only:
-        if kpi:
-            raise ConfigError("--themes shows comment themes, not KPIs; leave out --kpi")
-        _themes_report(ctx.obj, themes=themes, low_only=low_only, period=period, first=from_, last=to, team=team,
-                       fmt=fmt)
-        return
-    from helpdesk_kpis.jobs.report import build_report, kpi_keys
-    from helpdesk_kpis.jobs.tables import report_csv, report_tables
-    from kpis.results import with_policy_sla
-
-    app_ctx: AppContext = ctx.obj
-    if scorecard:
-        _scorecard_report(app_ctx, period, from_, to, team, fmt, kpi)
-        return
-    if explain is not None:
-        _explain(app_ctx, explain, by.value, period, from_, to, team, fmt)
-        return
-    keys = kpi_keys(kpi, default_all=fmt is ReportFormat.csv)  # a usage error before any reading
-    # Tables fold tags on few tickets into "other tags"; JSON and CSV keep every tag.
-    result = build_report(app_ctx, period=period, first=from_, last=to, by=by.value, team=team, now=_now(),
-                          fold_small_tags=fmt is ReportFormat.table)
-    if fmt is ReportFormat.json:
-        write_json(result.as_json())
-        return
-    if not kpi:  # the headline table, plus SLA achievement where the helpdesk's own policies measured some
-        keys = list(with_policy_sla(keys, *result.rows))
-    if fmt is ReportFormat.csv:
-        sys.stdout.write(report_csv(result, keys))
-        return
-    if not result.rows:
-        console.print(f"No {by.value} has data in {result.window.label()}; run `helpdesk-kpis sync` first?")
-        return
-    for table in report_tables(result, keys, None if wide else console.width):
-        (Console(width=10_000, file=console.file) if wide else console).print(table)
-    if by is Scope.priority and keys == ["backlog"]:
-        from helpdesk_kpis.jobs.backlog_table import backlog_age_table
-
-        console.print(backlog_age_table(result))
+app.command()(report)  # in its own module: the command and its four variants
 
 
-def _explain(app_ctx: AppContext, kpi: str, by: str, period: str, first: Optional[str], last: Optional[str],
-             team: Optional[str], fmt: ReportFormat) -> None:
-    from helpdesk_kpis.jobs.explain import build_explanation, explanation_table
-
-    if fmt is ReportFormat.csv:
-        raise ConfigError("--explain prints a table or --format json, not csv")
-    result = build_explanation(app_ctx, kpi=kpi, by=by, period=period, first=first, last=last, team=team, now=_now())
-    if fmt is ReportFormat.json:
-        write_json(result.as_json())
-    elif result.nothing is not None:
-        console.print(f"Nothing to explain: {result.nothing}.", markup=False, highlight=False)
-    else:
-        console.print(explanation_table(result))
-
-
-def _outcomes_report(app_ctx: AppContext, *, period: Optional[str], first: Optional[str], last: Optional[str],
-                     fmt: ReportFormat) -> None:
-    from helpdesk_kpis.jobs.outcomes_report import build_outcomes_report, empty_line, outcomes_table
-
-    if fmt is ReportFormat.csv:
-        raise ConfigError("--outcomes prints a table or JSON; use --format table or --format json")
-    result = build_outcomes_report(app_ctx, period=period, first=first, last=last, now=_now())
-    if fmt is ReportFormat.json:
-        write_json(result.as_json())
-        return
-    line = empty_line(result)
-    console.print(line if line is not None else outcomes_table(result), markup=False, highlight=False)
-
-
-def _scorecard_report(app_ctx: AppContext, period: str, first: Optional[str], last: Optional[str],
-                      team: Optional[str], fmt: ReportFormat, kpi: Optional[list[str]]) -> None:
-    from helpdesk_kpis.jobs.scorecards import build_scorecards, scorecard_table
-
-    if kpi or fmt is ReportFormat.csv:
-        raise ConfigError("--scorecard prints a table or --format json of its own parts; leave out --kpi and csv")
-    result = build_scorecards(app_ctx, period=period, first=first, last=last, team=team, now=_now())
-    if fmt is ReportFormat.json:
-        write_json(result.as_json())
-    elif not result.cards:
-        console.print(f"No agent has data in {result.window.label()}; run `helpdesk-kpis sync` first?")
-    else:
-        console.print(scorecard_table(result))
-
-
-def _themes_report(app_ctx: AppContext, *, themes: bool, low_only: bool, period: str, first: str | None,
-                   last: str | None, team: str | None, fmt: ReportFormat) -> None:
-    from helpdesk_kpis.jobs.themes_report import build_themes_report, empty_line, themes_table
-
-    if not themes:
-        raise ConfigError("--low-only goes with --themes (the themes of low-rated comments)")
-    if fmt is ReportFormat.csv:
-        raise ConfigError("--themes prints a table or JSON; use --format table or --format json")
-    result = build_themes_report(app_ctx, period=period, first=first, last=last, team=team, low_only=low_only,
-                                 now=_now())
-    if fmt is ReportFormat.json:
-        write_json(result.as_json())
-        return
-    console.print(empty_line(result) or themes_table(result), markup=False, highlight=False)
-
-
-@app.command()
-def export(
-    ctx: typer.Context,
-    kind: Annotated[ExportKind, typer.Argument(help="What to export.")],
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, jsonl, or parquet (needs --output).")] = ExportFormat.csv,
-    output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", metavar="FILE", help="File to write (default: stdout).")
-    ] = None,
-    since: Annotated[
-        Optional[str], typer.Option(metavar="DATE", help="Only records changed (tickets), offered (ratings), answered (surveys) or reviewed (reviews) since this day, UTC.")
-    ] = None,
-    instance: Annotated[
-        Optional[str], typer.Option(metavar="NAME", help="Only this helpdesk instance (name, or source:instance).")
-    ] = None,
-) -> None:
-    """Normalized records, for BI tools (columns: docs/export.md)."""
-    from helpdesk_kpis.jobs.export import check_export, export_parquet, export_records
-
-    start = None
-    if since is not None:
-        start = datetime.combine(parse_day(since, "--since", today=_now().date()), datetime.min.time(),
-                                 tzinfo=timezone.utc)
-    if fmt is ExportFormat.parquet and output is None:
-        raise ConfigError("--format parquet writes a file: add --output FILE")
-    ctx.obj.reads_only()
-    store = ctx.obj.store()
-    check_export(store, kind.value, since=start, instance=instance)  # before --output is created
-    if fmt is ExportFormat.parquet:
-        written = export_parquet(store, kind.value, output, since=start, instance=instance)
-    elif output is None:
-        export_records(store, kind.value, fmt.value, sys.stdout, since=start, instance=instance)
-        return
-    else:
-        with output.open("w", encoding="utf-8", newline="") as handle:
-            written = export_records(store, kind.value, fmt.value, handle, since=start, instance=instance)
-    err.print(f"wrote {written:,} {kind.value} to {output}", markup=False, highlight=False)
+app.command()(export)
 
 
 @app.command()

@@ -10,16 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timezone
 from typing import Any
 
-from kpis.records import (
-    Account,
-    Rating,
-    RatingScale,
-    RatingState,
-    RetentionSpend,
-    Review,
-    SurveyAnswer,
-    SurveyKind,
-)
+from kpis.imported_records import Account, RetentionSpend, Review, SurveyAnswer
+from kpis.records import Rating, RatingScale, RatingState, SurveyKind
 from kpis.scales import normalize
 
 SOURCE = "file"

@@ -7,8 +7,9 @@ from typing import Any
 
 from connectors import base
 from connectors.helpscout.client import HelpScoutClient
+from connectors.helpscout.directory_streams import TeamsStream, UsersStream
 from connectors.helpscout.settings import HelpScoutSettings
-from connectors.helpscout.streams import ConversationsStream, RatingsStream, TeamsStream, UsersStream
+from connectors.helpscout.streams import ConversationsStream, RatingsStream
 from connectors.http import clock as clocks
 from connectors.http.clock import Clock
 from connectors.probing import CHECK_ATTEMPTS, probe

@@ -1,5 +1,6 @@
-"""The Help Scout streams: teams (with their members), users, conversations with their threads,
-and happiness ratings. Lists are HAL (``_embedded.<items>``, ``page.totalPages``) paged by number.
+"""The Help Scout streams read in passes: conversations with their threads, and happiness ratings
+(teams and users, read whole, are in ``directory_streams``). Lists are HAL (``_embedded.<items>``,
+``page.totalPages``) paged by number.
 
 Cursors are JSON, written with each page:
 
@@ -7,8 +8,7 @@ Cursors are JSON, written with each page:
   way (``l``: 0 for ``status=all``, 1 for ``status=spam``), ``{"since": t}`` between passes
   (``overlap_minutes`` before the previous pass began);
 - ratings: ``{"since": t, "pass_now": n, "listing": 0, "page": p}`` / ``{"since": t}`` likewise
-  (each pass reads from ``rating_lookback_days`` before ``t``);
-- teams, users: ``{"page": p}`` between pages; read whole again on every sync.
+  (each pass reads from ``rating_lookback_days`` before ``t``).
 """
 
 from __future__ import annotations
@@ -260,52 +260,3 @@ class RatingsStream(_PassStream):
 
     def unavailable(self) -> None:
         log.warning("Help Scout %s: the ratings report needs a Plus or Pro plan; no ratings synced", self.instance)
-
-
-class _DirectoryStream(HelpScoutStream):
-    """A small list read whole on every sync (the last page's cursor is ``None``: start over)."""
-
-    path: ClassVar[str]
-    items_path: ClassVar[str]
-
-    def read(self, state: dict[str, Any], options: SyncOptions) -> Iterator[Page]:
-        paginator = PageNumberPaginator(total_pages_path="page.totalPages", page=int(state.get("page", 1)))
-        request = PageRequest("GET", self.client.url(self.path))
-        for page in walk(self.client.session, request, paginator, items_path=self.items_path, what=self.what):
-            yield Page(self.records(page.items, self.record), json.dumps(paginator.state()) if page.has_next else None)
-
-    def record(self, item: Any) -> Any:
-        raise NotImplementedError
-
-
-class TeamsStream(_DirectoryStream):
-    """Teams, each with a membership for every member (``/teams/{id}/members``).
-    https://developer.helpscout.com/mailbox-api/endpoints/teams/list-teams/"""
-
-    name: ClassVar[str] = "teams"
-    path = "/teams"
-    items_path = "_embedded.teams"
-    what = "team"
-
-    def record(self, item: Any) -> Any:
-        members: list[Any] = []
-        request = PageRequest("GET", self.client.url(f"/teams/{item['id']}/members"))
-        paginator = PageNumberPaginator(total_pages_path="page.totalPages")
-        for page in walk(self.client.session, request, paginator, items_path="_embedded.users", what="team member"):
-            members.extend(page.items)
-        return [
-            mapping.team_record(item, instance=self.instance),
-            *mapping.membership_records(item["id"], members, instance=self.instance),
-        ]
-
-
-class UsersStream(_DirectoryStream):
-    """Users as agents. https://developer.helpscout.com/mailbox-api/endpoints/users/list/"""
-
-    name: ClassVar[str] = "agents"
-    path = "/users"
-    items_path = "_embedded.users"
-    what = "user"
-
-    def record(self, item: Any) -> Any:
-        return mapping.agent_record(item, instance=self.instance)

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Protocol
 from connectors.base import Page, Stream, SyncOptions
 from connectors.http.session import ApiSession
 from connectors.items import records_of
-from kpis.records import Record
+from kpis.record_types import Record
 
 
 class ApiClient(Protocol):

@@ -15,7 +15,7 @@ import numpy as np
 
 from connectors.sample.columns import named_organisations
 from connectors.sample.settings import SampleSettings
-from kpis.records import Account
+from kpis.imported_records import Account
 
 DAY = 86_400
 CHURN_SHARE, NEW_SHARE = 0.25, 0.10

@@ -18,7 +18,7 @@ from connectors.base import Connector, Page, Stream, SyncOptions
 from connectors.sample.accounts import sample_accounts
 from connectors.sample.generator import SampleHelpdesk
 from connectors.sample.settings import SampleSettings, to_whole_utc
-from kpis.records import Record
+from kpis.record_types import Record
 
 
 class SampleConnector(Connector):

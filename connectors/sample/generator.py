@@ -16,6 +16,7 @@ from connectors.sample import texts
 from connectors.sample.columns import Block, TicketColumns
 from connectors.sample.quality import sample_replies, sample_reviews
 from connectors.sample.settings import SampleSettings, to_whole_utc
+from kpis.imported_records import Review, SurveyAnswer
 from kpis.records import (
     Agent,
     AgentReply,
@@ -24,8 +25,6 @@ from kpis.records import (
     Rating,
     RatingScale,
     RatingState,
-    Review,
-    SurveyAnswer,
     SurveyKind,
     Team,
     Ticket,

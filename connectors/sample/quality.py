@@ -15,7 +15,8 @@ from datetime import datetime, timezone
 import numpy as np
 
 from connectors.sample.columns import Block
-from kpis.records import AgentReply, Review
+from kpis.imported_records import Review
+from kpis.records import AgentReply
 
 REVIEWERS = ("qa-lena", "qa-omar", "qa-mei")
 CATEGORIES = ("accuracy", "tone", "solution", "process")

@@ -34,7 +34,7 @@ from connectors.http.paging import BodyCursorPaginator, PageRequest, TimeExportP
 from connectors.http.streams import ApiStream
 from connectors.zendesk import mapping
 from connectors.zendesk.client import ZendeskClient
-from kpis.records import Record
+from kpis.record_types import Record
 
 #: The export's largest page.
 # https://developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/#per_page

@@ -21,8 +21,9 @@ from typing import IO, Any, Union, get_args, get_origin, get_type_hints
 from sqlalchemy import Table, select, union
 
 from kpis.errors import ConfigError
+from kpis.imported_records import Review, SurveyAnswer
 from kpis.name_hints import name_hint
-from kpis.records import Agent, Membership, Rating, Review, SurveyAnswer, Team, Ticket
+from kpis.records import Agent, Membership, Rating, Team, Ticket
 from kpis.store import Store
 from kpis.store.rows import TABLE_OF
 from kpis.store.schema import sync_state

@@ -32,12 +32,10 @@ from helpdesk_kpis.settings.slack import (
     AlertRuleConfig,
     DigestConfig,
     ScheduleConfig,
-    ServerConfig,
-    SlackConnectionConfig,
-    SlashConfig,
     TeamConfig,
-    check_slack_sections,
 )
+from helpdesk_kpis.settings.slack_checks import check_slack_sections
+from helpdesk_kpis.settings.slash_settings import ServerConfig, SlackConnectionConfig, SlashConfig
 from helpdesk_kpis.settings.suggestions import did_you_mean, known_keys
 from helpdesk_kpis.settings.variables import Variables
 from kpis.catalogue import KPIS, Kind
@@ -166,7 +164,7 @@ class FileConfig(BaseModel):
     digest: DigestConfig = Field(default_factory=DigestConfig)
     alerts: list[AlertRuleConfig] = Field(default_factory=list)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
-    # The `/kpi` command: ``[slash]`` and ``[server]`` (helpdesk_kpis.settings.slack).
+    # The `/kpi` command: ``[slash]``, ``[server]`` and ``[slack]`` (helpdesk_kpis.settings.slash_settings).
     slash: SlashConfig = Field(default_factory=SlashConfig)
     server: ServerConfig = Field(default_factory=ServerConfig)
     slack: SlackConnectionConfig = Field(default_factory=SlackConnectionConfig)

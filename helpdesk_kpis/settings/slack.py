@@ -1,5 +1,6 @@
-"""The Slack sections of ``helpdesk-kpis.toml``: ``[[teams]]``, ``[digest]``, ``[[alerts]]``, ``[schedule]``,
-and for the `/kpi` command ``[slash]`` and ``[server]``.
+"""The Slack sections of ``helpdesk-kpis.toml`` that say what is posted: ``[[teams]]``, ``[digest]``,
+``[[alerts]]``, ``[schedule]`` (those of the `/kpi` command, ``[slash]``, ``[server]`` and ``[slack]``:
+``helpdesk_kpis.settings.slash_settings``; checks across sections: ``slack_checks``).
 
 Part of :class:`helpdesk_kpis.settings.models.FileConfig`; see docs/slack.md. Every invalid value is a
 ValueError whose text names the fix; the settings loader turns it into one ConfigError line
@@ -9,7 +10,6 @@ naming the key (``alerts.csat-floor.operator: ...``).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from datetime import datetime, time, timezone
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kpis.catalogue import HEADLINE, Kind, resolve
-from kpis.directory import name_key
 from kpis.errors import ConfigError
 from kpis.periods import DEFAULT_DAY, LAST_MONTH_DAY, WEEKDAYS, Cadence
 from kpis.windows import window_for_period
@@ -278,123 +277,3 @@ class ScheduleConfig(BaseModel):
     #: over within this many seconds. Also how long a killed `sync` can keep its lock.
     #: At most kpis.store.leases.MAX_FAILOVER_SECONDS (not imported: settings load without SQLAlchemy).
     failover_seconds: float = Field(default=60, ge=3, le=3600)
-
-
-def check_slack_sections(
-    teams: Sequence[TeamConfig], digest: DigestConfig, alerts: Sequence[AlertRuleConfig]
-) -> None:
-    """Checks across sections; each failure is one ValueError naming the key."""
-    seen: dict[str, str] = {}
-    for team in teams:
-        lowered = name_key(team.name)
-        if lowered in seen:
-            raise ValueError(f"teams: two teams are named {team.name!r}; names must be unique")
-        seen[lowered] = team.name
-    owner: dict[str, str] = {}
-    for team in teams:
-        for source in team.sources or []:
-            if source in owner:
-                raise ValueError(f"teams: {source!r} is in both {owner[source]!r} and {team.name!r}; give it to one")
-            owner[source] = team.name
-    ids: set[str] = set()
-    for rule in alerts:
-        if rule.id in ids:
-            raise ValueError(f"alerts: two rules have the id {rule.id!r}; ids must be unique")
-        ids.add(rule.id)
-        if rule.team and teams and name_key(rule.team) not in seen:
-            raise ValueError(
-                f"alerts.{rule.id}.team: no [[teams]] entry is named {rule.team!r}; teams: {', '.join(seen.values())}"
-            )
-        if rule.mention == "leads" and rule.scope == "overall":
-            raise ValueError(f"alerts.{rule.id}.mention: 'leads' needs a team scope; name a member or group instead")
-        if rule.scope == "every-agent":
-            _check_agent_rule(rule, teams)
-            continue
-        team_channel = rule.scope in ("team", "every-team") and bool(teams)
-        if rule.channel is None and not team_channel and digest.leads_channel is None:
-            raise ValueError(
-                f"alerts.{rule.id}.channel: nowhere to post; set channel, or [digest] leads_channel"
-            )
-
-
-def _check_agent_rule(rule: AlertRuleConfig, teams: Sequence[TeamConfig]) -> None:
-    """An agent's numbers go to the team's leads (by DM or a leads-only channel), never a team channel."""
-    if rule.channel is None and not teams:
-        raise ValueError(
-            f"alerts.{rule.id}.channel: an every-agent rule tells the team leads; add [[teams]] with leads, "
-            "or set channel to a channel only leads are in"
-        )
-    shared = next((team for team in teams if rule.channel and _same_channel(rule.channel, team.channel)), None)
-    if shared is not None:
-        raise ValueError(
-            f"alerts.{rule.id}.channel: {rule.channel} is the channel of team {shared.name!r}, where agents would "
-            "see each other's numbers; leave channel out (leads are told by direct message) or name a leads-only channel"
-        )
-
-
-def _same_channel(a: str, b: str) -> bool:
-    return a.lstrip("#").lower() == b.lstrip("#").lower()
-
-
-class SlashConfig(BaseModel):
-    """``[slash]``: the `/kpi` command (docs/slack.md#slash-command)."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
-    #: The command as created in Slack (the manifest names it /kpi).
-    command: str = Field(default="/kpi", pattern=r"^/[a-z0-9_-]{1,31}$")
-    #: Slack member ids or user-group ids who may see everything, anywhere.
-    admins: list[str] = Field(default_factory=list)
-    #: Channels (IDs or names) where anyone may ask for team numbers; ["*"]: anywhere.
-    #: Unset: the teams' own channels.
-    allowed_channels: list[str] | None = None
-    #: Slack user ID -> the helpdesk agent (email or source:instance:id), when emails differ.
-    users: dict[str, str] = Field(default_factory=dict)
-    #: How long a command may compute before it is acknowledged and answered through response_url.
-    #: Short by default: an answer whose KPIs are loaded takes milliseconds; one that must read the
-    #: store first (a period nobody asked about yet) should not hold up the acknowledgement.
-    inline_seconds: float = Field(default=0.1, gt=0, le=2.5)
-    #: Worker processes reading the store for periods not loaded yet (0: in the endpoint's own
-    #: process): the reads then never hold up the acknowledgements (helpdesk_kpis/server/load_processes.py).
-    load_processes: int = Field(default=0, ge=0, le=16)
-    #: How old (seconds) KPI results may be before they are recomputed in the background.
-    cache_seconds: float = Field(default=60.0, ge=1)
-    #: How long a Slack user's email and group memberships are remembered (seconds).
-    lookup_cache_seconds: float = Field(default=3600.0, ge=0)
-    #: Largest request body accepted (bytes); a slash command is well under 8 KiB.
-    max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=1024 * 1024)
-
-    @field_validator("admins")
-    @classmethod
-    def _admin_ids(cls, value: list[str]) -> list[str]:
-        return slack_ids(value)
-
-    @field_validator("users")
-    @classmethod
-    def _user_ids(cls, value: dict[str, str]) -> dict[str, str]:
-        slack_ids(list(value))
-        if any(user.startswith("S") for user in value):
-            raise ValueError("keys are Slack user IDs (U…), not user groups")
-        return value
-
-
-class ServerConfig(BaseModel):
-    """``[server]``: where `serve` listens for Slack."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
-    host: str = "0.0.0.0"
-    port: int = Field(default=3000, ge=1, le=65535)
-    #: On SIGINT/SIGTERM, how long `serve` lets answers in progress (and a sync's current page)
-    #: finish before it tells the rest to ask again and exits.
-    shutdown_grace_seconds: float = Field(default=5.0, gt=0, le=300)
-
-
-class SlackConnectionConfig(BaseModel):
-    """``[slack]``: how `serve` receives `/kpi` from Slack."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-
-    #: Receive `/kpi` over Socket Mode (an outgoing WebSocket, needs SLACK_APP_TOKEN) instead of a
-    #: public HTTP endpoint (the same as `serve --socket-mode`).
-    socket_mode: bool = False

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import Table
 
+from kpis.imported_records import Account, RetentionSpend, Review, SurveyAnswer
 from kpis.records import (
-    Account,
     Agent,
     AgentReply,
     Membership,
@@ -17,10 +17,7 @@ from kpis.records import (
     Rating,
     RatingScale,
     RatingState,
-    RetentionSpend,
-    Review,
     SlaEvent,
-    SurveyAnswer,
     SurveyKind,
     Team,
     Ticket,

@@ -15,8 +15,6 @@ from collections.abc import Sequence
 
 from kpis.catalogue import HEADLINE, resolve
 from kpis.directory import closest, named
-from kpis.errors import ConfigError
-from kpis.windows import parse_date
 from notifiers.slash import why
 from notifiers.slash.parsed import (
     MAX_DAYS,
@@ -32,20 +30,17 @@ from notifiers.slash.parsed import (
     TeamsQuery,
     Usage,
 )
+from notifiers.slash.period_words import period_at
 from notifiers.slash.vocabulary import (
     AGENT_WORDS,
     ALL_WORDS,
-    DATE,
-    DAYS,
     FILLER,
     HELP,
     HELP_WORDS,
     MAILTO,
     ME_WORDS,
     MENTION,
-    NAMED_PERIODS,
     PUBLIC_WORDS,
-    RANGE,
     SCORECARD_WORDS,
     TEAM_WORDS,
     TOKEN,
@@ -163,23 +158,11 @@ class _Parser:
         return used
 
     def _period_at(self, i: int) -> int | Usage | None:
-        word, following = self.lower[i], self.lower[i + 1] if i + 1 < len(self.lower) else None
-        period: Period | None = None
-        used = 1
-        if word in ("this", "last") and following in ("week", "month"):
-            period, used = Period(f"{word}-{following}"), 2
-        elif word == "last" and following is not None and (following.isdigit() or DAYS.match(following)):
-            return 1  # "last 7d", "last 30 days": the number carries the meaning
-        elif word in NAMED_PERIODS:
-            period = Period(NAMED_PERIODS[word])
-        elif word.isdigit() and following in ("d", "day", "days"):
-            period, used = self._days(word, int(word))
-        elif DAYS.match(word):
-            period, used = self._days(word, int(word[:-1]))
-        elif RANGE.match(word) or DATE.match(word):
-            period = self._dates(word)
-        if period is None:
+        period, used = period_at(self.lower, i)
+        if not used:
             return None
+        if period is None:
+            return used  # a `last` the number after it carries
         if isinstance(period, Usage):
             return period
         if self.period is not None and self.period != period:
@@ -189,27 +172,6 @@ class _Parser:
         self.period = period
         self.understood.append(period.text())
         return used
-
-    @staticmethod
-    def _days(word: str, days: int) -> tuple[Period | Usage, int]:
-        used = 1 if word.endswith("d") else 2
-        if not 1 <= days <= MAX_DAYS:
-            return Usage(f"`{word}` is out of range: periods go from 1 to {MAX_DAYS} days.", "Try `/kpi 30d`."), used
-        return Period(f"{days}d"), used
-
-    @staticmethod
-    def _dates(word: str) -> Period | Usage:
-        match = RANGE.match(word)
-        first_text, last_text = (match.group(1), match.group(2)) if match else (word, word)
-        try:
-            first, last = parse_date(first_text, "from"), parse_date(last_text, "to")
-        except ConfigError:
-            return Usage(f"`{word}` is not a date range.", "Write it as `2026-11-01..2026-11-15` (both days included).")
-        if last < first:
-            return Usage(f"`{word}` ends before it starts.", f"Did you mean `{last}..{first}`?")
-        if (last - first).days + 1 > MAX_DAYS:
-            return Usage(f"`{word}` is longer than {MAX_DAYS} days.", "Ask for a shorter range.")
-        return Period(None, first, last)
 
     def _team_after(self, start: int) -> int | Usage:
         known = self._known_team_at(start)
@@ -261,12 +223,8 @@ class _Parser:
             FILLER | PUBLIC_WORDS | TEAM_WORDS | AGENT_WORDS | ME_WORDS | ALL_WORDS
             | {"teams", "breaches", "alerts", "why", "by"} | SCORECARD_WORDS
         )
-        if word in keywords or resolve(word) is not None or MENTION.match(self.tokens[i]):
-            return True
-        saved = (self.period, list(self.understood))
-        is_period = self._period_at(i) is not None
-        self.period, self.understood = saved
-        return is_period
+        return bool(word in keywords or resolve(word) is not None or MENTION.match(self.tokens[i])
+                    or period_at(self.lower, i)[1])
 
     def _unknown(self, i: int) -> Usage:
         typed = self.tokens[i]
@@ -328,20 +286,8 @@ class _Parser:
         return KpiQuery(target=target, keys=keys, period=period, public=self.public)
 
 
+# Re-exported: callers take the parsed question's types from the grammar that makes them.
 __all__ = [
-    "HELP",
-    "MAX_DAYS",
-    "BreachesQuery",
-    "CommentsQuery",
-    "HelpQuery",
-    "KpiQuery",
-    "Period",
-    "Query",
-    "ScorecardQuery",
-    "Scope",
-    "Target",
-    "TeamsQuery",
-    "Usage",
-    "parse",
-    "tokenize",
+    "HELP", "MAX_DAYS", "BreachesQuery", "CommentsQuery", "HelpQuery", "KpiQuery", "Period", "Query",
+    "Scope", "ScorecardQuery", "Target", "TeamsQuery", "Usage", "parse", "tokenize",
 ]

@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 import pytest
 
 from helpdesk_kpis.cli import main
-from kpis.records import Account, Rating, RetentionSpend, Review, SurveyAnswer, Ticket, TicketStatus
+from kpis.imported_records import Account, RetentionSpend, Review, SurveyAnswer
+from kpis.records import Rating, Ticket, TicketStatus
 from kpis.store import Store
 
 SURVEYS_CSV = """id,kind,value,answered_at,scale,helpdesk,ticket_id,comment

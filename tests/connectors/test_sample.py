@@ -12,9 +12,8 @@ from connectors import registry
 from connectors.base import STREAM_ORDER, SyncOptions
 from connectors.sample import SampleConnector, SampleSettings
 from kpis.errors import ConfigError
-from kpis.records import (
-    Agent, Membership, Rating, RatingScale, RatingState, SurveyAnswer, SurveyKind, Team, Ticket, TicketStatus,
-)
+from kpis.imported_records import SurveyAnswer
+from kpis.records import Agent, Membership, Rating, RatingScale, RatingState, SurveyKind, Team, Ticket, TicketStatus
 from kpis.store import Store
 
 NOW = datetime(2026, 11, 8, 14, 30, 27, 123456, tzinfo=timezone.utc)

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 from connectors.base import SyncOptions
 from connectors.sample import SampleConnector, SampleSettings
-from kpis.records import Account, Ticket
+from kpis.imported_records import Account
+from kpis.records import Ticket
 
 ANCHOR = datetime(2026, 11, 8, 14, 30, tzinfo=timezone.utc)
 

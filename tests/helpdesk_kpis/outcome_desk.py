@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from kpis.records import Account, Agent, Rating, RatingScale, RatingState, Team, Ticket, TicketStatus
+from kpis.imported_records import Account
+from kpis.records import Agent, Rating, RatingScale, RatingState, Team, Ticket, TicketStatus
 from kpis.store import Store
 
 SOURCE, INSTANCE = "zendesk", "acme"

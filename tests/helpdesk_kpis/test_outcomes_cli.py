@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from kpis.records import Account
+from kpis.imported_records import Account
 from kpis.store import Store
 from tests.connectors.test_files import configure, project, store, sync  # noqa: F401 - project is a fixture
 from tests.helpdesk_kpis import outcome_desk

@@ -26,21 +26,8 @@ from kpis.dataset import (
     TicketColumns,
 )
 from kpis.directory import Directory, scoped_id
-from kpis.records import (
-    Account,
-    Agent,
-    AgentReply,
-    Membership,
-    Rating,
-    RatingState,
-    RetentionSpend,
-    Review,
-    SlaEvent,
-    SurveyAnswer,
-    SurveyKind,
-    Team,
-    Ticket,
-)
+from kpis.imported_records import Account, RetentionSpend, Review, SurveyAnswer
+from kpis.records import Agent, AgentReply, Membership, Rating, RatingState, SlaEvent, SurveyKind, Team, Ticket
 from kpis.sla_outcomes import ticket_outcomes
 from kpis.ticket_measures import TICKET_MEASURES, sla_columns
 

@@ -19,8 +19,8 @@ from connectors import registry
 from connectors.base import SyncOptions
 from kpis.columnar.cache import refresh
 from kpis.columnar.layout import FORMAT
-from tests.kpis.builders import from_records
 from kpis.engine import compute_report
+from kpis.imported_records import SurveyAnswer
 from kpis.query import load_kpi_data
 from kpis.records import (
     Agent,
@@ -29,7 +29,6 @@ from kpis.records import (
     Rating,
     RatingScale,
     RatingState,
-    SurveyAnswer,
     SurveyKind,
     Team,
     Ticket,
@@ -38,6 +37,7 @@ from kpis.records import (
 from kpis.store import Store
 from kpis.store.schema import kpi_block_days
 from kpis.windows import window_between
+from tests.kpis.builders import from_records
 
 UTC = ZoneInfo("UTC")
 W = window_between(date(2026, 11, 8), date(2026, 11, 14), UTC)  # previous: Nov 1-7

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from kpis.directory import Directory, TeamGroup, closest, display_names, is_named, merge_teams, named
-from kpis.records import Account, RetentionSpend, Team
+from kpis.imported_records import Account, RetentionSpend
+from kpis.records import Team
 from tests.kpis.builders import from_records
 
 

@@ -8,18 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kpis.engine import KpiConfig, compute_report
-from kpis.records import (
-    Agent,
-    Priority,
-    Rating,
-    RatingScale,
-    RatingState,
-    SurveyAnswer,
-    SurveyKind,
-    Team,
-    Ticket,
-    TicketStatus,
-)
+from kpis.imported_records import SurveyAnswer
+from kpis.records import Agent, Priority, Rating, RatingScale, RatingState, SurveyKind, Team, Ticket, TicketStatus
 from kpis.scales import normalize
 from kpis.windows import Window, window_between
 from tests.kpis.builders import from_records
@@ -366,7 +356,7 @@ def test_same_team_name_in_two_helpdesks_stays_apart():
 
 def _accounts(total, lost, revenue=50.0):
     """``total`` customers since before the previous window; ``lost`` of them leave inside W."""
-    from kpis.records import Account
+    from kpis.imported_records import Account
 
     joined = datetime(2026, 1, 1, tzinfo=timezone.utc)
     return [
@@ -388,7 +378,7 @@ def test_churn_rate_is_customers_lost_in_w_over_customers_at_its_start():
 
 
 def test_retention_cost_is_spend_in_w_over_customers_retained():
-    from kpis.records import RetentionSpend
+    from kpis.imported_records import RetentionSpend
 
     # Seed 004: $10,000 over 1,000 retained customers -> $10. 1,010 at start, 10 lost, 1,000 kept.
     spend = [RetentionSpend("file", "crm", "s1", IN_W, 6000.0), RetentionSpend("file", "crm", "s2", IN_W, 4000.0),

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kpis.engine import compute_report
-from kpis.records import AgentReply, Review
+from kpis.imported_records import Review
+from kpis.records import AgentReply
 from kpis.windows import window_between
 from tests.kpis.builders import from_records
 from tests.kpis.test_kpis import AGENTS, IN_PREV, IN_W, NOW, TEAMS, W, t

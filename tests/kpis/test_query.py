@@ -11,8 +11,9 @@ import pytest
 from connectors.base import SyncOptions
 from connectors.sample import SampleConnector, SampleSettings
 from kpis.engine import compute_report
+from kpis.imported_records import Account, Review, SurveyAnswer
 from kpis.query import load_kpi_data
-from kpis.records import Account, Agent, AgentReply, Membership, Rating, Review, SurveyAnswer, Team, Ticket
+from kpis.records import Agent, AgentReply, Membership, Rating, Team, Ticket
 from kpis.store import Store
 from kpis.windows import window_for_period
 from tests.kpis.builders import from_records

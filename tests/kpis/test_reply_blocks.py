@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy import select
 
 from kpis.engine import compute_report
+from kpis.imported_records import Review, SurveyAnswer
 from kpis.query import load_kpi_data
-from kpis.records import AgentReply, Rating, Review, SurveyAnswer, Ticket
+from kpis.records import AgentReply, Rating, Ticket
 from kpis.store import Store
 from kpis.store.schema import kpi_block_days
 from tests.kpis.builders import from_records

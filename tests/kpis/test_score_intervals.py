@@ -9,7 +9,8 @@ import pytest
 
 from kpis import stats
 from kpis.engine import KpiConfig
-from kpis.records import RatingScale, SurveyAnswer, SurveyKind
+from kpis.imported_records import SurveyAnswer
+from kpis.records import RatingScale, SurveyKind
 from tests.kpis.test_kpis import IN_W, metric, rating, report, t
 
 

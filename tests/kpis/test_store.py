@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from kpis.errors import ConfigError, StoreBusy, StoreVersionError
+from kpis.imported_records import SurveyAnswer
 from kpis.records import (
     Agent,
     Membership,
@@ -17,7 +18,6 @@ from kpis.records import (
     Rating,
     RatingScale,
     RatingState,
-    SurveyAnswer,
     SurveyKind,
     Team,
     Ticket,

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from connectors.base import Connector, Page, SyncOptions
-from kpis.records import RECORD_TYPES
+from kpis.record_types import RECORD_TYPES
 from kpis.store import Store
 from kpis.store.schema import sync_state
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 
 from connectors.errors import MalformedResponse
-from kpis.records import RECORD_TYPES
+from kpis.record_types import RECORD_TYPES
 from kpis.store import Store
 from tests.connectors.contract.cases import CASES, Case
 from tests.connectors.contract.harness import Stopped, bad_timestamps, differences, is_json, run, snapshot

@@ -10,19 +10,8 @@ from datetime import datetime, timezone
 import pytest
 
 from helpdesk_kpis.cli import main
-from kpis.records import (
-    Agent,
-    Membership,
-    Rating,
-    RatingScale,
-    RatingState,
-    Review,
-    SurveyAnswer,
-    SurveyKind,
-    Team,
-    Ticket,
-    TicketStatus,
-)
+from kpis.imported_records import Review, SurveyAnswer
+from kpis.records import Agent, Membership, Rating, RatingScale, RatingState, SurveyKind, Team, Ticket, TicketStatus
 from kpis.store import Store
 
 UTC = timezone.utc

@@ -20,7 +20,7 @@ import requests
 from helpdesk_kpis.cli import main
 from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.server.endpoint import build_endpoint
-from kpis.records import Account, RetentionSpend
+from kpis.imported_records import Account, RetentionSpend
 from kpis.store import Store
 from notifiers.slash.grammar import Period
 from tests.fakes.asgi_server import ServerThread

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 
-from helpdesk_kpis.settings.slack import SlashConfig
+from helpdesk_kpis.settings.slash_settings import SlashConfig
 from kpis.query import load_kpi_data
 from notifiers.slash.answers import KpiCommands
 from notifiers.slash.app import WORKING
