@@ -13,8 +13,7 @@ import numpy as np
 
 from kpis import stats
 from kpis.dataset import AttachedColumns
-from kpis.tag_sets import tag_population
-from kpis.tag_table import RowTags
+from kpis.tag_table import RowTags, folded, memberships
 
 #: Per attached set: each row's group (-1: none), or for tags each (row, group) membership.
 Codes = dict[str, "np.ndarray | stats.Population"]
@@ -40,7 +39,7 @@ def narrowed_codes(attached: Mapping[str, AttachedColumns], codes: Codes, teams:
     out: Codes = {}
     for name, c in codes.items():
         mine = np.isin(attached[name].team, wanted)
-        out[name] = np.where(mine, c, -1).astype(np.int32) if isinstance(c, np.ndarray) else c.within(mine)
+        out[name] = c.within(mine) if isinstance(c, stats.Population) else np.where(mine, c, -1).astype(np.int32)
     return out
 
 
@@ -53,7 +52,6 @@ def tag_memberships(attached: Mapping[str, AttachedColumns], group_of_tag: Mappi
     for name, a in attached.items():
         tags = a.tags if isinstance(a.tags, RowTags) else RowTags.of(a.tags)
         group_of = np.array([group_of_tag.get(tag, -1) for tag in tags.table.names], dtype=np.int32)
-        if remap is not None:  # small tags folded into one group (a row is in it once)
-            group_of = np.where(group_of >= 0, remap[np.maximum(group_of, 0)], -1).astype(np.int32)
-        out[name] = tag_population(tags.tagset, tags.table, group_of, groups)
+        population = memberships(tags.tagset, tags.table, group_of, groups)
+        out[name] = population if remap is None else folded(population, remap, groups)
     return out

@@ -20,8 +20,7 @@ from kpis.channels import CHANNELS
 from kpis.compute.common import Grouping, Span, in_span
 from kpis.dataset import PRIORITIES, KpiData
 from kpis.errors import ConfigError
-from kpis.tag_sets import SetGroups, SetPopulation, distinct_sets, interned
-from kpis.tag_table import TagTable
+from kpis.tag_table import TagTable, folded, memberships
 
 BREAKDOWN_SCOPES = ("channel", "priority", "tag")
 #: The id of the group of records in none of a scope's groups (no channel, no agent...).
@@ -54,10 +53,7 @@ def breakdown_grouping(
     tags = [table.names[code] for code in order]
     group_of = np.full(len(table.names), -1, dtype=np.int32)
     group_of[order] = np.arange(len(order), dtype=np.int32)
-    # The three kinds share the table: its sets interned once, each row coded by its distinct set.
-    index, distinct = interned(table)
-    members = SetGroups.of(distinct, group_of, len(tags))
-    kinds = [SetPopulation.of(distinct_sets(index, kind.tagset), members) for kind in (f.tickets, f.ratings, f.surveys)]
+    kinds = [memberships(kind.tagset, table, group_of, len(tags)) for kind in (f.tickets, f.ratings, f.surveys)]
     remap = None
     if fold_below > 0:
         kept = _tickets_per_tag(data, kinds[0], span, teams) >= fold_below
@@ -65,8 +61,7 @@ def breakdown_grouping(
             # Kept tags keep their order; every small tag becomes the one "other tags" code.
             remap = np.where(kept, np.cumsum(kept) - 1, int(kept.sum())).astype(np.int32)
             tags = [tag for code, tag in enumerate(tags) if kept[code]] + [OTHER_TAGS]
-            members = members.remapped(remap, len(tags))
-            kinds = [population.regrouped(members) for population in kinds]
+            kinds = [folded(population, remap, len(tags)) for population in kinds]
     tag_group = {table.names[code]: int(group_of[code]) for code in order}
     attached = attached_groups.tag_memberships(data.attached, tag_group, remap, len(tags))
     grouping = Grouping(*kinds, len(tags), attached=attached)
@@ -98,16 +93,16 @@ def narrowed(data: KpiData, grouping: Grouping, teams: Collection[int] | None) -
     wanted = np.array(sorted(teams), dtype=np.int64)
 
     def only(codes: np.ndarray | stats.Population, team: np.ndarray) -> np.ndarray | stats.Population:
-        if isinstance(codes, np.ndarray):
-            return np.where(np.isin(team, wanted), codes, -1).astype(np.int32)
-        return codes.within(np.isin(team, wanted))
+        if isinstance(codes, stats.Population):
+            return codes.within(np.isin(team, wanted))
+        return np.where(np.isin(team, wanted), codes, -1).astype(np.int32)
 
     return Grouping(only(grouping.tickets, data.tickets.team), only(grouping.ratings, data.ratings.team),
                     only(grouping.surveys, data.surveys.team), grouping.groups,
                     attached=attached_groups.narrowed_codes(data.attached, grouping.attached, teams))
 
 
-def _tickets_per_tag(data: KpiData, tagged: SetPopulation, span: Span | None,
+def _tickets_per_tag(data: KpiData, tagged: stats.Population, span: Span | None,
                      teams: Collection[int] | None) -> np.ndarray:
     """Live tickets (created in ``span``, of ``teams``) in each group of the tickets' memberships ``tagged``."""
     t = data.tickets

@@ -178,7 +178,7 @@ def _counterfactual(data: KpiData, grouping, window: Window, now: datetime, key:
     values = getattr(data.tickets, column)
 
     def per_group(w: Window) -> dict[str, list[float]]:
-        pop = getattr(TicketPopulations.of(data.tickets, grouping, window_span(w, now)), population).memberships
+        pop = getattr(TicketPopulations.of(data.tickets, grouping, window_span(w, now)), population)
         v = values[pop.rows]
         measured = ~np.isnan(v)
         out: dict[str, list[float]] = {}

@@ -131,7 +131,7 @@ def _valid(codes: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 def count(codes: np.ndarray | Population, mask: np.ndarray, groups: int) -> np.ndarray:
-    if not isinstance(codes, np.ndarray):  # a Population or a kpis.tag_sets.SetPopulation
+    if isinstance(codes, Population):
         return codes.counts(mask[codes.rows])
     keep = _valid(codes, mask)
     if groups == 1:  # one group (overall): no gather, no bincount
@@ -168,23 +168,14 @@ class Population:
         # costs more than the count (float sums of ones are exact far beyond any row count).
         return np.bincount(self.codes, weights=where, minlength=self.groups)[: self.groups].astype(np.int64)
 
-    def sums(self, values: np.ndarray) -> np.ndarray:
-        """Per group, the sum of ``values`` (aligned with ``rows``) over its entries."""
-        return np.bincount(self.codes, weights=values, minlength=self.groups)[: self.groups]
-
     def within(self, mask: np.ndarray) -> Population:
         """The entries of the rows in ``mask`` (a condition on every row, not on ``rows``)."""
         keep = np.flatnonzero(mask[self.rows])  # indexes: faster than a boolean index, used twice
         return Population(self.rows[keep], self.codes[keep], self.groups)
 
-    @property
-    def memberships(self) -> Population:
-        """Itself: the (row, group) entries (as :class:`kpis.tag_sets.SetPopulation` gives them)."""
-        return self
-
 
 def population(codes: np.ndarray | Population, mask: np.ndarray, groups: int) -> Population:
-    if not isinstance(codes, np.ndarray):
+    if isinstance(codes, Population):
         return codes.within(mask)
     rows = np.flatnonzero(_valid(codes, mask))
     c = codes[rows]
@@ -211,7 +202,7 @@ def population_quantiles(
     between are the group's order statistics, found for every group at once
     (:func:`_order_statistics`) rather than by sorting or partitioning each group."""
     groups = pop.groups
-    v, c, n = _measured(pop.memberships, values)
+    v, c, n = _measured(pop, values)
     sums = np.bincount(c, weights=v, minlength=groups)[:groups]
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(n > 0, sums / np.maximum(n, 1), np.nan)
@@ -270,7 +261,7 @@ def _ordered_bits(v: np.ndarray) -> np.ndarray:
 
 def population_moments(pop: Population, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per group: n, mean and sample standard deviation (NaN where n < 2) of the measured values."""
-    v, c, n = _measured(pop.memberships, values)
+    v, c, n = _measured(pop, values)
     groups = pop.groups
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(n > 0, np.bincount(c, weights=v, minlength=groups)[:groups] / np.maximum(n, 1), np.nan)

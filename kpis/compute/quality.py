@@ -54,14 +54,12 @@ def _working_days(replies: AttachedColumns, codes: np.ndarray | stats.Population
     """Per group, the distinct (agent, local day) pairs with at least one reply in W (by tag: of the
     replies in each of their ticket's tags)."""
     counted = in_span(replies.time, span) & (replies.agent >= 0)
-    population = stats.population(codes, counted, groups)
-    members = population.memberships
+    members = stats.population(codes, counted, groups)
     if not len(members.rows):
         return np.zeros(groups, dtype=np.int64)
-    # By tag a reply is in up to four groups: its (agent, day) is found once per reply (the
-    # population's rows), finding the day being the dearest step, and then gathered for each of
-    # its memberships.
-    rows = population.rows
+    # By tag a reply is in up to four groups: its (agent, day) is found once per reply, finding
+    # the day being the dearest step, and then gathered for each of its memberships.
+    rows = np.flatnonzero(counted) if isinstance(codes, stats.Population) else members.rows
     agent = replies.agent[rows].astype(np.int64)
     # Day 0: before the first edge (none in W), so every reply of W has a day in 1..len(day_edges).
     day = np.searchsorted(day_edges, replies.time[rows], side="right")

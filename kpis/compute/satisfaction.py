@@ -59,8 +59,7 @@ def _csss(received: stats.Population, scores: np.ndarray) -> Raw:
 def low_rated(r: RatingColumns, g: Grouping, span: Span) -> list[list[int]]:
     """Per group, the indexes of received ratings in W scored below the middle of their scale
     (bad; 1-2 on 1..5), newest first."""
-    low = stats.population(g.ratings, ~r.excluded & r.received & in_span(r.rated, span) & (r.score < 0.5),
-                           g.groups).memberships
+    low = stats.population(g.ratings, ~r.excluded & r.received & in_span(r.rated, span) & (r.score < 0.5), g.groups)
     newest = np.argsort(-r.rated[low.rows], kind="stable")  # ties: in row order, as each group holds them
     per_group: list[list[int]] = [[] for _ in range(g.groups)]
     for i, code in zip(low.rows[newest].tolist(), low.codes[newest].tolist()):

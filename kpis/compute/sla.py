@@ -26,7 +26,8 @@ OVERALL_KEY = "sla_achievement_rate"
 
 def _totals(population: Population, values: np.ndarray) -> np.ndarray:
     """Per group: the sum of a count column over the population (NaN, not measured, counts 0)."""
-    return population.sums(np.nan_to_num(np.asarray(values[population.rows], dtype=np.float64)))
+    v = np.nan_to_num(np.asarray(values[population.rows], dtype=np.float64))
+    return np.bincount(population.codes, weights=v, minlength=population.groups)[: population.groups]
 
 
 def sla_kpis(t: TicketColumns, g: Grouping, span: Span) -> dict[str, Raw]:
