@@ -50,9 +50,12 @@ class Server:
             self.process = subprocess.Popen([*CLI, "serve", *options], cwd=work, env=env, stdout=log,
                                             stderr=subprocess.STDOUT)
 
-    def wait_warm(self) -> bool:
+    def wait_warm(self, *, memory: bool = True) -> bool:
+        """Until the server warmed its answers and (``memory``: when it reads the store itself)
+        read the store's days into memory, as a server up for a while has."""
         deadline = time.monotonic() + WARM_SECONDS
-        while "warmed" not in self.log_path.read_text():
+        done = "read into memory" if memory else "warmed"
+        while done not in self.log_path.read_text():
             if self.process.poll() is not None or time.monotonic() > deadline:
                 print(self.log_path.read_text()[-3000:])
                 return False

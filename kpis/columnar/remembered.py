@@ -23,6 +23,7 @@ from kpis.columnar.day_columns import DayColumns, merged
 from kpis.columnar.keys import KeyCodes
 from kpis.columnar.layout import DAY, DTYPES, RATINGS, TICKETS
 from kpis.columnar.memo import DayMemo
+from kpis.store import Store
 from kpis.store.schema import LATE_RATING, LONG_LIVED_TICKET, kpi_block_days, tickets
 
 #: A piece of a span: columns, the low-rated texts their ``detail`` indexes, the tag sets
@@ -37,16 +38,7 @@ def read_remembered(connection: Connection, kind: str, start: int, end: int, fir
     from kpis.columnar.assemble import KindRows, keep
 
     generation = {d: day_states[d][0] if d in day_states else None for d in range(first, last)}
-    by_day: dict[int, DayColumns] = memo.recall(kind, generation)
-    missing = [d for d in range(first, last) if d not in by_day]
-    current = [d for d in missing if blocks.is_current(day_states.get(d))]
-    stale = [d for d in missing if not blocks.is_current(day_states.get(d))]
-    fetched: dict[int, list[blocks.Block]] = {day: [] for day in current}  # a current day may hold no record
-    for block in blocks.stored(connection, kind, current, None, tags=True):
-        fetched[block.day].append(block)
-    for day, day_blocks in fetched.items():
-        by_day[day] = merged(kind, day_blocks)
-        memo.remember(kind, day, generation[day], by_day[day])
+    by_day, stale = _recalled_or_fetched(connection, kind, generation, day_states, memo)
     rebuilt = list(blocks.rebuild(connection, kind, stale, codes, {d: generation[d] for d in stale}))
     for day in rebuilt:
         by_day[day.day] = merged(kind, day.blocks)
@@ -66,6 +58,44 @@ def read_remembered(connection: Connection, kind: str, start: int, end: int, fir
     pieces.extend(_kept_rows(kind, run, start, end, keep))
     columns, details, sizes, tag_codes = _joined(kind, pieces, tags)
     return KindRows(columns, details, rebuilt=rebuilt, tag_sizes=sizes, tag_codes=tag_codes)
+
+
+def _recalled_or_fetched(connection: Connection, kind: str, generation: dict[int, int | None], day_states: dict,
+                         memo: DayMemo) -> tuple[dict[int, DayColumns], list[int]]:
+    """The days kept, and those read from the store now (and kept); the stale days not kept."""
+    by_day: dict[int, DayColumns] = memo.recall(kind, generation)
+    missing = [d for d in generation if d not in by_day]
+    current = [d for d in missing if blocks.is_current(day_states.get(d))]
+    fetched: dict[int, list[blocks.Block]] = {day: [] for day in current}  # a current day may hold no record
+    for block in blocks.stored(connection, kind, current, None, tags=True):
+        fetched[block.day].append(block)
+    for day, day_blocks in fetched.items():
+        by_day[day] = merged(kind, day_blocks)
+        memo.remember(kind, day, generation[day], by_day[day])
+    return by_day, [d for d in missing if not blocks.is_current(day_states.get(d))]
+
+
+def fill(store: Store, memo: DayMemo, *, share: float = 0.9, days_per_read: int = 14) -> int:
+    """Keep the store's current days in ``memo``, the newest first, until it holds ``share`` of its
+    bytes (a serve's warm-up: a period nobody asked about then reads nothing from the store);
+    return how many days were read. Stale days are left to the reads that need them."""
+    with store.errors(), store.engine.connect() as connection:
+        d = kpi_block_days.c
+        bounds = connection.execute(select(func.min(d.day), func.max(d.day))).one()
+    if bounds[0] is None:
+        return 0
+    read = 0
+    for last in range(bounds[1] + 1, bounds[0], -days_per_read):
+        first = max(bounds[0], last - days_per_read)
+        for kind in DTYPES:
+            if memo.size >= share * memo.max_bytes:
+                return read
+            with store.errors(), store.engine.connect() as connection:
+                day_states = blocks.states(connection, kind, first, last)
+                generation = {day: day_states[day][0] if day in day_states else None for day in range(first, last)}
+                _recalled_or_fetched(connection, kind, generation, day_states, memo)
+        read += last - first
+    return read
 
 
 def _kept_rows(kind: str, run: list[DayColumns], start: int, end: int, keep) -> list[_Piece]:  # noqa: ANN001
