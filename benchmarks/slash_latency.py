@@ -75,7 +75,7 @@ def main() -> int:
         try:
             for name, server in servers.items():
                 print(f"waiting for the {name} server to warm up (7d and 30d, then the days in memory)...", flush=True)
-                if not server.wait_warm(memory=not args.load_processes):
+                if not server.wait_warm():
                     print(f"the {name} server did not warm up")
                     return 1
             senders = {"HTTP": http_sender(servers["HTTP"].url, slack), "Socket Mode": socket_sender(socket, slack)}

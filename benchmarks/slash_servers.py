@@ -50,12 +50,11 @@ class Server:
             self.process = subprocess.Popen([*CLI, "serve", *options], cwd=work, env=env, stdout=log,
                                             stderr=subprocess.STDOUT)
 
-    def wait_warm(self, *, memory: bool = True) -> bool:
-        """Until the server warmed its answers and (``memory``: when it reads the store itself)
-        read the store's days into memory, as a server up for a while has."""
+    def wait_warm(self) -> bool:
+        """Until the server warmed its answers and read the store's days into memory (in its load
+        worker, with load processes), as a server up for a while has."""
         deadline = time.monotonic() + WARM_SECONDS
-        done = "read into memory" if memory else "warmed"
-        while done not in self.log_path.read_text():
+        while "read into memory" not in self.log_path.read_text():
             if self.process.poll() is not None or time.monotonic() > deadline:
                 print(self.log_path.read_text()[-3000:])
                 return False

@@ -162,7 +162,7 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
     except (SlackClientError, OSError) as error:
         raise RunFailed(f"cannot reach the Slack Web API to check SLACK_BOT_TOKEN: {type(error).__name__}") from None
     return SlashApp(bolt, commands.snapshots, inflight, answers, ready_answers, workers,
-                    fill_memory=None if workers is not None else lambda: fill(store, memo))
+                    fill_memory=workers.fill_memory if workers is not None else lambda: fill(store, memo))
 
 
 def build_endpoint(ctx: AppContext, *, clock: Callable[[], datetime] = utc_clock) -> SlashEndpoint:

@@ -17,11 +17,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
 from multiprocessing.connection import wait
 
 from kpis.columnar.memo import DayMemo
+from kpis.columnar.remembered import fill
 from kpis.dataset import KpiData
 from kpis.kept_accounts import KeptAccounts
 from kpis.query import load_kpi_data
@@ -29,12 +30,26 @@ from kpis.store import Store
 
 #: This worker process's store and what it keeps between reads (set by :func:`_start`).
 _reader: tuple[Store, DayMemo, KeptAccounts] | None = None
+#: The days this worker read into its memory when it started (:func:`kpis.columnar.remembered.fill`).
+_filled: Future[int] = Future()
 
 
 def _start(url: str, cache_seconds: float) -> None:
     global _reader  # noqa: PLW0603 - one per worker process, set once when it starts
     threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
     _reader = (Store.open(url, existing=True), DayMemo(tolerate_seconds=cache_seconds), KeptAccounts(cache_seconds))
+    threading.Thread(target=_fill, name="memory-fill", daemon=True).start()
+
+
+def _fill() -> None:
+    try:
+        _filled.set_result(fill(_reader[0], _reader[1]))
+    except Exception as error:  # noqa: BLE001 - an optimisation: reads then take their days from the store
+        _filled.set_exception(error)
+
+
+def _filled_days() -> int:
+    return _filled.result()
 
 
 def _exit_with_parent() -> None:
@@ -61,6 +76,10 @@ class LoadProcesses:
     def load(self, start: datetime, end: datetime, *, tags: bool = False) -> KpiData:
         """What ``load_kpi_data(store, start, end, tags=tags)`` gives, read by a worker."""
         return self._pool.submit(_load, start, end, tags).result()
+
+    def fill_memory(self) -> int:
+        """Until a worker read the store's days into its memory (each does when it starts); how many."""
+        return self._pool.submit(_filled_days).result()
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
