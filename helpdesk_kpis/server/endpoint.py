@@ -24,6 +24,7 @@ import uvicorn
 from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackClientError
+from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 
 from helpdesk_kpis.context import AppContext
@@ -125,8 +126,10 @@ def build_slash_app(ctx: AppContext, *, clock: Callable[[], datetime] = utc_cloc
     client = make_client(env.slack_bot_token.get_secret_value(), env.slack_api_url, timeout=LOOKUP_TIMEOUT_SECONDS)
     store = ctx.store()
     workers = None
-    if config.slash.load_processes:
-        workers = LoadProcesses(env.database_url.get_secret_value(), processes=config.slash.load_processes,
+    database_url = env.database_url.get_secret_value()
+    # A worker opens the store itself: a SQLite store in memory would be another, empty one there.
+    if config.slash.load_processes and not _in_memory(database_url):
+        workers = LoadProcesses(database_url, processes=config.slash.load_processes,
                                 cache_seconds=config.slash.cache_seconds)
     # The days of the store read by this process's answers, kept while no write touches them.
     memo = DayMemo(tolerate_seconds=config.slash.cache_seconds)
@@ -233,6 +236,11 @@ class RunningServer:
         if self._endpoint is None:
             return 0
         return self._endpoint.settle(deadline, close_pool=not self._thread.is_alive())
+
+
+def _in_memory(database_url: str) -> bool:
+    url = make_url(database_url)
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
 
 
 def _listen(host: str, port: int) -> socket.socket:

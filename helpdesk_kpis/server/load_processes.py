@@ -1,13 +1,15 @@
 """The `/kpi` endpoint's reads of the store, in worker processes of their own.
 
-A period nobody asked about yet costs 0.3 to 0.5 s of a core to read (kpis.query.load_kpi_data on
-a million tickets): Python and numpy under the interpreter lock. Read in the endpoint's own
+A period nobody asked about yet costs about 0.1 s of a core to read with the store's days in
+memory (kpis.query.load_kpi_data on a million tickets; seconds from the store for days not read
+before): Python and numpy under the interpreter lock. Read in the endpoint's own
 process, those reads hold the lock that the acknowledgements and the warm answers need too, and
 at 8 people asking at once every acknowledgement waits behind them. In ``processes`` worker
 processes (``[slash] load_processes``) the reads run beside the endpoint instead: it only
 unpickles the result (a few tens of milliseconds for a month of a million tickets) and computes
 the KPIs. Each worker opens the store itself and keeps its own day memo and customer accounts
-(:mod:`kpis.columnar.memo`, :mod:`kpis.kept_accounts`). Workers are started with ``spawn``: the
+(:mod:`kpis.columnar.memo`, :mod:`kpis.kept_accounts`), and reads the store's days into that
+memo when it starts. Workers are started with ``spawn``: the
 endpoint has threads running, which a ``fork`` would copy in whatever state they are in
 (https://docs.python.org/3/library/multiprocessing.html#contexts-and-start-methods).
 """
