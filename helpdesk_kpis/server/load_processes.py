@@ -19,6 +19,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
 from multiprocessing.connection import wait
@@ -50,8 +51,9 @@ def _fill() -> None:
         _filled.set_exception(error)
 
 
-def _filled_days() -> int:
-    return _filled.result()
+def _filled_days() -> int | None:
+    """How many days the fill read; None while it runs (never blocking the worker's reads)."""
+    return _filled.result() if _filled.done() else None
 
 
 def _exit_with_parent() -> None:
@@ -79,9 +81,12 @@ class LoadProcesses:
         """What ``load_kpi_data(store, start, end, tags=tags)`` gives, read by a worker."""
         return self._pool.submit(_load, start, end, tags).result()
 
-    def fill_memory(self) -> int:
-        """Until a worker read the store's days into its memory (each does when it starts); how many."""
-        return self._pool.submit(_filled_days).result()
+    def fill_memory(self, poll_seconds: float = 0.5) -> int:
+        """Until a worker read the store's days into its memory (each does when it starts, in the
+        background); how many. Asked with short tasks, so that reads are never queued behind it."""
+        while (days := self._pool.submit(_filled_days).result()) is None:
+            time.sleep(poll_seconds)
+        return days
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
