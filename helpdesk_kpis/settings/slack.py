@@ -356,9 +356,6 @@ class SlashConfig(BaseModel):
     inline_seconds: float = Field(default=0.1, gt=0, le=2.5)
     #: Worker processes reading the store for periods not loaded yet (0: in the endpoint's own
     #: process): the reads then never hold up the acknowledgements (helpdesk_kpis/server/load_processes.py).
-    #: 0 by default: a worker takes seconds to start, and the first answers after a start wait
-    #: for it; on a busy store 1 keeps the acknowledgements fast (docs/performance.md). A store in
-    #: memory (no file) is always read in the endpoint.
     load_processes: int = Field(default=0, ge=0, le=16)
     #: How old (seconds) KPI results may be before they are recomputed in the background.
     cache_seconds: float = Field(default=60.0, ge=1)
