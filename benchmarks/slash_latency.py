@@ -74,7 +74,7 @@ def main() -> int:
                    "Socket Mode": Server(work, database, slack, socket_mode=True)}
         try:
             for name, server in servers.items():
-                print(f"waiting for the {name} server to warm up (7d and 30d)...", flush=True)
+                print(f"waiting for the {name} server to warm up (7d and 30d, then the days in memory)...", flush=True)
                 if not server.wait_warm():
                     print(f"the {name} server did not warm up")
                     return 1

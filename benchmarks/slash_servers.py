@@ -51,8 +51,10 @@ class Server:
                                             stderr=subprocess.STDOUT)
 
     def wait_warm(self) -> bool:
+        """Until the server warmed its answers and read the store's days into memory (in its load
+        worker, with load processes), as a server up for a while has."""
         deadline = time.monotonic() + WARM_SECONDS
-        while "warmed" not in self.log_path.read_text():
+        while "read into memory" not in self.log_path.read_text():
             if self.process.poll() is not None or time.monotonic() > deadline:
                 print(self.log_path.read_text()[-3000:])
                 return False

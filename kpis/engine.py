@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -72,6 +72,11 @@ def compute_report(
         grouping, labels = breakdown_grouping(data, by, team_filter, fold_below=fold, span=window_span(window, now))
     else:
         grouping, labels = _grouping(data, by)
+    agent_team = _agent_teams(data) if by == "agent" else None
+    if by == "agent" and team_filter is not None:
+        # A team's agents: only their groups are computed (an agent's figures are their own rows'
+        # alone); the other agents' rows count for no group rather than for rows dropped at the end.
+        grouping, labels, agent_team = _agents_of(grouping, labels, agent_team, team_filter)
     previous = window.previous()
     current_raw = window_kpis(data, grouping, window, now, config)
     previous_raw = window_kpis(data, grouping, previous, now, config)
@@ -80,7 +85,6 @@ def compute_report(
     # Each KPI's figures for every group at once; a row picks its group's.
     columns = {key: _metrics(key, current_raw[key], previous_raw[key], config) for key in current_raw}
 
-    agent_team = _agent_teams(data) if by == "agent" else None
     team_labels = display_names(data.directory.team_ids, data.directory.team_names)
     rows = []
     for code, (row_id, name) in enumerate(labels):
@@ -205,6 +209,23 @@ def _agent_teams(data: KpiData) -> np.ndarray:
         has = counts.sum(axis=1) > 0
         result[has] = counts[has].argmax(axis=1)
     return result
+
+
+def _agents_of(grouping: Grouping, labels: list[tuple[str, str]], agent_team: np.ndarray,
+               teams: set[int]) -> tuple[Grouping, list[tuple[str, str]], np.ndarray]:
+    """The agent grouping with only the agents whose team is in ``teams`` (renumbered in order)."""
+    kept = np.flatnonzero(np.isin(agent_team, sorted(teams)))
+    code = np.full(len(labels) + 1, -1, dtype=np.int32)  # the last entry: a row of no agent (-1)
+    code[kept] = np.arange(len(kept), dtype=np.int32)
+
+    def narrowed_codes(codes: np.ndarray) -> np.ndarray:
+        return code[codes]
+
+    narrowed_grouping = replace(
+        grouping, tickets=narrowed_codes(grouping.tickets), ratings=narrowed_codes(grouping.ratings),
+        surveys=narrowed_codes(grouping.surveys), groups=len(kept),
+        attached={name: narrowed_codes(c) for name, c in grouping.attached.items()})
+    return narrowed_grouping, [labels[i] for i in kept.tolist()], agent_team[kept]
 
 
 def _active(current: dict[str, Raw], previous: dict[str, Raw], code: int) -> bool:

@@ -28,6 +28,7 @@ from kpis.columnar import packing
 from kpis.columnar.keys import KeyCodes
 from kpis.columnar.layout import DAY, DTYPES, LOOKBACK_DAYS, NO_TIME, RATINGS, TICKETS, TIME_FIELDS, padded
 from kpis.columnar.memo import DayMemo
+from kpis.columnar.remembered import read_remembered
 from kpis.store.schema import LATE_RATING, LONG_LIVED_TICKET, ratings, tickets
 
 
@@ -58,23 +59,22 @@ def read_kind(
 ) -> KindRows:
     """``team``: (key, code) to read one team's rows only. ``use_stored=False`` rebuilds every day.
     ``tags=False``: no tag sets (every row's ``tagset`` is -1). ``memo``: days kept in memory by
-    earlier reads, used while their generation has not moved (and this read's days kept there)."""
+    earlier reads, used while their generation has not moved (and this read's days kept there):
+    :mod:`kpis.columnar.remembered` (a read of every team's rows)."""
     first, last = block_days(kind, start, end)
     day_states = blocks.states(connection, kind, first, last) if use_stored else {}
+    if memo is not None and use_stored and team is None:
+        return read_remembered(connection, kind, start, end, first, last, codes, day_states=day_states, tags=tags,
+                               memo=memo)
     generation = {d: day_states[d][0] if d in day_states else None for d in range(first, last)}
-    memo = memo if use_stored else None
-    recalled = memo.recall(kind, generation) if memo is not None else {}
-    current = [d for d in range(first, last) if d not in recalled and blocks.is_current(day_states.get(d))]
-    stale = [d for d in range(first, last) if d not in recalled and not blocks.is_current(day_states.get(d))]
+    current = [d for d in range(first, last) if blocks.is_current(day_states.get(d))]
+    stale = [d for d in range(first, last) if not blocks.is_current(day_states.get(d))]
     rebuilt = list(blocks.rebuild(connection, kind, stale, codes, {d: generation[d] for d in stale}))
     part = None if team is None else team[1]
 
     old = _older_rows(connection, kind, start, end, first, codes, team)
     segments = [_Segment.of(old.array, old.details, *packing.tag_set_arrays(old.tagsets))]
-    if memo is None:
-        in_order = _in_day_order(blocks.stored(connection, kind, current, part, tags=tags), rebuilt, part)
-    else:
-        in_order = _remembered_in_day_order(connection, kind, memo, generation, recalled, current, rebuilt, part)
+    in_order = _in_day_order(blocks.stored(connection, kind, current, part, tags=tags), rebuilt, part)
     partial: list[blocks.Block] = []  # consecutive blocks only some of whose rows the span needs
     for block in in_order:
         if block.day * DAY >= start and (block.day + 1) * DAY <= end and block.data is not None:
@@ -223,24 +223,6 @@ def _older_rows(connection: Connection, kind: str, start: int, end: int, first_d
     if team is not None and len(packed.array):
         packed.array = packed.array[packed.array["team"] == team[1]]
     return packed
-
-
-def _remembered_in_day_order(connection: Connection, kind: str, memo: DayMemo, generation: dict[int, int | None],
-                             recalled: dict[int, list[blocks.Block]], current: list[int],
-                             rebuilt: list[blocks.RebuiltDay], part: int | None) -> Iterable[blocks.Block]:
-    """The blocks of every day (recalled, stored or rebuilt) in day order; the days read from the
-    store or rebuilt are remembered, every team's blocks (and tag sets) whatever this read needs."""
-    by_day = dict(recalled)
-    for day in current:
-        by_day[day] = []  # a current day may hold no record
-    for block in blocks.stored(connection, kind, current, None, tags=True):
-        by_day[block.day].append(block)
-    for day in rebuilt:
-        by_day[day.day] = day.blocks
-    for day in [*current, *(d.day for d in rebuilt)]:
-        memo.remember(kind, day, generation[day], by_day[day])
-    for day in sorted(by_day):
-        yield from (b for b in by_day[day] if part is None or b.part == part)
 
 
 def _in_day_order(stored: Iterator[blocks.Block], rebuilt: list[blocks.RebuiltDay],

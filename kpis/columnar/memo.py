@@ -14,7 +14,13 @@ time (seconds of a core for a month) -- for numbers a page newer. The `/kpi` end
 as much as its results may lag anyway (``[slash] cache_seconds``); a day older than that is read
 or rebuilt anew.
 
-Only blocks coded with stored key codes are kept: a rebuilt block may use temporary codes
+A day is kept as its blocks merged into one set of columns (:mod:`kpis.columnar.day_columns`),
+so that a span is assembled from a piece per day. Beside the days, the memo keeps the rows a span
+needs from before its first block day (:meth:`DayMemo.kept`: tickets open for longer than the
+lookback, ratings changed that long after their offer), read from the store once for every read
+until a write moves a generation of their kind.
+
+Only days coded with stored key codes are kept: a rebuilt block may use temporary codes
 (:class:`~kpis.columnar.keys.KeyCodes`) that mean something only to the read that made them.
 Bounded by bytes, the least recently used days leave first.
 """
@@ -24,12 +30,13 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 
-from kpis.columnar.day_blocks import Block
+from kpis.columnar.day_columns import DayColumns
 
-#: Enough for a year of a million tickets' blocks (about 330 kB a day of 2,700 tickets and their ratings).
-DEFAULT_MAX_BYTES = 256 * 2**20
+#: Enough for a year of a million tickets' days with their replies and reviews (about 300 MB on
+#: the benchmark's store): a period nobody asked about then reads no block from the store.
+DEFAULT_MAX_BYTES = 512 * 2**20
 
 
 class DayMemo:
@@ -38,13 +45,16 @@ class DayMemo:
         self.max_bytes = max_bytes
         self.tolerate_seconds = tolerate_seconds
         self._timer = timer
-        # (kind, day) -> (generation, blocks, bytes, when read)
-        self._days: OrderedDict[tuple[str, int], tuple[int | None, list[Block], int, float]] = OrderedDict()
+        # (kind, day) -> (generation, columns, bytes, when read)
+        self._days: OrderedDict[tuple[str, int], tuple[int | None, DayColumns, int, float]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        # kind -> (fingerprint, value, when read)
+        self._kept: dict[str, tuple[object, object, float]] = {}
+        self._kept_locks = {kind: threading.Lock() for kind in ("tickets", "ratings")}
 
-    def recall(self, kind: str, generations: Mapping[int, int | None]) -> dict[int, list[Block]]:
-        """The kept blocks of those ``days -> generation`` whose generation is still the one kept
+    def recall(self, kind: str, generations: Mapping[int, int | None]) -> dict[int, DayColumns]:
+        """The kept days of those ``days -> generation`` whose generation is still the one kept
         (or which were read less than ``tolerate_seconds`` ago)."""
         found = {}
         young = self._timer() - self.tolerate_seconds
@@ -56,35 +66,37 @@ class DayMemo:
                     found[day] = entry[1]
         return found
 
-    def remember(self, kind: str, day: int, generation: int | None, blocks: Sequence[Block]) -> None:
-        if not all(_stored_codes_only(block) for block in blocks):
+    def remember(self, kind: str, day: int, generation: int | None, columns: DayColumns) -> None:
+        if not columns.stored_codes:
             return
-        size = sum(_size(block) for block in blocks)
+        size = columns.size
         if size > self.max_bytes:
             return
         with self._lock:
             old = self._days.pop((kind, day), None)
             if old is not None:
                 self._bytes -= old[2]
-            self._days[(kind, day)] = (generation, list(blocks), size, self._timer())
+            self._days[(kind, day)] = (generation, columns, size, self._timer())
             self._bytes += size
             while self._bytes > self.max_bytes:
                 _, (_, _, dropped, _) = self._days.popitem(last=False)
                 self._bytes -= dropped
 
+    def kept(self, kind: str, fingerprint: object, read: Callable[[], tuple[object, bool]]) -> object:
+        """What ``read()`` gave for ``kind`` while the kind's ``fingerprint`` (its days'
+        generations) has not moved, or for ``tolerate_seconds`` after it was read; ``read``
+        returns the value and whether it may be kept (stored key codes only). Concurrent reads of
+        one kind share one ``read``."""
+        with self._kept_locks[kind]:
+            found = self._kept.get(kind)
+            if found is not None and (found[0] == fingerprint or found[2] > self._timer() - self.tolerate_seconds):
+                return found[1]
+            value, keep = read()
+            if keep:
+                self._kept[kind] = (fingerprint, value, self._timer())
+            return value
+
     @property
     def size(self) -> int:
         """Bytes kept."""
         return self._bytes
-
-
-def _size(block: Block) -> int:
-    return len(block.data) if block.data is not None else int(block.array.nbytes) + block.tag_codes.nbytes
-
-
-def _stored_codes_only(block: Block) -> bool:
-    if block.data is not None:
-        return True  # stored blocks hold stored codes
-    if len(block.array) and min(int(block.array["team"].min()), int(block.array["agent"].min())) < -1:
-        return False
-    return not (len(block.tag_codes) and int(block.tag_codes.min()) < -1)

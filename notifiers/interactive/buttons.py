@@ -59,15 +59,19 @@ def register_buttons(app: App, commands: KpiCommands, states: AlertStates, *,
             # The first reply claims the click (a shutdown may have told it to click again already).
             if mine or owed_answers.claim(owed):
                 mine.append(True)
-                return respond(*args, **kwargs)
+                try:
+                    return respond(*args, **kwargs)
+                finally:
+                    owed_answers.delivered(owed)  # a shutdown waits for a reply under way, no longer
             return None
 
         def run() -> None:
             try:
                 task(Click.from_body(body), respond_once)
             finally:
-                if not mine:  # answered without a reply (the alert itself updated), or failed: owed no more
-                    owed_answers.claim(owed)
+                # Answered without a reply (the alert itself updated), or failed: owed no more.
+                if not mine and owed_answers.claim(owed):
+                    owed_answers.delivered(owed)
 
         chosen.submit(run)
 

@@ -86,8 +86,9 @@ def build_bolt_app(
         # A shutdown ends the wait at once: the answer then goes through response_url.
         wait([pending, owed_answers.draining], timeout=inline_seconds, return_when=FIRST_COMPLETED)
         if not pending.done():
-            context[_LATER] = owed_answers.owe(body.get("response_url") or "")
-            ack(text=WORKING, response_type="ephemeral")
+            owed = context[_LATER] = owed_answers.owe(body.get("response_url") or "")
+            # Already settled: the shutdown told the owed callers to ask again before this one was owed.
+            ack(text=RESTARTED if owed.claimed else WORKING, response_type="ephemeral")
             return
         answer = pending.result()
         _log(answer, request)

@@ -7,7 +7,13 @@ Whoever :meth:`InFlight.claim`\\ s the owed answer first sends its message; the 
 
 On shutdown (:meth:`InFlight.begin_drain`) acknowledgements stop waiting for their answer, new
 commands are answered with :data:`RESTARTED` at once (no new work is taken), and the answers in
-progress get the grace period to finish (:meth:`InFlight.wait_answered`).
+progress get the grace period to finish (:meth:`InFlight.wait_answered`). Then the callers still
+owed are told to ask again (:meth:`InFlight.tell_restarted`), and the answers whose post to
+response_url had begun are waited for as long as those messages are: the process exits at once
+afterwards, and a post cut by the exit would leave its caller with "working on it" alone. An
+answer owed only after that point (an acknowledgement still running on a busy machine) comes
+already settled (:attr:`Owed.claimed`): it is acknowledged with :data:`RESTARTED` instead of
+"working on it", since no one would post its answer any more.
 """
 
 from __future__ import annotations
@@ -48,6 +54,8 @@ class InFlight:
         self._delivering: set[int] = set()
         #: Completed when the drain begins; acknowledgements wait on it next to their answer.
         self.draining: Future[None] = Future()
+        #: Set once the owed answers were abandoned: nothing owed afterwards would be posted.
+        self._closed = False
 
     @property
     def owed(self) -> int:
@@ -60,9 +68,14 @@ class InFlight:
         return self.draining.done()
 
     def owe(self, response_url: str) -> Owed:
+        """A handle on the answer now owed to ``response_url``; already claimed when the owed
+        answers were abandoned (no one would post it): acknowledge with :data:`RESTARTED` then."""
         owed = Owed(response_url)
         with self._lock:
-            self._owed.append(owed)
+            if self._closed:
+                owed.claimed = True
+            else:
+                self._owed.append(owed)
         return owed
 
     def claim(self, owed: Owed) -> bool:
@@ -88,14 +101,22 @@ class InFlight:
 
     def wait_answered(self, deadline: float) -> None:
         """Until every owed answer went out (its post over), or ``deadline`` (``time.monotonic``) passes."""
+        self._wait_while(lambda: self._owed or self._delivering, deadline)
+
+    def wait_delivered(self, deadline: float) -> None:
+        """Until the posts under way are over, or ``deadline`` (``time.monotonic``) passes."""
+        self._wait_while(lambda: self._delivering, deadline)
+
+    def _wait_while(self, busy, deadline: float) -> None:  # noqa: ANN001 - called under the lock
         with self._lock:
             # Short waits: a second signal must be handled at once by the (waiting) main thread.
-            while (self._owed or self._delivering) and time.monotonic() < deadline:
+            while busy() and time.monotonic() < deadline:
                 self._lock.wait(min(0.2, max(0.0, deadline - time.monotonic())))
 
     def abandon(self) -> list[Owed]:
         """Claim every answer still owed: their callers will be told to ask again."""
         with self._lock:
+            self._closed = True
             left, self._owed = self._owed, []
             for owed in left:
                 owed.claimed = True
@@ -104,14 +125,18 @@ class InFlight:
 
     def tell_restarted(self, within: float = RESTART_POST_SECONDS) -> int:
         """Post :data:`RESTARTED` to every answer still owed, all at once and for at most ``within``
-        seconds in all (the process is stopping); how many were told."""
+        seconds in all (the process is stopping), meanwhile letting the answers' posts under way
+        finish; how many were told."""
+        until = time.monotonic() + within
         left = self.abandon()
         if not left:
+            self.wait_delivered(until)
             return 0
         posting = ThreadPoolExecutor(max_workers=min(32, len(left)), thread_name_prefix="kpi-restarted")
         sent = [posting.submit(_tell, owed.response_url, within) for owed in left]
         done, _late = wait(sent, timeout=within)
         posting.shutdown(wait=False, cancel_futures=True)
+        self.wait_delivered(until)
         return sum(1 for future in done if future.result())
 
 

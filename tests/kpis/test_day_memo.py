@@ -4,10 +4,23 @@ never a day's old blocks once a write touched it (SQLite and PostgreSQL, as the 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timezone
 
 from kpis.columnar.memo import DayMemo
+from kpis.engine import compute_report
 from kpis.query import load_kpi_data
-from tests.kpis.test_block_cache import DIRECTORY, W, at, base_records, reports, store, write  # noqa: F401 - store: the fixture
+from kpis.records import TicketStatus
+from tests.kpis.test_block_cache import (  # noqa: F401 - store: the fixture
+    DIRECTORY,
+    NOW,
+    W,
+    at,
+    base_records,
+    reports,
+    store,
+    ticket,
+    write,
+)
 
 START, END = W.previous().start, W.end
 
@@ -64,4 +77,26 @@ def test_a_tolerant_memo_gives_a_rewritten_day_as_read_until_its_time_is_up(stor
     timer.now += 2  # the minute is up: the day is read anew, the move shows
     again = reports(load_kpi_data(store, START, END, memo=memo))
     assert (created(again["team"], "Billing"), created(again["team"], "Returns")) == (1, 4)
+    assert again == reports(load_kpi_data(store, START, END, cached=False))
+
+
+def solved(report, team: str) -> float:  # noqa: ANN001
+    return next(row for row in report.rows if row.name == team).metrics["tickets_solved"].value
+
+
+def test_tickets_open_since_before_the_lookback_come_from_memory_and_follow_their_solve(store):  # noqa: F811
+    records = base_records()
+    # Created five weeks before W: older than any block day a read of W and its previous week reads.
+    old = ticket("t-old", datetime(2026, 10, 1, 9, tzinfo=timezone.utc), tags=("legacy",))
+    write(store, *DIRECTORY, *records.values(), old)
+    memo = DayMemo()
+    first = reports(load_kpi_data(store, START, END, memo=memo))
+    assert first == reports(load_kpi_data(store, START, END, cached=False))
+    by_tag = compute_report(load_kpi_data(store, START, END, memo=memo), W, now=NOW, by="tag")
+    assert by_tag == compute_report(load_kpi_data(store, START, END, cached=False), W, now=NOW, by="tag")
+    solved_before = solved(first["team"], "Billing")
+
+    write(store, replace(old, status=TicketStatus.SOLVED, status_raw="solved", solved_at=at(12), updated_at=at(12)))
+    again = reports(load_kpi_data(store, START, END, memo=memo))  # its kind's generations moved: read anew
+    assert solved(again["team"], "Billing") == solved_before + 1
     assert again == reports(load_kpi_data(store, START, END, cached=False))

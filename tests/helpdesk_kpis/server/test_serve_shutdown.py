@@ -11,6 +11,7 @@ import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 
 from notifiers.slash.app import WORKING
@@ -29,6 +30,9 @@ leads = ["U0LENA"]
 
 [server]
 shutdown_grace_seconds = {grace}
+
+[slash]
+load_processes = {load_processes}
 """
 BURST = 32
 #: Generous bounds for a machine whose two cores are busy; the behaviour is in what is asserted.
@@ -45,8 +49,12 @@ def _ask(url: str, slack: FakeSlack, name: str):  # noqa: ANN202 - a Response, o
         return refused
 
 
-def test_sigterm_with_a_burst_in_flight_exits_0_in_time_and_tells_the_unanswered_to_ask_again(tmp_path):
-    (tmp_path / "helpdesk-kpis.toml").write_text(CONFIG.format(grace=2))
+# With a worker process reading the store (load_processes = 1), as without: every caller told
+# "working on it" gets exactly one message.
+@pytest.mark.parametrize("load_processes", [0, 1])
+def test_sigterm_with_a_burst_in_flight_exits_0_in_time_and_tells_the_unanswered_to_ask_again(tmp_path,
+                                                                                               load_processes):
+    (tmp_path / "helpdesk-kpis.toml").write_text(CONFIG.format(grace=2, load_processes=load_processes))
     with FakeSlack() as slack:
         slack.users.update(desk.SLACK_USERS)
         slack.hold("users.info")
@@ -84,7 +92,7 @@ def test_sigterm_with_a_burst_in_flight_exits_0_in_time_and_tells_the_unanswered
 
 def test_a_second_signal_exits_at_once(tmp_path):
     # A grace far longer than the bound: exiting within it is the second signal's doing.
-    (tmp_path / "helpdesk-kpis.toml").write_text(CONFIG.format(grace=120))
+    (tmp_path / "helpdesk-kpis.toml").write_text(CONFIG.format(grace=120, load_processes=0))
     with FakeSlack() as slack:
         slack.users.update(desk.SLACK_USERS)
         slack.hold("users.info")
