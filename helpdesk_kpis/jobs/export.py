@@ -26,7 +26,7 @@ from kpis.name_hints import name_hint
 from kpis.records import Agent, Membership, Rating, Team, Ticket
 from kpis.store import Store
 from kpis.store.rows import TABLE_OF
-from kpis.store.schema import sync_state
+from kpis.store.service_tables import sync_state
 
 KINDS: dict[str, type] = {
     "tickets": Ticket, "ratings": Rating, "surveys": SurveyAnswer, "reviews": Review, "agents": Agent, "teams": Team,

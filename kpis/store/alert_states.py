@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from kpis.store import schema
+from kpis.store import service_tables
 from kpis.store.sent_log import fit_scope
 from kpis.store.store import Store
 from kpis.store.upsert import insert_on_conflict
@@ -49,7 +49,7 @@ class AlertStates:
 
     def acknowledge(self, alert_id: str, rule_id: str, scope: str, user_id: str, at: datetime) -> Acknowledgement:
         """Record that ``user_id`` acknowledged ``alert_id`` at ``at``, unless someone already did."""
-        table = schema.alert_acknowledgements
+        table = service_tables.alert_acknowledgements
         key = _alert_key(alert_id)
         insert = insert_on_conflict(self.store.dialect, table)
         statement = insert.values(
@@ -62,7 +62,7 @@ class AlertStates:
         return Acknowledgement(alert_id, row.user_id, row.at, new=False)
 
     def acknowledgement(self, alert_id: str) -> Acknowledgement | None:
-        table = schema.alert_acknowledgements
+        table = service_tables.alert_acknowledgements
         query = select(table.c.user_id, table.c.at).where(table.c.alert_key == _alert_key(alert_id))
         with self.store.errors(), self.store.engine.connect() as connection:
             row = connection.execute(query).first()
@@ -70,7 +70,7 @@ class AlertStates:
 
     def snooze(self, rule_id: str, scope: str, until: datetime, user_id: str, at: datetime) -> Snooze:
         """Keep ``rule_id`` quiet for ``scope`` until ``until``; an existing longer snooze stands."""
-        table = schema.alert_snoozes
+        table = service_tables.alert_snoozes
         scope = fit_scope(scope)
         insert = insert_on_conflict(self.store.dialect, table)
         statement = insert.values(rule_id=rule_id, scope=scope, until=until, user_id=user_id, at=at)
@@ -88,7 +88,7 @@ class AlertStates:
 
     def snoozed(self, now: datetime) -> dict[tuple[str, str], Snooze]:
         """The snoozes still running at ``now``, by (rule id, scope)."""
-        table = schema.alert_snoozes
+        table = service_tables.alert_snoozes
         with self.store.errors(), self.store.engine.connect() as connection:
             rows = connection.execute(select(table).where(table.c.until > now)).mappings().all()
         return {

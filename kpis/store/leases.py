@@ -30,7 +30,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
-from kpis.store import schema
+from kpis.store import service_tables
 from kpis.store.processes import is_dead_here, process_key
 from kpis.store.store import Store
 from kpis.store.upsert import insert_on_conflict
@@ -106,7 +106,7 @@ class Lease:
 
     def try_acquire(self) -> bool:
         """Take the lease when it is free or expired (or renew it when ours); True when held."""
-        table = schema.leases
+        table = service_tables.leases
         started, now = self._monotonic(), self._clock()
         expires = int(now + self.failover_seconds * EXPIRY_SHARE)
         insert = insert_on_conflict(self.store.dialect, table)
@@ -130,7 +130,7 @@ class Lease:
 
     def _take_from_the_dead(self, connection: Connection, now: float, expires: int) -> bool:
         """Take the lease of a holder that died on this machine (kill -9 included) without waiting."""
-        table = schema.leases
+        table = service_tables.leases
         row = connection.execute(select(table.c.token, table.c.process).where(table.c.name == self.name)).first()
         if row is None or not is_dead_here(row.process):
             return False
@@ -144,7 +144,7 @@ class Lease:
 
     def renew(self) -> bool:
         """Extend our lease; False when it is no longer ours (taken over, deleted, edited)."""
-        table = schema.leases
+        table = service_tables.leases
         started, now = self._monotonic(), self._clock()
         expires = int(now + self.failover_seconds * EXPIRY_SHARE)
         statement = (
@@ -162,13 +162,13 @@ class Lease:
         """Give the lease up now (a clean stop), so that a standby need not wait for it to expire."""
         with self._lock:
             self._held_until = float("-inf")
-        table = schema.leases
+        table = service_tables.leases
         with self.store.errors(), self.store.engine.begin() as connection:
             connection.execute(delete(table).where(table.c.name == self.name, table.c.token == self._token))
 
     def current(self) -> LeaseInfo | None:
         """Who holds the lease now (None: nobody, or only an expired row)."""
-        table = schema.leases
+        table = service_tables.leases
         with self.store.errors(), self.store.engine.connect() as connection:
             row = connection.execute(select(table).where(table.c.name == self.name)).mappings().first()
         if row is None or row["expires_at"].timestamp() <= self._clock():

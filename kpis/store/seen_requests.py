@@ -28,7 +28,7 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from kpis.store import schema
+from kpis.store import service_tables
 from kpis.store.connection import create_store_engine, parse_url, translate_operational_errors
 from kpis.store.store import Store
 from kpis.store.upsert import insert_on_conflict
@@ -50,7 +50,7 @@ class SeenRequests:
 
     def first_sighting(self, key: str, *, ttl: float) -> bool:
         """Remember ``key`` for ``ttl`` seconds; False when it was seen before and has not expired."""
-        table = schema.seen_signatures
+        table = service_tables.seen_signatures
         now = self._clock()
         digest = hashlib.sha256(key.encode()).hexdigest()
         insert = insert_on_conflict(self.engine.dialect.name, table)
@@ -87,7 +87,7 @@ def _memory_of(store: Store) -> tuple[Engine, object]:
     engine = create_store_engine(rendered)
     with translate_operational_errors(parse_url(rendered)), engine.begin() as connection:
         # IF NOT EXISTS: two endpoint processes starting at once both create it, harmlessly.
-        connection.execute(CreateTable(schema.seen_signatures, if_not_exists=True))
-        for index in schema.seen_signatures.indexes:
+        connection.execute(CreateTable(service_tables.seen_signatures, if_not_exists=True))
+        for index in service_tables.seen_signatures.indexes:
             connection.execute(CreateIndex(index, if_not_exists=True))
     return engine, side

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from kpis.store import schema
+from kpis.store import service_tables
 from kpis.store.leases import DEFAULT_FAILOVER_SECONDS, Lease
 from kpis.store.store import Store
 from kpis.store.upsert import upsert_rows
@@ -97,7 +97,7 @@ class DeliveryLog:
     # -- sent messages -------------------------------------------------------------------------
 
     def get(self, kind: str, scope: str, date: str) -> SentMessage | None:
-        table = schema.sent_messages
+        table = service_tables.sent_messages
         query = select(table).where(table.c.kind == kind, table.c.scope == fit_scope(scope), table.c.date == date)
         with self.store.errors(), self.store.engine.connect() as connection:
             row = connection.execute(query).mappings().first()
@@ -105,7 +105,7 @@ class DeliveryLog:
 
     def unfinished(self, kind: str) -> list[SentMessage]:
         """Messages of ``kind`` whose delivery has not finished, oldest first."""
-        table = schema.sent_messages
+        table = service_tables.sent_messages
         query = (
             select(table)
             .where(table.c.kind == kind, table.c.status != DONE)
@@ -121,7 +121,7 @@ class DeliveryLog:
     # -- alert states --------------------------------------------------------------------------
 
     def alert_states(self) -> dict[tuple[str, str], AlertState]:
-        table = schema.alert_states
+        table = service_tables.alert_states
         with self.store.errors(), self.store.engine.connect() as connection:
             rows = connection.execute(select(table)).mappings().all()
         return {
@@ -141,7 +141,7 @@ class DeliveryLog:
             for s in states
         ]
         with self.store.errors(), self.store.engine.begin() as connection:
-            upsert_rows(connection, schema.alert_states, rows)
+            upsert_rows(connection, service_tables.alert_states, rows)
             _save_messages(connection, list(outbox))
 
 
@@ -153,7 +153,7 @@ def _save_messages(connection: Connection, messages: list[SentMessage]) -> list[
     ]
     upsert_rows(
         connection,
-        schema.sent_messages,
+        service_tables.sent_messages,
         [
             {"kind": m.kind, "scope": m.scope, "date": m.date, "status": m.status, "channel": m.channel, "ts": m.ts,
              "payload_hash": m.payload_hash, "detail": m.detail, "updated_at": m.updated_at}

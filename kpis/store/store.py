@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from kpis.errors import NoStore
 from kpis.records import Ticket
-from kpis.store import schema, sla_refresh
+from kpis.store import schema, service_tables, sla_refresh
 from kpis.store.connection import create_store_engine, parse_url, translate_operational_errors
 from kpis.store.migrate import upgrade_to_head
 from kpis.store.review_agents import pin_review_agents, reviews_of_unknown_tickets
@@ -110,12 +110,12 @@ class Store:
             "cursor": cursor,
             "updated_at": datetime.now(timezone.utc),
         }
-        upsert_rows(connection, schema.sync_state, [row])
+        upsert_rows(connection, service_tables.sync_state, [row])
 
     # -- sync state ----------------------------------------------------------------------------
 
     def cursor(self, source: str, instance: str, stream: str) -> str | None:
-        state = schema.sync_state
+        state = service_tables.sync_state
         query = select(state.c.cursor).where(
             state.c.source == source, state.c.instance == instance, state.c.stream == stream
         )
@@ -124,7 +124,7 @@ class Store:
 
     def reset_cursors(self, source: str, instance: str) -> None:
         """Forget where a connector instance's streams stopped (``sync --full``); records stay."""
-        state = schema.sync_state
+        state = service_tables.sync_state
         with self.errors(), self.engine.begin() as connection:
             connection.execute(delete(state).where(state.c.source == source, state.c.instance == instance))
 

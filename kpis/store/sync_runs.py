@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from kpis.store import schema
+from kpis.store import service_tables
 from kpis.store.store import Store
 from kpis.store.upsert import insert_on_conflict
 
@@ -32,7 +32,7 @@ class SyncRun:
 
 
 def record_sync_run(store: Store, run: SyncRun) -> None:
-    table = schema.sync_runs
+    table = service_tables.sync_runs
     values = {"source": run.source, "instance": run.instance, "finished_at": run.finished_at,
               "outcome": run.outcome, "detail": run.detail}
     insert = insert_on_conflict(store.dialect, table).values(**values)
@@ -45,7 +45,7 @@ def record_sync_run(store: Store, run: SyncRun) -> None:
 
 
 def last_sync_runs(store: Store) -> list[SyncRun]:
-    table = schema.sync_runs
+    table = service_tables.sync_runs
     with store.errors(), store.engine.connect() as connection:
         rows = connection.execute(select(table).order_by(table.c.source, table.c.instance)).all()
     return [SyncRun(r.source, r.instance, r.finished_at, r.outcome, r.detail) for r in rows]

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from kpis.store import schema
+from kpis.store import service_tables
 from kpis.store.store import Store
 from kpis.store.upsert import insert_on_conflict
 
@@ -39,7 +39,7 @@ class HomeStates:
 
     def opened(self, user_id: str, at: datetime) -> HomeState:
         """``user_id`` opened their Home at ``at``: remembered, their earlier choices kept."""
-        table = schema.home_views
+        table = service_tables.home_views
         insert = insert_on_conflict(self.store.dialect, table).values(
             user_id=user_id, opened_at=at, period=DEFAULT_PERIOD, dimension=DEFAULT_DIMENSION)
         statement = insert.on_conflict_do_update(index_elements=["user_id"], set_={"opened_at": insert.excluded.opened_at})
@@ -48,7 +48,7 @@ class HomeStates:
         return self.get(user_id) or HomeState(user_id, at)
 
     def get(self, user_id: str) -> HomeState | None:
-        table = schema.home_views
+        table = service_tables.home_views
         with self.store.errors(), self.store.engine.connect() as connection:
             row = connection.execute(select(table).where(table.c.user_id == user_id)).first()
         return None if row is None else _state(row)
@@ -67,13 +67,13 @@ class HomeStates:
 
     def opened_since(self, since: datetime) -> list[str]:
         """Who opened their Home at ``since`` or later, most recent first."""
-        table = schema.home_views
+        table = service_tables.home_views
         query = select(table.c.user_id).where(table.c.opened_at >= since).order_by(table.c.opened_at.desc())
         with self.store.errors(), self.store.engine.connect() as connection:
             return list(connection.execute(query).scalars())
 
     def _update(self, user_id: str, **values: object) -> None:
-        table = schema.home_views
+        table = service_tables.home_views
         with self.store.errors(), self.store.engine.begin() as connection:
             connection.execute(update(table).where(table.c.user_id == user_id).values(**values))
 

@@ -9,7 +9,7 @@ from threading import Barrier
 
 from sqlalchemy import func, select
 
-from kpis.store import Store, schema
+from kpis.store import Store, service_tables
 from kpis.store.alert_states import Acknowledgement, AlertStates
 
 T = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
@@ -35,7 +35,7 @@ def test_eight_simultaneous_clicks_from_two_processes_record_one_acknowledgement
     assert sum(d.new for d in done) == 1
     first = next(d for d in done if d.new)
     assert {(d.user_id, d.at) for d in done} == {(first.user_id, first.at)}  # everyone is told the same first one
-    assert _rows(stores[0], schema.alert_acknowledgements) == 1
+    assert _rows(stores[0], service_tables.alert_acknowledgements) == 1
     assert AlertStates(stores[1]).acknowledgement(ALERT) == Acknowledgement(ALERT, first.user_id, first.at, new=False)
     for store in stores:
         store.close()
@@ -50,7 +50,7 @@ def test_a_snooze_moves_only_later_and_is_over_at_its_end(store_url):
     assert not day.new and (day.until, day.user_id) == (T + timedelta(days=7), "U0ADA")
     longer = states.snooze("csat-floor", "overall", T + timedelta(days=8), "U0LENA", T + timedelta(days=1))
     assert longer.new and longer.until == T + timedelta(days=8)
-    assert _rows(store, schema.alert_snoozes) == 1
+    assert _rows(store, service_tables.alert_snoozes) == 1
 
     assert set(states.snoozed(T + timedelta(days=8) - timedelta(seconds=1))) == {("csat-floor", "overall")}
     assert states.snoozed(T + timedelta(days=8)) == {}

@@ -8,7 +8,7 @@ import sqlite3
 
 from sqlalchemy import func, select
 
-from kpis.store import Store, schema
+from kpis.store import Store, service_tables
 from kpis.store.seen_requests import CLEANUP_EVERY_SECONDS, SeenRequests
 
 
@@ -22,7 +22,7 @@ class Clock:
 
 def _rows(seen: SeenRequests) -> int:
     with seen.engine.connect() as connection:
-        return connection.execute(select(func.count()).select_from(schema.seen_signatures)).scalar_one()
+        return connection.execute(select(func.count()).select_from(service_tables.seen_signatures)).scalar_one()
 
 
 def test_a_key_seen_by_one_replica_is_a_replay_for_another_until_it_expires(store_url):

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from kpis.store import service_tables  # noqa: F401  (its tables join the metadata)
 from kpis.store.schema import metadata
 
 connection = context.config.attributes["connection"]

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from connectors.base import Connector, Page, SyncOptions
 from kpis.record_types import RECORD_TYPES
 from kpis.store import Store
-from kpis.store.schema import sync_state
+from kpis.store.service_tables import sync_state
 
 
 class Stopped(Exception):

@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from helpdesk_kpis.jobs import slack_runs
-from kpis.store import Store, schema
+from kpis.store import Store, service_tables
 from kpis.store.alert_states import AlertStates
 from tests.helpdesk_kpis.jobs.test_agent_alerts import configure, fake, run, workdir  # noqa: F401
 from tests.notifiers import desk
@@ -32,8 +32,8 @@ def test_a_snoozed_rule_announces_nothing_until_the_snooze_ends_then_its_recover
 
     store = Store.open(f"sqlite:///{workdir / 'kpis.db'}")
     with store.engine.connect() as connection:
-        [scope] = connection.execute(select(schema.alert_states.c.scope).where(
-            schema.alert_states.c.rule_id == "agent-csat", schema.alert_states.c.state == "breached")).scalars().all()
+        [scope] = connection.execute(select(service_tables.alert_states.c.scope).where(
+            service_tables.alert_states.c.rule_id == "agent-csat", service_tables.alert_states.c.state == "breached")).scalars().all()
     AlertStates(store).snooze("agent-csat", scope, desk.NOW + timedelta(hours=24), "U0LEAD0001", desk.NOW)
 
     configure(workdir, threshold=20)  # 25.0% is no longer below 20%: the breach has ended

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from kpis.results import MetricValue, ScopeRow
-from kpis.store import schema
+from kpis.store import service_tables
 from kpis.windows import Window
 from notifiers.alert_messages import alert_message
 from notifiers.alert_rules import BREACH, AlertRule, Reading, Transition
@@ -91,7 +91,7 @@ def test_acknowledge_records_the_lead_once_updates_the_message_and_a_second_clic
     click(endpoint, slack, ts, payload, ids.ALERT_ACKNOWLEDGE, user="U0ADA", name="ada")
     assert answer_to(slack, "ada")["text"] == "This alert was already acknowledged by <@U0LENA> at 20 Nov 2026 12:00 UTC."
     assert next(m for m in slack.messages if m.ts == ts).edits == 1
-    assert _count(store, schema.alert_acknowledgements) == 1
+    assert _count(store, service_tables.alert_acknowledgements) == 1
 
 
 def test_someone_who_is_not_billings_lead_nor_an_admin_can_neither_acknowledge_nor_snooze(
@@ -105,7 +105,7 @@ def test_someone_who_is_not_billings_lead_nor_an_admin_can_neither_acknowledge_n
     assert answer_to(slack, "otto")["text"] == denial
     assert answer_to(slack, "raj")["text"] == denial
     assert next(m for m in slack.messages if m.ts == ts).edits == 0
-    assert _count(store, schema.alert_acknowledgements) == 0 and _count(store, schema.alert_snoozes) == 0
+    assert _count(store, service_tables.alert_acknowledgements) == 0 and _count(store, service_tables.alert_snoozes) == 0
 
 
 def test_snooze_says_until_when_in_the_reporting_zone_and_a_shorter_one_later_leaves_it(
@@ -123,7 +123,7 @@ def test_snooze_says_until_when_in_the_reporting_zone_and_a_shorter_one_later_le
     assert answer_to(slack, "day")["text"] == (
         "This rule is already snoozed for this scope until 27 Nov 2026 12:00 UTC (by <@U0ADA>).")
     with store.engine.connect() as connection:
-        rows = connection.execute(select(schema.alert_snoozes)).mappings().all()
+        rows = connection.execute(select(service_tables.alert_snoozes)).mappings().all()
     assert [(r["rule_id"], r["scope"], r["until"], r["user_id"]) for r in rows] == [
         ("csat-floor", SCOPE, datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc), "U0ADA")]
 
