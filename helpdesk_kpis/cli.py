@@ -120,7 +120,7 @@ def sync(
     import signal
 
     from helpdesk_kpis.jobs import slack_runs
-    from helpdesk_kpis.jobs.sync import run_sync
+    from helpdesk_kpis.jobs.sync import publish_seconds, run_sync
     from helpdesk_kpis.stop_signals import SIGTERM_EXIT, StopSignals
 
     app_ctx: AppContext = ctx.obj
@@ -142,7 +142,7 @@ def sync(
             store, connectors, since=start, now=now, full=full, console=console,
             failover_seconds=schedule.failover_seconds, wait=wait,
             notice=lambda line: console.print(line, highlight=False, markup=False, soft_wrap=True),
-            should_stop=stop.should_stop,
+            should_stop=stop.should_stop, publish_seconds=publish_seconds(app_ctx.settings().config),
         )
     if len(summary.skipped) == len(connectors):
         return  # the process syncing them evaluates the alerts after its sync

@@ -15,6 +15,7 @@ from connectors.base import Connector, Page, SyncOptions, never_stop
 from connectors.errors import StopRequested
 from helpdesk_kpis import metrics
 from helpdesk_kpis.jobs.sync_lock import SyncLock
+from helpdesk_kpis.settings.models import FileConfig
 from kpis.columnar.cache import refresh
 from kpis.errors import HelpdeskKpisError
 from kpis.store import Store
@@ -34,7 +35,7 @@ class StreamStats:
 class SyncSummary:
     streams: list[StreamStats] = field(default_factory=list)
     seconds: float = 0.0
-    #: Days of the KPI block cache rebuilt at the end of the sync.
+    #: Days of the KPI block cache rebuilt during and at the end of the sync.
     cache_days: int = 0
     #: One ``skipped:`` line per connector instance another process was syncing.
     skipped: list[str] = field(default_factory=list)
@@ -62,6 +63,12 @@ class SyncSummary:
         )
 
 
+def publish_seconds(config: FileConfig) -> float:
+    """How often a sync stores the blocks of the days it touched so far: twice per
+    ``[slash] cache_seconds``, the lag the `/kpi` endpoints tolerate."""
+    return config.slash.cache_seconds / 2
+
+
 def run_sync(
     store: Store,
     connectors: Sequence[Connector],
@@ -74,6 +81,7 @@ def run_sync(
     wait: bool = False,
     notice: Callable[[str], None] = lambda _line: None,
     should_stop: Callable[[], bool] = never_stop,
+    publish_seconds: float | None = None,
 ) -> SyncSummary:
     """Pull each connector's streams from their saved cursors; ``full`` starts over from ``since``.
 
@@ -86,6 +94,11 @@ def run_sync(
     is syncing is skipped (a ``skipped:`` line, to ``notice`` and in the summary), or waited for
     with ``wait`` (a ``waiting:`` line to ``notice``).
 
+    ``publish_seconds``: also rebuild and store the blocks of the days touched so far, between two
+    pages, at most that often (the `/kpi` endpoints then read a day a long sync keeps rewriting
+    from its stored blocks, at most that far behind, instead of each packing its records:
+    :mod:`kpis.columnar.memo`). None: only at the end.
+
     ``should_stop`` is asked after each stored page (every connector's pages are pulled one at a
     time, so no request for the next one has been sent): when it says so the sync ends there,
     with ``stopped`` set, skipping the cache rebuild so that it stops promptly. A page that needs
@@ -93,6 +106,7 @@ def run_sync(
     """
     summary = SyncSummary()
     started = time.monotonic()
+    publish = _Publisher(store, summary, publish_seconds, should_stop)
     progress = Progress(
         SpinnerColumn(),
         TextColumn("{task.description:<28}"),
@@ -115,7 +129,7 @@ def run_sync(
             locked.enter_context(lock.holding())
             try:
                 stopped = _sync_connector(store, connector, summary, progress, lock, since=since, now=now, full=full,
-                                          should_stop=should_stop)
+                                          should_stop=should_stop, publish=publish)
             except BaseException as error:
                 _ended(store, connector, _outcome_of(error), error)
                 raise
@@ -126,7 +140,7 @@ def run_sync(
     if not summary.stopped:
         # Rebuild the KPI blocks of every stale day (those this sync touched, and any a stopped
         # sync left), so that reports read them ready-made.
-        summary.cache_days = refresh(store)
+        summary.cache_days += refresh(store)
         if orphans := store.reviews_of_unknown_tickets():
             notice(f"reviews: {orphans:,} name tickets not in the store; they are kept and count once their "
                    "ticket is synced (check the ticket_id and helpdesk columns of the reviews file)")
@@ -155,7 +169,7 @@ def _ended(store: Store, connector: Connector, outcome: str, error: BaseExceptio
 
 def _sync_connector(
     store: Store, connector: Connector, summary: SyncSummary, progress: Progress, lock: SyncLock, *,
-    since: datetime, now: datetime, full: bool, should_stop: Callable[[], bool],
+    since: datetime, now: datetime, full: bool, should_stop: Callable[[], bool], publish: _Publisher,
 ) -> bool:
     """One connector instance's streams; whether it stopped on request before the end."""
     instance = connector.label
@@ -186,12 +200,28 @@ def _sync_connector(
             metrics.SYNC_PAGES.labels(instance).inc()
             metrics.SYNC_RECORDS.labels(instance).inc(len(page.records))
             progress.update(task, records=stats.records, pages=stats.pages)
+            publish.if_due()
             if should_stop():
                 return True
         if should_stop():
             return True
         progress.update(task, completed=1, total=1)
     return False
+
+
+class _Publisher:
+    """Stores the touched days' blocks between pages, at most every ``seconds`` of the run."""
+
+    def __init__(self, store: Store, summary: SyncSummary, seconds: float | None,
+                 should_stop: Callable[[], bool]) -> None:
+        self.store, self.summary, self.seconds, self.should_stop = store, summary, seconds, should_stop
+        self.last = time.monotonic()
+
+    def if_due(self) -> None:
+        if self.seconds is None or time.monotonic() - self.last < self.seconds:
+            return
+        self.summary.cache_days += refresh(self.store, should_stop=self.should_stop)
+        self.last = time.monotonic()
 
 
 def _until_stop_requested(pages: Iterator[Page]) -> Iterator[Page]:

@@ -35,7 +35,7 @@ from connectors.base import never_stop
 from helpdesk_kpis.context import AppContext
 from helpdesk_kpis.jobs import slack_runs
 from helpdesk_kpis.jobs.slack_runs import run_alerts, run_digests
-from helpdesk_kpis.jobs.sync import run_sync
+from helpdesk_kpis.jobs.sync import publish_seconds, run_sync
 from helpdesk_kpis.log_output import log_context
 from helpdesk_kpis.server.digest_times import DigestSlot, digest_times, due_now, latest_due, trigger
 from helpdesk_kpis.server.health import note_missed
@@ -132,7 +132,7 @@ def sync_then_alerts(ctx: AppContext, console: Console, should_stop: Callable[[]
         summary = run_sync(ctx.store(), ctx.connectors(), since=now - timedelta(days=FIRST_SYNC_DAYS), now=now,
                            failover_seconds=ctx.settings().config.schedule.failover_seconds,
                            notice=lambda line: console.print(escape(line), highlight=False, soft_wrap=True),
-                           should_stop=should_stop)
+                           should_stop=should_stop, publish_seconds=publish_seconds(ctx.settings().config))
         console.print(escape(summary.line()), highlight=False)
         if summary.stopped:
             console.print("sync stopped at a page boundary; the next run resumes from there", highlight=False,

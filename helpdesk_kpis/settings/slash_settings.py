@@ -32,7 +32,8 @@ class SlashConfig(BaseModel):
     #: Worker processes reading the store for periods not loaded yet (0: in the endpoint's own
     #: process): the reads then never hold up the acknowledgements (helpdesk_kpis/server/load_processes.py).
     load_processes: int = Field(default=0, ge=0, le=16)
-    #: How old (seconds) KPI results may be before they are recomputed in the background.
+    #: How old (seconds) KPI results may be before they are recomputed in the background; a sync
+    #: also stores the KPI blocks of the days it touched every half this, for the endpoints to read.
     cache_seconds: float = Field(default=60.0, ge=1)
     #: How long a Slack user's email and group memberships are remembered (seconds).
     lookup_cache_seconds: float = Field(default=3600.0, ge=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -20,13 +20,17 @@ log = logging.getLogger(__name__)
 _DAYS_PER_TRANSACTION = 7
 
 
-def refresh(store: Store) -> int:
-    """Rebuild and store the blocks of every stale day; return how many days were stored."""
+def refresh(store: Store, *, should_stop: Callable[[], bool] = lambda: False) -> int:
+    """Rebuild and store the blocks of every stale day; return how many days were stored.
+    ``should_stop``: asked between transactions; when it says so the rest stay stale (a sync
+    stopping mid-run)."""
     with store.errors(), store.engine.connect() as connection:
         stale = blocks.stale_days(connection)
     stored = 0
     for kind, days in stale.items():
         for first in range(0, len(days), _DAYS_PER_TRANSACTION):
+            if should_stop():
+                return stored
             stored += _refresh_run(store, kind, days[first : first + _DAYS_PER_TRANSACTION])
     return stored
 

@@ -10,10 +10,11 @@ rebuilt blocks are stored only if the day's generation is still the one read *be
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from sqlalchemy import and_, delete, insert, select, update
@@ -88,14 +89,32 @@ class RebuiltDay:
     blocks: list[Block]
 
 
-def states(connection: Connection, kind: str, first_day: int, end_day: int) -> dict[int, tuple[int, int, int]]:
+class DayState(NamedTuple):
+    """A day's ``kpi_block_days`` row."""
+
+    generation: int
+    built: int
+    format: int
+    built_at: int | None
+
+
+def states(connection: Connection, kind: str, first_day: int, end_day: int) -> dict[int, DayState]:
     d = kpi_block_days.c
-    query = select(d.day, d.generation, d.built, d.format).where(d.kind == kind, d.day >= first_day, d.day < end_day)
-    return {day: (generation, built, fmt) for day, generation, built, fmt in connection.execute(query)}
+    query = (select(d.day, d.generation, d.built, d.format, d.built_at)
+             .where(d.kind == kind, d.day >= first_day, d.day < end_day))
+    return {day: DayState(*state) for day, *state in connection.execute(query)}
 
 
-def is_current(state: tuple[int, int, int] | None) -> bool:
-    return state is not None and state[0] == state[1] and state[2] == FORMAT
+def is_current(state: DayState | None) -> bool:
+    return state is not None and state.generation == state.built and state.format == FORMAT
+
+
+def built_since(state: DayState | None, moment: float) -> bool:
+    """Whether the day's stored blocks (current or not) are in this release's format and were
+    built at or after ``moment`` (epoch seconds): a stale day's blocks that young lag its records
+    by the writes of those seconds only."""
+    return (state is not None and state.format == FORMAT and state.built >= 0 and state.built_at is not None
+            and state.built_at >= moment)
 
 
 def stored(connection: Connection, kind: str, days: Sequence[int], part: int | None, *,
@@ -205,18 +224,20 @@ def persist(connection: Connection, kind: str, days: Sequence[RebuiltDay],
     """
     d, b = kpi_block_days.c, kpi_blocks.c
     stored_days = 0
+    built_at = int(time.time())
     for rebuilt in days:
         if rebuilt.generation is None:
             # No state row when read: claim the day as built from generation 0, unless a writer
             # created the row meanwhile (then our build may miss its records: leave the day stale).
             insert_day = insert_on_conflict(connection.dialect.name, kpi_block_days)
             claimed = connection.execute(insert_day.values(kind=kind, day=rebuilt.day, generation=0, built=0,
-                                                           format=FORMAT).on_conflict_do_nothing()).rowcount
+                                                           format=FORMAT, built_at=built_at)
+                                       .on_conflict_do_nothing()).rowcount
         else:
             claimed = connection.execute(
                 update(kpi_block_days)
                 .where(d.kind == kind, d.day == rebuilt.day, d.generation == rebuilt.generation)
-                .values(built=rebuilt.generation, format=FORMAT)
+                .values(built=rebuilt.generation, format=FORMAT, built_at=built_at)
             ).rowcount
         if claimed != 1:
             continue

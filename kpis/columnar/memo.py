@@ -14,6 +14,12 @@ time (seconds of a core for a month) -- for numbers a page newer. The `/kpi` end
 as much as its results may lag anyway (``[slash] cache_seconds``); a day older than that is read
 or rebuilt anew.
 
+A tolerant memo also takes a stale day's *stored* blocks as they are, without packing its
+records, while they were built less than ``tolerate_seconds`` ago: a sync stores the blocks of
+the days it touched as it goes (every half ``[slash] cache_seconds``, :mod:`kpis.columnar.cache`),
+so that the endpoints read a day a sync is rewriting as a blob, at most that far behind, rather
+than each packing its records again. Such a day counts as read when its blocks were built.
+
 A day is kept as its blocks merged into one set of columns (:mod:`kpis.columnar.day_columns`),
 so that a span is assembled from a piece per day. Beside the days, the memo keeps the rows a span
 needs from before its first block day (:meth:`DayMemo.kept`: tickets open for longer than the
@@ -41,10 +47,13 @@ DEFAULT_MAX_BYTES = 512 * 2**20
 
 class DayMemo:
     def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES, *, tolerate_seconds: float = 0.0,
-                 timer: Callable[[], float] = time.monotonic) -> None:
+                 timer: Callable[[], float] = time.monotonic, clock: Callable[[], float] = time.time) -> None:
+        """``timer``: how long ago a day was read; ``clock``: the epoch seconds that stored blocks'
+        build times are compared with."""
         self.max_bytes = max_bytes
         self.tolerate_seconds = tolerate_seconds
         self._timer = timer
+        self._clock = clock
         # (kind, day) -> (generation, columns, bytes, when read)
         self._days: OrderedDict[tuple[str, int], tuple[int | None, DayColumns, int, float]] = OrderedDict()
         self._bytes = 0
@@ -66,7 +75,15 @@ class DayMemo:
                     found[day] = entry[1]
         return found
 
-    def remember(self, kind: str, day: int, generation: int | None, columns: DayColumns) -> None:
+    def built_since(self) -> float | None:
+        """The epoch second after which a stale day's stored blocks are young enough to take as
+        they are; None when this memo tolerates nothing."""
+        return self._clock() - self.tolerate_seconds if self.tolerate_seconds > 0 else None
+
+    def remember(self, kind: str, day: int, generation: int | None, columns: DayColumns, *,
+                 built_at: float | None = None) -> None:
+        """``built_at``: the stored blocks' build time, when older than now (a stale day's blocks
+        taken as they are): the day's tolerance runs from then."""
         if not columns.stored_codes:
             return
         size = columns.size
@@ -76,7 +93,8 @@ class DayMemo:
             old = self._days.pop((kind, day), None)
             if old is not None:
                 self._bytes -= old[2]
-            self._days[(kind, day)] = (generation, columns, size, self._timer())
+            read_at = self._timer() - (0.0 if built_at is None else max(0.0, self._clock() - built_at))
+            self._days[(kind, day)] = (generation, columns, size, read_at)
             self._bytes += size
             while self._bytes > self.max_bytes:
                 _, (_, _, dropped, _) = self._days.popitem(last=False)

@@ -62,17 +62,26 @@ def read_remembered(connection: Connection, kind: str, start: int, end: int, fir
 
 def _recalled_or_fetched(connection: Connection, kind: str, generation: dict[int, int | None], day_states: dict,
                          memo: DayMemo) -> tuple[dict[int, DayColumns], list[int]]:
-    """The days kept, and those read from the store now (and kept); the stale days not kept."""
+    """The days kept, and those read from the store now (and kept); the stale days not kept.
+
+    A stale day whose stored blocks are young enough for the memo's tolerance is read from them
+    as they are (kept as of their build generation and time), not packed from its records."""
     by_day: dict[int, DayColumns] = memo.recall(kind, generation)
     missing = [d for d in generation if d not in by_day]
-    current = [d for d in missing if blocks.is_current(day_states.get(d))]
-    fetched: dict[int, list[blocks.Block]] = {day: [] for day in current}  # a current day may hold no record
-    for block in blocks.stored(connection, kind, current, None, tags=True):
+    since = memo.built_since()
+    usable = [d for d in missing if blocks.is_current(day_states.get(d))
+              or (since is not None and blocks.built_since(day_states.get(d), since))]
+    fetched: dict[int, list[blocks.Block]] = {day: [] for day in usable}  # a current day may hold no record
+    for block in blocks.stored(connection, kind, usable, None, tags=True):
         fetched[block.day].append(block)
     for day, day_blocks in fetched.items():
         by_day[day] = merged(kind, day_blocks)
-        memo.remember(kind, day, generation[day], by_day[day])
-    return by_day, [d for d in missing if not blocks.is_current(day_states.get(d))]
+        state = day_states.get(day)
+        if blocks.is_current(state):
+            memo.remember(kind, day, generation[day], by_day[day])
+        else:
+            memo.remember(kind, day, state.built, by_day[day], built_at=state.built_at)
+    return by_day, [d for d in missing if d not in fetched]
 
 
 def fill(store: Store, memo: DayMemo, *, share: float = 0.9, days_per_read: int = 14) -> int:

@@ -264,6 +264,8 @@ kpi_keys = Table(
 
 # One row per (kind, UTC day): every write touching the day bumps ``generation``; the day's
 # blocks are current when ``built`` equals it and ``format`` is the reader's block format.
+# ``built_at``: when the stored blocks were built (epoch seconds; None before 0012): a reader that
+# may lag (the `/kpi` endpoint) takes a stale day's blocks as they are while they are that young.
 kpi_block_days = Table(
     "kpi_block_days",
     metadata,
@@ -272,6 +274,7 @@ kpi_block_days = Table(
     Column("generation", BigInteger, nullable=False),
     Column("built", BigInteger, nullable=False),
     Column("format", Integer, nullable=False),
+    Column("built_at", BigInteger, nullable=True),
 )
 
 # The KPI columns of one day's records of one team, as one packed numpy structured array.

@@ -3,9 +3,12 @@ never a day's old blocks once a write touched it (SQLite and PostgreSQL, as the 
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import datetime, timezone
 
+from kpis.columnar import day_blocks
+from kpis.columnar.cache import refresh
 from kpis.columnar.memo import DayMemo
 from kpis.engine import compute_report
 from kpis.query import load_kpi_data
@@ -55,18 +58,25 @@ def test_a_memory_smaller_than_a_day_keeps_nothing_and_reads_the_store(store):  
 
 
 class Timer:
+    """Both clocks of a memo: ``timer`` (how long ago a day was read) and ``clock`` (the epoch
+    seconds stored blocks' build times compare with), moved forward together by the test."""
+
     def __init__(self) -> None:
         self.now = 1000.0
+        self.epoch = time.time() - self.now
 
     def __call__(self) -> float:
         return self.now
+
+    def clock(self) -> float:
+        return self.epoch + self.now
 
 
 def test_a_tolerant_memo_gives_a_rewritten_day_as_read_until_its_time_is_up(store):  # noqa: F811
     records = base_records()
     write(store, *DIRECTORY, *records.values())
     timer = Timer()
-    memo = DayMemo(tolerate_seconds=60, timer=timer)
+    memo = DayMemo(tolerate_seconds=60, timer=timer, clock=timer.clock)
     load_kpi_data(store, START, END)  # builds and stores the blocks (and the teams' and agents' codes)
     first = reports(load_kpi_data(store, START, END, memo=memo))
     assert (created(first["team"], "Billing"), created(first["team"], "Returns")) == (2, 3)
@@ -100,3 +110,62 @@ def test_tickets_open_since_before_the_lookback_come_from_memory_and_follow_thei
     again = reports(load_kpi_data(store, START, END, memo=memo))  # its kind's generations moved: read anew
     assert solved(again["team"], "Billing") == solved_before + 1
     assert again == reports(load_kpi_data(store, START, END, cached=False))
+
+
+def packed_from_records(monkeypatch) -> list[int]:  # noqa: ANN001
+    """The days every read packs from their records from now on (``day_blocks.rebuild`` spied on)."""
+    packed: list[int] = []
+    rebuild = day_blocks.rebuild
+
+    def spy(connection, kind, days, codes, generations):  # noqa: ANN001, ANN202
+        packed.extend(days)
+        return rebuild(connection, kind, days, codes, generations)
+
+    monkeypatch.setattr(day_blocks, "rebuild", spy)
+    return packed
+
+
+def test_a_day_a_sync_rewrites_is_read_from_the_blocks_it_stored_lately_not_packed_again(store, monkeypatch):  # noqa: F811
+    records = base_records()
+    write(store, *DIRECTORY, *records.values())
+    refresh(store)  # stored now (at the end of a sync, or by a sync storing its days as it goes)
+    load_kpi_data(store, START, END)  # and the span's days without records, as a first read stores them
+    timer = Timer()
+    write(store, replace(records["t4"], group_id="g2", assignee_id="a2", updated_at=at(15)))  # t4 to Returns
+    packed = packed_from_records(monkeypatch)
+
+    # A memo that never read these days: the stale day comes from its blocks stored a moment ago.
+    memo = DayMemo(tolerate_seconds=60, timer=timer, clock=timer.clock)
+    lagging = reports(load_kpi_data(store, START, END, memo=memo))
+    assert (created(lagging["team"], "Billing"), created(lagging["team"], "Returns")) == (2, 3)
+    assert packed == []
+
+    refresh(store)  # the sync stores its days again a moment later: the next read after the
+    packed.clear()  # tolerance takes those blocks (the move shows), still packing nothing itself
+    timer.now += 61
+    published = reports(load_kpi_data(store, START, END, memo=memo))
+    assert (created(published["team"], "Billing"), created(published["team"], "Returns")) == (1, 4)
+    assert packed == []
+    assert published == reports(load_kpi_data(store, START, END, cached=False))
+
+
+def test_a_stale_days_blocks_older_than_the_tolerance_are_not_taken_its_records_are(store, monkeypatch):  # noqa: F811
+    records = base_records()
+    write(store, *DIRECTORY, *records.values())
+    refresh(store)
+    load_kpi_data(store, START, END)
+    timer = Timer()
+    write(store, replace(records["t4"], group_id="g2", assignee_id="a2", updated_at=at(15)))
+    timer.now += 61  # nothing stored the days again for over a minute (a sync stopped, or an old release's)
+    packed = packed_from_records(monkeypatch)
+    memo = DayMemo(tolerate_seconds=60, timer=timer, clock=timer.clock)
+    again = reports(load_kpi_data(store, START, END, memo=memo))
+    assert (created(again["team"], "Billing"), created(again["team"], "Returns")) == (1, 4)
+    assert packed  # the stale days, packed from their records
+
+    # A memo tolerating nothing (a report, a digest) never takes a stale day's blocks, however young.
+    write(store, replace(records["t4"], group_id="g1", assignee_id="a1", updated_at=at(16)))  # back to Billing
+    refresh(store)
+    write(store, replace(records["t4"], group_id="g2", assignee_id="a2", updated_at=at(17)))
+    exact = reports(load_kpi_data(store, START, END, memo=DayMemo()))
+    assert (created(exact["team"], "Billing"), created(exact["team"], "Returns")) == (1, 4)
