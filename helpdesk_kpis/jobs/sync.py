@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
@@ -210,18 +211,23 @@ def _sync_connector(
 
 
 class _Publisher:
-    """Stores the touched days' blocks between pages, at most every ``seconds`` of the run."""
+    """Stores the touched days' blocks after the first page touching any, then at most every
+    ``seconds`` of the run: the days a sync starts rewriting were last stored when the previous
+    sync ended, often longer ago than the endpoints tolerate, and each endpoint would pack them
+    until the first interval is up."""
 
     def __init__(self, store: Store, summary: SyncSummary, seconds: float | None,
                  should_stop: Callable[[], bool]) -> None:
         self.store, self.summary, self.seconds, self.should_stop = store, summary, seconds, should_stop
-        self.last = time.monotonic()
+        self.last = -math.inf
 
     def if_due(self) -> None:
         if self.seconds is None or time.monotonic() - self.last < self.seconds:
             return
-        self.summary.cache_days += refresh(self.store, should_stop=self.should_stop)
-        self.last = time.monotonic()
+        stored = refresh(self.store, should_stop=self.should_stop)
+        self.summary.cache_days += stored
+        if stored or self.last != -math.inf:  # the directory's pages leave no day to store
+            self.last = time.monotonic()
 
 
 def _until_stop_requested(pages: Iterator[Page]) -> Iterator[Page]:

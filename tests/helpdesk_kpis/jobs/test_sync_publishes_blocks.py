@@ -18,8 +18,8 @@ NOW = datetime(2026, 11, 23, 6, tzinfo=timezone.utc)
 
 
 def _sync(tmp_path, publish_seconds):  # noqa: ANN001, ANN202
-    """A sample helpdesk's sync; before each page is stored (the earlier pages' done): how many
-    days are stale, and whether the blocks then give the records' report."""
+    """A sample helpdesk's sync; before each page stored after the first page of tickets: how
+    many days are stale, and whether the blocks then give the records' report."""
     store = Store.open(f"sqlite:///{tmp_path / 'kpis.db'}")
     connector = registry.build("sample", "demo", {"tickets": 1500, "days": 20, "anchor": NOW.isoformat()})
     window = window_for_period("7d", now=NOW, zone=timezone.utc)
@@ -34,15 +34,21 @@ def _sync(tmp_path, publish_seconds):  # noqa: ANN001, ANN202
                                == compute_report(load_kpi_data(store, start, end, cached=False), window, now=NOW))
         return stale, same
 
-    def recorded(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        before_pages.append(state())
-        return write_page(*args, **kwargs)
+    tickets_written = []
+
+    def recorded(source, instance, stream, records, cursor):  # noqa: ANN001, ANN202
+        if tickets_written:  # the directory's pages (teams, agents) come first and touch no day
+            before_pages.append(state())
+        written = write_page(source, instance, stream, records, cursor)
+        if stream == "tickets":
+            tickets_written.append(stream)
+        return written
 
     store.write_page = recorded
     summary = run_sync(store, [connector], since=NOW - timedelta(days=20), now=NOW, publish_seconds=publish_seconds)
     left = state()[0]
     store.close()
-    return before_pages[1:], summary, left  # before the first page nothing was stored
+    return before_pages, summary, left
 
 
 def test_with_publish_seconds_every_page_leaves_no_stale_day_and_the_blocks_give_the_records_numbers(tmp_path):
@@ -56,3 +62,12 @@ def test_without_it_the_days_stay_stale_until_the_end_of_the_sync(tmp_path):
     before_pages, summary, left = _sync(tmp_path, publish_seconds=None)
     assert any(stale > 0 for stale, _ in before_pages)  # the pages' days wait for the end
     assert left == 0 and summary.cache_days > 0
+
+
+def test_the_first_page_s_days_are_stored_at_once_then_only_when_the_interval_is_up(tmp_path):
+    before_pages, summary, left = _sync(tmp_path, publish_seconds=3600)
+    # Before the second page: the first page's days stored (a sync starting to rewrite days
+    # whose blocks the last sync stored long ago); the later pages' wait for the hour (or the end).
+    assert before_pages[0] == (0, True)
+    assert any(stale > 0 for stale, _ in before_pages[1:])
+    assert left == 0
