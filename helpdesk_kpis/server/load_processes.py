@@ -24,6 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
 from multiprocessing.connection import wait
 
+from helpdesk_kpis.server.gc_pacing import CollectionPacer
 from kpis.columnar.memo import DayMemo
 from kpis.columnar.remembered import fill
 from kpis.dataset import KpiData
@@ -40,6 +41,7 @@ _filled: Future[int] = Future()
 def _start(url: str, cache_seconds: float) -> None:
     global _reader  # noqa: PLW0603 - one per worker process, set once when it starts
     threading.Thread(target=_exit_with_parent, name="parent-watch", daemon=True).start()
+    CollectionPacer().start()  # its reads make as many lasting objects as the endpoint's (gc_pacing)
     _reader = (Store.open(url, existing=True), DayMemo(tolerate_seconds=cache_seconds), KeptAccounts(cache_seconds))
     threading.Thread(target=_fill, name="memory-fill", daemon=True).start()
 

@@ -25,6 +25,7 @@ from rich.markup import escape
 
 from helpdesk_kpis import metrics
 from helpdesk_kpis.context import AppContext
+from helpdesk_kpis.server.gc_pacing import CollectionPacer
 from helpdesk_kpis.server.leadership import Leadership
 from helpdesk_kpis.server.scheduler import build_scheduler
 from helpdesk_kpis.stop_signals import StopSignals, join_within
@@ -86,25 +87,29 @@ def run_forever(
     if runs_jobs and (settings.config.teams or settings.config.alerts):
         ctx.slack_client()
     grace = settings.config.server.shutdown_grace_seconds
-    with StopSignals() as stop:
-        server = _start_server(ctx, console, role=role, socket_mode=socket_mode, host=host, port=port)
-        jobs = None
-        try:
-            if runs_jobs:
-                jobs = Jobs(ctx, console, should_stop=stop.should_stop)
-                jobs.start()
-            else:
-                console.print("serving the /kpi endpoint only (role endpoint); Ctrl-C stops", highlight=False)
-            received = stop.wait()
-        except BaseException:
-            if server is not None:
-                server.stop()
-            raise
-        console.print(
-            f"{received.name if received else 'stop'}: stopping within {grace:g}s (again to exit at once)",
-            highlight=False, soft_wrap=True,
-        )
-        _stop_within(grace, console, server, jobs)
+    pacer = CollectionPacer().start()  # see gc_pacing: full collections stalled every thread
+    try:
+        with StopSignals() as stop:
+            server = _start_server(ctx, console, role=role, socket_mode=socket_mode, host=host, port=port)
+            jobs = None
+            try:
+                if runs_jobs:
+                    jobs = Jobs(ctx, console, should_stop=stop.should_stop)
+                    jobs.start()
+                else:
+                    console.print("serving the /kpi endpoint only (role endpoint); Ctrl-C stops", highlight=False)
+                received = stop.wait()
+            except BaseException:
+                if server is not None:
+                    server.stop()
+                raise
+            console.print(
+                f"{received.name if received else 'stop'}: stopping within {grace:g}s (again to exit at once)",
+                highlight=False, soft_wrap=True,
+            )
+            _stop_within(grace, console, server, jobs)
+    finally:
+        pacer.stop()
 
 
 def _start_server(ctx: AppContext, console: Console, *, role: str, socket_mode: bool, host: str | None,
