@@ -96,11 +96,20 @@ class DayState(NamedTuple):
     built: int
     format: int
     built_at: int | None
+    stale_since: int | None = None
+
+    @property
+    def exact_until(self) -> int | None:
+        """The latest moment (epoch seconds) the stored blocks are known to have matched the
+        day's records: the first write after their build, else the build itself; None when
+        unknown (blocks stored before 0012)."""
+        known = [moment for moment in (self.built_at, self.stale_since) if moment is not None]
+        return max(known) if known else None
 
 
 def states(connection: Connection, kind: str, first_day: int, end_day: int) -> dict[int, DayState]:
     d = kpi_block_days.c
-    query = (select(d.day, d.generation, d.built, d.format, d.built_at)
+    query = (select(d.day, d.generation, d.built, d.format, d.built_at, d.stale_since)
              .where(d.kind == kind, d.day >= first_day, d.day < end_day))
     return {day: DayState(*state) for day, *state in connection.execute(query)}
 
@@ -109,12 +118,15 @@ def is_current(state: DayState | None) -> bool:
     return state is not None and state.generation == state.built and state.format == FORMAT
 
 
-def built_since(state: DayState | None, moment: float) -> bool:
-    """Whether the day's stored blocks (current or not) are in this release's format and were
-    built at or after ``moment`` (epoch seconds): a stale day's blocks that young lag its records
-    by the writes of those seconds only."""
-    return (state is not None and state.format == FORMAT and state.built >= 0 and state.built_at is not None
-            and state.built_at >= moment)
+def exact_since(state: DayState | None, moment: float) -> bool:
+    """Whether the day's stored blocks (current or not) are in this release's format and matched
+    its records at or after ``moment`` (epoch seconds): built then, or first written over then
+    (:attr:`DayState.exact_until`). A stale day's blocks that recent lag its records by the
+    writes of those seconds only."""
+    if state is None or state.format != FORMAT or state.built < 0:
+        return False
+    until = state.exact_until
+    return until is not None and until >= moment
 
 
 def stored(connection: Connection, kind: str, days: Sequence[int], part: int | None, *,

@@ -15,10 +15,13 @@ as much as its results may lag anyway (``[slash] cache_seconds``); a day older t
 or rebuilt anew.
 
 A tolerant memo also takes a stale day's *stored* blocks as they are, without packing its
-records, while they were built less than ``tolerate_seconds`` ago: a sync stores the blocks of
-the days it touched as it goes (every half ``[slash] cache_seconds``, :mod:`kpis.columnar.cache`),
-so that the endpoints read a day a sync is rewriting as a blob, at most that far behind, rather
-than each packing its records again. Such a day counts as read when its blocks were built.
+records, while they matched the records less than ``tolerate_seconds`` ago: they were built
+then (a sync stores the blocks of the days it touched as it goes, every half ``[slash]
+cache_seconds``, :mod:`kpis.columnar.cache`), or the first write over them came then (a sync
+has just begun rewriting the day and has not stored it yet). Its own copy of those blocks (kept
+at their generation) is as good. So the endpoints read a day a sync is rewriting as a blob, at
+most that far behind, rather than each packing its records again. Such a day counts as read at
+that moment.
 
 A day is kept as its blocks merged into one set of columns (:mod:`kpis.columnar.day_columns`),
 so that a span is assembled from a piece per day. Beside the days, the memo keeps the rows a span
@@ -75,15 +78,15 @@ class DayMemo:
                     found[day] = entry[1]
         return found
 
-    def built_since(self) -> float | None:
-        """The epoch second after which a stale day's stored blocks are young enough to take as
-        they are; None when this memo tolerates nothing."""
+    def tolerated_since(self) -> float | None:
+        """The epoch second after which a stale day's stored blocks, if they still matched its
+        records then, are recent enough to take as they are; None when this memo tolerates nothing."""
         return self._clock() - self.tolerate_seconds if self.tolerate_seconds > 0 else None
 
     def remember(self, kind: str, day: int, generation: int | None, columns: DayColumns, *,
-                 built_at: float | None = None) -> None:
-        """``built_at``: the stored blocks' build time, when older than now (a stale day's blocks
-        taken as they are): the day's tolerance runs from then."""
+                 exact_at: float | None = None) -> None:
+        """``exact_at``: when the columns last matched the day's records, if before now (a stale
+        day's blocks taken as they are): the day's tolerance runs from then."""
         if not columns.stored_codes:
             return
         size = columns.size
@@ -93,7 +96,7 @@ class DayMemo:
             old = self._days.pop((kind, day), None)
             if old is not None:
                 self._bytes -= old[2]
-            read_at = self._timer() - (0.0 if built_at is None else max(0.0, self._clock() - built_at))
+            read_at = self._timer() - (0.0 if exact_at is None else max(0.0, self._clock() - exact_at))
             self._days[(kind, day)] = (generation, columns, size, read_at)
             self._bytes += size
             while self._bytes > self.max_bytes:

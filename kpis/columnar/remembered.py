@@ -64,13 +64,19 @@ def _recalled_or_fetched(connection: Connection, kind: str, generation: dict[int
                          memo: DayMemo) -> tuple[dict[int, DayColumns], list[int]]:
     """The days kept, and those read from the store now (and kept); the stale days not kept.
 
-    A stale day whose stored blocks are young enough for the memo's tolerance is read from them
-    as they are (kept as of their build generation and time), not packed from its records."""
+    A stale day whose stored blocks matched its records recently enough for the memo's tolerance
+    (built then, or first written over then: a sync has just begun rewriting it) is taken as
+    those blocks are -- from memory when kept, else from the store (kept as of their build
+    generation and that moment) -- not packed from its records."""
     by_day: dict[int, DayColumns] = memo.recall(kind, generation)
     missing = [d for d in generation if d not in by_day]
-    since = memo.built_since()
-    usable = [d for d in missing if blocks.is_current(day_states.get(d))
-              or (since is not None and blocks.built_since(day_states.get(d), since))]
+    since = memo.tolerated_since()
+    lagging = [] if since is None else [d for d in missing if not blocks.is_current(day_states.get(d))
+                                        and blocks.exact_since(day_states.get(d), since)]
+    if lagging:
+        by_day.update(memo.recall(kind, {d: day_states[d].built for d in lagging}))
+        missing = [d for d in missing if d not in by_day]
+    usable = [d for d in missing if blocks.is_current(day_states.get(d)) or d in lagging]
     fetched: dict[int, list[blocks.Block]] = {day: [] for day in usable}  # a current day may hold no record
     for block in blocks.stored(connection, kind, usable, None, tags=True):
         fetched[block.day].append(block)
@@ -80,7 +86,7 @@ def _recalled_or_fetched(connection: Connection, kind: str, generation: dict[int
         if blocks.is_current(state):
             memo.remember(kind, day, generation[day], by_day[day])
         else:
-            memo.remember(kind, day, state.built, by_day[day], built_at=state.built_at)
+            memo.remember(kind, day, state.built, by_day[day], exact_at=state.exact_until)
     return by_day, [d for d in missing if d not in fetched]
 
 

@@ -264,8 +264,10 @@ kpi_keys = Table(
 
 # One row per (kind, UTC day): every write touching the day bumps ``generation``; the day's
 # blocks are current when ``built`` equals it and ``format`` is the reader's block format.
-# ``built_at``: when the stored blocks were built (epoch seconds; None before 0012): a reader that
-# may lag (the `/kpi` endpoint) takes a stale day's blocks as they are while they are that young.
+# ``built_at``: when the stored blocks were built (epoch seconds; None before 0012); ``stale_since``:
+# when the first write after that build came (None before 0013, or while no write came since): the
+# stored blocks matched the day's records until then. A reader that may lag (the `/kpi` endpoint)
+# takes a stale day's blocks (or its memory of them) as they are while that moment is recent enough.
 kpi_block_days = Table(
     "kpi_block_days",
     metadata,
@@ -275,6 +277,7 @@ kpi_block_days = Table(
     Column("built", BigInteger, nullable=False),
     Column("format", Integer, nullable=False),
     Column("built_at", BigInteger, nullable=True),
+    Column("stale_since", BigInteger, nullable=True),
 )
 
 # The KPI columns of one day's records of one team, as one packed numpy structured array.

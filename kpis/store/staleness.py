@@ -11,12 +11,13 @@ blocks only while they were built from its current generation.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, String, Table, and_, func, literal, select, text, tuple_, type_coerce
+from sqlalchemy import BigInteger, String, Table, and_, case, func, literal, select, text, tuple_, type_coerce
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
@@ -76,14 +77,21 @@ def mark_stale(connection: Connection, rows_by_table: Mapping[Table, Sequence[di
 
 
 def bump(connection: Connection, touched: Iterable[tuple[str, int]]) -> None:
+    """Move the generation of each (kind, day); on the first move after a day's blocks were
+    stored, note when (``stale_since``: the blocks matched the records until this write)."""
+    now = int(time.time())
     # Sorted, so that two writers on PostgreSQL lock the day rows in the same order (no deadlock).
-    rows = [{"kind": kind, "day": day, "generation": 1, "built": -1, "format": 0} for kind, day in sorted(touched)]
+    rows = [{"kind": kind, "day": day, "generation": 1, "built": -1, "format": 0, "stale_since": now}
+            for kind, day in sorted(touched)]
     if not rows:
         return
     table = schema.kpi_block_days
     insert = insert_on_conflict(connection.dialect.name, table)
+    # SET's expressions read the row as it was: current (generation = built) until this write.
+    stale_since = case((table.c.generation == table.c.built, insert.excluded.stale_since), else_=table.c.stale_since)
     connection.execute(
-        insert.on_conflict_do_update(index_elements=["kind", "day"], set_={"generation": table.c.generation + 1}),
+        insert.on_conflict_do_update(index_elements=["kind", "day"],
+                                     set_={"generation": table.c.generation + 1, "stale_since": stale_since}),
         rows,
     )
 

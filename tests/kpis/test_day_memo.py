@@ -6,6 +6,9 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from datetime import datetime, timezone
+from types import SimpleNamespace
+
+from sqlalchemy import update
 
 from kpis.columnar import day_blocks
 from kpis.columnar.cache import refresh
@@ -13,6 +16,8 @@ from kpis.columnar.memo import DayMemo
 from kpis.engine import compute_report
 from kpis.query import load_kpi_data
 from kpis.records import TicketStatus
+from kpis.store import staleness
+from kpis.store.schema import kpi_block_days
 from tests.kpis.test_block_cache import (  # noqa: F401 - store: the fixture
     DIRECTORY,
     NOW,
@@ -169,3 +174,81 @@ def test_a_stale_days_blocks_older_than_the_tolerance_are_not_taken_its_records_
     write(store, replace(records["t4"], group_id="g2", assignee_id="a2", updated_at=at(17)))
     exact = reports(load_kpi_data(store, START, END, memo=DayMemo()))
     assert (created(exact["team"], "Billing"), created(exact["team"], "Returns")) == (1, 4)
+
+
+def built_an_hour_ago(kpi_store) -> None:  # noqa: ANN001
+    """Every stored day as if its blocks were built an hour ago (a quiet store a sync now rewrites)."""
+    with kpi_store.engine.begin() as connection:
+        connection.execute(update(kpi_block_days).values(built_at=kpi_block_days.c.built_at - 3600))
+
+
+def test_a_day_a_sync_has_just_begun_rewriting_is_answered_from_its_old_blocks_until_the_tolerance_is_up(
+        store, monkeypatch):  # noqa: F811
+    records = base_records()
+    write(store, *DIRECTORY, *records.values())
+    refresh(store)
+    load_kpi_data(store, START, END)  # the span's days without records, stored too
+    built_an_hour_ago(store)
+    timer = Timer()  # its epoch clock is this machine's, as the writes' is
+    memo = DayMemo(tolerate_seconds=60, timer=timer, clock=timer.clock)
+    kept = reports(load_kpi_data(store, START, END, memo=memo))  # current days: read and kept
+    timer.now += 3600  # an hour later by the memo's clock, and a sync's first page moves t4 to Returns:
+    timer.epoch -= 3600  # the epoch clock stays this machine's, the writes' clock
+    write(store, replace(records["t4"], group_id="g2", assignee_id="a2", updated_at=at(15)))
+    packed = packed_from_records(monkeypatch)
+
+    # The blocks were built an hour ago but matched the records until a moment ago: the memo's
+    # copy of them answers (as it would from the store), nothing is packed.
+    lagging = reports(load_kpi_data(store, START, END, memo=memo))
+    assert lagging == kept
+    assert (created(lagging["team"], "Billing"), created(lagging["team"], "Returns")) == (2, 3)
+    fresh_memo = DayMemo(tolerate_seconds=60, timer=timer, clock=timer.clock)  # a memo that never read them
+    assert reports(load_kpi_data(store, START, END, memo=fresh_memo)) == kept
+    assert packed == []
+
+    timer.now += 61  # the sync stored nothing within the minute: the day is packed from its records
+    again = reports(load_kpi_data(store, START, END, memo=memo))
+    assert (created(again["team"], "Billing"), created(again["team"], "Returns")) == (1, 4)
+    assert packed
+    assert again == reports(load_kpi_data(store, START, END, cached=False))
+
+
+def test_a_day_stale_before_it_was_known_when_is_never_taken_from_old_blocks(store, monkeypatch):  # noqa: F811
+    records = base_records()
+    write(store, *DIRECTORY, *records.values())
+    refresh(store)
+    load_kpi_data(store, START, END)
+    built_an_hour_ago(store)
+    write(store, replace(records["t4"], group_id="g2", assignee_id="a2", updated_at=at(15)))
+    with store.engine.begin() as connection:  # as a store migrated from 0012 holds it: when is unknown
+        connection.execute(update(kpi_block_days).values(stale_since=None))
+    packed = packed_from_records(monkeypatch)
+    memo = DayMemo(tolerate_seconds=60, timer=Timer(), clock=time.time)
+    again = reports(load_kpi_data(store, START, END, memo=memo))
+    assert (created(again["team"], "Billing"), created(again["team"], "Returns")) == (1, 4)
+    assert packed
+
+
+def test_a_days_stale_since_is_the_first_write_after_its_blocks_were_stored(store, monkeypatch):  # noqa: F811
+    clock = SimpleNamespace(time=lambda: moments[-1])
+    moments = [1_800_000_000]
+    monkeypatch.setattr(staleness, "time", clock)
+    records = base_records()
+    write(store, *DIRECTORY, *records.values())
+    refresh(store)
+    day = records["t4"].created_at.timestamp() // 86_400
+
+    def stale_since() -> int | None:
+        with store.engine.connect() as connection:
+            return day_blocks.states(connection, "tickets", day, day + 1)[day].stale_since
+
+    moments.append(moments[-1] + 100)
+    write(store, replace(records["t4"], group_id="g2", updated_at=at(15)))
+    assert stale_since() == 1_800_000_100
+    moments.append(moments[-1] + 100)  # a later page of the same sync: the blocks stopped matching earlier
+    write(store, replace(records["t4"], group_id="g1", updated_at=at(16)))
+    assert stale_since() == 1_800_000_100
+    refresh(store)  # stored anew; the next write is the first over these blocks
+    moments.append(moments[-1] + 100)
+    write(store, replace(records["t4"], group_id="g2", updated_at=at(17)))
+    assert stale_since() == 1_800_000_300
