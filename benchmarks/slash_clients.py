@@ -41,8 +41,11 @@ class Outcome:
 Send = Callable[[Command, str], tuple[float, str]]
 
 
-def http_sender(url: str, slack: FakeSlack) -> Callable[[], Send]:
-    """A sender per client (each with its own keep-alive session), as Slack signs requests."""
+def http_sender(urls: list[str], slack: FakeSlack) -> Callable[[], Send]:
+    """A sender per client (each with its own keep-alive session), as Slack signs requests; with
+    several endpoints, each request goes to the next of them (a round-robin load balancer)."""
+    turns = itertools.cycle(urls)
+    lock = threading.Lock()
 
     def make() -> Send:
         session = requests.Session()
@@ -50,6 +53,8 @@ def http_sender(url: str, slack: FakeSlack) -> Callable[[], Send]:
         def send(command: Command, name: str) -> tuple[float, str]:
             body = command_body(command.text, user_id=command.user, channel_id=command.channel,
                                 response_url=slack.response_url(name))
+            with lock:
+                url = next(turns)
             response = session.post(url, data=body, headers=signed_headers(body), timeout=10)
             acked = time.monotonic()
             response.raise_for_status()

@@ -3,12 +3,15 @@ over HTTP and over Socket Mode, with and without a sync writing into the store m
 
     .venv/bin/python benchmarks/slash_latency.py [--tickets 1000000] [--clients 8] [--seconds 30]
         [--folder benchmark-data] [--writer-tickets 60000] [--inline-seconds S] [--load-processes N]
+        [--endpoints N]
 
 1. Builds (once; reused afterwards) a store of ``--tickets`` synthetic tickets over a year, 6 teams
    and 60 agents, through the sample connector and the normal `sync` path (slash_mix.py).
-2. Starts two `helpdesk-kpis serve --role endpoint` processes on it: one answering `/kpi` over
-   HTTP, one over Socket Mode (connected to the local fake of Slack's Socket Mode), both with the
-   local fake of Slack's Web API, and waits until they have warmed up (slash_servers.py).
+2. Starts `helpdesk-kpis serve --role endpoint` processes on it: ``--endpoints`` (default 1)
+   answering `/kpi` over HTTP, behind a round-robin of the clients' requests (as a load balancer),
+   and as many over Socket Mode, each with its connection to the local fake of Slack's Socket
+   Mode (which sends each envelope to one of them at random, as Slack does), all with the local
+   fake of Slack's Web API; waits until they have warmed up (slash_servers.py).
 3. Four runs of ``--clients`` concurrent people for ``--seconds`` each: HTTP, then Socket Mode,
    without a sync; then both again while `helpdesk-kpis sync` of another sample instance
    rewrites its last 30 days into the same store, page after page. Each person asks a command of
@@ -56,6 +59,8 @@ def main() -> int:
                         help="[slash] inline_seconds of the servers (default: the configuration's default)")
     parser.add_argument("--load-processes", type=int, default=None,
                         help="[slash] load_processes of the servers (default: the configuration's default)")
+    parser.add_argument("--endpoints", type=int, default=1,
+                        help="endpoint processes per mode (HTTP behind a round-robin; Socket Mode connections)")
     args = parser.parse_args()
 
     database = build_store(args.folder, args.tickets)
@@ -65,20 +70,27 @@ def main() -> int:
     (work / "helpdesk-kpis.toml").write_text(serve_config(team_names, args.inline_seconds, args.load_processes))
     mix = Mix(team_names, members, datetime.now(timezone.utc).date())
     print("mix: " + ", ".join(f"{kind} {share:.0%}" for kind, share in WEIGHTS.items()))
+    print(f"endpoint processes: {args.endpoints} over HTTP, {args.endpoints} over Socket Mode")
     print(f"load before: {_uptime()}", flush=True)
 
     with FakeSlack() as slack, FakeSocketMode() as socket:
         slack.socket_mode = socket
         slack.users.update(slack_users(team_names, members))
-        servers = {"HTTP": Server(work, database, slack, socket_mode=False),
-                   "Socket Mode": Server(work, database, slack, socket_mode=True)}
+        servers = {name: [Server(work, database, slack, socket_mode=socket_mode, number=i)
+                          for i in range(args.endpoints)]
+                   for name, socket_mode in (("HTTP", False), ("Socket Mode", True))}
         try:
-            for name, server in servers.items():
-                print(f"waiting for the {name} server to warm up (7d and 30d, then the days in memory)...", flush=True)
-                if not server.wait_warm():
+            for name, group in servers.items():
+                print(f"waiting for the {name} server{'s' if len(group) > 1 else ''} to warm up (7d and 30d, "
+                      "then the days in memory)...", flush=True)
+                if not all(server.wait_warm() for server in group):
                     print(f"the {name} server did not warm up")
                     return 1
-            senders = {"HTTP": http_sender(servers["HTTP"].url, slack), "Socket Mode": socket_sender(socket, slack)}
+            if not socket.wait_connected(args.endpoints, live=args.endpoints):
+                print("the Socket Mode servers did not all connect")
+                return 1
+            senders = {"HTTP": http_sender([server.url for server in servers["HTTP"]], slack),
+                       "Socket Mode": socket_sender(socket, slack)}
             for make in senders.values():  # every warm command once, so that user lookups are cached as in steady use
                 send = make()
                 for command in mix.warm:
@@ -99,7 +111,10 @@ def main() -> int:
             print(f"\nconcurrent sync: {writer.syncs} whole syncs of {args.writer_tickets:,} tickets finished during "
                   f"the runs (and one stopped at a page boundary); failures: {len(writer.failed)}")
         finally:
-            for server in servers.values():
+            for name, group in servers.items():
+                peaks = [server.peak_rss_mb() for server in group]
+                print(f"{name} server peak memory: " + ", ".join("n/a" if mb is None else f"{mb:.0f} MB" for mb in peaks))
+            for server in (server for group in servers.values() for server in group):
                 server.stop()
     print(f"load after: {_uptime()}")
     return verdict(summaries)

@@ -33,7 +33,7 @@ def free_port() -> int:
 class Server:
     """`serve --role endpoint` on the store, its `/kpi` over HTTP or (``socket_mode``) Socket Mode."""
 
-    def __init__(self, work: Path, database: Path, slack: FakeSlack, *, socket_mode: bool) -> None:
+    def __init__(self, work: Path, database: Path, slack: FakeSlack, *, socket_mode: bool, number: int = 0) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/slack/events"
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{database.resolve()}", "SLACK_BOT_TOKEN": TOKEN,
@@ -45,7 +45,7 @@ class Server:
             options.append("--socket-mode")
         else:
             env["SLACK_SIGNING_SECRET"] = SIGNING_SECRET
-        self.log_path = work / f"serve-{'socket' if socket_mode else 'http'}.log"
+        self.log_path = work / f"serve-{'socket' if socket_mode else 'http'}{f'-{number + 1}' if number else ''}.log"
         with self.log_path.open("w") as log:
             self.process = subprocess.Popen([*CLI, "serve", *options], cwd=work, env=env, stdout=log,
                                             stderr=subprocess.STDOUT)
@@ -60,6 +60,14 @@ class Server:
                 return False
             time.sleep(0.5)
         return True
+
+    def peak_rss_mb(self) -> float | None:
+        """The server process's peak resident memory (its load workers not included)."""
+        try:
+            with open(f"/proc/{self.process.pid}/status", encoding="ascii") as status:
+                return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmHWM:"))
+        except (OSError, StopIteration):
+            return None
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGINT)

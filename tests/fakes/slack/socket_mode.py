@@ -8,12 +8,18 @@ fields>}}`` that the app must acknowledge within 3 seconds by sending ``{"envelo
 "payload": {...}}`` back (the payload is the answer shown to the user); before Slack moves a
 connection it sends ``{"type": "disconnect", "reason": "refresh_requested", ...}`` and the app
 opens a new one through ``apps.connections.open``. Served by ``websockets`` in a thread.
+
+An app may hold several connections at once (one per endpoint process, up to 10): Slack sends
+each envelope to only one of them, a random one, and none to a connection it has told to
+disconnect (bolt-python maintainers in https://github.com/slackapi/bolt-python/issues/448 and
+https://github.com/slackapi/bolt-python/issues/1071).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import random
 import threading
 import uuid
 from typing import Any
@@ -32,6 +38,11 @@ class FakeSocketMode:
         self._thread = threading.Thread(target=self._server.serve_forever, name="fake-socket-mode", daemon=True)
         self._lock = threading.Condition()
         self._connections: list[ServerConnection] = []
+        self._told_to_disconnect: set[ServerConnection] = set()
+        self._random = random.Random(0)  # which connection gets an envelope: random, the same in every run
+        #: How many envelopes each connection (by opening order, from 1) was sent.
+        self.sent_on: dict[int, int] = {}
+        self._number: dict[ServerConnection, int] = {}
         self._acks: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1)
         #: How many WebSocket connections the app has opened so far (reconnects included).
@@ -45,10 +56,11 @@ class FakeSocketMode:
 
     # -- test controls -------------------------------------------------------------------------
 
-    def wait_connected(self, count: int = 1, timeout: float = 30.0) -> bool:
-        """Wait until the app has opened ``count`` connections in all and one of them is live."""
+    def wait_connected(self, count: int = 1, timeout: float = 30.0, *, live: int = 1) -> bool:
+        """Wait until the app has opened ``count`` connections in all and ``live`` of them are
+        open and not told to disconnect."""
         with self._lock:
-            return self._lock.wait_for(lambda: self.opened >= count and bool(self._connections), timeout=timeout)
+            return self._lock.wait_for(lambda: self.opened >= count and len(self._usable()) >= live, timeout=timeout)
 
     def send_command(self, payload: dict[str, Any], *, timeout: float = 30.0) -> dict[str, Any]:
         """Deliver a slash command envelope on the live connection; return the app's ack."""
@@ -66,32 +78,45 @@ class FakeSocketMode:
                     "accepts_response_payload": accepts_response_payload, "payload": payload}
         if envelope_type == "events_api":
             envelope["retry_attempt"], envelope["retry_reason"] = 0, ""
-        self._live().send(json.dumps(envelope))
+        connection = self._live(any_of=True)
+        with self._lock:
+            number = self._number[connection]
+            self.sent_on[number] = self.sent_on.get(number, 0) + 1
+        connection.send(json.dumps(envelope))
         with self._lock:
             if not self._lock.wait_for(lambda: envelope_id in self._acks, timeout=timeout):
                 raise AssertionError(f"no acknowledgement of {envelope_id} within {timeout} s")
             return self._acks.pop(envelope_id)
 
     def disconnect(self, reason: str = "refresh_requested") -> None:
-        """Ask the app to move to a new connection, as Slack does every few hours."""
-        self._live().send(json.dumps({"type": "disconnect", "reason": reason,
-                                      "debug_info": {"host": "fake-socket-mode"}}))
+        """Ask the app to move the newest connection to a new one, as Slack does every few hours."""
+        connection = self._live()
+        with self._lock:
+            self._told_to_disconnect.add(connection)
+        connection.send(json.dumps({"type": "disconnect", "reason": reason,
+                                    "debug_info": {"host": "fake-socket-mode"}}))
 
     def drop(self) -> None:
-        """Close the live connection without warning (a network cut)."""
+        """Close the newest live connection without warning (a network cut)."""
         self._live().close()
 
-    def _live(self) -> ServerConnection:
+    def _live(self, *, any_of: bool = False) -> ServerConnection:
+        """The newest connection not told to disconnect; ``any_of``: a random one of those."""
         with self._lock:
-            if not self._lock.wait_for(lambda: bool(self._connections), timeout=30):
+            if not self._lock.wait_for(lambda: bool(self._usable()), timeout=30):
                 raise AssertionError("the app holds no Socket Mode connection")
-            return self._connections[-1]
+            usable = self._usable()
+            return self._random.choice(usable) if any_of else usable[-1]
+
+    def _usable(self) -> list[ServerConnection]:
+        return [c for c in self._connections if c not in self._told_to_disconnect]
 
     # -- the protocol ----------------------------------------------------------------------------
 
     def _connected(self, connection: ServerConnection) -> None:
         with self._lock:
             self.opened += 1
+            self._number[connection] = self.opened
             self._connections.append(connection)
             number = len(self._connections)
             self._lock.notify_all()
@@ -113,6 +138,7 @@ class FakeSocketMode:
             with self._lock:
                 if connection in self._connections:
                     self._connections.remove(connection)
+                self._told_to_disconnect.discard(connection)
                 self._lock.notify_all()
 
     def __enter__(self) -> FakeSocketMode:

@@ -58,6 +58,22 @@ def test_kpi_is_answered_over_socket_mode_and_survives_a_disconnect_and_a_droppe
     assert len(slack.method_calls("apps.connections.open")) >= 3
 
 
+def test_two_socket_mode_endpoints_each_answer_what_slack_sends_to_their_connection(tmp_path):
+    # The firewalled shape scaled out: Slack sends each envelope to one of the app's connections.
+    (tmp_path / "helpdesk-kpis.toml").write_text(CONFIG)
+    with FakeSlack() as slack, FakeSocketMode() as socket:
+        slack.socket_mode = socket
+        slack.users.update(desk.SLACK_USERS)
+        env = socket_env(tmp_path, slack)
+        with serving(tmp_path, env, "--role", "endpoint", "--socket-mode") as (_url, first), \
+                serving(tmp_path, env, "--role", "endpoint", "--socket-mode") as (_url2, second):
+            assert socket.wait_connected(2, live=2)
+            answers = [ask(socket, "team billing csat")["text"] for _ in range(12)]
+        assert (first.returncode, second.returncode) == (0, 0)
+    assert all("Billing" in answer for answer in answers)
+    assert len(socket.sent_on) == 2, socket.sent_on  # each process answered some of the twelve
+
+
 #: A grace long enough for the held answer to finish once released; the bound is for busy machines.
 GRACE_SECONDS = 10
 EXIT_SECONDS = GRACE_SECONDS + 20
