@@ -10,6 +10,12 @@ Freshness: a snapshot younger than ``ttl`` seconds is used as it is. An older on
 reload; beyond ``max_age``, or for days nobody asked about yet, the command waits for the load
 (and is answered through ``response_url`` if that takes long). Concurrent commands for the same
 days share one load (single flight).
+
+Memory: the data of at most ``max_windows`` windows is held (tens of MB each on a large store).
+A window pushed out of them keeps what was computed from it (its reports and views, a few
+hundred KB) and its directory, under the same freshness rules, up to ``max_results`` windows: a
+period asked again (last month, a range a lead keeps asking about) is answered from them at
+once, and only a question that needs something new of it reads its data again.
 """
 
 from __future__ import annotations
@@ -38,15 +44,19 @@ WindowKey = tuple[str, str, str]
 
 class Snapshot:
     def __init__(self, window: Window, data: KpiData, *, now: datetime, loaded_at: float, config: KpiConfig,
-                 load_tags: Loader | None = None) -> None:
+                 load_tags: Loader | None = None, reload: Callable[[Snapshot], KpiData] | None = None) -> None:
+        """``reload``: reads the window's data again once :meth:`let_go` dropped it (the cache's)."""
         self.window = window
+        self._reload = reload
+        self._reload_lock = threading.Lock()
         #: Reads the window's data again with the tickets' tags, for `by tag` (None: ``data`` has them).
         self._load_tags = load_tags
         self._tag_data: KpiData | None = None
         self._tag_lock = threading.Lock()
         self.now = now
         self.loaded_at = loaded_at
-        self._data = data
+        self._data: KpiData | None = data
+        self._directory = data.directory
         self._config = config
         self._reports: dict[str, Report] = {}
         self._views: dict[tuple, Report | Explanation] = {}
@@ -55,7 +65,16 @@ class Snapshot:
 
     @property
     def directory(self) -> Directory:
-        return self._data.directory
+        return self._directory
+
+    @property
+    def holds_data(self) -> bool:
+        return self._data is not None
+
+    def let_go(self) -> None:
+        """Drop the window's data (and tags), keep what was computed from it. A computation
+        under way keeps the data it holds; taking no lock, this never waits for one."""
+        self._data = self._tag_data = None
 
     def scopes(self) -> list[str]:
         return list(self._reports)
@@ -72,7 +91,7 @@ class Snapshot:
             with self._lock_of(("report", by)):
                 report = self._reports.get(by)
                 if report is None:
-                    report = compute_report(self._data, self.window, now=self.now, by=by, config=self._config)
+                    report = compute_report(self._data_now(), self.window, now=self.now, by=by, config=self._config)
                     self._reports[by] = report
         return report
 
@@ -94,11 +113,22 @@ class Snapshot:
 
     def _data_for(self, by: str) -> KpiData:
         if by != "tag" or self._load_tags is None:
-            return self._data
+            return self._data_now()
         with self._tag_lock:  # not self._lock: a view computing under it asks for this data
-            if self._tag_data is None:
-                self._tag_data = self._load_tags(self.window.previous().start, self.window.end)
-        return self._tag_data
+            data = self._tag_data
+            if data is None:
+                data = self._tag_data = self._load_tags(self.window.previous().start, self.window.end)
+            return data
+
+    def _data_now(self) -> KpiData:
+        """The window's data, read again (once, whoever asks meanwhile) if it was let go."""
+        with self._reload_lock:
+            data = self._data
+            if data is None:
+                if self._reload is None:
+                    raise RuntimeError("a snapshot without its data and no way to read it again")
+                data = self._data = self._reload(self)
+            return data
 
     def _view(self, key: tuple, compute):  # noqa: ANN001, ANN202
         found = self._views.get(key)
@@ -125,13 +155,15 @@ class SnapshotCache:
         ttl: float = 60.0,
         max_age: float = 900.0,
         max_windows: int = 8,
+        max_results: int = 256,
         timer: Callable[[], float] = time.monotonic,
         clock: Callable[[], datetime],
         load_tags: Loader | None = None,
         keep: Callable[[], list[Window]] | None = None,
     ) -> None:
         """``keep``: the windows most commands ask about (7d and 30d as of now): questions about
-        other periods, however many, never push them out of the ``max_windows`` kept."""
+        other periods, however many, never push their data out of the ``max_windows`` held.
+        ``max_results``: windows whose computed answers are kept, their data held or not."""
         self._load = load
         self._keep = keep
         self._load_tags = load_tags
@@ -139,6 +171,7 @@ class SnapshotCache:
         self.ttl = ttl
         self.max_age = max(max_age, ttl)
         self._max_windows = max_windows
+        self._max_results = max(max_results, max_windows)
         self._timer = timer
         self._clock = clock
         self._snapshots: OrderedDict[WindowKey, Snapshot] = OrderedDict()
@@ -193,7 +226,7 @@ class SnapshotCache:
             started = self._timer()
             data = self._load(window.previous().start, window.end)
             snapshot = Snapshot(window, data, now=self._clock(), loaded_at=started, config=self._config,
-                                load_tags=self._load_tags)
+                                load_tags=self._load_tags, reload=self._reload)
             for by in scopes:  # a refresh recomputes what was asked of the old snapshot before the swap
                 snapshot.report(by)
             if tags:  # and reads the tags again if they were asked for: a `why` then never waits for them
@@ -206,12 +239,36 @@ class SnapshotCache:
         with self._lock:
             self._snapshots[key] = snapshot
             self._snapshots.move_to_end(key)
-            kept = {_key(w) for w in self._keep()} if self._keep is not None else set()
-            for old in [k for k in self._snapshots if k not in kept][: max(0, len(self._snapshots) - self._max_windows)]:
-                del self._snapshots[old]  # the least recently used first
             self._loading.pop(key, None)
+        self._trim()
         log.debug("KPIs of %s loaded in %.2fs", window.label(), self._timer() - started)
         return snapshot
+
+    def _reload(self, snapshot: Snapshot) -> KpiData:
+        """A snapshot's data read again, for a question it has no answer for yet (its window's
+        answers stay those of its first read: the same ``now``, the same freshness)."""
+        data = self._load(snapshot.window.previous().start, snapshot.window.end)
+        with self._lock:
+            key = _key(snapshot.window)
+            if self._snapshots.get(key) is snapshot:
+                self._snapshots.move_to_end(key)
+        self._trim(holding=snapshot)
+        return data
+
+    def _trim(self, holding: Snapshot | None = None) -> None:
+        """The least recently used windows beyond ``max_windows`` let their data go (those most
+        asked about never), and beyond ``max_results`` go altogether. ``holding``: a snapshot
+        about to hold its data again, counted as holding it."""
+        with self._lock:
+            kept = {_key(w) for w in self._keep()} if self._keep is not None else set()
+            holders = [k for k, s in self._snapshots.items() if s.holds_data or s is holding]
+            releasable = [k for k in holders if k not in kept and self._snapshots[k] is not holding]
+            released = [self._snapshots[k] for k in releasable[: max(0, len(holders) - self._max_windows)]]
+            drop = [k for k in self._snapshots if k not in kept][: max(0, len(self._snapshots) - self._max_results)]
+            for old in drop:
+                del self._snapshots[old]  # the least recently used first
+        for snapshot in released:  # outside the cache's lock: letting go waits for a read under way
+            snapshot.let_go()
 
 
 def _key(window: Window) -> WindowKey:

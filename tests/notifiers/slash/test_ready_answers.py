@@ -68,9 +68,56 @@ def test_the_windows_most_asked_about_stay_loaded_however_many_other_periods_are
         snapshots.snapshot(week)
         for days in (10, 20, 30, 40):  # four other periods through a cache of two windows
             snapshots.snapshot(Period(f"{days}d").window(now=NOW, zone=UTC))
-        assert snapshots.has(week)
-        assert not snapshots.has(Period("10d").window(now=NOW, zone=UTC))  # the least recently used went
-        snapshots.snapshot(week)
+        assert snapshots.has(week) and snapshots.snapshot(week).holds_data
+        # The least recently used let their data go (their computed answers stay: see below).
+        assert [snapshots.snapshot(Period(f"{days}d").window(now=NOW, zone=UTC)).holds_data
+                for days in (10, 20, 30, 40)] == [False, False, False, True]
     finally:
         snapshots.close()
-    assert len(loads) == 5  # 7d read once
+    assert len(loads) == 5  # 7d read once, and none of the others again
+
+
+def test_a_period_asked_again_after_its_data_went_is_answered_from_what_was_computed_of_it(store):
+    loads = []
+
+    def load(start, end):  # noqa: ANN001, ANN202
+        loads.append(start)
+        return load_kpi_data(store, start, end, tags=False)
+
+    week, month = (Period(p).window(now=NOW, zone=UTC) for p in ("7d", "30d"))
+    snapshots = SnapshotCache(load, clock=lambda: NOW, max_windows=1)
+    try:
+        teams = snapshots.snapshot(week).report("team")
+        snapshots.snapshot(month).report("team")  # holds the only window's worth of data now
+        again = snapshots.snapshot(week)
+        assert not again.holds_data and snapshots.has(week)
+        assert again.report("team") is teams and len(loads) == 2  # at once, from the first read
+        assert again.directory.team_names  # who is who, too (the answers look callers up)
+
+        agents = again.report("agent")  # something new of it: its days are read again, once
+        assert len(loads) == 3 and again.holds_data
+        assert not snapshots.snapshot(month).holds_data  # which pushed the other's data out
+        [billing] = [row for row in again.report("team").rows if row.name == "Billing"]
+        assert billing.metrics["csat"].value == 75.0  # 3 good of 4 (see conftest)
+        assert agents.rows
+    finally:
+        snapshots.close()
+
+
+def test_beyond_max_results_a_period_goes_altogether(store):
+    loads = []
+
+    def load(start, end):  # noqa: ANN001, ANN202
+        loads.append(start)
+        return load_kpi_data(store, start, end, tags=False)
+
+    windows = [Period(f"{days}d").window(now=NOW, zone=UTC) for days in (7, 14, 30)]
+    snapshots = SnapshotCache(load, clock=lambda: NOW, max_windows=1, max_results=2)
+    try:
+        for window in windows:
+            snapshots.snapshot(window).report("team")
+        assert [snapshots.has(window) for window in windows] == [False, True, True]
+        snapshots.snapshot(windows[0]).report("team")  # asked again: read again
+        assert len(loads) == 4
+    finally:
+        snapshots.close()
