@@ -245,8 +245,9 @@ class SnapshotCache:
         return snapshot
 
     def _reload(self, snapshot: Snapshot) -> KpiData:
-        """A snapshot's data read again, for a question it has no answer for yet (its window's
-        answers stay those of its first read: the same ``now``, the same freshness)."""
+        """A snapshot's data read again, for a question it has no answer for yet. The snapshot
+        keeps its first read's ``now`` and age: its new answers are no older than its first ones,
+        and it is refreshed when those are ``ttl`` old, as before."""
         data = self._load(snapshot.window.previous().start, snapshot.window.end)
         with self._lock:
             key = _key(snapshot.window)
@@ -267,7 +268,7 @@ class SnapshotCache:
             drop = [k for k in self._snapshots if k not in kept][: max(0, len(self._snapshots) - self._max_results)]
             for old in drop:
                 del self._snapshots[old]  # the least recently used first
-        for snapshot in released:  # outside the cache's lock: letting go waits for a read under way
+        for snapshot in released:
             snapshot.let_go()
 
 
