@@ -130,11 +130,18 @@ def packed_from_records(monkeypatch) -> list[int]:  # noqa: ANN001
     return packed
 
 
-def test_a_day_a_sync_rewrites_is_read_from_the_blocks_it_stored_lately_not_packed_again(store, monkeypatch):  # noqa: F811
+def stored_span(kpi_store):  # noqa: ANN001, ANN201
+    """The base records written and every day of the span stored: those with records (as a sync's
+    end, or a sync storing its days as it goes, stores them) and those without (as a first read does)."""
     records = base_records()
-    write(store, *DIRECTORY, *records.values())
-    refresh(store)  # stored now (at the end of a sync, or by a sync storing its days as it goes)
-    load_kpi_data(store, START, END)  # and the span's days without records, as a first read stores them
+    write(kpi_store, *DIRECTORY, *records.values())
+    refresh(kpi_store)
+    load_kpi_data(kpi_store, START, END)
+    return records
+
+
+def test_a_day_a_sync_rewrites_is_read_from_the_blocks_it_stored_lately_not_packed_again(store, monkeypatch):  # noqa: F811
+    records = stored_span(store)
     timer = Timer()
     write(store, replace(records["t4"], group_id="g2", assignee_id="a2", updated_at=at(15)))  # t4 to Returns
     packed = packed_from_records(monkeypatch)
@@ -155,10 +162,7 @@ def test_a_day_a_sync_rewrites_is_read_from_the_blocks_it_stored_lately_not_pack
 
 
 def test_a_stale_days_blocks_older_than_the_tolerance_are_not_taken_its_records_are(store, monkeypatch):  # noqa: F811
-    records = base_records()
-    write(store, *DIRECTORY, *records.values())
-    refresh(store)
-    load_kpi_data(store, START, END)
+    records = stored_span(store)
     timer = Timer()
     write(store, replace(records["t4"], group_id="g2", assignee_id="a2", updated_at=at(15)))
     timer.now += 61  # nothing stored the days again for over a minute (a sync stopped, or an old release's)
@@ -184,10 +188,7 @@ def built_an_hour_ago(kpi_store) -> None:  # noqa: ANN001
 
 def test_a_day_a_sync_has_just_begun_rewriting_is_answered_from_its_old_blocks_until_the_tolerance_is_up(
         store, monkeypatch):  # noqa: F811
-    records = base_records()
-    write(store, *DIRECTORY, *records.values())
-    refresh(store)
-    load_kpi_data(store, START, END)  # the span's days without records, stored too
+    records = stored_span(store)
     built_an_hour_ago(store)
     timer = Timer()  # its epoch clock is this machine's, as the writes' is
     memo = DayMemo(tolerate_seconds=60, timer=timer, clock=timer.clock)
@@ -214,10 +215,7 @@ def test_a_day_a_sync_has_just_begun_rewriting_is_answered_from_its_old_blocks_u
 
 
 def test_a_day_stale_before_it_was_known_when_is_never_taken_from_old_blocks(store, monkeypatch):  # noqa: F811
-    records = base_records()
-    write(store, *DIRECTORY, *records.values())
-    refresh(store)
-    load_kpi_data(store, START, END)
+    records = stored_span(store)
     built_an_hour_ago(store)
     write(store, replace(records["t4"], group_id="g2", assignee_id="a2", updated_at=at(15)))
     with store.engine.begin() as connection:  # as a store migrated from 0012 holds it: when is unknown
