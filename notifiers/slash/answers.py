@@ -50,16 +50,12 @@ from notifiers.slash.grammar import (
     Usage,
     parse,
 )
+from notifiers.slash.list_answers import breaches_answer, teams_answer
 from notifiers.slash.people import SlackPeople
 from notifiers.slash.scorecard_answer import scorecard_answer
 from notifiers.slash.snapshots import Snapshot, SnapshotCache
 
 log = logging.getLogger(__name__)
-
-#: Where a `/kpi teams` list cut short is whole: the helpdesk's teams, or the configured ones.
-ALL_TEAMS = "helpdesk-kpis report --by team"
-CONFIGURED_TEAMS = "helpdesk-kpis config show"
-
 
 class KpiCommands:
     def __init__(
@@ -79,7 +75,8 @@ class KpiCommands:
         self.zone = zone
         self.clock = clock
         self.people = people
-        self._breaches = breaches
+        #: The KPI thresholds in breach now, for `/kpi breaches`.
+        self.breaches = breaches
         #: The comment themes of a window, for `/kpi comments`.
         self.themes = themes
         self.scorecard = scorecard or ScorecardConfig()
@@ -138,9 +135,9 @@ class KpiCommands:
             groups=self._groups(command.user_id),
         )
         if isinstance(query, TeamsQuery):
-            return self._teams(query)
+            return teams_answer(self, query)
         if isinstance(query, BreachesQuery):
-            return self._breaches_answer(query, caller)
+            return breaches_answer(self, query, caller)
         if isinstance(query, CommentsQuery):
             return self._comments(query, caller)
         if isinstance(query, ScorecardQuery):
@@ -280,62 +277,8 @@ class KpiCommands:
         keys = with_policy_sla(query.keys, row)
         return blocks.kpi_answer(f"{title} · {query.period.text()}", report, row, keys, public=public, note=note)
 
-    # -- lists -----------------------------------------------------------------------------------
-
-    def _teams(self, query: TeamsQuery) -> Answer:
-        if not self.policy.teams:  # no [[teams]] configured: the helpdesk's own teams, by name
-            lines = [f"*{escape(name)}*" for name in sorted(self.team_names)]
-            return blocks.list_answer(
-                "Teams", lines, public=query.public, empty="No teams have been synced yet.", full_answer=ALL_TEAMS
-            )
-        lines = []
-        for team in self.policy.teams:
-            parts = [f"*{escape(team.name)}*"]
-            if team.channel:
-                parts.append(_channel_ref(team.channel))
-            if team.leads:
-                parts.append("leads " + ", ".join(_person_ref(lead) for lead in sorted(team.leads)))
-            lines.append(" · ".join(parts))
-        return blocks.list_answer(
-            "Teams", lines, public=query.public, empty="No teams are configured yet.", full_answer=CONFIGURED_TEAMS
-        )
-
-    def _breaches_answer(self, query: BreachesQuery, caller: Caller) -> Answer:
-        decision = self.decide_for(caller, TeamNumbers(query.team), query)
-        if isinstance(decision, Answer):
-            return decision
-        # Names and teams of the rows in breach, from the directory of the last 7 days' snapshot.
-        agents = AgentIndex(self.snapshots.snapshot(Period("7d").window(now=self.clock(), zone=self.zone)).directory)
-        found = []
-        for breach in self._breaches() if self._breaches else []:
-            if breach.scope == "agent":
-                name, team = agents.name_of(breach.row_id or ""), self.configured(agents.team_of(breach.row_id or ""))
-            elif breach.scope == "team":
-                team = self.configured(agents.team_name(breach.row_id or ""))
-                name = team or breach.row_id or "?"
-            else:
-                name, team = "Overall", None
-            if query.team is None or is_named(query.team, team):
-                found.append((breach, name, team))
-        # Agent-level breaches are agent-level detail: only for their team's leads and the admins.
-        visible = [
-            (breach, name, team)
-            for breach, name, team in found
-            if breach.scope != "agent" or isinstance(decide(self.policy, caller, AgentDetail(None, team)), Allowed)
-        ]
-        # Agent breaches are never posted to a channel.
-        public = self.publicity(query, decision)[0] and not any(b.scope == "agent" for b, _, _ in visible)
-        lines = [
-            f"• *{escape(name)}*{f' ({escape(team)})' if team and team != name else ''}: {escape(b.text)}"
-            for b, name, team in visible
-        ]
-        where = f" · {query.team}" if query.team else ""
-        return blocks.list_answer(
-            f"Active breaches{where}", lines, public=public, empty="No KPI is past its threshold."
-        )
-
     # -- who is asking, and may they (also for the answers in their own modules: comments, why,
-    # scorecard) -------------------------------------------------------------------------------
+    # scorecard, lists) ------------------------------------------------------------------------
 
     def decide_for(
         self, caller: Caller, asked: TeamNumbers | AgentDetail, query: KpiQuery | BreachesQuery
@@ -413,11 +356,3 @@ def _describe(query: KpiQuery | BreachesQuery | CommentsQuery | ScorecardQuery) 
     who = t.team or (f"<@{t.user_id}>" if t.user_id else None) or t.agent or t.scope.value
     what = "scorecard" if isinstance(query, ScorecardQuery) else ",".join(query.keys)
     return f"{what} of {t.scope.value} {who} over {query.period.text()}"
-
-
-def _channel_ref(channel: str) -> str:
-    return f"<#{channel}>" if channel[:1] in ("C", "G") and channel.isupper() else f"#{channel.lstrip('#')}"
-
-
-def _person_ref(slack_id: str) -> str:
-    return f"<!subteam^{slack_id}>" if slack_id.startswith("S") else f"<@{slack_id}>"
