@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from notifiers.mrkdwn import escape
+
 ANYWHERE = "*"
 
 
@@ -144,7 +146,7 @@ def decide(policy: AccessPolicy, caller: Caller, asked: Asked) -> Decision:
         return Allowed(public_ok=False)
     if admin or (asked.team is not None and asked.team in led):
         return Allowed(public_ok=False)
-    whose = f"{asked.team}'s leads" if asked.team else "the team's leads"
+    whose = f"{escape(asked.team)}'s leads" if asked.team else "the team's leads"  # a helpdesk's name, in mrkdwn
     return Denied(
         f"Sorry, {asked.what} are for {whose} and the admins. You can always see your own with `/kpi me`.",
         f"{asked.what} of {asked.agent_id or 'team ' + str(asked.team)}: not a lead of {asked.team} nor an admin",
