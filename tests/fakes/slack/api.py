@@ -110,6 +110,8 @@ class FakeSlack(ViewsApi):
         #: Modals opened (views.open, views.push) by view id, as last updated.
         self.views: dict[str, dict[str, Any]] = {}
         self.views_stack: list[str] = []
+        #: Views submitted whose acknowledgement Slack has not applied yet (see ViewsApi.view_submitting).
+        self.submitting: dict[str, threading.Event] = {}
         #: trigger_id -> when handed out (``time.monotonic``); exchanged ones, for their own error.
         self.triggers: dict[str, float] = {}
         self.exchanged: set[str] = set()

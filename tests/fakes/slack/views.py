@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections import deque
 from typing import Any
@@ -51,6 +52,9 @@ class ViewsApi:
             (v for v in self.views.values() if v.get("external_id") == external_id), None)
         if found is None:
             return _error("not_found")
+        applied = self.submitting.get(found["id"])
+        if applied is not None:  # the submission's acknowledgement comes first (view_submitting)
+            applied.wait(10)
         if params.get("hash") and params["hash"] != found["hash"]:
             return _error("hash_conflict")
         view = _view_param(params.get("view"))
@@ -61,10 +65,22 @@ class ViewsApi:
         found["updates"] = found.get("updates", 0) + 1
         return _ok(view=dict(found))
 
+    def view_submitting(self, view_id: str) -> None:
+        """A view_submission of ``view_id`` is on its way to the app. Slack applies the app's
+        acknowledgement when the answer to that request arrives, before any views.update the app
+        makes afterwards; in a test the acknowledgement is applied by the test's thread once it has
+        the answer (:meth:`view_submitted`), so until then an update of the view waits for it, as
+        the app's follow-up (a lazy listener, started before the answer is sent) would reach Slack
+        after it."""
+        self.submitting[view_id] = threading.Event()
+
     def view_submitted(self, view_id: str, response: dict[str, Any] | None) -> None:
         """What Slack does with a view_submission's ack: ``update`` replaces the view in place."""
         if response and response.get("response_action") == "update":
             self.views[view_id].update(response["view"], id=view_id, hash=self._new_ts())
+        applied = self.submitting.pop(view_id, None)
+        if applied is not None:
+            applied.set()
 
     def _exchange(self, trigger_id: str | None) -> Scripted | None:
         if not trigger_id:

@@ -64,7 +64,12 @@ class Slack:
         payload = {"type": "view_submission", "team": TEAM, "user": _user(user), "api_app_id": "A0KPIBOT1",
                    "trigger_id": self.fake.trigger(),
                    "view": {**view, "state": {"values": values}}}
-        ack = self._deliver(payload) or {}
+        self.fake.view_submitting(view_id)
+        try:
+            ack = self._deliver(payload) or {}
+        except BaseException:
+            self.fake.view_submitted(view_id, None)
+            raise
         self.fake.view_submitted(view_id, ack)
         return ack
 
