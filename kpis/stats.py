@@ -159,14 +159,18 @@ class Population:
         if self.groups == 1:  # every row is in group 0: no gather, no bincount
             return np.array([len(self.codes) if where is None else np.count_nonzero(where)])
         if where is None:
-            return np.bincount(self.codes, minlength=self.groups)[: self.groups]
+            return self._all_counts.copy()
         if np.count_nonzero(where) * 2 <= len(where):
             # A sparse condition: counting the chosen entries' codes beats weighting every entry
             # (a bool weight is first cast to float for all of them).
             return np.bincount(self.codes[np.flatnonzero(where)], minlength=self.groups)[: self.groups]
-        # Weighted by the condition rather than indexed by it: a boolean index of most rows
-        # costs more than the count (float sums of ones are exact far beyond any row count).
-        return np.bincount(self.codes, weights=where, minlength=self.groups)[: self.groups].astype(np.int64)
+        # A condition true for most entries: every entry's count (once per population) less
+        # those of the few it leaves out, which costs a pass over the condition, not over the codes.
+        return self._all_counts - np.bincount(self.codes[np.flatnonzero(~where)], minlength=self.groups)[: self.groups]
+
+    @functools.cached_property
+    def _all_counts(self) -> np.ndarray:
+        return np.bincount(self.codes, minlength=self.groups)[: self.groups]
 
     def within(self, mask: np.ndarray) -> Population:
         """The entries of the rows in ``mask`` (a condition on every row, not on ``rows``)."""
