@@ -29,21 +29,23 @@ NONE_GROUP = "none"
 
 def breakdown_grouping(
     data: KpiData, by: str, teams: Collection[int] | None, *, fold_below: int = 0, span: Span | None = None,
+    attached: bool = True,
 ) -> tuple[Grouping, list[tuple[str, str]]]:
     """``(grouping, labels)`` for ``by`` (for ``tag``, of memberships: see the module's doc).
 
     ``teams``: only records of these team codes count (``--team``). ``fold_below``: tags on fewer
     than this many tickets created in ``span`` share one "other tags" group (tables).
+    ``attached``: the attached sets' groups too (only the quality KPIs need them).
     """
     f = data.facets
     if f is None:
         raise ConfigError(f"--by {by} needs the store's data (channel, priority and tags were not loaded)")
     if by == "channel":
         labels = [(name, name.capitalize()) for name in CHANNELS]
-        return narrowed(data, _facet_grouping(data, "channel", len(CHANNELS)), teams), labels
+        return narrowed(data, _facet_grouping(data, "channel", len(CHANNELS), attached), teams), labels
     if by == "priority":
         labels = [(name, name.capitalize()) for name in PRIORITIES]
-        return narrowed(data, _facet_grouping(data, "priority", len(PRIORITIES)), teams), labels
+        return narrowed(data, _facet_grouping(data, "priority", len(PRIORITIES), attached), teams), labels
     if by != "tag":
         raise ConfigError(f"unknown breakdown {by!r}; use one of {', '.join(BREAKDOWN_SCOPES)}")
     table = f.tagsets if isinstance(f.tagsets, TagTable) else TagTable.of(f.tagsets)
@@ -63,16 +65,16 @@ def breakdown_grouping(
             tags = [tag for code, tag in enumerate(tags) if kept[code]] + [OTHER_TAGS]
             kinds = [folded(population, remap, len(tags)) for population in kinds]
     tag_group = {table.names[code]: int(group_of[code]) for code in order}
-    attached = attached_groups.tag_memberships(data.attached, tag_group, remap, len(tags))
-    grouping = Grouping(*kinds, len(tags), attached=attached)
+    groups_of_attached = attached_groups.tag_memberships(data.attached, tag_group, remap, len(tags)) if attached else {}
+    grouping = Grouping(*kinds, len(tags), attached=groups_of_attached)
     labels = [(tag, tag) for tag in tags]
     return narrowed(data, grouping, teams), labels
 
 
-def _facet_grouping(data: KpiData, name: str, groups: int) -> Grouping:
+def _facet_grouping(data: KpiData, name: str, groups: int, attached: bool) -> Grouping:
     f = data.facets
     return Grouping(getattr(f.tickets, name), getattr(f.ratings, name), getattr(f.surveys, name), groups,
-                    attached=attached_groups.attached_codes(data.attached, name))
+                    attached=attached_groups.attached_codes(data.attached, name) if attached else {})
 
 
 def with_none_group(grouping: Grouping) -> Grouping:

@@ -7,7 +7,7 @@ slash command -- calls :func:`compute_report`; nothing else computes a KPI.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -22,6 +22,7 @@ from kpis.compute.common import Grouping, Raw, Span, TicketPopulations
 from kpis.compute.flow import flow_kpis
 from kpis.compute.quality import quality_kpis
 from kpis.compute.satisfaction import low_rated, satisfaction_kpis
+from kpis.compute.selection import EVERY, LOW_RATED, SUCCESS_SCORE, Selection, selection
 from kpis.compute.sla import sla_kpis
 from kpis.compute.speed import speed_kpis
 from kpis.dataset import PRIORITIES, KpiData
@@ -54,34 +55,40 @@ def compute_report(
     team: str | None = None,
     config: KpiConfig | None = None,
     fold_small_tags: bool = False,
+    kpis: Collection[str] | None = None,
 ) -> Report:
     """Every KPI of ``window`` and its previous window, for each row of the ``by`` scope.
 
     ``by`` channel, priority or tag: one row per group with anything counted in either window;
     ``team`` narrows them to that team's records. ``fold_small_tags``: tags on fewer than
-    ``min_sample`` tickets created in the window share one "other tags" row (tables)."""
+    ``min_sample`` tickets created in the window share one "other tags" row (tables). ``kpis``:
+    only these are needed (a table's, an answer's); the rows hold them and whatever else came at
+    no extra cost (:mod:`kpis.compute.selection`), with the same figures as every KPI's report."""
     if by not in SCOPES:
         raise ConfigError(f"unknown scope {by!r}; use one of {', '.join(SCOPES)}")
     config = config or KpiConfig()
+    wanted = selection(kpis, config.success_weights)
     if by == "overall" and team is not None:
         # The overall view of one team is that team's row.
         by = "team"
     team_filter = _find_teams(data, team) if team is not None else None
     if by in BREAKDOWN_SCOPES:
         fold = config.min_sample if fold_small_tags else 0
-        grouping, labels = breakdown_grouping(data, by, team_filter, fold_below=fold, span=window_span(window, now))
+        grouping, labels = breakdown_grouping(data, by, team_filter, fold_below=fold, span=window_span(window, now),
+                                              attached=wanted.attached)
     else:
-        grouping, labels = _grouping(data, by)
+        grouping, labels = _grouping(data, by, attached=wanted.attached)
     agent_team = _agent_teams(data) if by == "agent" else None
     if by == "agent" and team_filter is not None:
         # A team's agents: only their groups are computed (an agent's figures are their own rows'
         # alone); the other agents' rows count for no group rather than for rows dropped at the end.
         grouping, labels, agent_team = _agents_of(grouping, labels, agent_team, team_filter)
     previous = window.previous()
-    current_raw = window_kpis(data, grouping, window, now, config)
-    previous_raw = window_kpis(data, grouping, previous, now, config)
-    low = low_rated(data.ratings, grouping, window_span(window, now))
-    low_items = _low_rated_items(data, low)
+    current_raw = window_kpis(data, grouping, window, now, config, wanted)
+    previous_raw = window_kpis(data, grouping, previous, now, config, wanted)
+    lists = wanted.wants_key(LOW_RATED)
+    low = low_rated(data.ratings, grouping, window_span(window, now)) if lists else None
+    low_items = _low_rated_items(data, low) if lists else None
     # Each KPI's figures for every group at once; a row picks its group's.
     columns = {key: _metrics(key, current_raw[key], previous_raw[key], config) for key in current_raw}
 
@@ -101,24 +108,27 @@ def compute_report(
         if by in BREAKDOWN_SCOPES and not _active(current_raw, previous_raw, code):
             continue
         metrics = {key: column[code] for key, column in columns.items()}
-        metrics["low_rated"] = MetricValue("low_rated", None, n=len(low[code]),
-                                           items=tuple(low_items[i] for i in low[code]))
+        if lists:
+            metrics[LOW_RATED] = MetricValue(LOW_RATED, None, n=len(low[code]),
+                                             items=tuple(low_items[i] for i in low[code]))
         rows.append(ScopeRow(scope=by, id=row_id, name=name, team=team_name, metrics=metrics))
     return Report(window=window, previous_window=previous, rows=tuple(rows))
 
 
-def scope_grouping(data: KpiData, by: str, team: str | None) -> tuple[Grouping, list[tuple[str, str]]]:
+def scope_grouping(data: KpiData, by: str, team: str | None,
+                   attached: bool = True) -> tuple[Grouping, list[tuple[str, str]]]:
     """``(grouping, labels)`` of a scope with only ``team``'s records in a group (for explaining a
-    change, where every record must count in the team's figure once); ungrouped records keep -1."""
+    change, where every record must count in the team's figure once); ungrouped records keep -1.
+    ``attached``: the attached sets' groups too (only the quality KPIs need them)."""
     if by not in SCOPES or by == "overall":
         raise ConfigError(f"unknown dimension {by!r}; use one of {', '.join(SCOPES[1:])}")
     team_filter = _find_teams(data, team) if team is not None else None
     if by == "tag":  # records without tags are in no tag group, and a ticket is in each of its tags
-        return breakdown_grouping(data, by, team_filter)
+        return breakdown_grouping(data, by, team_filter, attached=attached)
     if by in BREAKDOWN_SCOPES:
-        grouping, labels = breakdown_grouping(data, by, None)
+        grouping, labels = breakdown_grouping(data, by, None, attached=attached)
     else:
-        grouping, labels = _grouping(data, by)
+        grouping, labels = _grouping(data, by, attached)
     # Records in none of the groups (no channel, unassigned) are a group too, so that the groups
     # together are the whole population.
     grouping = with_none_group(grouping)
@@ -126,18 +136,19 @@ def scope_grouping(data: KpiData, by: str, team: str | None) -> tuple[Grouping, 
     return narrowed(data, grouping, team_filter), labels
 
 
-def overall_grouping(data: KpiData, team: str | None) -> Grouping:
+def overall_grouping(data: KpiData, team: str | None, attached: bool = True) -> Grouping:
     """One group holding every record (of ``team`` only, when given)."""
-    grouping, _ = _grouping(data, "overall")
+    grouping, _ = _grouping(data, "overall", attached)
     return narrowed(data, grouping, _find_teams(data, team) if team is not None else None)
 
 
-def window_kpis(data: KpiData, grouping: Grouping, window: Window, now: datetime, config: KpiConfig) -> dict[str, Raw]:
-    """Every KPI of one window for each group of ``grouping``."""
+def window_kpis(data: KpiData, grouping: Grouping, window: Window, now: datetime, config: KpiConfig,
+                wanted: Selection = EVERY) -> dict[str, Raw]:
+    """Every KPI (``wanted``: those and the ones always computed) of one window for each group of ``grouping``."""
     targets = np.array([config.sla_minutes.get(p, config.default_sla_minutes) for p in PRIORITIES]
                        + [config.default_sla_minutes])
     # priority -1 (none) indexes the last entry: the default target.
-    return _window_raw(data, grouping, window, now, config, targets[data.tickets.priority])
+    return _window_raw(data, grouping, window, now, config, targets[data.tickets.priority], wanted)
 
 
 def window_span(window: Window, now: datetime) -> Span:
@@ -146,15 +157,17 @@ def window_span(window: Window, now: datetime) -> Span:
 
 
 def _window_raw(data: KpiData, grouping: Grouping, window: Window, now: datetime, config: KpiConfig,
-                sla_minutes: np.ndarray) -> dict[str, Raw]:
+                sla_minutes: np.ndarray, wanted: Selection) -> dict[str, Raw]:
     span = window_span(window, now)
     populations = TicketPopulations.of(data.tickets, grouping, span)
     raw = flow_kpis(data.tickets, grouping, span, populations)
-    raw.update(speed_kpis(data.tickets, span, populations, sla_minutes))
+    raw.update(speed_kpis(data.tickets, span, populations, sla_minutes, wanted))
     raw.update(sla_kpis(data.tickets, grouping, span))
     raw.update(satisfaction_kpis(data.ratings, data.surveys, grouping, span))
-    raw.update(quality_kpis(data.tickets, data.attached, grouping, span, populations, _day_edges(window)))
-    raw["customer_success_score"] = _success_score(raw, config)
+    if wanted.attached:
+        raw.update(quality_kpis(data.tickets, data.attached, grouping, span, populations, _day_edges(window)))
+    if wanted.wants_key(SUCCESS_SCORE):
+        raw[SUCCESS_SCORE] = _success_score(raw, config)
     raw.update(business_kpis(data.accounts, data.spend, span, grouping.groups, overall=grouping.overall,
                              lifetime_months=config.lifetime_months))
     return raw
@@ -174,9 +187,10 @@ def _success_score(raw: dict[str, Raw], config: KpiConfig) -> Raw:
     return Raw(value=value, n=n)
 
 
-def _grouping(data: KpiData, by: str) -> tuple[Grouping, list[tuple[str, str]]]:
+def _grouping(data: KpiData, by: str, attached: bool = True) -> tuple[Grouping, list[tuple[str, str]]]:
+    """``attached``: the attached sets' groups too (only the quality KPIs need them)."""
     t, r, s, d = data.tickets, data.ratings, data.surveys, data.directory
-    attached = attached_codes(data.attached, by)
+    attached = attached_codes(data.attached, by) if attached else {}
     if by == "overall":
         zeros = [np.zeros(len(a.team), dtype=np.int32) for a in (t, r, s)]
         return Grouping(*zeros, groups=1, overall=True, attached=attached), [("overall", "Overall")]

@@ -19,6 +19,7 @@ from kpis.breakdown_scopes import NONE_GROUP
 from kpis.catalogue import KPIS, Kind, KpiSpec, resolve
 from kpis.compute.common import TicketPopulations
 from kpis.compute.decompose import Contribution, Decomposition, GroupSample, count_change, counterfactual, shift_share
+from kpis.compute.selection import selection
 from kpis.compute.speed import time_measure
 from kpis.dataset import KpiData
 from kpis.engine import KpiConfig, overall_grouping, scope_grouping, window_kpis, window_span
@@ -124,21 +125,22 @@ def explain_change(
     if by not in DIMENSIONS:
         raise ConfigError(f"unknown dimension {by!r}; use one of {', '.join(DIMENSIONS)}")
     config = config or KpiConfig()
-    grouping, labels = scope_grouping(data, by, team)
+    wanted = selection([spec.key], config.success_weights)  # one KPI explained: only it is computed
+    grouping, labels = scope_grouping(data, by, team, attached=wanted.attached)
     previous_window = window.previous()
     names = dict(labels)
     ids = [row_id for row_id, _ in labels]
     if spec.kind is Kind.TIME and time_measure(spec.key)[2] is not None:
         decomposition = _counterfactual(data, grouping, window, now, spec.key, ids)
     else:
-        now_raw = window_kpis(data, grouping, window, now, config)[spec.key]
-        before_raw = window_kpis(data, grouping, previous_window, now, config)[spec.key]
+        now_raw = window_kpis(data, grouping, window, now, config, wanted)[spec.key]
+        before_raw = window_kpis(data, grouping, previous_window, now, config, wanted)[spec.key]
         current, previous = _samples(now_raw, ids, spec), _samples(before_raw, ids, spec)
         overall = None
         if by == "tag":
             # Overlapping groups: the figure and the shares are the whole population's.
-            whole = overall_grouping(data, team)
-            overall = [window_kpis(data, whole, w, now, config)[spec.key] for w in (window, previous_window)]
+            whole = overall_grouping(data, team, attached=wanted.attached)
+            overall = [window_kpis(data, whole, w, now, config, wanted)[spec.key] for w in (window, previous_window)]
         if spec.kind is Kind.COUNT:
             decomposition = count_change(current, previous, config.min_sample)
         else:

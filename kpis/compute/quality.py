@@ -12,6 +12,9 @@ from kpis.dataset import REPLIES, REVIEWED_TICKETS, REVIEWS, AttachedColumns, Ti
 #: The review categories with a KPI of their own (``qa_<category>``); a file may carry others.
 QA_CATEGORIES = ("accuracy", "tone", "solution", "process")
 SCORE = "score"
+#: Every key :func:`quality_kpis` computes.
+QUALITY_KEYS = ("qa_score", *(f"qa_{category}" for category in QA_CATEGORIES), "review_coverage",
+                "replies_per_solved", "solved_per_agent_day")
 
 
 def quality_kpis(t: TicketColumns, attached: dict[str, AttachedColumns], g: Grouping, span: Span,

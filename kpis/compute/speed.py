@@ -6,6 +6,7 @@ import numpy as np
 
 from kpis import stats
 from kpis.compute.common import Raw, Span, TicketPopulations, rate
+from kpis.compute.selection import EVERY, Selection
 from kpis.dataset import NO_TIME, TicketColumns
 
 _QUANTILES = (0.5, 0.9)
@@ -40,15 +41,22 @@ def time_measure(key: str) -> tuple[str, str, float | None]:
     raise KeyError(key)
 
 
-def speed_kpis(t: TicketColumns, span: Span, pops: TicketPopulations, sla_minutes: np.ndarray) -> dict[str, Raw]:
-    """``sla_minutes``: the first-reply target of each ticket (by its priority), in minutes."""
+def speed_kpis(t: TicketColumns, span: Span, pops: TicketPopulations, sla_minutes: np.ndarray,
+               wanted: Selection = EVERY) -> dict[str, Raw]:
+    """``sla_minutes``: the first-reply target of each ticket (by its priority), in minutes.
+    ``wanted``: a measure's median, mean and p90 (or their business twins) come together, one
+    pass over its population, when any of them is wanted."""
     created = pops.created
     out: dict[str, Raw] = {}
     for stem, column, population_name in TIME_MEASURES:
         population = getattr(pops, population_name)
-        out.update(_time_kpis(stem, population, getattr(t, column)))
-        business_kpis = _time_kpis(stem, population, getattr(t, f"{column}_business"))
-        out.update({f"{key}_business": raw for key, raw in business_kpis.items()})
+        for suffix in ("", "_business"):
+            if not wanted.wants(f"{stem}_{statistic}{suffix}" for statistic in ("median", "mean", "p90")):
+                continue
+            kpis = _time_kpis(stem, population, getattr(t, column + suffix))
+            out.update({f"{key}{suffix}": raw for key, raw in kpis.items()})
+    if not wanted.wants_key("first_reply_sla_rate"):
+        return out
 
     # First reply within target: replied tickets by their reply time; unreplied, unsolved tickets
     # count as missed once the target has passed at the earlier of W.end and now, and are left out
