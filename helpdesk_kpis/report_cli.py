@@ -94,9 +94,11 @@ def report(
         _explain(app_ctx, clock, explain, by.value, period, from_, to, team, fmt)
         return
     keys = kpi_keys(kpi, default_all=fmt is ReportFormat.csv)  # a usage error before any reading
-    # Tables fold tags on few tickets into "other tags"; JSON and CSV keep every tag.
+    # Tables fold tags on few tickets into "other tags"; JSON and CSV keep every tag. Tables and CSV
+    # compute only the KPIs they print (and SLA achievement, always there); JSON holds every KPI.
     result = build_report(app_ctx, period=period, first=from_, last=to, by=by.value, team=team, now=clock(),
-                          fold_small_tags=fmt is ReportFormat.table)
+                          fold_small_tags=fmt is ReportFormat.table,
+                          kpis=None if fmt is ReportFormat.json else keys)
     if fmt is ReportFormat.json:
         write_json(result.as_json())
         return

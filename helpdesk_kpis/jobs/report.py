@@ -27,14 +27,15 @@ def choose_window(period: str, first: str | None, last: str | None, *, now: date
 
 def build_report(
     ctx: AppContext, *, period: str, first: str | None, last: str | None, by: str, team: str | None, now: datetime,
-    fold_small_tags: bool = False,
+    fold_small_tags: bool = False, kpis: Sequence[str] | None = None,
 ) -> Report:
+    """``kpis``: the KPIs the caller shows (a table's), the only ones computed; ``None``: every KPI (JSON)."""
     config = ctx.settings().config
     window = choose_window(period, first, last, now=now, zone=config.reporting.zone)
     data = load_team_data(ctx.store(), config, window.previous().start, window.end, team=team, by=by,
                           tags=by == "tag")
     return compute_report(data, window, now=now, by=by, team=team, config=ctx.kpi_config(),
-                          fold_small_tags=fold_small_tags)
+                          fold_small_tags=fold_small_tags, kpis=kpis)
 
 
 def kpi_keys(requested: Sequence[str] | None, *, default_all: bool = False) -> list[str]:
