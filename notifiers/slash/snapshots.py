@@ -24,7 +24,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
@@ -58,7 +58,8 @@ class Snapshot:
         self._data: KpiData | None = data
         self._directory = data.directory
         self._config = config
-        self._reports: dict[str, Report] = {}
+        #: (scope, the KPIs needed; None: every KPI) -> its report.
+        self._reports: dict[tuple[str, frozenset[str] | None], Report] = {}
         self._views: dict[tuple, Report | Explanation] = {}
         self._view_locks: dict[tuple, threading.Lock] = {}
         self._lock = threading.Lock()
@@ -76,31 +77,40 @@ class Snapshot:
         under way keeps the data it holds; taking no lock, this never waits for one."""
         self._data = self._tag_data = None
 
-    def scopes(self) -> list[str]:
-        return list(self._reports)
+    def scopes(self) -> list[tuple[str, frozenset[str] | None]]:
+        """The reports computed so far, as :meth:`report` is asked for them: (scope, KPIs), but
+        those of a scope whose report of every KPI is there too."""
+        every = {by for by, kpis in self._reports if kpis is None}
+        return [(by, kpis) for by, kpis in self._reports if kpis is None or by not in every]
 
     @property
     def has_tags(self) -> bool:
         """Whether the tickets' tags were read for this window (a `by tag` or a `why` asked)."""
         return self._tag_data is not None
 
-    def report(self, by: str) -> Report:
-        """Every row of scope ``by`` (overall, team, agent), computed once per snapshot."""
-        report = self._reports.get(by)
+    def report(self, by: str, kpis: Collection[str] | None = None) -> Report:
+        """Every row of scope ``by`` (overall, team, agent), computed once per snapshot. ``kpis``:
+        what the answer shows, the only KPIs computed (much less than every KPI, for a period
+        nobody asked about yet), unless the report of every KPI is there already."""
+        key = (by, None if kpis is None else frozenset(kpis))
+        report = self._reports.get((by, None)) or self._reports.get(key)
         if report is None:
-            with self._lock_of(("report", by)):
-                report = self._reports.get(by)
+            with self._lock_of(("report", *key)):
+                report = self._reports.get(key)
                 if report is None:
-                    report = compute_report(self._data_now(), self.window, now=self.now, by=by, config=self._config)
-                    self._reports[by] = report
+                    report = compute_report(self._data_now(), self.window, now=self.now, by=by, config=self._config,
+                                            kpis=kpis)
+                    self._reports[key] = report
         return report
 
 
-    def breakdown(self, by: str, team: str | None) -> Report:
-        """Rows of ``by`` (channel, priority, tag...) narrowed to ``team``, small tags folded, once per snapshot."""
-        return self._view(("breakdown", by, team), lambda: compute_report(
+    def breakdown(self, by: str, team: str | None, kpis: Collection[str] | None = None) -> Report:
+        """Rows of ``by`` (channel, priority, tag...) narrowed to ``team``, small tags folded, once per
+        snapshot; ``kpis``: only those needed (as for :meth:`report`)."""
+        wanted = None if kpis is None else frozenset(kpis)
+        return self._view(("breakdown", by, team, wanted), lambda: compute_report(
             self._data_for(by), self.window, now=self.now, by=by, team=team, config=self._config,
-            fold_small_tags=True))
+            fold_small_tags=True, kpis=wanted))
 
     def explanation(self, kpi: str, by: str, team: str | None) -> Explanation:
         """The change of ``kpi`` (of ``team``, or overall) explained by ``by``, once per snapshot."""
@@ -220,15 +230,16 @@ class SnapshotCache:
     def close(self) -> None:
         self._refresher.shutdown(wait=False, cancel_futures=True)
 
-    def _build(self, window: Window, scopes: list[str], tags: bool = False) -> Snapshot:
+    def _build(self, window: Window, scopes: list[tuple[str, frozenset[str] | None]],
+               tags: bool = False) -> Snapshot:
         key = _key(window)
         try:
             started = self._timer()
             data = self._load(window.previous().start, window.end)
             snapshot = Snapshot(window, data, now=self._clock(), loaded_at=started, config=self._config,
                                 load_tags=self._load_tags, reload=self._reload)
-            for by in scopes:  # a refresh recomputes what was asked of the old snapshot before the swap
-                snapshot.report(by)
+            for by, kpis in scopes:  # a refresh recomputes what was asked of the old snapshot before the swap
+                snapshot.report(by, kpis)
             if tags:  # and reads the tags again if they were asked for: a `why` then never waits for them
                 snapshot.tag_data()
         except Exception:

@@ -136,7 +136,7 @@ def _why_answer(e: Explanation, team: str | None, query: WhyQuery, others: list[
 def _breakdown(snapshot, query: BreakdownQuery, team: str | None, public: bool,  # noqa: ANN001 - a Snapshot
                note: str | None) -> blocks.Answer:
     try:
-        report = snapshot.breakdown(query.by, team)
+        report = snapshot.breakdown(query.by, team, query.keys)
     except ConfigError:
         return _no_numbers(team, snapshot.window.label())
     lines = [compact_line(row, query.keys) for row in report.rows] or [f"_No {query.by} has data in this window._"]
@@ -156,7 +156,7 @@ def with_backlog_grid(answer_: blocks.Answer, snapshot, keys: tuple[str, ...],  
     """`/kpi backlog` alone: the answer plus the team's backlog by priority and age."""
     if tuple(keys) != ("backlog",):
         return answer_
-    grid = backlog_grid(snapshot.breakdown("priority", team).rows)
+    grid = backlog_grid(snapshot.breakdown("priority", team, keys).rows)
     if grid is None:
         return answer_
     return replace(answer_, blocks=(*answer_.blocks, SectionBlock(text=MarkdownTextObject(text=grid))))
