@@ -3,7 +3,7 @@
     python benchmarks/kpi_engine.py                      # 1,000,000 tickets, 200 agents, 20 teams, 90 days
     python benchmarks/kpi_engine.py --tickets 100000     # a quicker look
     python benchmarks/kpi_engine.py --postgres postgresql+psycopg://user@host:5432/db   # or TEST_DATABASE_URL
-    python benchmarks/kpi_engine.py --only-breakdowns   # just `--by tag` and `--explain csat --by agent`
+    python benchmarks/kpi_engine.py --only-breakdowns   # just `--by tag` and `--explain csat --by agent` (tables and JSON)
 
 The store is filled by the sample connector through ``Store.write_page`` (as ``sync`` does), its
 block cache refreshed (as the end of a sync does), and kept under ``--cache-dir`` keyed by the
@@ -41,6 +41,7 @@ import figures  # noqa: E402
 
 from connectors import registry  # noqa: E402
 from connectors.base import SyncOptions  # noqa: E402
+from kpis.catalogue import HEADLINE  # noqa: E402
 from kpis.columnar.cache import refresh  # noqa: E402
 from kpis.engine import compute_report  # noqa: E402
 from kpis.explain import explain_change  # noqa: E402
@@ -300,18 +301,22 @@ def _narrowed_queries(store: Store, window: Window, team: str, query: str, repea
 # -- the breakdown scopes and explanations against `report --by team` -------------------------------
 
 #: What `report` runs for each, store read included: ``report`` (the overall row), ``--by team``,
-#: ``--by tag``, ``--explain csat --by agent``.
-BREAKDOWN_QUERIES = ("overall", "by team", "by tag", "explain csat by agent")
+#: ``--by tag``, ``--explain csat --by agent`` -- a table computes only the KPIs it prints, the
+#: headline -- and the two scopes with ``--format json`` (every KPI).
+BREAKDOWN_QUERIES = ("overall", "by team", "by tag", "explain csat by agent", "by team --format json",
+                     "by tag --format json")
 
 
 def _breakdown_queries(store: Store, window: Window, repeat: int) -> dict[str, list[float]]:
     def once(query: str) -> None:
         # As `report` reads: the tags only for the tag scope.
-        data = load_kpi_data(store, window.previous().start, window.end, tags=query == "by tag")
-        if query in ("overall", "by team"):
-            compute_report(data, window, now=ANCHOR, by="team" if query == "by team" else "overall")
-        elif query == "by tag":
-            compute_report(data, window, now=ANCHOR, by="tag", fold_small_tags=True)
+        data = load_kpi_data(store, window.previous().start, window.end, tags="by tag" in query)
+        kpis = None if query.endswith("json") else HEADLINE
+        if query == "overall":
+            compute_report(data, window, now=ANCHOR, by="overall", kpis=kpis)
+        elif query.startswith("by "):
+            scope = query.split()[1]
+            compute_report(data, window, now=ANCHOR, by=scope, fold_small_tags=kpis is not None, kpis=kpis)
         else:
             explain_change(data, window, now=ANCHOR, kpi="csat", by="agent")
 
@@ -330,11 +335,11 @@ def _print_breakdowns(args: argparse.Namespace, url: str) -> None:
     command = [sys.executable, __file__, "--child", "breakdowns", "--url", url, "--period", args.period,
                "--repeat", str(args.repeat)]
     times = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
-    base = sorted(times["by team"])[len(times["by team"]) // 2]
+    medians = {query: sorted(runs)[len(runs) // 2] for query, runs in times.items()}
     print(f"breakdowns ({args.tags} distinct tags, 1-4 per ticket), median of {args.repeat} warm runs, store read included:")
     for query in BREAKDOWN_QUERIES:
-        median = sorted(times[query])[len(times[query]) // 2]
-        print(f"  report {query:<24} {median:6.2f} s   {median / base:4.2f} x by team")
+        base = "by team --format json" if query.endswith("json") else "by team"
+        print(f"  report {query:<24} {medians[query]:6.2f} s   {medians[query] / medians[base]:4.2f} x {base}")
     print()
 
 
