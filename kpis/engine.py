@@ -62,8 +62,8 @@ def compute_report(
     ``by`` channel, priority or tag: one row per group with anything counted in either window;
     ``team`` narrows them to that team's records. ``fold_small_tags``: tags on fewer than
     ``min_sample`` tickets created in the window share one "other tags" row (tables). ``kpis``:
-    only these are needed (a table's, an answer's); the rows hold them and whatever else came at
-    no extra cost (:mod:`kpis.compute.selection`), with the same figures as every KPI's report."""
+    only these are needed (a table's, an answer's); the rows hold them and SLA achievement
+    (:mod:`kpis.compute.selection`), with the same figures as every KPI's report."""
     if by not in SCOPES:
         raise ConfigError(f"unknown scope {by!r}; use one of {', '.join(SCOPES)}")
     config = config or KpiConfig()
@@ -90,7 +90,7 @@ def compute_report(
     low = low_rated(data.ratings, grouping, window_span(window, now)) if lists else None
     low_items = _low_rated_items(data, low) if lists else None
     # Each KPI's figures for every group at once; a row picks its group's.
-    columns = {key: _metrics(key, current_raw[key], previous_raw[key], config) for key in current_raw}
+    columns = {key: _metrics(key, current_raw[key], previous_raw[key], config) for key in wanted.shown(current_raw)}
 
     team_labels = display_names(data.directory.team_ids, data.directory.team_names)
     rows = []

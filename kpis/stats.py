@@ -174,6 +174,8 @@ class Population:
 
     def within(self, mask: np.ndarray) -> Population:
         """The entries of the rows in ``mask`` (a condition on every row, not on ``rows``)."""
+        if not mask.any():  # no row (SLA targets of a helpdesk without policies): no pass over the entries
+            return Population(self.rows[:0], self.codes[:0], self.groups)
         keep = np.flatnonzero(mask[self.rows])  # indexes: faster than a boolean index, used twice
         return Population(self.rows[keep], self.codes[keep], self.groups)
 

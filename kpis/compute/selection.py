@@ -5,8 +5,9 @@ a few of the catalogue's KPIs, and the dearest families (the time quantiles, the
 every agent reply, the low-rated lists) are left out when nobody reads them. Every KPI that is
 computed is computed as in a full report: its figures are the same either way. Always computed,
 being cheap: the volumes, backlog and CSAT responses (they decide which rows a report has), the
-other satisfaction KPIs, SLA achievement (whether a helpdesk's policies measured anything decides
-what a table shows) and the business KPIs.
+other satisfaction KPIs, SLA achievement and the business KPIs. A report's rows hold the KPIs
+asked for and SLA achievement (whether a helpdesk's policies measured anything decides what a
+table shows, :func:`kpis.results.with_policy_sla`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from kpis.catalogue import KPIS
 from kpis.compute.quality import QUALITY_KEYS
 from kpis.errors import ConfigError
+from kpis.results import POLICY_SLA
 
 SUCCESS_SCORE = "customer_success_score"
 LOW_RATED = "low_rated"
@@ -24,8 +26,12 @@ LOW_RATED = "low_rated"
 
 @dataclass(frozen=True)
 class Selection:
-    #: The KPIs asked for (with those the success score combines); ``None``: every KPI.
+    #: The KPIs asked for (with those the success score combines, and SLA achievement); ``None``: every KPI.
     keys: frozenset[str] | None = None
+
+    def shown(self, computed: Iterable[str]) -> list[str]:
+        """Of the ``computed`` KPIs, those a report's rows hold: the ones asked for."""
+        return list(computed) if self.keys is None else [key for key in computed if key in self.keys]
 
     def wants(self, keys: Iterable[str]) -> bool:
         """Whether any of ``keys`` is to be computed."""
@@ -51,7 +57,7 @@ def selection(kpis: Collection[str] | None, success_weights: Collection[str]) ->
     unknown = sorted(set(kpis) - KPIS.keys())
     if unknown:
         raise ConfigError(f"unknown KPI {unknown[0]!r}")
-    keys = set(kpis)
+    keys = {*kpis, POLICY_SLA}
     if SUCCESS_SCORE in keys:
         keys.update(success_weights)
     return Selection(frozenset(keys))

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from kpis.directory import is_named, name_key, named
 from kpis.errors import ConfigError, HelpdeskKpisError
-from kpis.results import POLICY_SLA, Report, ScopeRow, with_policy_sla
+from kpis.results import Report, ScopeRow, with_policy_sla
 from kpis.scorecard import ScorecardConfig
 from notifiers.blockkit import validate_message
 from notifiers.mrkdwn import escape
@@ -225,7 +225,7 @@ class KpiCommands:
         decision = self.decide_for(caller, asked, query)
         if isinstance(decision, Answer):
             return decision
-        report = snapshot.report("team", _shown(query))
+        report = snapshot.report("team", query.keys)
         row = _row_named(report, team)
         if row is None:
             return blocks.message(
@@ -242,8 +242,8 @@ class KpiCommands:
         decision = self.decide_for(caller, TeamNumbers(None), query)
         if isinstance(decision, Answer):
             return decision
-        overall = snapshot.report("overall", _shown(query))
-        teams = snapshot.report("team", _shown(query))
+        overall = snapshot.report("overall", query.keys)
+        teams = snapshot.report("team", query.keys)
         known = {name_key(name) for name in self.team_names}
         rows = [row for row in teams.rows if not known or name_key(row.name) in known]
         public, note = self.publicity(query, decision)
@@ -255,7 +255,7 @@ class KpiCommands:
     def _agent_answer(
         self, query: KpiQuery, caller: Caller, snapshot: Snapshot, agent_id: str, agents: AgentIndex
     ) -> Answer:
-        report = snapshot.report("agent", _shown(query))
+        report = snapshot.report("agent", query.keys)
         row = next((r for r in report.rows if r.id == agent_id), None)
         team = row.team if row is not None else agents.team_of(agent_id)
         what = "low-rated lists" if query.low_rated else "agent-level numbers"
@@ -339,12 +339,6 @@ class KpiCommands:
             if team.channel and team.channel.lstrip("#") in here:
                 return team.name
         return None
-
-
-def _shown(query: KpiQuery) -> tuple[str, ...]:
-    """The KPIs an answer to ``query`` reads: its own, and SLA achievement (shown where the
-    helpdesk's policies measured some, :func:`kpis.results.with_policy_sla`)."""
-    return (*query.keys, POLICY_SLA)
 
 
 def _row_named(report: Report, name: str) -> ScopeRow | None:

@@ -40,12 +40,10 @@ def test_the_headline_kpis_alone_are_worked_out_as_by_hand_and_leave_the_dear_fa
     # Ratings in W: 2 good of 4; solved in W: tickets 1-4 (6 is spam), created: 1-5.
     assert m["csat"].value == 50.0 and m["csat"].n == 4
     assert m["tickets_solved"].value == 4 and m["tickets_created"].value == 5
-    # Left out, nobody reading them: the quality KPIs (every reply), the p90s and business-hour
-    # twins of times not shown, the low-rated list.
-    for key in ("qa_score", "solved_per_agent_day", "first_reply_time_p90_business", "first_resolution_time_median",
-                "low_rated", "customer_success_score"):
-        assert key not in m, key
-    assert "sla_achievement_rate" in m  # always: a table shows it where the helpdesk's policies measured some
+    # The row holds what was asked and SLA achievement (a table shows it where the helpdesk's
+    # policies measured some); the quality KPIs (every reply), the p90s and business-hour twins,
+    # the low-rated list were not computed.
+    assert sorted(m) == sorted({*HEADLINE, "sla_achievement_rate"})
 
 
 def test_the_success_score_brings_the_kpis_it_combines_and_a_quality_kpi_its_sets():

@@ -17,3 +17,9 @@ def test_a_dense_condition_counts_each_membership_of_the_chosen_rows():
     chosen = np.array([True, True, False, True, True, True, True])  # all but row 1
     assert MEMBERS.counts(chosen).tolist() == [2, 2, 2]
     assert MEMBERS.counts().tolist() == [2, 3, 2]
+
+
+def test_a_condition_true_for_no_row_leaves_an_empty_population():
+    none = MEMBERS.within(np.zeros(4, dtype=bool))
+    assert len(none.rows) == 0 and none.counts().tolist() == [0, 0, 0]
+    assert MEMBERS.within(np.array([False, False, True, False])).counts().tolist() == [1, 1, 1]  # row 2's three
