@@ -36,18 +36,22 @@ def refresh(store: Store, *, should_stop: Callable[[], bool] = lambda: False) ->
 
 
 def _refresh_run(store: Store, kind: str, run: list[int], attempts: int = 3) -> int:
-    for attempt in range(attempts):
-        try:
-            with store.errors(), store.engine.begin() as connection:
-                codes = KeyCodes.load(connection)
-                states = blocks.states(connection, kind, run[0], run[-1] + 1)
-                generations = {day: states[day][0] if day in states else None for day in run}
-                rebuilt = list(blocks.rebuild(connection, kind, run, codes, generations))
-                return blocks.persist(connection, kind, rebuilt, codes.store_new(connection))
-        except IntegrityError:
-            # A report stored a code for a new team or agent meanwhile: read the codes again.
-            if attempt == attempts - 1:
-                raise
+    # store.errors() outside the attempts: it turns an IntegrityError into the one-line error of a
+    # failed run, which only the last attempt's may become.
+    with store.errors():
+        for attempt in range(attempts):
+            try:
+                with store.engine.begin() as connection:
+                    codes = KeyCodes.load(connection)
+                    states = blocks.states(connection, kind, run[0], run[-1] + 1)
+                    generations = {day: states[day][0] if day in states else None for day in run}
+                    rebuilt = list(blocks.rebuild(connection, kind, run, codes, generations))
+                    return blocks.persist(connection, kind, rebuilt, codes.store_new(connection))
+            except IntegrityError:
+                # A read (an endpoint warming up) stored codes for new keys meanwhile, the ones
+                # this run chose for its own: read the codes again.
+                if attempt == attempts - 1:
+                    raise
     return 0
 
 

@@ -57,3 +57,46 @@ def test_a_tag_stored_by_another_process_is_read_by_this_one(store_url):
                      None)
     by_tag(other)
     assert created(by_tag(store)) == {"refund": (2, 0), "outage": (1, 0)}
+
+
+def test_a_refresh_whose_new_codes_another_process_took_meanwhile_tries_again(store_url, monkeypatch):
+    """A sync's refresh of its days and a server's read storing the days it packed both give new
+    keys their codes; when the other took the codes this one chose, the refresh reads them again
+    and stores its days rather than failing the sync."""
+    from sqlalchemy import insert
+
+    from kpis.columnar import cache
+    from kpis.columnar.keys import KeyCodes
+
+    store = Store.open(store_url)
+    store.write_page("zendesk", "acme", "all", [*TEAMS, *AGENTS, t(1, tags=("refund",))], None)
+    original, clashes = KeyCodes.store_new, []
+
+    class Racing:
+        """The refresh's connection; right before it stores its new codes, another process stores
+        a key of the same kind with the first of them."""
+
+        def __init__(self, connection) -> None:  # noqa: ANN001
+            self.connection = connection
+
+        def execute(self, statement, rows=None):  # noqa: ANN001, ANN202
+            if isinstance(rows, list) and not clashes:
+                with store.engine.begin() as other:
+                    other.execute(insert(kpi_keys), [{"kind": rows[0]["kind"], "key": "zendesk:acme:other",
+                                                      "code": rows[0]["code"]}])
+                clashes.append((rows[0]["kind"], rows[0]["code"]))
+            return self.connection.execute(statement) if rows is None else self.connection.execute(statement, rows)
+
+    def after_another_writer(self, connection):  # noqa: ANN001, ANN202
+        return original(self, Racing(connection))
+
+    monkeypatch.setattr(KeyCodes, "store_new", after_another_writer)
+    assert cache.refresh(store) > 0
+    [(kind, code)] = clashes
+    with store.engine.connect() as connection:
+        stored = [(k, key, c) for k, key, c in connection.execute(select(kpi_keys.c.kind, kpi_keys.c.key, kpi_keys.c.code))]
+    assert (kind, "zendesk:acme:other", code) in stored  # the other process's code stands
+    for each in ("team", "agent", "tag"):
+        codes = [c for k, _, c in stored if k == each]
+        assert len(codes) == len(set(codes))  # and none is given twice
+    assert created(by_tag(store)) == {"refund": (1, 0)}

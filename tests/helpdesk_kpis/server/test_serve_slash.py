@@ -78,7 +78,7 @@ def post(url: str, text: str, user: str, channel: str, slack: FakeSlack, *, secr
 def test_serve_answers_signed_commands_over_http_and_stops_cleanly(server):
     url, slack, process = server
     health = requests.get(url + "/healthz", timeout=5).json()
-    assert (health["status"], health["role"], health["store"]) == ("ok", "all", "ok")
+    assert (health["status"], health["role"], health["store"]) == ("ok", "all", "ok"), health
 
     team = post(url, "team billing csat 7d", "U0OTTO", "C0BILLING", slack)
     assert team.status_code == 200
