@@ -115,8 +115,7 @@ def compute_report(
     return Report(window=window, previous_window=previous, rows=tuple(rows))
 
 
-def scope_grouping(data: KpiData, by: str, team: str | None,
-                   attached: bool = True) -> tuple[Grouping, list[tuple[str, str]]]:
+def scope_grouping(data: KpiData, by: str, team: str | None, attached: bool = True) -> tuple[Grouping, list[tuple[str, str]]]:
     """``(grouping, labels)`` of a scope with only ``team``'s records in a group (for explaining a
     change, where every record must count in the team's figure once); ungrouped records keep -1.
     ``attached``: the attached sets' groups too (only the quality KPIs need them)."""
